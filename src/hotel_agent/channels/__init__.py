@@ -1,0 +1,1 @@
+"""Channels: the neutral message envelope and one adapter per messaging vendor."""

@@ -1,0 +1,128 @@
+"""The channel port: a neutral inbound envelope, outbound content, and the `Channel` protocol.
+
+Outbound rich content (buttons, lists) is optional; a channel without it renders the plain-text
+form, so the guest can always answer by typing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+
+class Media(BaseModel):
+    id: str
+    mime_type: str | None = None
+    sha256: str | None = None
+    caption: str | None = None
+    voice: bool = False
+
+
+class Location(BaseModel):
+    latitude: float
+    longitude: float
+    name: str | None = None
+    address: str | None = None
+
+
+class InboundMessage(BaseModel):
+    """A guest's message as every channel delivers it to the core."""
+
+    channel: str
+    provider_message_id: str
+    sender_id: str  # wa_id, or the business-scoped user_id, or the web chat session id
+    sender_alt_id: str | None = None  # the user_id beside a wa_id, when both are known
+    sender_name: str | None = None
+    type: str  # text, audio, image, document, video, sticker, location, interactive, button, ...
+    text: str = ""  # what the guest typed, a caption, or the title of the button they pressed
+    choice_id: str | None = None  # id of the button / list row / template button chosen
+    media: Media | None = None
+    location: Location | None = None
+    reaction_to: str | None = None
+    reaction_emoji: str | None = None
+    context_message_id: str | None = None  # the message of ours the guest replied to
+    timestamp: datetime
+
+
+class Button(BaseModel):
+    id: str
+    title: str
+
+
+class ListRow(BaseModel):
+    id: str
+    title: str
+    description: str | None = None
+
+
+class ListSection(BaseModel):
+    title: str | None = None
+    rows: list[ListRow]
+
+
+class ListPicker(BaseModel):
+    button: str  # label of the button that opens the list
+    sections: list[ListSection]
+
+    def rows(self) -> list[ListRow]:
+        return [row for section in self.sections for row in section.rows]
+
+
+class OutboundMessage(BaseModel):
+    """A reply: text, optionally with reply buttons or a list to pick from."""
+
+    text: str
+    buttons: list[Button] = Field(default_factory=list)
+    list_picker: ListPicker | None = None
+
+    @property
+    def type(self) -> str:
+        return "interactive" if self.buttons or self.list_picker else "text"
+
+    def plain_text(self) -> str:
+        """The same content for channels without rich messages: numbered choices to type."""
+        choices = [b.title for b in self.buttons]
+        if self.list_picker is not None:
+            choices += [
+                f"{row.title} — {row.description}" if row.description else row.title
+                for row in self.list_picker.rows()
+            ]
+        if not choices:
+            return self.text
+        lines = [self.text, ""] + [f"{n}. {choice}" for n, choice in enumerate(choices, 1)]
+        return "\n".join(lines)
+
+
+class SendReceipt(BaseModel):
+    provider_message_id: str | None
+
+
+class SendError(Exception):
+    """A send that failed. `retryable` says whether trying again later can succeed."""
+
+    def __init__(
+        self, reason: str, *, retryable: bool, code: int | None = None, detail: str = ""
+    ) -> None:
+        super().__init__(f"{reason} (code {code}): {detail}" if code else f"{reason}: {detail}")
+        self.reason = reason
+        self.retryable = retryable
+        self.code = code
+        self.detail = detail
+
+
+class Channel(Protocol):
+    """Sends to guests on one channel. Parsing inbound traffic lives in the channel's router."""
+
+    name: str
+    # Free-form messages allowed only this long after the guest's last message (None: always).
+    reply_window_seconds: int | None
+
+    async def send(self, recipient: str, message: OutboundMessage) -> SendReceipt:
+        """Deliver one message; raise `SendError` when it cannot be delivered."""
+        ...
+
+    async def mark_read(self, provider_message_id: str) -> None:
+        """Tell the guest their message was read (and that we are typing), where supported."""
+        ...

@@ -1,0 +1,1 @@
+"""Persistence: async engine and sessions, ORM models, repositories and migrations."""

@@ -1,0 +1,26 @@
+"""All ORM models, imported here so metadata (and Alembic) sees every table."""
+
+from hotel_agent.db.models.conversation import Conversation, ConversationOwner
+from hotel_agent.db.models.dead_letter import DeadLetter
+from hotel_agent.db.models.guest import Guest, GuestIdentity
+from hotel_agent.db.models.hotel import Hotel
+from hotel_agent.db.models.inbox_event import InboxEvent, QueueState
+from hotel_agent.db.models.message import STATUS_RANK, DeliveryStatus, Direction, Message
+from hotel_agent.db.models.outbox_item import OutboxItem, OutboxKind
+
+__all__ = [
+    "STATUS_RANK",
+    "Conversation",
+    "ConversationOwner",
+    "DeadLetter",
+    "DeliveryStatus",
+    "Direction",
+    "Guest",
+    "GuestIdentity",
+    "Hotel",
+    "InboxEvent",
+    "Message",
+    "OutboxItem",
+    "OutboxKind",
+    "QueueState",
+]

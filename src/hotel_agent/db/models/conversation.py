@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hotel_agent.db.base import Base
+from hotel_agent.db.types import JsonDoc, UTCDateTime, utcnow
+
+
+class ConversationOwner(StrEnum):
+    BOT = "bot"
+    STAFF = "staff"
+
+
+class Conversation(Base):
+    """One long-lived thread per guest identity (as WhatsApp shows it to the guest)."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id", ondelete="CASCADE"), index=True)
+    guest_id: Mapped[int] = mapped_column(ForeignKey("guests.id", ondelete="CASCADE"), index=True)
+    identity_id: Mapped[int] = mapped_column(
+        ForeignKey("guest_identities.id", ondelete="CASCADE"), unique=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    owner: Mapped[str] = mapped_column(String(16), default=ConversationOwner.BOT.value)
+    language: Mapped[str | None] = mapped_column(String(8))
+    # The dialogue engine's state (current flow, collected slots); opaque to everything else.
+    state: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_outbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

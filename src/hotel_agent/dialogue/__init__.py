@@ -1,0 +1,1 @@
+"""Dialogue: understanding guests and carrying conversations."""

@@ -1,0 +1,42 @@
+"""The one small interface between the worker and the dialogue engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from hotel_agent.channels.port import InboundMessage, OutboundMessage
+
+
+@dataclass(frozen=True)
+class HotelInfo:
+    id: int
+    slug: str
+    name: str
+    timezone: str
+    default_language: str
+
+
+@dataclass(frozen=True)
+class TurnInput:
+    hotel: HotelInfo
+    conversation_id: int
+    message: InboundMessage
+    language: str | None  # the conversation's language so far
+    state: dict[str, Any]  # the engine's own state from the previous turn
+    guest_name: str | None
+    supports_rich: bool  # buttons and lists render natively on this channel
+
+
+@dataclass
+class TurnOutput:
+    replies: list[OutboundMessage]
+    state: dict[str, Any] = field(default_factory=dict)
+    language: str | None = None
+    handoff: bool = False  # hand the conversation to staff: the bot stays silent afterwards
+
+
+class DialogueEngine(Protocol):
+    async def handle(self, turn: TurnInput) -> TurnOutput:
+        """Run one turn: understand the message, act, and say what to reply."""
+        ...

@@ -1,0 +1,61 @@
+"""Prometheus metrics: defined once here, updated where the work happens."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+HTTP_REQUEST_SECONDS = Histogram(
+    "hotel_agent_http_request_duration_seconds",
+    "HTTP request latency by route template, method and status code.",
+    ["method", "route", "status"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+INBOUND_MESSAGES = Counter(
+    "hotel_agent_inbound_messages_total",
+    "Inbound guest messages by channel, type and outcome (stored, duplicate, ignored).",
+    ["channel", "type", "outcome"],
+)
+OUTBOUND_MESSAGES = Counter(
+    "hotel_agent_outbound_messages_total",
+    "Outbound sends by channel and outcome (sent, retry, dead).",
+    ["channel", "outcome"],
+)
+DELIVERY_STATUS_UPDATES = Counter(
+    "hotel_agent_delivery_status_updates_total",
+    "Delivery status callbacks by channel and status.",
+    ["channel", "status"],
+)
+DEAD_LETTERS = Counter(
+    "hotel_agent_dead_letters_total",
+    "Work given up on, by source, channel and reason.",
+    ["source", "channel", "reason"],
+)
+TURNS = Counter(
+    "hotel_agent_turns_total",
+    "Dialogue turns by outcome (replied, staff_owned, failed, lease_lost).",
+    ["outcome"],
+)
+TURN_SECONDS = Histogram(
+    "hotel_agent_turn_duration_seconds",
+    "Time to run one dialogue turn, from claim to commit.",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+QUEUE_DEPTH = Gauge(
+    "hotel_agent_queue_depth",
+    "Items waiting or in progress, by queue (inbox, outbox).",
+    ["queue"],
+)
+QUEUE_OLDEST_AGE = Gauge(
+    "hotel_agent_queue_oldest_age_seconds",
+    "Age of the oldest unfinished item, by queue (0 when empty).",
+    ["queue"],
+)
+DEAD_LETTER_ROWS = Gauge(
+    "hotel_agent_dead_letter_rows",
+    "Dead letters stored in the database.",
+)
+RATE_LIMITED = Counter(
+    "hotel_agent_rate_limited_total",
+    "Requests refused by a rate limit, by limit name.",
+    ["limit"],
+)

@@ -1,0 +1,177 @@
+"""One settings object, read once from the environment (and an optional `.env` file).
+
+Env names keep the ones a hotel operator of the original plan already uses
+(`WHATSAPP_VERIFY_TOKEN`, `DATABASE_URL`, `REDIS_URL`, ...). Defaults run everything on one
+machine with nothing installed: a SQLite file, in-process queue, cache and rate limits.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+GRAPH_API_VERSION = "v23.0"
+DEFAULT_GRAPH_BASE_URL = f"https://graph.facebook.com/{GRAPH_API_VERSION}"
+
+# Values that mean "nobody configured this": refused in production.
+_PLACEHOLDERS = {"", "changeme", "change-me", "placeholder", "secret", "test", "dev", "xxx"}
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+def _group_config(prefix: str) -> SettingsConfigDict:
+    return SettingsConfigDict(
+        env_prefix=prefix, env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+
+class DatabaseSettings(BaseSettings):
+    model_config = _group_config("DB_")
+
+    url: str = Field(
+        default="",
+        validation_alias=AliasChoices("DATABASE_URL", "POSTGRES_URL", "DB_URL"),
+        description="SQLAlchemy URL; empty means a SQLite file under DATA_DIR.",
+    )
+    pool_size: int = Field(default=10, ge=1)
+    echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return normalize_database_url(value) if value else value
+
+
+class RedisSettings(BaseSettings):
+    model_config = _group_config("REDIS_")
+
+    url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL"))
+
+
+class WhatsAppSettings(BaseSettings):
+    model_config = _group_config("WHATSAPP_")
+
+    verify_token: str = ""
+    app_secret: str = ""
+    access_token: str = ""
+    phone_number_id: str = ""
+    api_base_url: str = DEFAULT_GRAPH_BASE_URL
+    timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.app_secret)
+
+
+class HotelSettings(BaseSettings):
+    """The hotel served when one hotel is configured by settings."""
+
+    model_config = _group_config("HOTEL_")
+
+    slug: str = "demo"
+    name: str = "Hotel Demo Agente"
+    timezone: str = "Europe/Madrid"
+    default_language: str = "es"
+
+
+class QueueSettings(BaseSettings):
+    model_config = _group_config("QUEUE_")
+
+    lease_seconds: float = Field(default=60.0, gt=0)
+    poll_interval_seconds: float = Field(default=0.5, gt=0)
+    max_inbound_attempts: int = Field(default=5, ge=1)
+    max_send_attempts: int = Field(default=8, ge=1)
+    retry_base_seconds: float = Field(default=1.0, gt=0)
+    retry_max_seconds: float = Field(default=300.0, gt=0)
+    in_process_worker: bool | None = Field(
+        default=None,
+        description="Run worker and sender inside `serve`; default: yes on SQLite, no otherwise.",
+    )
+
+
+class WebChatSettings(BaseSettings):
+    model_config = _group_config("WEBCHAT_")
+
+    rate_limit_per_client: str = "120/minute"
+    rate_limit_per_session: str = "30/minute"
+    max_wait_seconds: float = Field(default=30.0, gt=0)
+    max_text_chars: int = Field(default=4096, ge=1)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    debug: bool = False
+    data_dir: Path = Path("data")
+    log_level: str = "INFO"
+    log_json: bool = True
+    max_body_bytes: int = Field(default=3 * 1024 * 1024, ge=1024)
+
+    db: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    redis: RedisSettings = Field(default_factory=RedisSettings)
+    whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)
+    hotel: HotelSettings = Field(default_factory=HotelSettings)
+    queue: QueueSettings = Field(default_factory=QueueSettings)
+    webchat: WebChatSettings = Field(default_factory=WebChatSettings)
+
+    @property
+    def database_url(self) -> str:
+        if self.db.url:
+            return self.db.url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'hotel_agent.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def runs_worker_in_process(self) -> bool:
+        if self.queue.in_process_worker is not None:
+            return self.queue.in_process_worker
+        return self.is_sqlite
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment is not Environment.PRODUCTION:
+            return self
+        problems: list[str] = []
+        if self.debug:
+            problems.append("DEBUG must be off")
+        secrets = {
+            "WHATSAPP_APP_SECRET": self.whatsapp.app_secret,
+            "WHATSAPP_VERIFY_TOKEN": self.whatsapp.verify_token,
+            "WHATSAPP_ACCESS_TOKEN": self.whatsapp.access_token,
+        }
+        for name, value in secrets.items():
+            if value.strip().lower() in _PLACEHOLDERS or len(value) < 8:
+                problems.append(f"{name} is missing or a placeholder")
+        if problems:
+            raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+
+def normalize_database_url(url: str) -> str:
+    """Map the URLs operators write (`postgresql://`, `sqlite:///`) to the async drivers."""
+    for plain, driver in (
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgresql+psycopg2://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
