@@ -1,1 +1,3 @@
-"""Agente Hotelero."""
+"""Agente Hotelero: a self-hostable AI receptionist for hotels."""
+
+__version__ = "0.1.0"

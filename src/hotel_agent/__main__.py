@@ -1,0 +1,5 @@
+import sys
+
+from hotel_agent.cli import main
+
+sys.exit(main())

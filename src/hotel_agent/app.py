@@ -1,0 +1,57 @@
+"""The FastAPI application factory. Nothing is built at import time: the lifespan does it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from hotel_agent import __version__
+from hotel_agent.channels.webchat.router import router as webchat_router
+from hotel_agent.channels.webchat.router import static_files
+from hotel_agent.channels.whatsapp.router import router as whatsapp_router
+from hotel_agent.errors import install_error_handlers
+from hotel_agent.observability.health import router as health_router
+from hotel_agent.observability.logging import configure_logging
+from hotel_agent.observability.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from hotel_agent.runtime import Runtime
+from hotel_agent.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app. Pass `runtime` to share one with a caller (tests, benchmarks)."""
+    settings = settings or (runtime.settings if runtime else get_settings())
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = runtime is None
+        rt = runtime or Runtime.build(settings)
+        if own:
+            await rt.load_hotels()
+            if settings.runs_worker_in_process:
+                rt.start_background()
+        app.state.runtime = rt
+        try:
+            yield
+        finally:
+            if own:
+                await rt.close()
+
+    app = FastAPI(
+        title="Agente Hotelero",
+        version=__version__,
+        description="AI receptionist for hotels: WhatsApp and web chat webhooks, health, metrics.",
+        lifespan=lifespan,
+        debug=settings.debug,
+    )
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(whatsapp_router)
+    app.include_router(webchat_router)
+    app.mount("/static/webchat", static_files(), name="webchat-static")
+    # Outermost first: the request id and timing cover the size check too.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    return app

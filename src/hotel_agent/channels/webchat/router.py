@@ -1,0 +1,165 @@
+"""The web chat API (`/api/webchat/messages`) and the chat page at `/`."""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from hotel_agent.channels.webchat import service
+from hotel_agent.db.models import Message
+from hotel_agent.deps import RuntimeDep
+from hotel_agent.errors import BadRequest, RateLimited
+from hotel_agent.runtime import Runtime
+
+STATIC_DIR = Path(__file__).parent / "static"
+SESSION_PATTERN = r"^[A-Za-z0-9_-]{8,128}$"
+router = APIRouter(tags=["webchat"])
+
+
+class WebChatMessageIn(BaseModel):
+    session_id: str = Field(pattern=SESSION_PATTERN, description="The browser's chat session")
+    text: str = Field(default="", description="What the guest typed (or the chosen title)")
+    choice_id: str | None = Field(default=None, max_length=200, description="Button/row chosen")
+    client_message_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="Set it to retry a send safely: the same id is stored once",
+    )
+
+
+class Choice(BaseModel):
+    id: str
+    title: str
+    description: str | None = None
+
+
+# Named so the `list` field below does not shadow the builtin in its own annotation.
+Choices = list[Choice]
+
+
+class WebChatMessageOut(BaseModel):
+    id: int
+    direction: str
+    author: str
+    text: str
+    buttons: Choices = Field(default_factory=list)
+    list: Choices = Field(default_factory=list)
+    list_button: str | None = None
+    status: str
+    created_at: str
+
+
+class PostResult(BaseModel):
+    message_id: int
+    session_id: str
+    pending: bool
+    replies: list[WebChatMessageOut] = Field(default_factory=list)
+
+
+class Transcript(BaseModel):
+    session_id: str
+    messages: list[WebChatMessageOut]
+
+
+@router.post(
+    "/api/webchat/messages",
+    response_model=PostResult,
+    status_code=202,
+    responses={
+        200: {"model": PostResult, "description": "With `wait`: the turn finished in time"},
+        400: {"description": "Empty or too long text"},
+        429: {"description": "Too many messages; see Retry-After"},
+    },
+)
+async def post_message(
+    body: WebChatMessageIn,
+    request: Request,
+    response: Response,
+    runtime: RuntimeDep,
+    wait: Annotated[float, Query(ge=0, le=60, description="Seconds to wait for the reply")] = 0,
+) -> PostResult:
+    settings = runtime.settings.webchat
+    text = body.text.strip()
+    if not text and not body.choice_id:
+        raise BadRequest("the message is empty")
+    if len(text) > settings.max_text_chars:
+        raise BadRequest(f"the message is longer than {settings.max_text_chars} characters")
+    await _limit(runtime, "webchat_client", _client_key(request), settings.rate_limit_per_client)
+    await _limit(runtime, "webchat_session", body.session_id, settings.rate_limit_per_session)
+    accepted = await service.submit(
+        runtime,
+        body.session_id,
+        text,
+        choice_id=body.choice_id,
+        client_message_id=body.client_message_id,
+    )
+    result = PostResult(message_id=accepted.event_id, session_id=body.session_id, pending=True)
+    if wait > 0:
+        timeout = min(wait, settings.max_wait_seconds)
+        if await service.wait_for_turn(runtime, accepted.event_id, timeout):
+            result.pending = False
+            result.replies = [_to_out(m) for m in await service.replies(runtime, accepted.event_id)]
+            response.status_code = 200
+    return result
+
+
+@router.get("/api/webchat/messages", response_model=Transcript)
+async def get_messages(
+    request: Request,
+    runtime: RuntimeDep,
+    session_id: Annotated[str, Query(pattern=SESSION_PATTERN)],
+    after: Annotated[int, Query(ge=0)] = 0,
+) -> Transcript:
+    settings = runtime.settings.webchat
+    await _limit(runtime, "webchat_client", _client_key(request), settings.rate_limit_per_client)
+    rows = await service.transcript(runtime, session_id, after)
+    return Transcript(session_id=session_id, messages=[_to_out(row) for row in rows])
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+async def chat_page(runtime: RuntimeDep) -> HTMLResponse:
+    return HTMLResponse(_page(runtime.settings.hotel.name))
+
+
+def static_files() -> StaticFiles:
+    return StaticFiles(directory=STATIC_DIR)
+
+
+@lru_cache(maxsize=4)
+def _page(hotel_name: str) -> str:
+    page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    return page.replace("<body", f'<body data-hotel-name="{html.escape(hotel_name)}"', 1)
+
+
+async def _limit(runtime: Runtime, name: str, key: str, rate: str) -> None:
+    decision = await runtime.rate_limiter.hit(name, key, rate)
+    if not decision.allowed:
+        raise RateLimited("too many messages, please wait a moment", decision.retry_after_seconds)
+
+
+def _client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _to_out(message: Message) -> WebChatMessageOut:
+    payload: dict[str, Any] = message.payload or {}
+    picker = payload.get("list_picker") or {}
+    rows = [row for section in picker.get("sections", []) for row in section.get("rows", [])]
+    return WebChatMessageOut(
+        id=message.id,
+        direction=message.direction,
+        author=message.author,
+        text=message.body,
+        buttons=[Choice.model_validate(b) for b in payload.get("buttons", [])],
+        list=[Choice.model_validate(r) for r in rows],
+        list_button=picker.get("button"),
+        status=message.status,
+        created_at=message.created_at.isoformat(),
+    )

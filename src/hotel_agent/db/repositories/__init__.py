@@ -1,0 +1,1 @@
+"""All SQL lives here. Services call repositories; the request/worker boundary commits."""

@@ -1,0 +1,115 @@
+"""Guests, their channel identities and their conversations."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hotel_agent.db.models import Conversation, ConversationOwner, Guest, GuestIdentity
+
+
+class ConversationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, conversation_id: int) -> Conversation | None:
+        return await self.session.get(Conversation, conversation_id)
+
+    async def get_guest(self, guest_id: int) -> Guest | None:
+        return await self.session.get(Guest, guest_id)
+
+    async def find_identity(
+        self, hotel_id: int, channel: str, external_id: str, alt_external_id: str | None = None
+    ) -> GuestIdentity | None:
+        ids = [external_id] + ([alt_external_id] if alt_external_id else [])
+        return await self.session.scalar(
+            select(GuestIdentity)
+            .where(
+                GuestIdentity.hotel_id == hotel_id,
+                GuestIdentity.channel == channel,
+                or_(
+                    GuestIdentity.external_id.in_(ids),
+                    GuestIdentity.alt_external_id.in_(ids),
+                ),
+            )
+            .order_by(GuestIdentity.id)
+            .limit(1)
+        )
+
+    async def conversation_for_identity(self, identity_id: int) -> Conversation | None:
+        return await self.session.scalar(
+            select(Conversation).where(Conversation.identity_id == identity_id)
+        )
+
+    async def get_or_create(
+        self,
+        *,
+        hotel_id: int,
+        channel: str,
+        external_id: str,
+        alt_external_id: str | None,
+        display_name: str | None,
+        phone: str | None,
+        language: str | None,
+    ) -> Conversation:
+        """The guest's conversation on this channel, created on their first message."""
+        identity = await self.find_identity(hotel_id, channel, external_id, alt_external_id)
+        if identity is None:
+            identity = await self._create_identity(
+                hotel_id, channel, external_id, alt_external_id, display_name, phone, language
+            )
+        else:
+            if alt_external_id and identity.alt_external_id is None:
+                identity.alt_external_id = alt_external_id
+            guest = await self.session.get(Guest, identity.guest_id)
+            if guest is not None and display_name and not guest.display_name:
+                guest.display_name = display_name
+        conversation = await self.conversation_for_identity(identity.id)
+        if conversation is None:
+            conversation = Conversation(
+                hotel_id=hotel_id,
+                guest_id=identity.guest_id,
+                identity_id=identity.id,
+                channel=channel,
+                owner=ConversationOwner.BOT.value,
+                language=language,
+                state={},
+            )
+            self.session.add(conversation)
+        await self.session.flush()
+        return conversation
+
+    async def _create_identity(
+        self,
+        hotel_id: int,
+        channel: str,
+        external_id: str,
+        alt_external_id: str | None,
+        display_name: str | None,
+        phone: str | None,
+        language: str | None,
+    ) -> GuestIdentity:
+        """Create guest + identity; a concurrent creator loses on the unique key and re-reads."""
+        try:
+            async with self.session.begin_nested():
+                guest = Guest(
+                    hotel_id=hotel_id, display_name=display_name, phone=phone, language=language
+                )
+                self.session.add(guest)
+                await self.session.flush()
+                identity = GuestIdentity(
+                    hotel_id=hotel_id,
+                    guest_id=guest.id,
+                    channel=channel,
+                    external_id=external_id,
+                    alt_external_id=alt_external_id,
+                )
+                self.session.add(identity)
+                await self.session.flush()
+                return identity
+        except IntegrityError:
+            found = await self.find_identity(hotel_id, channel, external_id, alt_external_id)
+            if found is None:
+                raise
+            return found

@@ -1,0 +1,164 @@
+"""The transcript, and delivery states reported by the channels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hotel_agent.db.models import STATUS_RANK, DeliveryStatus, Direction, Message
+
+
+class MessageRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add_inbound(
+        self,
+        *,
+        conversation_id: int,
+        channel: str,
+        type_: str,
+        body: str,
+        payload: dict[str, Any],
+        provider_message_id: str,
+        inbox_event_id: int,
+        created_at: datetime,
+    ) -> Message:
+        message = Message(
+            conversation_id=conversation_id,
+            direction=Direction.INBOUND.value,
+            channel=channel,
+            type=type_,
+            body=body,
+            payload=payload,
+            provider_message_id=provider_message_id,
+            status=DeliveryStatus.RECEIVED.value,
+            status_rank=STATUS_RANK[DeliveryStatus.RECEIVED],
+            inbox_event_id=inbox_event_id,
+            author="guest",
+            created_at=created_at,
+        )
+        self.session.add(message)
+        return message
+
+    def add_outbound(
+        self,
+        *,
+        conversation_id: int,
+        channel: str,
+        type_: str,
+        body: str,
+        payload: dict[str, Any],
+        author: str,
+        reply_to_message_id: int | None,
+        created_at: datetime,
+    ) -> Message:
+        message = Message(
+            conversation_id=conversation_id,
+            direction=Direction.OUTBOUND.value,
+            channel=channel,
+            type=type_,
+            body=body,
+            payload=payload,
+            status=DeliveryStatus.QUEUED.value,
+            status_rank=STATUS_RANK[DeliveryStatus.QUEUED],
+            author=author,
+            reply_to_message_id=reply_to_message_id,
+            created_at=created_at,
+        )
+        self.session.add(message)
+        return message
+
+    async def get(self, message_id: int) -> Message | None:
+        return await self.session.get(Message, message_id)
+
+    async def by_inbox_event(self, inbox_event_id: int) -> Message | None:
+        return await self.session.scalar(
+            select(Message).where(Message.inbox_event_id == inbox_event_id)
+        )
+
+    async def replies_to(self, message_id: int) -> Sequence[Message]:
+        result = await self.session.scalars(
+            select(Message).where(Message.reply_to_message_id == message_id).order_by(Message.id)
+        )
+        return result.all()
+
+    async def transcript(
+        self, conversation_id: int, *, after_id: int = 0, limit: int = 200
+    ) -> Sequence[Message]:
+        result = await self.session.scalars(
+            select(Message)
+            .where(Message.conversation_id == conversation_id, Message.id > after_id)
+            .order_by(Message.id)
+            .limit(limit)
+        )
+        return result.all()
+
+    async def record_status(
+        self,
+        *,
+        channel: str,
+        provider_message_id: str,
+        status: str,
+        at: datetime,
+        error_code: int | None,
+        error_detail: str | None,
+    ) -> bool:
+        """Apply a delivery callback: the furthest state wins; an error is always kept.
+
+        Each UPDATE is a single conditional statement, so concurrent callbacks for one message
+        cannot move it backwards. Returns False when the message is not ours.
+        """
+        rank = STATUS_RANK.get(status)
+        if rank is None:
+            return False
+        where = (Message.channel == channel, Message.provider_message_id == provider_message_id)
+        advanced = await self.session.execute(
+            update(Message)
+            .where(*where, Message.status_rank < rank)
+            .values(status=status, status_rank=rank, status_updated_at=at)
+        )
+        if error_code is not None or error_detail:
+            await self.session.execute(
+                update(Message)
+                .where(*where)
+                .values(error_code=error_code, error_detail=(error_detail or "")[:2000])
+            )
+        if getattr(advanced, "rowcount", 0):
+            return True
+        exists = await self.session.scalar(select(Message.id).where(*where))
+        return exists is not None
+
+    async def mark_sent(
+        self, message_id: int, *, provider_message_id: str | None, at: datetime
+    ) -> None:
+        rank = STATUS_RANK[DeliveryStatus.SENT]
+        await self.session.execute(
+            update(Message)
+            .where(Message.id == message_id)
+            .values(provider_message_id=provider_message_id)
+        )
+        await self.session.execute(
+            update(Message)
+            .where(Message.id == message_id, Message.status_rank < rank)
+            .values(status=DeliveryStatus.SENT.value, status_rank=rank, status_updated_at=at)
+        )
+
+    async def mark_dead(
+        self, message_id: int, *, code: int | None, detail: str, at: datetime
+    ) -> None:
+        await self.session.execute(
+            update(Message)
+            .where(Message.id == message_id)
+            .values(
+                status=DeliveryStatus.DEAD.value,
+                status_rank=STATUS_RANK[DeliveryStatus.DEAD],
+                error_code=code,
+                error_detail=detail[:2000],
+                status_updated_at=at,
+            )
+        )

@@ -1,0 +1,139 @@
+"""The durable outbound queue: sends in order per conversation, retries, dead letters."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from hotel_agent.db.models import DeadLetter, OutboxItem, OutboxKind, QueueState
+from hotel_agent.db.repositories.inbox import QueueStats
+
+UNFINISHED = (QueueState.PENDING.value, QueueState.PROCESSING.value)
+SENT = "sent"
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(
+        self,
+        *,
+        kind: OutboxKind,
+        channel: str,
+        hotel_id: int,
+        conversation_id: int,
+        recipient: str,
+        message_id: int | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> OutboxItem:
+        item = OutboxItem(
+            kind=kind.value,
+            channel=channel,
+            hotel_id=hotel_id,
+            conversation_id=conversation_id,
+            message_id=message_id,
+            recipient=recipient,
+            payload=payload or {},
+            state=QueueState.PENDING.value,
+            attempts=0,
+        )
+        self.session.add(item)
+        return item
+
+    async def claim_next(self, *, owner: str, now: datetime, lease: timedelta) -> OutboxItem | None:
+        """Lease the oldest sendable item; a conversation's messages go out one by one, in order.
+
+        Read receipts do not wait behind (or block) the conversation's messages.
+        """
+        earlier = aliased(OutboxItem)
+        older_unsent = (
+            select(earlier.id)
+            .where(
+                earlier.conversation_id == OutboxItem.conversation_id,
+                earlier.id < OutboxItem.id,
+                earlier.kind == OutboxKind.MESSAGE,
+                earlier.state.in_(UNFINISHED),
+            )
+            .exists()
+        )
+        item = await self.session.scalar(
+            select(OutboxItem)
+            .where(
+                or_(
+                    and_(OutboxItem.state == QueueState.PENDING, OutboxItem.available_at <= now),
+                    and_(OutboxItem.state == QueueState.PROCESSING, OutboxItem.lease_until < now),
+                ),
+                or_(OutboxItem.kind != OutboxKind.MESSAGE, ~older_unsent),
+            )
+            .order_by(OutboxItem.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if item is None:
+            return None
+        item.state = QueueState.PROCESSING.value
+        item.lease_owner = owner
+        item.lease_until = now + lease
+        item.attempts += 1
+        await self.session.flush()
+        return item
+
+    async def mark_sent(self, item_id: int, *, owner: str, now: datetime) -> bool:
+        result = await self.session.execute(
+            update(OutboxItem)
+            .where(OutboxItem.id == item_id, OutboxItem.lease_owner == owner)
+            .values(state=SENT, sent_at=now, lease_until=None, last_error=None)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def retry_later(
+        self, item_id: int, *, owner: str, available_at: datetime, error: str
+    ) -> None:
+        await self.session.execute(
+            update(OutboxItem)
+            .where(OutboxItem.id == item_id, OutboxItem.lease_owner == owner)
+            .values(
+                state=QueueState.PENDING.value,
+                available_at=available_at,
+                lease_owner=None,
+                lease_until=None,
+                last_error=error[:2000],
+            )
+        )
+
+    async def dead_letter(
+        self, item: OutboxItem, *, reason: str, code: int | None, detail: str
+    ) -> None:
+        item.state = QueueState.DEAD.value
+        item.lease_until = None
+        item.last_error = f"{reason}: {detail}"[:2000]
+        self.session.add(
+            DeadLetter(
+                source="outbox",
+                source_id=item.id,
+                channel=item.channel,
+                reason=reason,
+                error_code=code,
+                detail=detail[:2000],
+                payload={"kind": item.kind, "message_id": item.message_id, **item.payload},
+            )
+        )
+        await self.session.flush()
+
+    async def stats(self) -> QueueStats:
+        row = (
+            await self.session.execute(
+                select(func.count(), func.min(OutboxItem.created_at)).where(
+                    OutboxItem.state.in_(UNFINISHED)
+                )
+            )
+        ).one()
+        return QueueStats(depth=int(row[0]), oldest=row[1])
+
+    async def dead_letter_count(self) -> int:
+        return int(await self.session.scalar(select(func.count()).select_from(DeadLetter)) or 0)

@@ -1,0 +1,1 @@
+"""The durable pipeline: inbound queue + worker, outbound queue + sender, dead letters."""

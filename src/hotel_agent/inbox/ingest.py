@@ -1,0 +1,77 @@
+"""Accept a guest message: one durable INSERT, deduplicated on the provider's message id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hotel_agent.channels.port import InboundMessage
+from hotel_agent.db.engine import SessionFactory
+from hotel_agent.db.repositories.inbox import InboxRepository
+from hotel_agent.db.types import utcnow
+from hotel_agent.inbox.signals import Signals
+from hotel_agent.observability.metrics import INBOUND_MESSAGES
+
+
+@dataclass(frozen=True)
+class Accepted:
+    event_id: int
+    duplicate: bool
+
+
+def storable(value: Any) -> Any:
+    """Make guest-supplied strings storable everywhere: PostgreSQL rejects NUL characters and
+    lone surrogates (which JSON escapes can carry), so replace them instead of failing."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {key: storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    return value
+
+
+def conversation_key(hotel_id: int, channel: str, sender_id: str) -> str:
+    return f"{hotel_id}:{channel}:{sender_id}"
+
+
+class Ingest:
+    def __init__(self, sessions: SessionFactory, signals: Signals) -> None:
+        self.sessions = sessions
+        self.signals = signals
+
+    async def accept(self, hotel_id: int, messages: list[InboundMessage]) -> list[Accepted]:
+        """Store every message of one delivery in one transaction; commit before returning.
+
+        The caller acknowledges the provider only after this returns, so nothing acknowledged
+        can be lost; a database error propagates and the provider retries.
+        """
+        now = utcnow()
+        results: list[Accepted] = []
+        async with self.sessions() as session, session.begin():
+            inbox = InboxRepository(session)
+            for message in messages:
+                payload = storable(message.model_dump(mode="json"))
+                event_id = await inbox.add(
+                    hotel_id=hotel_id,
+                    channel=message.channel,
+                    provider_message_id=payload["provider_message_id"],
+                    conversation_key=conversation_key(
+                        hotel_id, message.channel, payload["sender_id"]
+                    ),
+                    sender_id=payload["sender_id"],
+                    message_type=payload["type"],
+                    payload=payload,
+                    now=now,
+                )
+                if event_id is None:
+                    existing = await inbox.find_id(message.channel, message.provider_message_id)
+                    results.append(Accepted(event_id=existing or 0, duplicate=True))
+                else:
+                    results.append(Accepted(event_id=event_id, duplicate=False))
+        for message, result in zip(messages, results, strict=True):
+            outcome = "duplicate" if result.duplicate else "stored"
+            INBOUND_MESSAGES.labels(message.channel, message.type, outcome).inc()
+        if any(not r.duplicate for r in results):
+            self.signals.wake_inbox()
+        return results

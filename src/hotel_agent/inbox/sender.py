@@ -1,0 +1,183 @@
+"""The sender: delivers outbox rows through their channel, retrying what can succeed later.
+
+A row is leased (so two senders never send it at once), sent outside any transaction, then
+marked sent with the provider's message id, rescheduled with jittered backoff, or
+dead-lettered with its reason. A free-form message is never sent outside the channel's reply
+window (WhatsApp's 24 hours): it is dead-lettered instead, for staff to follow up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Mapping
+from datetime import timedelta
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hotel_agent.channels.port import Channel, OutboundMessage, SendError, SendReceipt
+from hotel_agent.db.engine import SessionFactory
+from hotel_agent.db.models import OutboxItem, OutboxKind
+from hotel_agent.db.repositories.conversations import ConversationRepository
+from hotel_agent.db.repositories.messages import MessageRepository
+from hotel_agent.db.repositories.outbox import OutboxRepository
+from hotel_agent.db.types import utcnow
+from hotel_agent.inbox.backoff import next_attempt_at
+from hotel_agent.inbox.signals import Signals, wait_event
+from hotel_agent.observability.metrics import DEAD_LETTERS, OUTBOUND_MESSAGES
+from hotel_agent.settings import QueueSettings
+
+log = structlog.get_logger(__name__)
+
+
+class Sender:
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        channels: Mapping[str, Channel],
+        signals: Signals,
+        settings: QueueSettings,
+        *,
+        name: str | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.channels = channels
+        self.signals = signals
+        self.settings = settings
+        self.name = name or f"sender-{uuid.uuid4().hex[:12]}"
+        self.lease = timedelta(seconds=settings.lease_seconds)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        log.info("sender.started", sender=self.name)
+        while not stop.is_set():
+            try:
+                worked = await self.send_next()
+            except Exception:
+                log.exception("sender.loop_error", sender=self.name)
+                worked = False
+            if not worked:
+                await wait_event(self.signals.outbox, self.settings.poll_interval_seconds)
+        log.info("sender.stopped", sender=self.name)
+
+    async def send_next(self) -> bool:
+        """Claim and deliver one outbox row. False when nothing was due."""
+        now = utcnow()
+        content: OutboundMessage | None = None
+        outside_window = False
+        async with self.sessions() as session, session.begin():
+            item = await OutboxRepository(session).claim_next(
+                owner=self.name, now=now, lease=self.lease
+            )
+            if item is None:
+                return False
+            if item.kind == OutboxKind.MESSAGE:
+                content, outside_window = await self._load(session, item)
+        with structlog.contextvars.bound_contextvars(
+            outbox_id=item.id, conversation_id=item.conversation_id
+        ):
+            if outside_window:
+                await self._dead(
+                    item,
+                    SendError(
+                        "outside_window",
+                        retryable=False,
+                        detail="the guest's last message is older than the reply window",
+                    ),
+                )
+            else:
+                await self._deliver(item, content)
+        return True
+
+    async def _load(self, session: AsyncSession, item: OutboxItem) -> tuple[OutboundMessage, bool]:
+        """The message to send, and whether the channel's reply window has closed."""
+        assert item.message_id is not None
+        message = await MessageRepository(session).get(item.message_id)
+        conversation = await ConversationRepository(session).get(item.conversation_id)
+        if message is None or conversation is None:
+            raise LookupError(f"outbox {item.id} points at a missing message")
+        content = OutboundMessage.model_validate({"text": message.body, **message.payload})
+        channel = self.channels.get(item.channel)
+        window = channel.reply_window_seconds if channel else None
+        if window is None:
+            return content, False
+        last = conversation.last_inbound_at
+        return content, last is None or (utcnow() - last).total_seconds() > window
+
+    async def _deliver(self, item: OutboxItem, content: OutboundMessage | None) -> None:
+        channel = self.channels.get(item.channel)
+        try:
+            if channel is None:
+                raise SendError("channel_disabled", retryable=False, detail=item.channel)
+            receipt: SendReceipt | None = None
+            if item.kind == OutboxKind.MARK_READ:
+                await channel.mark_read(str(item.payload["provider_message_id"]))
+            else:
+                assert content is not None
+                receipt = await channel.send(item.recipient, content)
+        except SendError as error:
+            if error.retryable and item.attempts < self.settings.max_send_attempts:
+                await self._retry(item, error)
+            else:
+                await self._dead(item, error)
+            return
+        except Exception as exc:
+            # An unexpected bug in an adapter: retry a few times, then dead-letter with details.
+            log.exception("send.unexpected_error")
+            unexpected = SendError("unexpected_error", retryable=True, detail=repr(exc))
+            if item.attempts < self.settings.max_send_attempts:
+                await self._retry(item, unexpected)
+            else:
+                await self._dead(item, unexpected)
+            return
+        await self._mark_sent(item, receipt)
+
+    async def _mark_sent(self, item: OutboxItem, receipt: SendReceipt | None) -> None:
+        now = utcnow()
+        async with self.sessions() as session, session.begin():
+            await OutboxRepository(session).mark_sent(item.id, owner=self.name, now=now)
+            if item.message_id is not None:
+                await MessageRepository(session).mark_sent(
+                    item.message_id,
+                    provider_message_id=receipt.provider_message_id if receipt else None,
+                    at=now,
+                )
+                conversation = await ConversationRepository(session).get(item.conversation_id)
+                if conversation is not None:
+                    conversation.last_outbound_at = now
+        OUTBOUND_MESSAGES.labels(item.channel, "sent").inc()
+        log.info("send.ok", kind=item.kind, attempts=item.attempts)
+
+    async def _retry(self, item: OutboxItem, error: SendError) -> None:
+        when = next_attempt_at(
+            utcnow(),
+            item.attempts,
+            base=self.settings.retry_base_seconds,
+            cap=self.settings.retry_max_seconds,
+        )
+        async with self.sessions() as session, session.begin():
+            await OutboxRepository(session).retry_later(
+                item.id, owner=self.name, available_at=when, error=str(error)
+            )
+        OUTBOUND_MESSAGES.labels(item.channel, "retry").inc()
+        log.warning("send.retry", reason=error.reason, code=error.code, attempts=item.attempts)
+
+    async def _dead(self, item: OutboxItem, error: SendError) -> None:
+        now = utcnow()
+        async with self.sessions() as session, session.begin():
+            outbox = OutboxRepository(session)
+            fresh = await session.get(OutboxItem, item.id)
+            assert fresh is not None
+            await outbox.dead_letter(
+                fresh, reason=error.reason, code=error.code, detail=error.detail
+            )
+            if item.message_id is not None:
+                await MessageRepository(session).mark_dead(
+                    item.message_id,
+                    code=error.code,
+                    detail=f"{error.reason}: {error.detail}",
+                    at=now,
+                )
+        OUTBOUND_MESSAGES.labels(item.channel, "dead").inc()
+        DEAD_LETTERS.labels("outbox", item.channel, error.reason).inc()
+        log.error("send.dead_lettered", reason=error.reason, code=error.code)

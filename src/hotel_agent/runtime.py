@@ -1,0 +1,139 @@
+"""Everything a process needs, built once: database, channels, queues, background loops.
+
+The API (`app.py`), the separate worker process and the terminal chat all use this, so there
+is one way to wire the service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+import httpx
+import structlog
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hotel_agent.channels.port import Channel
+from hotel_agent.channels.webchat.channel import WebChatChannel
+from hotel_agent.channels.whatsapp.client import WhatsAppCloudClient
+from hotel_agent.db.engine import SessionFactory, create_engine, create_session_factory
+from hotel_agent.db.repositories.hotels import HotelRepository
+from hotel_agent.dialogue.minimal import MinimalEngine
+from hotel_agent.dialogue.port import DialogueEngine
+from hotel_agent.inbox.ingest import Ingest
+from hotel_agent.inbox.sender import Sender
+from hotel_agent.inbox.signals import Signals
+from hotel_agent.inbox.worker import Worker
+from hotel_agent.ratelimit import RateLimiter, build_rate_limiter
+from hotel_agent.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class HotelDirectory:
+    """Which hotel a WhatsApp number belongs to; the default hotel for the web chat."""
+
+    default_hotel_id: int
+    by_phone_number_id: dict[str, int]
+
+    def for_phone_number(self, phone_number_id: str) -> int | None:
+        return self.by_phone_number_id.get(phone_number_id)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: SessionFactory
+    signals: Signals
+    ingest: Ingest
+    channels: dict[str, Channel]
+    dialogue: DialogueEngine
+    http: httpx.AsyncClient
+    rate_limiter: RateLimiter
+    redis: Redis | None = None
+    hotels: HotelDirectory = field(default_factory=lambda: HotelDirectory(0, {}))
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, settings: Settings, *, dialogue: DialogueEngine | None = None) -> Runtime:
+        engine = create_engine(settings)
+        sessions = create_session_factory(engine)
+        signals = Signals()
+        http = httpx.AsyncClient(
+            timeout=settings.whatsapp.timeout_seconds,
+            limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+        )
+        channels: dict[str, Channel] = {"webchat": WebChatChannel()}
+        if settings.whatsapp.access_token and settings.whatsapp.phone_number_id:
+            channels["whatsapp"] = WhatsAppCloudClient(
+                http,
+                base_url=settings.whatsapp.api_base_url,
+                access_token=settings.whatsapp.access_token,
+                phone_number_id=settings.whatsapp.phone_number_id,
+                timeout=settings.whatsapp.timeout_seconds,
+            )
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=sessions,
+            signals=signals,
+            ingest=Ingest(sessions, signals),
+            channels=channels,
+            dialogue=dialogue or MinimalEngine(),
+            http=http,
+            rate_limiter=build_rate_limiter(settings.redis.url),
+            redis=Redis.from_url(settings.redis.url, socket_connect_timeout=3, socket_timeout=3)
+            if settings.redis.url
+            else None,
+        )
+
+    async def load_hotels(self) -> None:
+        """Make sure the hotel configured by settings exists, and cache the number map."""
+        hotel_settings = self.settings.hotel
+        async with self.sessions() as session, session.begin():
+            repo = HotelRepository(session)
+            hotel = await repo.upsert(
+                slug=hotel_settings.slug,
+                name=hotel_settings.name,
+                timezone=hotel_settings.timezone,
+                default_language=hotel_settings.default_language,
+                whatsapp_phone_number_id=self.settings.whatsapp.phone_number_id or None,
+            )
+            numbers = await repo.phone_number_map()
+        self.hotels = HotelDirectory(default_hotel_id=hotel.id, by_phone_number_id=numbers)
+
+    def start_background(self, *, workers: int = 1, senders: int = 1) -> None:
+        for _ in range(workers):
+            worker = Worker(self.sessions, self.dialogue, self.signals, self.settings.queue)
+            self._tasks.append(asyncio.create_task(worker.run(self._stop), name=worker.name))
+        for _ in range(senders):
+            sender = Sender(self.sessions, self.channels, self.signals, self.settings.queue)
+            self._tasks.append(asyncio.create_task(sender.run(self._stop), name=sender.name))
+
+    async def wait_stopped(self) -> None:
+        await self._stop.wait()
+
+    async def close(self) -> None:
+        self._stop.set()
+        self.signals.wake_inbox()
+        self.signals.wake_outbox()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.rate_limiter.close()
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.http.aclose()
+        await self.engine.dispose()
+
+    async def check_database(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def check_redis(self) -> None:
+        if self.redis is not None:
+            await self.redis.ping()

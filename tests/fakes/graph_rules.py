@@ -1,0 +1,102 @@
+"""The limits the real Graph API enforces on a `/messages` body, so the fake rejects alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_MESSAGE_TYPES = frozenset(
+    {"text", "interactive", "template", "image", "audio", "document", "video", "sticker"}
+    | {"location", "reaction", "contacts"}
+)
+
+
+def message_problem(body: dict[str, Any]) -> str | None:
+    """Why Meta would refuse this send request, or None when it would accept it."""
+    if body.get("messaging_product") != "whatsapp":
+        return "messaging_product must be 'whatsapp'"
+    if not isinstance(body.get("to"), str) or not body["to"]:
+        return "the 'to' parameter is required"
+    kind = body.get("type", "text")
+    if kind not in _MESSAGE_TYPES:
+        return f"unknown message type {kind!r}"
+    if kind == "text":
+        return _text_problem(body.get("text"))
+    if kind == "interactive":
+        return _interactive_problem(body.get("interactive"))
+    return None
+
+
+def _text_problem(text: Any) -> str | None:
+    if not isinstance(text, dict):
+        return "text object is required"
+    return _length_problem("text.body", text.get("body"), 4096)
+
+
+def _interactive_problem(interactive: Any) -> str | None:
+    if not isinstance(interactive, dict) or not isinstance(interactive.get("action"), dict):
+        return "interactive.action is required"
+    body = interactive.get("body")
+    problem = _length_problem(
+        "body.text", body.get("text") if isinstance(body, dict) else None, 1024
+    )
+    if problem:
+        return problem
+    action = interactive["action"]
+    if interactive.get("type") == "button":
+        return _buttons_problem(action.get("buttons"))
+    if interactive.get("type") == "list":
+        return _list_problem(action)
+    return f"unsupported interactive type {interactive.get('type')!r}"
+
+
+def _buttons_problem(buttons: Any) -> str | None:
+    if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
+        return "buttons must hold 1 to 3 reply buttons"
+    replies = [b.get("reply") if isinstance(b, dict) else None for b in buttons]
+    if not all(isinstance(r, dict) for r in replies):
+        return "each button needs a reply object"
+    titles = [r["title"] for r in replies]
+    ids = [r["id"] for r in replies]
+    if len(set(titles)) != len(titles) or len(set(ids)) != len(ids):
+        return "button titles and ids must be unique"
+    for reply in replies:
+        problem = _length_problem("button title", reply.get("title"), 20)
+        problem = problem or _length_problem("button id", reply.get("id"), 256)
+        if problem:
+            return problem
+    return None
+
+
+def _list_problem(action: dict[str, Any]) -> str | None:
+    problem = _length_problem("action.button", action.get("button"), 20)
+    sections = action.get("sections")
+    if problem or not isinstance(sections, list) or not 1 <= len(sections) <= 10:
+        return problem or "sections must hold 1 to 10 sections"
+    rows = [row for s in sections for row in s.get("rows", [])]
+    if not 1 <= len(rows) <= 10:
+        return "a list holds 1 to 10 rows in total"
+    if len({row.get("id") for row in rows}) != len(rows):
+        return "row ids must be unique"
+    if len(sections) > 1 and not all(s.get("title") for s in sections):
+        return "every section needs a title when there are several"
+    for section in sections:
+        if "title" in section and (
+            problem := _length_problem("section title", section["title"], 24)
+        ):
+            return problem
+    for row in rows:
+        problem = _length_problem("row title", row.get("title"), 24)
+        problem = problem or _length_problem("row id", row.get("id"), 200)
+        if not problem and "description" in row:
+            problem = _length_problem("row description", row["description"], 72)
+        if problem:
+            return problem
+    return None
+
+
+def _length_problem(name: str, value: Any, limit: int) -> str | None:
+    if not isinstance(value, str) or not value:
+        return f"{name} is required"
+    if len(value) > limit:
+        return f"{name} is longer than {limit} characters"
+    return None

@@ -1,0 +1,29 @@
+"""Fixtures for integration tests against real servers."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import redis
+from redis.exceptions import RedisError
+
+from tests.support import server_missing
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The real Redis server's URL: fails the test on CI when unreachable, skips elsewhere.
+
+    Tests share its database: each one uses a key prefix of its own and deletes its keys.
+    """
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    except (RedisError, OSError) as exc:
+        server_missing(f"Redis at {REDIS_URL}", repr(exc))
+    finally:
+        client.close()
+    return REDIS_URL
