@@ -52,18 +52,18 @@ def _interactive_problem(interactive: Any) -> str | None:
 def _buttons_problem(buttons: Any) -> str | None:
     if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
         return "buttons must hold 1 to 3 reply buttons"
-    replies = [b.get("reply") if isinstance(b, dict) else None for b in buttons]
-    if not all(isinstance(r, dict) for r in replies):
+    replies = [
+        b["reply"] for b in buttons if isinstance(b, dict) and isinstance(b.get("reply"), dict)
+    ]
+    if len(replies) != len(buttons):
         return "each button needs a reply object"
-    titles = [r["title"] for r in replies]
-    ids = [r["id"] for r in replies]
-    if len(set(titles)) != len(titles) or len(set(ids)) != len(ids):
-        return "button titles and ids must be unique"
     for reply in replies:
         problem = _length_problem("button title", reply.get("title"), 20)
         problem = problem or _length_problem("button id", reply.get("id"), 256)
         if problem:
             return problem
+    if not _unique([r["title"] for r in replies]) or not _unique([r["id"] for r in replies]):
+        return "button titles and ids must be unique"
     return None
 
 
@@ -72,11 +72,13 @@ def _list_problem(action: dict[str, Any]) -> str | None:
     sections = action.get("sections")
     if problem or not isinstance(sections, list) or not 1 <= len(sections) <= 10:
         return problem or "sections must hold 1 to 10 sections"
-    rows = [row for s in sections for row in s.get("rows", [])]
-    if not 1 <= len(rows) <= 10:
+    if not all(
+        isinstance(s, dict) and isinstance(s.get("rows"), list) and s["rows"] for s in sections
+    ):
+        return "each section needs rows"
+    rows = [row for s in sections for row in s["rows"]]
+    if not 1 <= len(rows) <= 10 or not all(isinstance(row, dict) for row in rows):
         return "a list holds 1 to 10 rows in total"
-    if len({row.get("id") for row in rows}) != len(rows):
-        return "row ids must be unique"
     if len(sections) > 1 and not all(s.get("title") for s in sections):
         return "every section needs a title when there are several"
     for section in sections:
@@ -91,7 +93,13 @@ def _list_problem(action: dict[str, Any]) -> str | None:
             problem = _length_problem("row description", row["description"], 72)
         if problem:
             return problem
+    if not _unique([row["id"] for row in rows]):
+        return "row ids must be unique"
     return None
+
+
+def _unique(values: list[str]) -> bool:
+    return len(set(values)) == len(values)
 
 
 def _length_problem(name: str, value: Any, limit: int) -> str | None:

@@ -50,7 +50,7 @@ class WhatsAppCloudClient:
             raise SendError(
                 "malformed_response",
                 retryable=False,
-                detail=f"HTTP 2xx without messages[0].id: {str(body)[:200]}",
+                detail=f"HTTP 2xx without messages[0].id: {_shape(body)}",
             )
         return SendReceipt(provider_message_id=wamid)
 
@@ -60,7 +60,7 @@ class WhatsAppCloudClient:
             raise SendError(
                 "malformed_response",
                 retryable=False,
-                detail=f"read receipt not confirmed: {str(body)[:200]}",
+                detail=f"read receipt not confirmed: {_shape(body)}",
             )
 
     async def download_media(self, media_id: str) -> tuple[bytes, str]:
@@ -75,8 +75,9 @@ class WhatsAppCloudClient:
             raise MediaError(
                 "malformed_response",
                 retryable=False,
-                detail=f"media {media_id} has no download url: {str(info)[:200]}",
+                detail=f"media {media_id} has no download url: {_shape(info)}",
             )
+        # Meta's media host asks for the same bearer token as the Graph API.
         download = await self._request("GET", url)
         expected = info.get("sha256")
         actual = hashlib.sha256(download.content).hexdigest()
@@ -117,3 +118,10 @@ def _decoded(response: httpx.Response) -> object:
     except ValueError:
         return response.text
     return decoded
+
+
+def _shape(body: object) -> str:
+    # Only the shape: the body can echo the guest's number, which must not reach logs.
+    if isinstance(body, dict):
+        return f"an object with keys {sorted(map(str, body))}"
+    return "a body that is not JSON" if isinstance(body, str) else f"a JSON {type(body).__name__}"

@@ -78,7 +78,8 @@ def _parse_change(change: dict[str, Any], change_path: str, parsed: ParsedWebhoo
     phone_number_id = _text(metadata.get("phone_number_id")) if isinstance(metadata, dict) else None
     if not phone_number_id:
         raise WebhookPayloadError(
-            f"{path}.metadata.phone_number_id is missing: cannot tell which hotel number it is for"
+            f"{path}.metadata.phone_number_id is missing or not a string: cannot tell which hotel"
+            " number the change is for"
         )
     contacts = value.get("contacts")
     contacts = [c for c in contacts if isinstance(c, dict)] if isinstance(contacts, list) else []

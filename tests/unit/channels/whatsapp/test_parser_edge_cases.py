@@ -32,7 +32,7 @@ def parse_one(data: dict[str, Any]) -> InboundMessage:
 
 def with_message(**fields: Any) -> dict[str, Any]:
     """text_es with its message's fields replaced (None deletes a field)."""
-    data = load_fixture("text_es")
+    data: dict[str, Any] = load_fixture("text_es")
     message = message_of(data)
     for key, value in fields.items():
         if value is None:

@@ -371,20 +371,27 @@
     if (polling) return;
     polling = true;
     clearTimeout(pollTimer);
+    let retryAfterMs = 0;
     try {
       const query = `session_id=${encodeURIComponent(sessionId)}&after=${lastPolledId}`;
       const response = await fetch(`${API_URL}?${query}`, {
         headers: { Accept: "application/json" },
         cache: "no-store",
       });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const body = await response.json();
-      for (const message of Array.isArray(body.messages) ? body.messages : []) {
-        render(message);
-        lastPolledId = Math.max(lastPolledId, Number(message.id) || 0);
+      if (response.status === 429) {
+        // Rate limited (guests behind one hotel Wi-Fi share an address): not offline, so
+        // no alarm; just come back when the server says.
+        retryAfterMs = retryAfterSeconds(response) * 1000;
+      } else {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const body = await response.json();
+        for (const message of Array.isArray(body.messages) ? body.messages : []) {
+          render(message);
+          lastPolledId = Math.max(lastPolledId, Number(message.id) || 0);
+        }
+        if (pollFailures >= 2) setStatus("");
+        pollFailures = 0;
       }
-      if (pollFailures >= 2) setStatus("");
-      pollFailures = 0;
     } catch {
       pollFailures += 1;
       if (pollFailures >= 2) setStatus(t.offline);
@@ -393,7 +400,8 @@
       empty.hidden = log.childElementCount > 0;
       updateTyping();
       const base = document.hidden ? POLL_HIDDEN_MS : POLL_MS;
-      pollTimer = setTimeout(poll, Math.min(base * 2 ** Math.min(pollFailures, 4), POLL_MAX_MS));
+      const backoff = Math.min(base * 2 ** Math.min(pollFailures, 4), POLL_MAX_MS);
+      pollTimer = setTimeout(poll, Math.max(backoff, retryAfterMs));
     }
   }
 

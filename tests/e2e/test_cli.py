@@ -1,0 +1,88 @@
+"""The `hotel-agent` command as an operator runs it: real processes, real files."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from hotel_agent import __version__
+
+
+def run_cli(*args: str, env: dict[str, str], stdin: str = "", timeout: float = 60) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "hotel_agent", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=True,
+    )
+    return result.stdout
+
+
+def fresh_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "DATABASE_"))}
+    env.update(DATA_DIR=str(tmp_path / "data"), LOG_LEVEL="WARNING")
+    env.pop("POSTGRES_URL", None)
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def test_version(tmp_path: Path) -> None:
+    assert run_cli("--version", env=fresh_env(tmp_path)).strip() == f"hotel-agent {__version__}"
+
+
+def test_migrate_creates_the_database(tmp_path: Path) -> None:
+    output = run_cli("migrate", env=fresh_env(tmp_path))
+    assert "database at revision head" in output
+    assert (tmp_path / "data" / "hotel_agent.db").exists()
+
+
+def test_terminal_chat_answers_through_the_pipeline(tmp_path: Path) -> None:
+    output = run_cli("chat", env=fresh_env(tmp_path), stdin="Hola\n")
+    assert "¡Hola! Soy el asistente virtual de Hotel Demo Agente." in output
+    assert "1. Hablar con recepción" in output, "buttons become numbered choices"
+
+
+def test_serve_starts_on_a_fresh_machine_with_embedded_defaults(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hotel_agent", "serve", "--port", str(port)],
+        env=fresh_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        banner = process.stdout.readline()
+        assert f"web chat at http://127.0.0.1:{port}/" in banner
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/health/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the server did not become ready"
+            time.sleep(0.1)
+        answer = httpx.post(
+            f"{base}/api/webchat/messages?wait=10",
+            json={"session_id": "cli-test-session", "text": "hello"},
+            timeout=15,
+        )
+        assert answer.status_code == 200
+        assert answer.json()["replies"][0]["text"].startswith("Hello! I'm the virtual assistant")
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

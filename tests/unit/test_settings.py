@@ -1,0 +1,82 @@
+"""Settings: the operator's env names, safe defaults, and a production that refuses to start
+with placeholder secrets."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from hotel_agent.settings import Settings, normalize_database_url
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    for name in (
+        "ENVIRONMENT", "DEBUG", "DATABASE_URL", "POSTGRES_URL", "REDIS_URL",
+        "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_ACCESS_TOKEN",
+        "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_API_BASE_URL", "QUEUE_IN_PROCESS_WORKER",
+    ):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(str(tmp_path))  # no developer .env is read
+
+
+def test_defaults_run_on_one_machine() -> None:
+    settings = Settings()
+    assert settings.database_url.startswith("sqlite+aiosqlite:///")
+    assert settings.database_url.endswith("/data/hotel_agent.db")
+    assert settings.redis.url is None
+    assert settings.runs_worker_in_process
+    assert settings.whatsapp.api_base_url == "https://graph.facebook.com/v23.0"
+    assert settings.max_body_bytes == 3 * 1024 * 1024
+
+
+def test_operator_env_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POSTGRES_URL", "postgresql://u@db:5432/hotel")
+    monkeypatch.setenv("REDIS_URL", "redis://cache:6379/0")
+    monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", "123")
+    monkeypatch.setenv("WHATSAPP_API_BASE_URL", "http://127.0.0.1:9999/v23.0")
+    settings = Settings()
+    assert settings.database_url == "postgresql+asyncpg://u@db:5432/hotel"
+    assert not settings.runs_worker_in_process, "PostgreSQL deployments run separate workers"
+    assert settings.redis.url == "redis://cache:6379/0"
+    assert settings.whatsapp.phone_number_id == "123"
+    assert settings.whatsapp.api_base_url == "http://127.0.0.1:9999/v23.0"
+
+
+def test_database_url_wins_over_postgres_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///tmp/x.db")
+    monkeypatch.setenv("POSTGRES_URL", "postgresql://u@db/hotel")
+    assert Settings().database_url == "sqlite+aiosqlite:///tmp/x.db"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("sqlite:///a.db", "sqlite+aiosqlite:///a.db"),
+    ],
+)
+def test_urls_get_the_async_driver(url: str, expected: str) -> None:
+    assert normalize_database_url(url) == expected
+
+
+def test_production_refuses_placeholder_secrets_and_debug(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("DEBUG", "true")
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", "changeme")
+    with pytest.raises(ValidationError) as error:
+        Settings()
+    message = str(error.value)
+    assert "DEBUG must be off" in message
+    assert "WHATSAPP_APP_SECRET is missing or a placeholder" in message
+    assert "WHATSAPP_ACCESS_TOKEN is missing or a placeholder" in message
+
+
+def test_production_starts_with_real_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", "9f1c2e7a5b3d4c6e8f0a")
+    monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", "a-long-verify-token")
+    monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "EAAG-real-looking-token")
+    assert Settings().environment == "production"
