@@ -106,6 +106,36 @@ class WebChatSettings(BaseSettings):
     max_text_chars: int = Field(default=4096, ge=1)
 
 
+class PmsType(StrEnum):
+    SIMULATOR = "simulator"
+    QLOAPPS = "qloapps"
+
+
+class PmsSettings(BaseSettings):
+    model_config = _group_config("PMS_")
+
+    type: PmsType = PmsType.SIMULATOR
+    base_url: str = ""
+    api_key: str = ""
+    hotel_id: int = Field(default=1, ge=1)
+    timeout: float = Field(default=10.0, gt=0, description="Seconds per PMS call")
+    max_stay_nights: int = Field(default=30, ge=1)
+    booking_horizon_days: int = Field(default=365, ge=1)
+    max_rooms_per_booking: int = Field(default=5, ge=1)
+    read_retries: int = Field(default=2, ge=0, description="Extra attempts for reads only")
+    breaker_failures: int = Field(default=5, ge=1, description="Failures that open the breaker")
+    breaker_window_seconds: float = Field(default=60.0, gt=0)
+    breaker_recovery_seconds: float = Field(default=30.0, gt=0)
+    room_types_ttl_seconds: float = Field(default=3600.0, gt=0)
+    availability_ttl_seconds: float = Field(default=60.0, gt=0)
+    stale_ttl_seconds: float = Field(
+        default=6 * 3600.0, gt=0, description="How long cached answers may serve when PMS is down"
+    )
+    check_in_readiness: bool = Field(
+        default=False, validation_alias=AliasChoices("CHECK_PMS_IN_READINESS")
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
@@ -122,6 +152,7 @@ class Settings(BaseSettings):
     hotel: HotelSettings = Field(default_factory=HotelSettings)
     queue: QueueSettings = Field(default_factory=QueueSettings)
     webchat: WebChatSettings = Field(default_factory=WebChatSettings)
+    pms: PmsSettings = Field(default_factory=PmsSettings)
 
     @property
     def database_url(self) -> str:
@@ -154,6 +185,10 @@ class Settings(BaseSettings):
         for name, value in secrets.items():
             if value.strip().lower() in _PLACEHOLDERS or len(value) < 8:
                 problems.append(f"{name} is missing or a placeholder")
+        if self.pms.type is PmsType.QLOAPPS and (
+            not self.pms.base_url or self.pms.api_key.strip().lower() in _PLACEHOLDERS
+        ):
+            problems.append("PMS_BASE_URL and PMS_API_KEY are required for QloApps")
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self

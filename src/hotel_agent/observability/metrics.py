@@ -59,3 +59,24 @@ RATE_LIMITED = Counter(
     "Requests refused by a rate limit, by limit name.",
     ["limit"],
 )
+PMS_CALLS = Counter(
+    "hotel_agent_pms_calls_total",
+    "PMS calls by operation and outcome (ok, domain_error, unavailable, outcome_unknown, "
+    "auth_error, rejected_open_breaker).",
+    ["operation", "outcome"],
+)
+PMS_CALL_SECONDS = Histogram(
+    "hotel_agent_pms_call_duration_seconds",
+    "PMS call latency by operation (each attempt).",
+    ["operation"],
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+PMS_BREAKER_STATE = Gauge(
+    "hotel_agent_pms_breaker_state",
+    "PMS circuit breaker state: 0 closed, 1 half-open, 2 open.",
+)
+PMS_CACHE = Counter(
+    "hotel_agent_pms_cache_total",
+    "PMS cache look-ups by kind (room_types, availability) and result (hit, miss, stale).",
+    ["kind", "result"],
+)

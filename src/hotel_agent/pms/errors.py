@@ -1,0 +1,53 @@
+"""PMS domain errors. Adapters map every vendor failure to one of these."""
+
+from __future__ import annotations
+
+from hotel_agent.errors import HotelAgentError
+
+
+class PmsError(HotelAgentError):
+    """Base of every PMS error."""
+
+    status_code = 502
+    code = "pms_error"
+
+
+class InvalidStay(PmsError):
+    """The request cannot succeed as asked (dates, guests, e-mail...): nothing was sent."""
+
+    status_code = 422
+    code = "invalid_stay"
+
+
+class RoomUnavailable(PmsError):
+    status_code = 409
+    code = "room_unavailable"
+
+
+class BookingNotFound(PmsError):
+    status_code = 404
+    code = "booking_not_found"
+
+
+class PmsUnavailable(PmsError):
+    """The PMS did not answer usefully (network, timeout, 5xx, garbage): try again later."""
+
+    status_code = 503
+    code = "pms_unavailable"
+
+
+class PmsAuthError(PmsError):
+    """Our credentials were refused: an operator must fix the configuration."""
+
+    status_code = 502
+    code = "pms_auth_error"
+
+
+class PmsOutcomeUnknown(PmsError):
+    """A write may or may not have happened (timeout or 5xx after sending it).
+
+    Never retry blindly: look the booking up first (`Pms.find_booking_for`).
+    """
+
+    status_code = 503
+    code = "pms_outcome_unknown"

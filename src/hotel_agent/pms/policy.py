@@ -1,0 +1,72 @@
+"""The agent's own booking policy, checked before any PMS call.
+
+QloApps applies no date policy at all (past dates and dates years ahead are accepted), so the
+agent decides what a guest may book; the simulator applies the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from hotel_agent.pms.errors import InvalidStay
+from hotel_agent.pms.port import GuestDetails, RoomType, Stay, StayChange
+
+# Deliberately simple: one @, a dot in the domain, no spaces. Full RFC 5322 would accept
+# addresses no hotel can write back to.
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+_PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+
+
+@dataclass(frozen=True)
+class StayPolicy:
+    max_nights: int = 30
+    horizon_days: int = 365
+    max_rooms: int = 5
+
+
+def validate_stay(stay: Stay, *, today: date, policy: StayPolicy) -> None:
+    """Raise InvalidStay with a clear reason when no PMS could accept this stay."""
+    if stay.check_out <= stay.check_in:
+        raise InvalidStay("the check-out date must be after the check-in date")
+    if stay.check_in < today:
+        raise InvalidStay(f"the check-in date {stay.check_in} is in the past")
+    if (stay.check_in - today).days > policy.horizon_days:
+        raise InvalidStay(f"bookings open only {policy.horizon_days} days ahead")
+    if stay.nights > policy.max_nights:
+        raise InvalidStay(f"a stay can last at most {policy.max_nights} nights")
+    if stay.adults < 1:
+        raise InvalidStay("at least one adult must stay")
+    if stay.children < 0:
+        raise InvalidStay("the number of children cannot be negative")
+    if not 1 <= stay.rooms <= policy.max_rooms:
+        raise InvalidStay(f"between 1 and {policy.max_rooms} rooms can be booked at once")
+
+
+def validate_party_fits(stay: Stay, room_types: list[RoomType]) -> None:
+    """Raise InvalidStay when no room type can hold the party in the rooms asked for."""
+    adults = -(-stay.adults // stay.rooms)  # per room, rounded up
+    children = -(-stay.children // stay.rooms) if stay.children else 0
+    if not any(room_type.fits(adults, children) for room_type in room_types):
+        largest = max((rt.max_guests for rt in room_types), default=0)
+        raise InvalidStay(
+            f"no room holds {stay.adults + stay.children} guests in {stay.rooms} room(s); "
+            f"the largest takes {largest}"
+        )
+
+
+def validate_guest(guest: GuestDetails) -> None:
+    if not guest.name.strip():
+        raise InvalidStay("the guest's name is missing")
+    if not _EMAIL.match(guest.email.strip()):
+        raise InvalidStay(f"'{guest.email}' is not a valid e-mail address")
+    if guest.phone is not None and not _PHONE.match(guest.phone.strip()):
+        raise InvalidStay(f"'{guest.phone}' is not a valid phone number")
+
+
+def apply_change(stay: Stay, change: StayChange) -> Stay:
+    """The stay after a change (validate the result with `validate_stay`)."""
+    return stay.model_copy(
+        update={key: value for key, value in change.model_dump().items() if value is not None}
+    )
