@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from hotel_agent import __version__
+from hotel_agent.pms import cli as pms_cli
 from hotel_agent.settings import Settings, get_settings
 
 
@@ -19,7 +20,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     settings = get_settings()
-    handler = {"serve": _serve, "worker": _worker, "migrate": _migrate, "chat": _chat}
+    handler = {
+        "serve": _serve,
+        "worker": _worker,
+        "migrate": _migrate,
+        "chat": _chat,
+        "pms": _pms,
+    }
     return handler[args.command](args, settings)
 
 
@@ -39,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--revision", default="head", help="target revision (default: head)")
     migrate.add_argument("--downgrade", action="store_true", help="downgrade to --revision")
     commands.add_parser("chat", help="chat with the agent in this terminal")
+    pms_cli.add_parser(commands)
     return parser
 
 
@@ -57,6 +65,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host,
         port=args.port,
         log_config=None,
+        access_log=False,  # the request middleware writes one structured line per request
         proxy_headers=True,
         server_header=False,
     )
@@ -102,6 +111,15 @@ async def _apply_migrations(settings: Settings, revision: str, *, downgrade: boo
             await migrate.upgrade(engine, revision)
     finally:
         await engine.dispose()
+
+
+def _pms(args: argparse.Namespace, settings: Settings) -> int:
+    from hotel_agent.observability.logging import configure_logging
+
+    configure_logging("WARNING", json=settings.log_json)
+    if settings.is_sqlite:
+        asyncio.run(_apply_migrations(settings, "head", downgrade=False))
+    return pms_cli.run(args, settings)
 
 
 def _chat(_: argparse.Namespace, settings: Settings) -> int:

@@ -5,6 +5,8 @@ of one window and again at the start of the next (twice the rate in a few second
 exactly the burst a chat flood or a retrying bot produces. The moving window keeps one entry
 per hit, so its cost grows with the limit; our limits are tens to hundreds per minute, so that
 is a few kilobytes per key, and `retry_after_seconds` is exact (when the oldest hit expires).
+Refused hits are not recorded, so a client that keeps knocking while refused is still served
+as soon as its oldest hit leaves the window.
 
 A rate-limit outage must not take the guest chat down: when Redis fails, the limiter fails
 OPEN (allows the hit), logs one warning and stops asking Redis for a short cooldown, so an
@@ -43,6 +45,8 @@ _log = structlog.get_logger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class RateLimitDecision:
+    """The answer to one hit; `retry_after_seconds` (0 when allowed) suits a Retry-After."""
+
     allowed: bool
     retry_after_seconds: int
     remaining: int

@@ -102,6 +102,8 @@ class WebChatSettings(BaseSettings):
 
     rate_limit_per_client: str = "120/minute"
     rate_limit_per_session: str = "30/minute"
+    # Open chat pages poll every few seconds, and guests behind one hotel NAT share an address.
+    rate_limit_poll_per_client: str = "600/minute"
     max_wait_seconds: float = Field(default=30.0, gt=0)
     max_text_chars: int = Field(default=4096, ge=1)
 

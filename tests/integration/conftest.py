@@ -22,8 +22,10 @@ def redis_url() -> str:
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
     try:
         client.ping()
+        return REDIS_URL
     except (RedisError, OSError) as exc:
-        server_missing(f"Redis at {REDIS_URL}", repr(exc))
+        # Reported outside the except block: the chained client traceback would bury it.
+        reason = f"{type(exc).__name__}: {exc}"
     finally:
         client.close()
-    return REDIS_URL
+    server_missing(f"Redis at {REDIS_URL}", reason)

@@ -19,8 +19,8 @@ durations ("12345678ms"), IP addresses, UUIDs and digits glued to letters, dots 
 WhatsApp message ids ("wamid.HBgL...") are left intact on purpose. They embed the guest's phone
 number base64-encoded, so they are pseudonymous, not anonymous; but they are the one key that
 joins our inbox rows, the provider's status callbacks and Meta support tickets, and a masked or
-hashed id would break exactly that debugging. Reading the phone out of one takes a deliberate
-decode, and whoever can read our logs can read the inbox table that stores it anyway.
+hashed id would break exactly that debugging. The price, accepted: a log reader who
+deliberately decodes one learns that guest's number.
 
 Values that are not JSON scalars are turned into their repr() before masking, as the JSON
 renderer would print them, so an exception or object passed as a value is masked as well.
@@ -92,7 +92,8 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
     """Send structlog and stdlib logging to stdout as JSON lines (or console lines).
 
     Idempotent: calling it again replaces the handler it installed instead of adding one.
-    Run uvicorn with `log_config=None` so that it keeps these handlers.
+    Run uvicorn with `log_config=None, access_log=False`: the first keeps these handlers, the
+    second its raw-path access lines out (RequestContextMiddleware writes one per request).
     """
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
@@ -131,8 +132,8 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
         library_logger = logging.getLogger(name)
         library_logger.handlers.clear()
         library_logger.propagate = True
-    # RequestContextMiddleware writes one access line per request, with the route template
-    # instead of the raw path (which may carry guest data in its query string).
+    # RequestContextMiddleware writes the access lines, with the route template instead of the
+    # raw path (which may carry guest data in its query string).
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
 
     structlog.configure(
@@ -144,7 +145,7 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        # Module-level loggers are created at import, possibly before this runs (tests, CLI
-        # commands); caching would freeze them on structlog's defaults.
+        # Not cached: a cached logger ignores later configuration, so structlog.testing's
+        # capture_logs would miss it. Caching would save ~40 µs a line, not worth that surprise.
         cache_logger_on_first_use=False,
     )

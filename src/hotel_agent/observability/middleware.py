@@ -1,7 +1,7 @@
 """Pure ASGI middlewares: request context (id, access log, latency) and a request body limit.
 
-Pure ASGI rather than BaseHTTPMiddleware: no extra task and no body buffering per request,
-which is most of the overhead at a thousand requests per second.
+Pure ASGI rather than BaseHTTPMiddleware, which runs the app in a task group and pipes every
+response through a memory stream: overhead that shows at a thousand requests per second.
 
 Add BodySizeLimitMiddleware first and RequestContextMiddleware last, so that the request
 context is the outermost layer and 413 answers get a request id, a log line and a sample too:
@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterable
 
 import structlog
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hotel_agent.observability.metrics import HTTP_REQUEST_SECONDS
@@ -110,14 +110,28 @@ def _finish(scope: Scope, root_path: str, status: int, started: float, *, failed
 def _route_template(scope: Scope, root_path: str) -> str:
     """The matched route's path template ("/bookings/{booking_id}"), never the raw path."""
     route = scope.get("route")
+    if route is None and "endpoint" in scope:
+        # FastAPI records scope["route"] for its API routes only; a plain Starlette route or a
+        # mount (static files) is found again the way the router found it.
+        route = _match_again(scope, root_path)
     template = getattr(route, "path_format", None)
     if not isinstance(template, str):
         return _UNMATCHED_ROUTE
     if isinstance(route, Mount):
-        # A mounted plain ASGI app (static files): its template already holds the prefix.
         return template
+    # A route of a mounted app: its template lacks the prefix the mount added to root_path.
     routed_root_path: str = scope.get("root_path", "")
     return routed_root_path[len(root_path) :] + template
+
+
+def _match_again(scope: Scope, root_path: str) -> BaseRoute | None:
+    as_received = {**scope, "root_path": root_path}
+    routes: list[BaseRoute] = getattr(scope.get("router"), "routes", [])
+    for candidate in routes:
+        match, _ = candidate.matches(as_received)
+        if match is Match.FULL:
+            return candidate
+    return None
 
 
 def _is_probe(path: str) -> bool:

@@ -13,6 +13,8 @@ import structlog
 from fastapi import FastAPI, Request, Response
 from prometheus_client import REGISTRY
 from pydantic import BaseModel
+from starlette.responses import PlainTextResponse
+from starlette.types import Receive, Scope, Send
 
 from hotel_agent.observability.logging import configure_logging
 from hotel_agent.observability.middleware import (
@@ -57,6 +59,10 @@ def build_app() -> FastAPI:
     async def boom() -> None:
         raise RuntimeError("exploded")
 
+    async def static_files(scope: Scope, receive: Receive, send: Send) -> None:
+        await PlainTextResponse("body {}")(scope, receive, send)
+
+    app.mount("/static", static_files)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_BYTES)
     app.add_middleware(RequestContextMiddleware)
     return app
@@ -131,6 +137,15 @@ async def test_latency_is_recorded_under_the_route_template(client: httpx.AsyncC
 
     assert request_count("GET", "/rooms/{room_id}", "200") == before + 2
     assert request_count("GET", "/rooms/101", "200") == 0
+
+
+async def test_mounted_apps_are_labelled_by_their_mount(client: httpx.AsyncClient) -> None:
+    before = request_count("GET", "/static/{path}", "200")
+
+    await client.get("/static/css/site.css")
+    await client.get("/static/js/chat.js")
+
+    assert request_count("GET", "/static/{path}", "200") == before + 2
 
 
 async def test_unknown_paths_share_one_label(client: httpx.AsyncClient) -> None:

@@ -118,7 +118,7 @@ async def get_messages(
     after: Annotated[int, Query(ge=0)] = 0,
 ) -> Transcript:
     settings = runtime.settings.webchat
-    await _limit(runtime, "webchat_client", _client_key(request), settings.rate_limit_per_client)
+    await _limit(runtime, "webchat_poll", _client_key(request), settings.rate_limit_poll_per_client)
     rows = await service.transcript(runtime, session_id, after)
     return Transcript(session_id=session_id, messages=[_to_out(row) for row in rows])
 

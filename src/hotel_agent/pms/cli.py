@@ -1,0 +1,136 @@
+"""`hotel-agent pms …`: operator commands to check the PMS, search it, and list bookings."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import date
+from typing import TYPE_CHECKING, Any, TextIO
+
+from hotel_agent.pms.errors import PmsError
+from hotel_agent.pms.port import Stay
+from hotel_agent.settings import Settings
+
+if TYPE_CHECKING:
+    from hotel_agent.runtime import Runtime
+
+
+def add_parser(commands: Any) -> None:
+    pms = commands.add_parser("pms", help="check the PMS, search availability, list bookings")
+    actions = pms.add_subparsers(dest="pms_command", metavar="ACTION", required=True)
+    actions.add_parser("check", help="credentials, hotel and room types")
+    search = actions.add_parser("search", help="live availability and rates")
+    search.add_argument("--check-in", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
+    search.add_argument("--check-out", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
+    search.add_argument("--adults", type=int, required=True)
+    search.add_argument("--children", type=int, default=0)
+    search.add_argument("--rooms", type=int, default=1)
+    search.add_argument("--json", action="store_true", help="one JSON document")
+    bookings = actions.add_parser("bookings", help="bookings the agent made, with PMS status")
+    bookings.add_argument("--limit", type=int, default=50)
+    bookings.add_argument("--json", action="store_true", help="one JSON document")
+
+
+def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) -> int:
+    return asyncio.run(_run(args, settings, out))
+
+
+async def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from hotel_agent.runtime import Runtime
+
+    runtime = Runtime.build(settings)
+    try:
+        await runtime.load_hotels()
+        action = {"check": _check, "search": _search, "bookings": _bookings}[args.pms_command]
+        return await action(runtime, args, out)
+    except PmsError as exc:
+        out.write(f"error: {exc.detail}\n")
+        return 1
+    finally:
+        await runtime.close()
+
+
+async def _check(runtime: Runtime, _: argparse.Namespace, out: TextIO) -> int:
+    health = await runtime.pms.health()
+    out.write(
+        f"PMS ({runtime.settings.pms.type}): {'ok' if health.ok else 'FAILING'} — {health.detail}\n"
+    )
+    if not health.ok:
+        return 1
+    hotel = await runtime.pms.hotel()
+    out.write(
+        f"hotel: {hotel.name} (id {hotel.id}), check-in {hotel.check_in_time:%H:%M}, "
+        f"check-out {hotel.check_out_time:%H:%M}, currency {hotel.currency}\n"
+    )
+    for room_type in await runtime.pms.room_types():
+        out.write(
+            f"  room type {room_type.id}: {room_type.name('en')} — up to {room_type.max_adults} "
+            f"adults, {room_type.max_children} children, {room_type.max_guests} guests\n"
+        )
+    return 0
+
+
+async def _search(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+    stay = Stay(
+        check_in=args.check_in,
+        check_out=args.check_out,
+        adults=args.adults,
+        children=args.children,
+        rooms=args.rooms,
+    )
+    offers = await runtime.pms.search(stay)
+    if args.json:
+        out.write(json.dumps([o.model_dump(mode="json") for o in offers], indent=2) + "\n")
+        return 0
+    if not offers:
+        out.write("no availability for that stay\n")
+        return 0
+    out.write(f"{stay.nights} night(s), {stay.adults} adult(s), {stay.children} child(ren)\n")
+    for offer in offers:
+        out.write(
+            f"  {offer.room_type.id:>8}  {offer.room_type.name('en'):<32} "
+            f"{offer.nightly_price:>9} {offer.currency}/night  {offer.total_price:>10} "
+            f"{offer.currency} total  {offer.rooms_left} left\n"
+        )
+    return 0
+
+
+async def _bookings(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+    rows: list[dict[str, Any]] = []
+    for record in await runtime.bookings.recent(args.limit):
+        pms_status: str | None = None
+        if record.pms_id:
+            try:
+                pms_status = (await runtime.pms.get_booking(record.pms_id)).status.value
+            except PmsError as exc:
+                pms_status = f"error: {exc.code}"
+        rows.append(
+            {
+                "reference": record.reference,
+                "pms_id": record.pms_id,
+                "status": record.status,
+                "pms_status": pms_status,
+                "check_in": record.check_in.isoformat(),
+                "check_out": record.check_out.isoformat(),
+                "room_type_id": record.room_type_id,
+                "adults": record.adults,
+                "children": record.children,
+                "total": str(record.total_price) if record.total_price is not None else None,
+                "currency": record.currency,
+                "created_at": record.created_at.isoformat(),
+            }
+        )
+    if args.json:
+        out.write(json.dumps(rows, indent=2) + "\n")
+        return 0
+    if not rows:
+        out.write("the agent has made no bookings yet\n")
+    for row in rows:
+        out.write(
+            f"{row['reference'] or '-':<12} {row['status']:<10} pms:{row['pms_status'] or '-':<10} "
+            f"{row['check_in']}→{row['check_out']} room {row['room_type_id']} "
+            f"{row['adults']}+{row['children']} {row['total'] or '-'} {row['currency'] or ''}\n"
+        )
+    return 0
