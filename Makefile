@@ -55,6 +55,10 @@ test-integration: install ## Integration tests (real PostgreSQL and Redis)
 test-e2e: install ## End-to-end tests over HTTP and in headless Chromium
 	$(PYTEST) tests/e2e
 
+.PHONY: test-circuit-breakers
+test-circuit-breakers: install ## Circuit breaker and resilience tests
+	$(PYTEST) -m circuit_breaker tests
+
 .PHONY: coverage
 coverage: install ## Tests with an HTML coverage report in htmlcov/
 	$(PYTEST) --cov --cov-report=term --cov-report=html tests

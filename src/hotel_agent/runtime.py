@@ -18,7 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hotel_agent.channels.port import Channel
 from hotel_agent.channels.webchat.channel import WebChatChannel
 from hotel_agent.channels.whatsapp.client import WhatsAppCloudClient
-from hotel_agent.db.engine import SessionFactory, create_engine, create_session_factory
+from hotel_agent.db.engine import (
+    SessionFactory,
+    create_autocommit_engine,
+    create_engine,
+    create_session_factory,
+)
 from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.dialogue.minimal import MinimalEngine
 from hotel_agent.dialogue.port import DialogueEngine
@@ -26,6 +31,9 @@ from hotel_agent.inbox.ingest import Ingest
 from hotel_agent.inbox.sender import Sender
 from hotel_agent.inbox.signals import Signals
 from hotel_agent.inbox.worker import Worker
+from hotel_agent.pms.bookings import BookingService
+from hotel_agent.pms.factory import build_pms
+from hotel_agent.pms.resilience import ResilientPms
 from hotel_agent.ratelimit import RateLimiter, build_rate_limiter
 from hotel_agent.settings import Settings
 
@@ -54,6 +62,8 @@ class Runtime:
     dialogue: DialogueEngine
     http: httpx.AsyncClient
     rate_limiter: RateLimiter
+    pms: ResilientPms
+    bookings: BookingService
     redis: Redis | None = None
     hotels: HotelDirectory = field(default_factory=lambda: HotelDirectory(0, {}))
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -62,12 +72,19 @@ class Runtime:
     @classmethod
     def build(cls, settings: Settings, *, dialogue: DialogueEngine | None = None) -> Runtime:
         engine = create_engine(settings)
+        autocommit_engine = create_autocommit_engine(settings, engine)
         sessions = create_session_factory(engine)
         signals = Signals()
         http = httpx.AsyncClient(
             timeout=settings.whatsapp.timeout_seconds,
             limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
         )
+        redis = (
+            Redis.from_url(settings.redis.url, socket_connect_timeout=3, socket_timeout=3)
+            if settings.redis.url
+            else None
+        )
+        pms = build_pms(settings, sessions=sessions, http=http, redis=redis)
         channels: dict[str, Channel] = {"webchat": WebChatChannel()}
         if settings.whatsapp.access_token and settings.whatsapp.phone_number_id:
             channels["whatsapp"] = WhatsAppCloudClient(
@@ -82,14 +99,14 @@ class Runtime:
             engine=engine,
             sessions=sessions,
             signals=signals,
-            ingest=Ingest(sessions, signals),
+            ingest=Ingest(autocommit_engine, signals),
             channels=channels,
             dialogue=dialogue or MinimalEngine(),
             http=http,
             rate_limiter=build_rate_limiter(settings.redis.url),
-            redis=Redis.from_url(settings.redis.url, socket_connect_timeout=3, socket_timeout=3)
-            if settings.redis.url
-            else None,
+            pms=pms,
+            bookings=BookingService(sessions, pms, pms_type=settings.pms.type.value),
+            redis=redis,
         )
 
     async def load_hotels(self) -> None:
@@ -128,11 +145,17 @@ class Runtime:
         if self.redis is not None:
             await self.redis.aclose()
         await self.http.aclose()
+        await self.ingest.engine.dispose()
         await self.engine.dispose()
 
     async def check_database(self) -> None:
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
+
+    async def check_pms(self) -> None:
+        health = await self.pms.health()
+        if not health.ok:
+            raise RuntimeError(health.detail)
 
     async def check_redis(self) -> None:
         if self.redis is not None:

@@ -16,7 +16,9 @@ SessionFactory = async_sessionmaker[AsyncSession]
 
 def create_engine(settings: Settings) -> AsyncEngine:
     url = settings.database_url
-    kwargs: dict[str, Any] = {"echo": settings.db.echo, "pool_pre_ping": True}
+    # No pre-ping: it costs a round trip on every checkout. A dead connection fails its
+    # request (503 to the provider, which retries) and is replaced; recycling bounds staleness.
+    kwargs: dict[str, Any] = {"echo": settings.db.echo, "pool_recycle": 1800}
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         # SQLite has one writer; a single connection avoids "database is locked" between our
@@ -27,6 +29,26 @@ def create_engine(settings: Settings) -> AsyncEngine:
         return engine
     kwargs.update(pool_size=settings.db.pool_size, max_overflow=settings.db.pool_size)
     return create_async_engine(url, **kwargs)
+
+
+def create_autocommit_engine(settings: Settings, engine: AsyncEngine) -> AsyncEngine:
+    """An engine whose statements commit by themselves, for single-statement writes.
+
+    On PostgreSQL it has a pool of its own, set to autocommit once per connection and never
+    reset on return: switching the isolation level per checkout costs a round trip. SQLite
+    keeps its single connection (a second one would fight it for the write lock).
+    """
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return create_async_engine(
+        settings.database_url,
+        echo=settings.db.echo,
+        pool_recycle=1800,
+        pool_size=settings.db.pool_size,
+        max_overflow=settings.db.pool_size,
+        isolation_level="AUTOCOMMIT",
+        pool_reset_on_return=None,
+    )
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from hotel_agent.channels.port import InboundMessage
-from hotel_agent.db.engine import SessionFactory
-from hotel_agent.db.repositories.inbox import InboxRepository
+from hotel_agent.db.repositories.inbox import InboxWriter
 from hotel_agent.db.types import utcnow
 from hotel_agent.inbox.signals import Signals
 from hotel_agent.observability.metrics import INBOUND_MESSAGES
@@ -36,20 +37,22 @@ def conversation_key(hotel_id: int, channel: str, sender_id: str) -> str:
 
 
 class Ingest:
-    def __init__(self, sessions: SessionFactory, signals: Signals) -> None:
-        self.sessions = sessions
+    def __init__(self, autocommit_engine: AsyncEngine, signals: Signals) -> None:
+        # Each INSERT commits by itself (see InboxWriter).
+        self.engine = autocommit_engine
         self.signals = signals
 
     async def accept(self, hotel_id: int, messages: list[InboundMessage]) -> list[Accepted]:
-        """Store every message of one delivery in one transaction; commit before returning.
+        """Store every message of one delivery, in order; each is committed when this returns.
 
         The caller acknowledges the provider only after this returns, so nothing acknowledged
-        can be lost; a database error propagates and the provider retries.
+        can be lost; a database error propagates and the provider retries the whole delivery
+        (the messages already stored are then recognised as duplicates).
         """
         now = utcnow()
         results: list[Accepted] = []
-        async with self.sessions() as session, session.begin():
-            inbox = InboxRepository(session)
+        async with self.engine.connect() as connection:
+            inbox = InboxWriter(connection)
             for message in messages:
                 payload = storable(message.model_dump(mode="json"))
                 event_id = await inbox.add(

@@ -37,8 +37,16 @@ async def ready(runtime: RuntimeDep) -> JSONResponse:
     checks: dict[str, dict[str, Any]] = {"database": await _timed(runtime.check_database())}
     if runtime.redis is not None:
         checks["redis"] = await _timed(runtime.check_redis())
+    if runtime.settings.pms.check_in_readiness:
+        checks["pms"] = await _timed(runtime.check_pms(), runtime.settings.pms.timeout)
     failing = [name for name, check in checks.items() if check["status"] != "ok"]
-    body = {"status": "fail" if failing else "ok", "failing": failing, "checks": checks}
+    body = {
+        "status": "fail" if failing else "ok",
+        "failing": failing,
+        "checks": checks,
+        # No I/O: whether this process currently fails PMS calls fast.
+        "pms_breaker": runtime.pms.breaker_state.name.lower(),
+    }
     return JSONResponse(body, status_code=503 if failing else 200)
 
 
@@ -52,10 +60,10 @@ async def metrics(runtime: RuntimeDep) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-async def _timed(check: Any) -> dict[str, Any]:
+async def _timed(check: Any, timeout: float = CHECK_TIMEOUT_SECONDS) -> dict[str, Any]:
     started = time.perf_counter()
     try:
-        await asyncio.wait_for(check, CHECK_TIMEOUT_SECONDS)
+        await asyncio.wait_for(check, timeout)
     except Exception as exc:
         return {"status": "fail", "error": f"{type(exc).__name__}: {exc}"[:300]}
     return {"status": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 2)}

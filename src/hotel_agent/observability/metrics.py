@@ -61,8 +61,8 @@ RATE_LIMITED = Counter(
 )
 PMS_CALLS = Counter(
     "hotel_agent_pms_calls_total",
-    "PMS calls by operation and outcome (ok, domain_error, unavailable, outcome_unknown, "
-    "auth_error, rejected_open_breaker).",
+    "PMS call attempts by operation and outcome (ok, domain_error, unavailable, "
+    "outcome_unknown, auth_error, rejected_open_breaker, cancelled, error).",
     ["operation", "outcome"],
 )
 PMS_CALL_SECONDS = Histogram(

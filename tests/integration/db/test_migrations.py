@@ -22,6 +22,13 @@ TABLES = {
     "inbox_events",
     "outbox",
     "dead_letters",
+    "booking_records",
+    "pms_sim_hotels",
+    "pms_sim_room_types",
+    "pms_sim_weekday_rates",
+    "pms_sim_seasons",
+    "pms_sim_occupancy",
+    "pms_sim_bookings",
     "alembic_version",
 }
 

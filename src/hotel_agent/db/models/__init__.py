@@ -1,5 +1,6 @@
 """All ORM models, imported here so metadata (and Alembic) sees every table."""
 
+from hotel_agent.db.models.booking_record import BookingRecord, BookingRecordStatus
 from hotel_agent.db.models.conversation import Conversation, ConversationOwner
 from hotel_agent.db.models.dead_letter import DeadLetter
 from hotel_agent.db.models.guest import Guest, GuestIdentity
@@ -10,6 +11,8 @@ from hotel_agent.db.models.outbox_item import OutboxItem, OutboxKind
 
 __all__ = [
     "STATUS_RANK",
+    "BookingRecord",
+    "BookingRecordStatus",
     "Conversation",
     "ConversationOwner",
     "DeadLetter",
@@ -24,3 +27,6 @@ __all__ = [
     "OutboxKind",
     "QueueState",
 ]
+
+# The embedded PMS simulator's tables live in its own package; registered here for Alembic.
+import hotel_agent.pms.simulator.models  # noqa: F401

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import aliased
 
 from hotel_agent.db.models import DeadLetter, InboxEvent, QueueState
-from hotel_agent.db.repositories._dialect import insert_for
+from hotel_agent.db.types import UTCDateTime
 
 UNFINISHED = (QueueState.PENDING.value, QueueState.PROCESSING.value)
 
@@ -22,9 +23,49 @@ class QueueStats:
     oldest: datetime | None
 
 
-class InboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+# Built once: the webhook and the worker run these thousands of times a second, and a
+# prebuilt statement skips SQLAlchemy's per-call construction and cache-key work.
+_TABLE = cast(Table, InboxEvent.__table__)
+_INSERT = {
+    dialect: insert(_TABLE)
+    .on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
+    .returning(_TABLE.c.id)
+    for dialect, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+_NOW = bindparam("now", type_=UTCDateTime())
+_earlier = aliased(InboxEvent)
+_CLAIM = (
+    select(InboxEvent)
+    .where(
+        or_(
+            and_(InboxEvent.state == QueueState.PENDING, InboxEvent.available_at <= _NOW),
+            and_(InboxEvent.state == QueueState.PROCESSING, InboxEvent.lease_until < _NOW),
+        ),
+        # Nothing older of the same conversation is unfinished: turns run in arrival order.
+        ~select(_earlier.id)
+        .where(
+            _earlier.conversation_key == InboxEvent.conversation_key,
+            _earlier.id < InboxEvent.id,
+            _earlier.state.in_(UNFINISHED),
+        )
+        .exists(),
+    )
+    .order_by(InboxEvent.id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+
+
+class InboxWriter:
+    """The webhook's only SQL: one statement per message, on an autocommit connection.
+
+    A single INSERT is atomic by itself; running it without BEGIN/COMMIT saves two round
+    trips on the hottest path. The unique key decides atomically, so concurrent duplicate
+    deliveries cannot both win.
+    """
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
 
     async def add(
         self,
@@ -38,37 +79,39 @@ class InboxRepository:
         payload: dict[str, Any],
         now: datetime,
     ) -> int | None:
-        """Store an inbound message; None when that provider id was already stored.
-
-        The unique key decides atomically, so concurrent duplicate deliveries cannot both win.
-        """
-        stmt = (
-            insert_for(self.session, InboxEvent)
-            .values(
-                hotel_id=hotel_id,
-                channel=channel,
-                provider_message_id=provider_message_id,
-                conversation_key=conversation_key,
-                sender_id=sender_id,
-                message_type=message_type,
-                payload=payload,
-                received_at=now,
-                available_at=now,
-                state=QueueState.PENDING.value,
-                attempts=0,
-            )
-            .on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
-            .returning(InboxEvent.id)
-        )
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        """Store an inbound message; None when that provider id was already stored."""
+        params = {
+            "hotel_id": hotel_id,
+            "channel": channel,
+            "provider_message_id": provider_message_id,
+            "conversation_key": conversation_key,
+            "sender_id": sender_id,
+            "message_type": message_type,
+            "payload": payload,
+            "received_at": now,
+            "available_at": now,
+            "state": QueueState.PENDING.value,
+            "attempts": 0,
+        }
+        statement = _INSERT[self.connection.dialect.name]
+        event_id: int | None = (
+            await self.connection.execute(statement, params)
+        ).scalar_one_or_none()
+        return event_id
 
     async def find_id(self, channel: str, provider_message_id: str) -> int | None:
-        return await self.session.scalar(
-            select(InboxEvent.id).where(
-                InboxEvent.channel == channel,
-                InboxEvent.provider_message_id == provider_message_id,
+        event_id: int | None = await self.connection.scalar(
+            select(_TABLE.c.id).where(
+                _TABLE.c.channel == channel,
+                _TABLE.c.provider_message_id == provider_message_id,
             )
         )
+        return event_id
+
+
+class InboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
 
     async def get(self, event_id: int) -> InboxEvent | None:
         return await self.session.get(InboxEvent, event_id)
@@ -79,29 +122,7 @@ class InboxRepository:
         An expired lease (a worker that died) makes its event claimable again. On PostgreSQL
         `FOR UPDATE SKIP LOCKED` lets many workers claim side by side without waiting.
         """
-        earlier = aliased(InboxEvent)
-        older_unfinished = (
-            select(earlier.id)
-            .where(
-                earlier.conversation_key == InboxEvent.conversation_key,
-                earlier.id < InboxEvent.id,
-                earlier.state.in_(UNFINISHED),
-            )
-            .exists()
-        )
-        candidate = await self.session.scalar(
-            select(InboxEvent)
-            .where(
-                or_(
-                    and_(InboxEvent.state == QueueState.PENDING, InboxEvent.available_at <= now),
-                    and_(InboxEvent.state == QueueState.PROCESSING, InboxEvent.lease_until < now),
-                ),
-                ~older_unfinished,
-            )
-            .order_by(InboxEvent.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
+        candidate = await self.session.scalar(_CLAIM, {"now": now})
         if candidate is None:
             return None
         candidate.state = QueueState.PROCESSING.value

@@ -5,15 +5,45 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from hotel_agent.db.models import DeadLetter, OutboxItem, OutboxKind, QueueState
 from hotel_agent.db.repositories.inbox import QueueStats
+from hotel_agent.db.types import UTCDateTime
 
 UNFINISHED = (QueueState.PENDING.value, QueueState.PROCESSING.value)
 SENT = "sent"
+
+
+_NOW = bindparam("now", type_=UTCDateTime())
+_earlier = aliased(OutboxItem)
+# Built once (see inbox.py). Read receipts neither wait behind nor block a conversation's
+# messages; messages go out one by one, in order.
+_CLAIM = (
+    select(OutboxItem)
+    .where(
+        or_(
+            and_(OutboxItem.state == QueueState.PENDING, OutboxItem.available_at <= _NOW),
+            and_(OutboxItem.state == QueueState.PROCESSING, OutboxItem.lease_until < _NOW),
+        ),
+        or_(
+            OutboxItem.kind != OutboxKind.MESSAGE,
+            ~select(_earlier.id)
+            .where(
+                _earlier.conversation_id == OutboxItem.conversation_id,
+                _earlier.id < OutboxItem.id,
+                _earlier.kind == OutboxKind.MESSAGE,
+                _earlier.state.in_(UNFINISHED),
+            )
+            .exists(),
+        ),
+    )
+    .order_by(OutboxItem.id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
 
 
 class OutboxRepository:
@@ -46,34 +76,8 @@ class OutboxRepository:
         return item
 
     async def claim_next(self, *, owner: str, now: datetime, lease: timedelta) -> OutboxItem | None:
-        """Lease the oldest sendable item; a conversation's messages go out one by one, in order.
-
-        Read receipts do not wait behind (or block) the conversation's messages.
-        """
-        earlier = aliased(OutboxItem)
-        older_unsent = (
-            select(earlier.id)
-            .where(
-                earlier.conversation_id == OutboxItem.conversation_id,
-                earlier.id < OutboxItem.id,
-                earlier.kind == OutboxKind.MESSAGE,
-                earlier.state.in_(UNFINISHED),
-            )
-            .exists()
-        )
-        item = await self.session.scalar(
-            select(OutboxItem)
-            .where(
-                or_(
-                    and_(OutboxItem.state == QueueState.PENDING, OutboxItem.available_at <= now),
-                    and_(OutboxItem.state == QueueState.PROCESSING, OutboxItem.lease_until < now),
-                ),
-                or_(OutboxItem.kind != OutboxKind.MESSAGE, ~older_unsent),
-            )
-            .order_by(OutboxItem.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
+        """Lease the oldest sendable item."""
+        item = await self.session.scalar(_CLAIM, {"now": now})
         if item is None:
             return None
         item.state = QueueState.PROCESSING.value

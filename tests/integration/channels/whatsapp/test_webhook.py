@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from hotel_agent.db.engine import create_session_factory
 from hotel_agent.db.models import DeadLetter, InboxEvent, Message
+from hotel_agent.inbox.ingest import Ingest
 from hotel_agent.inbox.sender import Sender
 from hotel_agent.inbox.worker import Worker
 from hotel_agent.runtime import Runtime
@@ -239,8 +239,10 @@ async def test_status_callbacks_keep_the_furthest_state_and_errors(
 async def test_database_down_answers_503_so_meta_retries(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    dead_engine = create_async_engine("postgresql+asyncpg://postgres@127.0.0.1:1/none")
-    runtime.ingest.sessions = create_session_factory(dead_engine)
+    dead_engine = create_async_engine(
+        "postgresql+asyncpg://postgres@127.0.0.1:1/none", isolation_level="AUTOCOMMIT"
+    )
+    runtime.ingest = Ingest(dead_engine, runtime.signals)
     try:
         body = json.dumps(fixture("text_es")).encode()
         answer = await client.post("/webhooks/whatsapp", content=body, headers=signed(body))

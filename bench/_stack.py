@@ -1,0 +1,268 @@
+"""The processes a benchmark runs against: the real server, the fake Graph API, a throwaway
+PostgreSQL database; plus the /proc readings (CPU, memory) taken around each phase.
+
+Every process and database comes from a context manager whose `finally` stops what it started
+and drops what it created, so an interrupted or failing benchmark leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+import select
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# Bytecode for the processes we start, kept out of the source tree. Without a cache (some
+# environments set PYTHONDONTWRITEBYTECODE) every process compiles every module it imports:
+# ~10 s per start on a busy 2-core machine, and a peak RSS no deployed server would have.
+BYTECODE_CACHE = Path(tempfile.gettempdir()) / "hotel-agent-bench-pycache"
+
+# Settings the server reads from the environment: a developer's own values (a REDIS_URL, a
+# LOG_LEVEL=DEBUG) must not leak into the benchmark and change what it measures.
+_APP_PREFIXES = ("DB_", "REDIS_", "WHATSAPP_", "HOTEL_", "QUEUE_", "WEBCHAT_", "PMS_", "LLM_")
+_APP_NAMES = {
+    "DATABASE_URL",
+    "POSTGRES_URL",
+    "ENVIRONMENT",
+    "DEBUG",
+    "DATA_DIR",
+    "LOG_LEVEL",
+    "LOG_JSON",
+    "MAX_BODY_BYTES",
+    "CHECK_PMS_IN_READINESS",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def python_env(**settings: str) -> dict[str, str]:
+    """This environment with a bytecode cache, without the app's settings, plus `settings`."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in _APP_NAMES and not key.startswith(_APP_PREFIXES)
+    }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(BYTECODE_CACHE)
+    env.update(settings)
+    return env
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if it does not exit within 10 s."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def log_tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+@dataclass
+class FakeGraph:
+    base_url: str  # what the server is configured with: `http://127.0.0.1:<port>/v23.0`
+    pid: int
+
+    @property
+    def stats_url(self) -> str:
+        return self.base_url.rsplit("/", 1)[0] + "/_stats"
+
+
+@contextlib.contextmanager
+def fake_graph_api(access_token: str, log_path: Path) -> Iterator[FakeGraph]:
+    """Run `tests.fakes.graph_api` as a process, the way a benchmark reaches it over HTTP."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [PYTHON, "-m", "tests.fakes.graph_api", "--port", "0", "--access-token", access_token],
+            cwd=ROOT,
+            env=python_env(),
+            stdout=subprocess.PIPE,
+            stderr=log,
+            start_new_session=True,  # a Ctrl-C on the benchmark reaches us, not a traceback here
+        )
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], 30)
+        line = process.stdout.readline().decode().strip() if ready else ""
+        if not line.startswith("http"):
+            raise RuntimeError(f"fake Graph API did not start: {log_tail(log_path)}")
+        yield FakeGraph(line, process.pid)
+    finally:
+        stop_process(process)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+@contextlib.contextmanager
+def hotel_agent_server(env: dict[str, str], workdir: Path) -> Iterator[Server]:
+    """`python -m hotel_agent serve` on a free port; yields once /health/ready answers 200."""
+    port = free_port()
+    log_path = workdir / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [PYTHON, "-m", "hotel_agent", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            # Not the repository: a developer's `.env` there would be read by the settings.
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Server(process, f"http://127.0.0.1:{port}", log_path)
+    try:
+        _wait_ready(server)
+        yield server
+    finally:
+        stop_process(process)
+
+
+def _wait_ready(server: Server, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    with httpx.Client(timeout=2) as http:
+        while time.monotonic() < deadline:
+            if server.process.poll() is not None:
+                raise RuntimeError(f"server exited on start:\n{log_tail(server.log_path)}")
+            with contextlib.suppress(httpx.HTTPError):
+                if http.get(f"{server.url}/health/ready").status_code == 200:
+                    return
+            time.sleep(0.1)
+    raise RuntimeError(f"server not ready after {timeout:.0f}s:\n{log_tail(server.log_path)}")
+
+
+def migrate(env: dict[str, str], workdir: Path) -> None:
+    subprocess.run(
+        [PYTHON, "-m", "hotel_agent", "migrate"],
+        cwd=workdir,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+@contextlib.contextmanager
+def postgres_database(admin_url: str) -> Iterator[str]:
+    """CREATE a `bench_<random>` database on the server of `admin_url`; DROP it afterwards."""
+    name = f"bench_{secrets.token_hex(6)}"
+    asyncio.run(_admin(admin_url, f'CREATE DATABASE "{name}"'))
+    try:
+        parts = urlsplit(admin_url)
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        # FORCE: a server we could not stop cleanly may still hold connections.
+        asyncio.run(_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _admin(url: str, statement: str) -> None:
+    # Only CREATE/DROP DATABASE: the shared server's own databases are never touched.
+    connection = await asyncpg.connect(_plain_url(url), timeout=10)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def _plain_url(url: str) -> str:
+    """asyncpg wants `postgresql://`, operators may write the SQLAlchemy form."""
+    scheme, rest = url.split("://", 1)
+    return "postgresql://" + rest if scheme.startswith("postgres") else url
+
+
+def postgres_version(url: str) -> str:
+    """The server's version string; raises (OSError, asyncpg.PostgresError…) if unreachable."""
+
+    async def query() -> str:
+        connection = await asyncpg.connect(_plain_url(url), timeout=10)
+        try:
+            return str(await connection.fetchval("SHOW server_version"))
+        finally:
+            await connection.close()
+
+    return asyncio.run(query())
+
+
+def _proc_status_kb(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM: the most resident memory the process ever had."""
+    return round(_proc_status_kb(pid, "VmHWM") / 1024, 1)
+
+
+def rss_mb(pid: int) -> float:
+    return round(_proc_status_kb(pid, "VmRSS") / 1024, 1)
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU of all the process's threads so far."""
+    # The command name (field 2) may contain spaces: split after its closing parenthesis.
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds spent not idle, summed over all cores, since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values[:8]) - idle) / CLOCK_TICKS
+
+
+def postgres_backends_cpu(database: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving `database` (its process title
+    names the database), by pid: compare two readings pid by pid, since backends come and go."""
+    marker = f" {database} ".encode()
+    backends: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes()
+            if title.startswith(b"postgres: ") and marker in title:
+                backends[int(entry.name)] = process_cpu_seconds(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended while we looked
+    return backends

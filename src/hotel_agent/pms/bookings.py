@@ -1,0 +1,167 @@
+"""Booking integrity: the agent's record of each booking, and no booking ever made twice.
+
+The record is written with the idempotency key BEFORE the PMS call and committed, so whatever
+happens next — a crash, a retried turn, a duplicate message — the next attempt with the same
+key finds it: a confirmed record is returned as is, an uncertain one is reconciled with the PMS
+(`find_booking_for`) before anything is created again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import structlog
+from sqlalchemy.exc import IntegrityError
+
+from hotel_agent.db.engine import SessionFactory
+from hotel_agent.db.models import BookingRecord, BookingRecordStatus
+from hotel_agent.db.repositories.booking_records import BookingRecordRepository
+from hotel_agent.pms.errors import PmsOutcomeUnknown, PmsUnavailable
+from hotel_agent.pms.port import Booking, BookingRequest, BookingStatus, Pms, StayChange
+
+log = structlog.get_logger(__name__)
+
+
+class BookingService:
+    def __init__(self, sessions: SessionFactory, pms: Pms, *, pms_type: str) -> None:
+        self.sessions = sessions
+        self.pms = pms
+        self.pms_type = pms_type
+
+    async def book(
+        self, request: BookingRequest, *, hotel_id: int, conversation_id: int | None = None
+    ) -> Booking:
+        """Create the booking once per idempotency key, whatever retries happen."""
+        record, created = await self._claim(request, hotel_id, conversation_id)
+        if not created:
+            if record.pms_id:
+                return await self.pms.get_booking(record.pms_id)
+            if record.status != BookingRecordStatus.FAILED:
+                # A previous attempt may have booked it: look before creating anything.
+                existing = await self._lookup(request)
+                if existing is not None:
+                    await self._confirm(request.idempotency_key, existing)
+                    return existing
+        try:
+            booking = await self.pms.create_booking(request)
+        except PmsOutcomeUnknown:
+            booking = await self._resolve_unknown(request)
+        except Exception as exc:
+            await self._fail(request.idempotency_key, exc)
+            raise
+        await self._confirm(request.idempotency_key, booking)
+        return booking
+
+    async def modify(self, pms_id: str, change: StayChange) -> Booking:
+        booking = await self.pms.modify_booking(pms_id, change)
+        await self._sync(booking)
+        return booking
+
+    async def cancel(self, pms_id: str) -> Booking:
+        booking = await self.pms.cancel_booking(pms_id)
+        await self._sync(booking)
+        return booking
+
+    async def recent(self, limit: int = 50) -> Sequence[BookingRecord]:
+        async with self.sessions() as session:
+            return await BookingRecordRepository(session).recent(limit)
+
+    async def _claim(
+        self, request: BookingRequest, hotel_id: int, conversation_id: int | None
+    ) -> tuple[BookingRecord, bool]:
+        """The record for this key, and whether this call created it (as pending)."""
+        stay = request.stay
+        try:
+            async with self.sessions() as session, session.begin():
+                repo = BookingRecordRepository(session)
+                existing = await repo.by_key(request.idempotency_key)
+                if existing is not None:
+                    return existing, False
+                record = BookingRecord(
+                    hotel_id=hotel_id,
+                    conversation_id=conversation_id,
+                    idempotency_key=request.idempotency_key,
+                    pms_type=self.pms_type,
+                    status=BookingRecordStatus.PENDING.value,
+                    room_type_id=request.room_type_id,
+                    check_in=stay.check_in,
+                    check_out=stay.check_out,
+                    adults=stay.adults,
+                    children=stay.children,
+                    rooms=stay.rooms,
+                    guest_name=request.guest.name,
+                    guest_email=request.guest.email,
+                    guest_phone=request.guest.phone,
+                )
+                repo.add(record)
+            return record, True
+        except IntegrityError:
+            # A concurrent attempt with the same key recorded it first.
+            async with self.sessions() as session:
+                found = await BookingRecordRepository(session).by_key(request.idempotency_key)
+            if found is None:
+                raise
+            return found, False
+
+    async def _lookup(self, request: BookingRequest) -> Booking | None:
+        try:
+            return await self.pms.find_booking_for(request)
+        except PmsUnavailable as exc:
+            # We cannot tell whether it exists: creating now could book twice.
+            await self._mark(request.idempotency_key, BookingRecordStatus.UNKNOWN, repr(exc))
+            raise PmsOutcomeUnknown(
+                "could not check whether an earlier attempt already booked this stay"
+            ) from exc
+
+    async def _resolve_unknown(self, request: BookingRequest) -> Booking:
+        log.warning("booking.outcome_unknown", key=request.idempotency_key)
+        existing = await self._lookup(request)
+        if existing is not None:
+            return existing
+        # The PMS confirms nothing was booked: one more attempt is safe.
+        try:
+            return await self.pms.create_booking(request)
+        except PmsOutcomeUnknown as exc:
+            await self._mark(request.idempotency_key, BookingRecordStatus.UNKNOWN, repr(exc))
+            raise
+
+    async def _confirm(self, key: str, booking: Booking) -> None:
+        async with self.sessions() as session, session.begin():
+            record = await BookingRecordRepository(session).by_key(key)
+            if record is None:
+                return
+            _copy_booking(record, booking)
+            record.error = None
+
+    async def _sync(self, booking: Booking) -> None:
+        async with self.sessions() as session, session.begin():
+            record = await BookingRecordRepository(session).by_pms_id(self.pms_type, booking.pms_id)
+            if record is not None:
+                _copy_booking(record, booking)
+
+    async def _fail(self, key: str, exc: Exception) -> None:
+        await self._mark(key, BookingRecordStatus.FAILED, f"{type(exc).__name__}: {exc}")
+
+    async def _mark(self, key: str, status: BookingRecordStatus, error: str) -> None:
+        async with self.sessions() as session, session.begin():
+            record = await BookingRecordRepository(session).by_key(key)
+            if record is not None and record.status != BookingRecordStatus.CONFIRMED:
+                record.status = status.value
+                record.error = error[:2000]
+
+
+def _copy_booking(record: BookingRecord, booking: Booking) -> None:
+    record.pms_id = booking.pms_id
+    record.reference = booking.reference
+    record.status = (
+        BookingRecordStatus.CANCELLED.value
+        if booking.status == BookingStatus.CANCELLED
+        else BookingRecordStatus.CONFIRMED.value
+    )
+    record.check_in = booking.stay.check_in
+    record.check_out = booking.stay.check_out
+    record.adults = booking.stay.adults
+    record.children = booking.stay.children
+    record.rooms = booking.stay.rooms
+    record.total_price = booking.total_price
+    record.currency = booking.currency

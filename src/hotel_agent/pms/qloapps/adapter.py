@@ -1,0 +1,253 @@
+"""`QloAppsPms`: the `Pms` port over the QloApps 1.6 webservice.
+
+Quirks handled here (see /work/shared/reference/qloapps-api.md):
+- QloApps applies no date policy and its search does not filter by occupancy: the agent's
+  policy is checked before any call and room types are filtered by capacity here.
+- Price caveat: `hotel_ari` quotes include the per-night services QloApps adds automatically,
+  which a booking drops unless its rooms list them in `rooms[].services`. The adapter lists the
+  room type's automatic services (its linked `services` with `auto_add_to_cart`), so a booking
+  costs what was quoted. The total a booking returns is always the one QloApps booked
+  (`price_details`): on a shop whose webservice does not show those links, the booking is made
+  at its own, lower, total, and that is the total the guest is told.
+- No idempotency key: a booking made for a `BookingRequest` carries `source` =
+  `agente-hotelero:<digest of the idempotency key>`. `find_booking_for` looks for that tag among
+  the guest's orders, so a retry after an unknown outcome finds the booking, while the same guest
+  booking the same stay twice on purpose (another key) gets two bookings. `create_booking` looks
+  first too, so the same key never books twice. Phones cannot be searched: QloApps customers
+  have no phone field, so `find_bookings(phone=...)` alone finds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from hotel_agent.pms.errors import InvalidStay, PmsError, RoomUnavailable
+from hotel_agent.pms.policy import (
+    StayPolicy,
+    apply_change,
+    validate_guest,
+    validate_party_fits,
+    validate_stay,
+)
+from hotel_agent.pms.port import (
+    Booking,
+    BookingRequest,
+    BookingStatus,
+    HotelProfile,
+    Offer,
+    PmsHealth,
+    RoomType,
+    Stay,
+    StayChange,
+)
+from hotel_agent.pms.qloapps import payloads as wire
+from hotel_agent.pms.qloapps.bookings import BookingReader
+from hotel_agent.pms.qloapps.catalogue import Catalogue
+from hotel_agent.pms.qloapps.client import Json, QloAppsClient
+
+
+class QloAppsPms:
+    def __init__(
+        self,
+        client: QloAppsClient,
+        *,
+        hotel_id: int,
+        policy: StayPolicy,
+        today: Callable[[], date],
+        currency: str | None = None,
+    ) -> None:
+        self._client = client
+        self._hotel_id = hotel_id
+        self._policy = policy
+        self._today = today
+        self._catalogue = Catalogue(client, hotel_id=hotel_id, currency=currency)
+        self._bookings = BookingReader(client, self._catalogue)
+
+    async def hotel(self) -> HotelProfile:
+        return await self._catalogue.hotel()
+
+    async def room_types(self) -> list[RoomType]:
+        return await self._catalogue.room_types()
+
+    async def search(self, stay: Stay) -> list[Offer]:
+        validate_stay(stay, today=self._today(), policy=self._policy)
+        room_types = await self.room_types()
+        validate_party_fits(stay, room_types)
+        rooms = wire.occupancies(stay)
+        per_room = rooms[0]  # the largest share: every room must hold at least this
+        answer = await self._client.query(
+            "hotel_ari", wire.ari_request(self._hotel_id, stay.check_in, stay.check_out, rooms)
+        )
+        quotes = wire.ari_room_types(answer)
+        currency = wire.text(answer["hotel_ari"].get("currency")) or await self._currency()
+        by_id = {room_type.id: room_type for room_type in room_types}
+        offers = []
+        for quoted in quotes:
+            room_type = by_id.get(quoted.id)
+            # QloApps lists room types whatever the occupancy asked: filter by capacity here.
+            if room_type is None or not room_type.fits(*per_room) or quoted.available < stay.rooms:
+                continue
+            # `total_price_with_tax` already covers every room_occupancy sent, i.e. all rooms.
+            offers.append(
+                Offer(
+                    room_type=room_type,
+                    stay=stay,
+                    nightly_price=wire.money(quoted.total_with_tax / stay.nights),
+                    total_price=quoted.total_with_tax,
+                    currency=currency,
+                    rooms_left=quoted.available,
+                )
+            )
+        return offers
+
+    async def create_booking(self, request: BookingRequest) -> Booking:
+        validate_guest(request.guest)
+        await self._check_bookable(request.room_type_id, request.stay)
+        existing = await self.find_booking_for(request)
+        if existing is not None:
+            return existing
+        body = wire.new_booking(
+            hotel_id=self._hotel_id,
+            currency=await self._currency(),
+            stay=await self._stay_entry(request.room_type_id, request.stay),
+            guest=request.guest,
+            tag=wire.source_tag(request.idempotency_key),
+            notes=request.notes,
+        )
+        return await self._bookings.written(await self._client.write("POST", "bookings", body))
+
+    async def find_booking_for(self, request: BookingRequest) -> Booking | None:
+        tag = wire.source_tag(request.idempotency_key)
+        for order in await self._bookings.orders_of(request.guest.email):
+            raw = await self._bookings.raw(str(order["id"]))
+            if raw.get("source") == tag:
+                return await self._bookings.booking(raw, order)
+        return None
+
+    async def get_booking(self, pms_id: str) -> Booking:
+        return (await self._bookings.get(pms_id))[1]
+
+    async def find_bookings(
+        self,
+        *,
+        reference: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+    ) -> list[Booking]:
+        """Bookings matching every criterion given; a reference or an e-mail is needed to list
+        them (QloApps cannot search by phone, which can only narrow the others down)."""
+        if reference is not None:
+            orders = await self._bookings.orders_where("reference", reference.strip().upper())
+        elif email is not None:
+            orders = await self._bookings.orders_of(email)
+        else:
+            return []
+        found = []
+        for order in orders:
+            booking = await self._bookings.booking(
+                await self._bookings.raw(str(order["id"])), order
+            )
+            if email is not None and booking.guest.email.lower() != email.strip().lower():
+                continue
+            if phone is not None and _digits(booking.guest.phone) != _digits(phone):
+                continue
+            found.append(booking)
+        return found
+
+    async def modify_booking(self, pms_id: str, change: StayChange) -> Booking:
+        raw, current = await self._bookings.get(pms_id)
+        if current.status is not BookingStatus.CONFIRMED:
+            raise InvalidStay(f"a {current.status.value} booking cannot be changed")
+        if len(raw["associations"]["room_types"]) > 1:
+            raise InvalidStay("this booking holds several stays: only the hotel can change it")
+        stay = apply_change(current.stay, change)
+        if stay == current.stay:
+            return current
+        await self._check_bookable(current.room_type_id, stay)
+        await self._check_added_nights(current.room_type_id, current.stay, stay)
+        # One PUT with the new stay instead of the old: `room_types` is the full desired state.
+        body = wire.booking_update(
+            raw,
+            hotel_id=self._hotel_id,
+            room_types=[await self._stay_entry(current.room_type_id, stay)],
+            status=None,
+        )
+        answer = await self._client.write("PUT", f"bookings/{pms_id}", body)
+        return await self._bookings.written(answer)
+
+    async def cancel_booking(self, pms_id: str) -> Booking:
+        raw, current = await self._bookings.get(pms_id)
+        if current.status is BookingStatus.CANCELLED:
+            return current
+        if current.status is BookingStatus.COMPLETED:
+            raise InvalidStay("a completed stay cannot be cancelled")
+        # No DELETE in QloApps: cancelling is a PUT with booking_status 3 and the stays as
+        # they are (left out, they would be removed instead).
+        body = wire.booking_update(
+            raw, hotel_id=self._hotel_id, room_types=wire.current_stays(raw), status=3
+        )
+        answer = await self._client.write("PUT", f"bookings/{pms_id}", body)
+        return await self._bookings.written(answer)
+
+    async def health(self) -> PmsHealth:
+        try:
+            name = await self._catalogue.hotel_name()
+            room_types = await self.room_types()
+        except PmsError as exc:
+            return PmsHealth(ok=False, detail=f"{type(exc).__name__}: {exc}")
+        return PmsHealth(
+            ok=True, detail="QloApps webservice answers", hotel=name, room_types=len(room_types)
+        )
+
+    async def _currency(self) -> str:
+        return (await self.hotel()).currency
+
+    async def _check_bookable(self, room_type_id: str, stay: Stay) -> None:
+        validate_stay(stay, today=self._today(), policy=self._policy)
+        room_type = next((rt for rt in await self.room_types() if rt.id == room_type_id), None)
+        if room_type is None:
+            raise InvalidStay(f"room type {room_type_id} does not exist in this hotel")
+        validate_party_fits(stay, [room_type])
+        wire.occupancies(stay)  # raises unless every room gets an adult, as QloApps requires
+
+    async def _stay_entry(self, room_type_id: str, stay: Stay) -> Json:
+        services = await self._catalogue.automatic_services(room_type_id)
+        return wire.stay_entry(room_type_id, stay, services)
+
+    async def _check_added_nights(self, room_type_id: str, old: Stay, new: Stay) -> None:
+        """Before changing dates, check the nights the booking does not hold yet: its own rooms
+        count as taken in a search, so searching the whole new stay could refuse a change that
+        fits (one more night in a full week)."""
+        held = {old.check_in + timedelta(days=n) for n in range(old.nights)}
+        nights = [new.check_in + timedelta(days=n) for n in range(new.nights)]
+        added = [night for night in nights if night not in held]
+        for start, end in _ranges(added):
+            answer = await self._client.query(
+                "hotel_ari",
+                wire.ari_request(
+                    self._hotel_id,
+                    start,
+                    end,
+                    wire.occupancies(new),
+                    room_type_id=int(room_type_id),
+                ),
+            )
+            quoted = [q for q in wire.ari_room_types(answer) if q.id == room_type_id]
+            if not quoted or quoted[0].available < new.rooms:
+                raise RoomUnavailable(f"room type {room_type_id} is full from {start} to {end}")
+
+
+def _digits(phone: str | None) -> str:
+    return "".join(ch for ch in phone or "" if ch.isdigit())
+
+
+def _ranges(nights: list[date]) -> list[tuple[date, date]]:
+    """Consecutive nights grouped as (check-in, check-out) ranges."""
+    ranges: list[tuple[date, date]] = []
+    for night in nights:
+        if ranges and ranges[-1][1] == night:
+            ranges[-1] = (ranges[-1][0], night + timedelta(days=1))
+        else:
+            ranges.append((night, night + timedelta(days=1)))
+    return ranges

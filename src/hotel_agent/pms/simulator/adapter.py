@@ -1,0 +1,316 @@
+"""`SimulatorPms`: the embedded PMS, answering from its own tables in the app's database.
+
+It is a PMS, not part of the agent's turn: every call runs its own short transaction. Live
+truth comes from the nightly occupancy rows, which reservations change atomically (see
+`SimulatorRepository.change_occupancy`), so no two guests can book the same last room.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from hotel_agent.db.engine import SessionFactory
+from hotel_agent.db.types import utcnow
+from hotel_agent.pms.errors import (
+    BookingNotFound,
+    InvalidStay,
+    PmsOutcomeUnknown,
+    PmsUnavailable,
+    RoomUnavailable,
+)
+from hotel_agent.pms.policy import (
+    StayPolicy,
+    apply_change,
+    validate_guest,
+    validate_party_fits,
+    validate_stay,
+)
+from hotel_agent.pms.port import (
+    Booking,
+    BookingRequest,
+    BookingStatus,
+    HotelProfile,
+    Offer,
+    PmsHealth,
+    RoomType,
+    Stay,
+    StayChange,
+)
+from hotel_agent.pms.simulator.convert import (
+    booking_from_row,
+    email_key,
+    new_booking_values,
+    new_reference,
+    normalize_reference,
+    phone_key,
+    request_digest,
+    room_type_from_row,
+)
+from hotel_agent.pms.simulator.demo_hotel import DEMO_HOTEL, HotelSpec
+from hotel_agent.pms.simulator.models import SimBooking, SimHotel, SimRoomType
+from hotel_agent.pms.simulator.rates import quote, stay_nights
+from hotel_agent.pms.simulator.repository import SimulatorRepository
+from hotel_agent.pms.simulator.seed import seed_hotel
+
+# A fresh reference collides with probability ~1e-9 per existing booking; a few draws suffice.
+_REFERENCE_ATTEMPTS = 5
+
+
+class SimulatorPms:
+    """The `Pms` port over the simulator's tables; seeds `hotel` on first use if it is absent."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        policy: StayPolicy | None = None,
+        today: Callable[[], date] | None = None,
+        *,
+        hotel: HotelSpec = DEMO_HOTEL,
+    ) -> None:
+        self._sessions = sessions
+        self._policy = policy or StayPolicy()
+        self._today_from_settings = today
+        self._spec = hotel
+        self._seeded = False
+        self._seed_lock = asyncio.Lock()
+
+    async def hotel(self) -> HotelProfile:
+        async with self._transaction() as (_, hotel):
+            return HotelProfile(
+                id=hotel.code,
+                name=hotel.name,
+                address=hotel.address,
+                city=hotel.city,
+                check_in_time=hotel.check_in_time,
+                check_out_time=hotel.check_out_time,
+                currency=hotel.currency,
+                timezone=hotel.timezone,
+            )
+
+    async def room_types(self) -> list[RoomType]:
+        async with self._transaction() as (repo, hotel):
+            return [room_type_from_row(row) for row in await repo.room_types(hotel.id)]
+
+    async def search(self, stay: Stay) -> list[Offer]:
+        async with self._transaction() as (repo, hotel):
+            validate_stay(stay, today=self._today(hotel), policy=self._policy)
+            catalogue = [(row, room_type_from_row(row)) for row in await repo.room_types(hotel.id)]
+            validate_party_fits(stay, [room_type for _, room_type in catalogue])
+            fitting = [(row, rt) for row, rt in catalogue if _fits(stay, rt)]
+            busiest = await repo.most_booked(
+                [row.id for row, _ in fitting], check_in=stay.check_in, check_out=stay.check_out
+            )
+            plan = await repo.rate_plan(hotel)
+            offers = []
+            for row, room_type in fitting:
+                rooms_left = row.inventory - busiest.get(row.id, 0)
+                if rooms_left < stay.rooms:
+                    continue
+                price = quote(row.base_rate, plan, stay)
+                offers.append(
+                    Offer(
+                        room_type=room_type,
+                        stay=stay,
+                        nightly_price=price.nightly_average,
+                        total_price=price.total,
+                        currency=hotel.currency,
+                        rooms_left=rooms_left,
+                    )
+                )
+            return sorted(offers, key=lambda offer: offer.total_price)
+
+    async def create_booking(self, request: BookingRequest) -> Booking:
+        stay = request.stay
+        async with self._transaction(writes=True) as (repo, hotel):
+            today = self._today(hotel)
+            validate_stay(stay, today=today, policy=self._policy)
+            validate_guest(request.guest)
+            room_type = await _bookable_room_type(repo, hotel, request.room_type_id, stay)
+            digest = request_digest(request)
+            existing = await repo.booking_by_key(request.idempotency_key)
+            if existing is not None:
+                return _replay(existing, digest, today)
+            price = quote(room_type.base_rate, await repo.rate_plan(hotel), stay)
+            values = new_booking_values(
+                request, room_type_id=room_type.id, total=price.total, currency=hotel.currency
+            )
+            for _ in range(_REFERENCE_ATTEMPTS):
+                booking_id = await repo.add_booking({**values, "reference": new_reference()})
+                if booking_id is not None:
+                    break
+                # Either a concurrent create with this key won (return its booking, as a
+                # replay would) or the reference was taken (draw another).
+                existing = await repo.booking_by_key(request.idempotency_key)
+                if existing is not None:
+                    return _replay(existing, digest, today)
+            else:
+                raise PmsUnavailable("could not allocate a booking reference")
+            if not await repo.change_occupancy(
+                room_type.id, dict.fromkeys(stay_nights(stay), stay.rooms)
+            ):
+                raise RoomUnavailable(_sold_out(room_type, stay))
+            created = await repo.booking(booking_id)
+            assert created is not None  # inserted above, in this transaction
+            return booking_from_row(created, today)
+
+    async def find_booking_for(self, request: BookingRequest) -> Booking | None:
+        async with self._transaction() as (repo, hotel):
+            row = await repo.booking_by_key(request.idempotency_key)
+            if row is None or row.request_digest != request_digest(request):
+                return None
+            return booking_from_row(row, self._today(hotel))
+
+    async def get_booking(self, pms_id: str) -> Booking:
+        async with self._transaction() as (repo, hotel):
+            return booking_from_row(await _find(repo, pms_id), self._today(hotel))
+
+    async def find_bookings(
+        self,
+        *,
+        reference: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+    ) -> list[Booking]:
+        async with self._transaction() as (repo, hotel):
+            rows = await repo.find_bookings(
+                reference=normalize_reference(reference) if reference else None,
+                email_key=email_key(email) if email else None,
+                phone_key=phone_key(phone),
+            )
+            today = self._today(hotel)
+            return [booking_from_row(row, today) for row in rows]
+
+    async def modify_booking(self, pms_id: str, change: StayChange) -> Booking:
+        async with self._transaction(writes=True) as (repo, hotel):
+            today = self._today(hotel)
+            row = await _find(repo, pms_id, lock=True)
+            current = booking_from_row(row, today)
+            _ensure_open(current, "changed")
+            new = apply_change(current.stay, change)
+            validate_stay(new, today=today, policy=self._policy)
+            validate_party_fits(new, [room_type_from_row(row.room_type)])
+            deltas: Counter[date] = Counter(dict.fromkeys(stay_nights(new), new.rooms))
+            deltas.subtract(dict.fromkeys(stay_nights(current.stay), current.stay.rooms))
+            if not await repo.change_occupancy(row.room_type_id, deltas):
+                raise RoomUnavailable(_sold_out(row.room_type, new))
+            price = quote(row.room_type.base_rate, await repo.rate_plan(hotel), new)
+            row.check_in, row.check_out = new.check_in, new.check_out
+            row.adults, row.children = new.adults, new.children
+            row.total_price = price.total
+            row.updated_at = utcnow()
+            return booking_from_row(row, today)
+
+    async def cancel_booking(self, pms_id: str) -> Booking:
+        async with self._transaction(writes=True) as (repo, hotel):
+            today = self._today(hotel)
+            row = await _find(repo, pms_id, lock=True)
+            current = booking_from_row(row, today)
+            if current.status is BookingStatus.CANCELLED:
+                return current
+            _ensure_open(current, "cancelled")
+            released = dict.fromkeys(stay_nights(current.stay), -row.rooms)
+            if not await repo.change_occupancy(row.room_type_id, released):
+                raise PmsUnavailable("the simulator's occupancy has no record of this booking")
+            row.status = BookingStatus.CANCELLED.value
+            row.updated_at = utcnow()
+            return booking_from_row(row, today)
+
+    async def health(self) -> PmsHealth:
+        try:
+            async with self._transaction() as (repo, hotel):
+                count = len(await repo.room_types(hotel.id))
+        except PmsUnavailable as exc:
+            return PmsHealth(ok=False, detail=str(exc))
+        return PmsHealth(ok=True, detail="embedded simulator", hotel=hotel.name, room_types=count)
+
+    @asynccontextmanager
+    async def _transaction(
+        self, *, writes: bool = False
+    ) -> AsyncIterator[tuple[SimulatorRepository, SimHotel]]:
+        """One short transaction with the hotel loaded; database failures become PMS errors.
+
+        A failed write may have failed while committing, so it is reported as an unknown
+        outcome: the agent then looks the booking up instead of booking twice.
+        """
+        try:
+            await self._ensure_seeded()
+            async with self._sessions() as session, session.begin():
+                repo = SimulatorRepository(session)
+                hotel = await repo.hotel(self._spec.code)
+                if hotel is None:
+                    raise PmsUnavailable(f"the simulator has no hotel '{self._spec.code}'")
+                yield repo, hotel
+        except (SQLAlchemyError, OSError) as exc:
+            error = PmsOutcomeUnknown if writes else PmsUnavailable
+            raise error(f"the simulator's database failed: {type(exc).__name__}") from exc
+
+    async def _ensure_seeded(self) -> None:
+        # Before any session is opened: on SQLite the pool has a single connection.
+        if self._seeded:
+            return
+        async with self._seed_lock:
+            if not self._seeded:
+                await seed_hotel(self._sessions, self._spec)
+                self._seeded = True
+
+    def _today(self, hotel: SimHotel) -> date:
+        if self._today_from_settings is not None:
+            return self._today_from_settings()
+        return datetime.now(ZoneInfo(hotel.timezone)).date()
+
+
+def _fits(stay: Stay, room_type: RoomType) -> bool:
+    """Whether the policy's per-room rule lets this room type hold the party."""
+    try:
+        validate_party_fits(stay, [room_type])
+    except InvalidStay:
+        return False
+    return True
+
+
+async def _bookable_room_type(
+    repo: SimulatorRepository, hotel: SimHotel, code: str, stay: Stay
+) -> SimRoomType:
+    row = await repo.room_type(hotel.id, code)
+    if row is None:
+        raise InvalidStay(f"there is no room type '{code}'")
+    validate_party_fits(stay, [room_type_from_row(row)])
+    return row
+
+
+async def _find(repo: SimulatorRepository, pms_id: str, *, lock: bool = False) -> SimBooking:
+    row = await repo.booking_by_pms_id(pms_id, lock=lock)
+    if row is None:
+        raise BookingNotFound(f"no booking '{pms_id}'")
+    return row
+
+
+def _replay(existing: SimBooking, digest: str, today: date) -> Booking:
+    if existing.request_digest != digest:
+        raise InvalidStay(
+            "this idempotency key was already used for a different booking request; "
+            "use a new key for a new booking"
+        )
+    return booking_from_row(existing, today)
+
+
+def _ensure_open(booking: Booking, action: str) -> None:
+    if booking.status is BookingStatus.CANCELLED:
+        raise InvalidStay(f"booking {booking.reference} is cancelled and cannot be {action}")
+    if booking.status is BookingStatus.COMPLETED:
+        raise InvalidStay(f"the stay of booking {booking.reference} has ended")
+
+
+def _sold_out(room_type: SimRoomType, stay: Stay) -> str:
+    name = room_type.names.get("en") or room_type.code
+    return (
+        f"not enough {name} rooms free for every night "
+        f"from {stay.check_in} to {stay.check_out} ({stay.rooms} asked)"
+    )
