@@ -77,7 +77,7 @@ class HotelSettings(BaseSettings):
     model_config = _group_config("HOTEL_")
 
     slug: str = "demo"
-    name: str = "Hotel Demo Agente"
+    name: str = "Hotel Mirador del Puerto"  # the embedded PMS simulator's demo hotel
     timezone: str = "Europe/Madrid"
     default_language: str = "es"
 

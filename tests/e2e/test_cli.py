@@ -47,7 +47,7 @@ def test_migrate_creates_the_database(tmp_path: Path) -> None:
 
 def test_terminal_chat_answers_through_the_pipeline(tmp_path: Path) -> None:
     output = run_cli("chat", env=fresh_env(tmp_path), stdin="Hola\n")
-    assert "¡Hola! Soy el asistente virtual de Hotel Demo Agente." in output
+    assert "¡Hola! Soy el asistente virtual de Hotel Mirador del Puerto." in output
     assert "1. Hablar con recepción" in output, "buttons become numbered choices"
 
 

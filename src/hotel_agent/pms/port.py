@@ -160,7 +160,9 @@ class Pms(Protocol):
         email: str | None = None,
         phone: str | None = None,
     ) -> list[Booking]:
-        """Bookings matching a reference the guest quotes, or the guest's e-mail or phone."""
+        """Bookings matching ALL the criteria given (a reference the guest quotes, their e-mail,
+        their phone); none given → []. Combining narrows: a reference plus the e-mail it was
+        booked with is how a guest proves a booking is theirs."""
         ...
 
     async def modify_booking(self, pms_id: str, change: StayChange) -> Booking:

@@ -177,6 +177,11 @@ async def test_book_get_and_find(pms: Pms) -> None:
     by_reference = await pms.find_bookings(reference=booking.reference)
     assert [found.pms_id for found in by_reference] == [booking.pms_id]
     assert await pms.find_bookings(email="someone.else@example.com") == []
+    # Criteria combine with AND: a reference with somebody else's e-mail finds nothing.
+    both = await pms.find_bookings(reference=booking.reference, email="ana.lopez@example.com")
+    assert [found.pms_id for found in both] == [booking.pms_id]
+    assert await pms.find_bookings(reference=booking.reference, email="x@example.com") == []
+    assert await pms.find_bookings() == []
 
 
 async def test_unknown_bookings(pms: Pms) -> None:

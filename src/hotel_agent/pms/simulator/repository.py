@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.db.repositories._dialect import insert_for
@@ -172,6 +172,6 @@ class SimulatorRepository:
         if not conditions:
             return []
         rows = await self.session.scalars(
-            select(SimBooking).where(or_(*conditions)).order_by(SimBooking.check_in, SimBooking.id)
+            select(SimBooking).where(and_(*conditions)).order_by(SimBooking.check_in, SimBooking.id)
         )
         return list(rows)
