@@ -11,7 +11,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from hotel_agent.db.repositories.inbox import InboxRepository, QueueStats
+from hotel_agent.db.repositories.inbox import InboxRepository
+from hotel_agent.db.repositories.leased_queue import QueueStats
 from hotel_agent.db.repositories.outbox import OutboxRepository
 from hotel_agent.db.types import utcnow
 from hotel_agent.deps import RuntimeDep

@@ -124,6 +124,12 @@ class BookingService:
         except PmsOutcomeUnknown as exc:
             await self._mark(request.idempotency_key, BookingRecordStatus.UNKNOWN, repr(exc))
             raise
+        except Exception as exc:
+            # Raised inside `book`'s PmsOutcomeUnknown handler, so its own "failed" branch
+            # never sees it: without this the record would stay "pending" although the PMS
+            # said nothing was booked, then refused this attempt (the room went meanwhile).
+            await self._fail(request.idempotency_key, exc)
+            raise
 
     async def _confirm(self, key: str, booking: Booking) -> None:
         async with self.sessions() as session, session.begin():

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
-from hotel_agent.db.models import DeadLetter, InboxEvent, QueueState
+from hotel_agent.db.models import InboxEvent, QueueState
+from hotel_agent.db.repositories.leased_queue import UNFINISHED, LeasedQueue
 from hotel_agent.db.types import UTCDateTime
-
-UNFINISHED = (QueueState.PENDING.value, QueueState.PROCESSING.value)
-
-
-@dataclass(frozen=True)
-class QueueStats:
-    depth: int
-    oldest: datetime | None
-
 
 # Built once: the webhook and the worker run these thousands of times a second, and a
 # prebuilt statement skips SQLAlchemy's per-call construction and cache-key work.
@@ -139,28 +130,17 @@ class InboxWriter:
         return event_id
 
 
-class InboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class InboxRepository(LeasedQueue[InboxEvent]):
+    """Turns in arrival order: the oldest event whose conversation has nothing older
+    unfinished (see `_CLAIM`)."""
+
+    model = InboxEvent
+    claim_statement = _CLAIM
+    enqueued_at = InboxEvent.received_at
+    source = "inbox"
 
     async def get(self, event_id: int) -> InboxEvent | None:
         return await self.session.get(InboxEvent, event_id)
-
-    async def claim_next(self, *, owner: str, now: datetime, lease: timedelta) -> InboxEvent | None:
-        """Lease the oldest claimable event whose conversation has nothing older unfinished.
-
-        An expired lease (a worker that died) makes its event claimable again. On PostgreSQL
-        `FOR UPDATE SKIP LOCKED` lets many workers claim side by side without waiting.
-        """
-        candidate = await self.session.scalar(_CLAIM, {"now": now})
-        if candidate is None:
-            return None
-        candidate.state = QueueState.PROCESSING.value
-        candidate.lease_owner = owner
-        candidate.lease_until = now + lease
-        candidate.attempts += 1
-        await self.session.flush()
-        return candidate
 
     async def finish(self, event_id: int, *, owner: str, now: datetime) -> bool:
         """Mark done if we still hold the lease; False means another worker took it over."""
@@ -175,43 +155,7 @@ class InboxRepository:
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 
-    async def retry_later(
-        self, event_id: int, *, owner: str, available_at: datetime, error: str
-    ) -> None:
-        await self.session.execute(
-            update(InboxEvent)
-            .where(InboxEvent.id == event_id, InboxEvent.lease_owner == owner)
-            .values(
-                state=QueueState.PENDING.value,
-                available_at=available_at,
-                lease_owner=None,
-                lease_until=None,
-                last_error=error[:2000],
-            )
-        )
-
     async def dead_letter(self, event: InboxEvent, *, reason: str, detail: str) -> None:
-        event.state = QueueState.DEAD.value
-        event.lease_until = None
-        event.last_error = detail[:2000]
-        self.session.add(
-            DeadLetter(
-                source="inbox",
-                source_id=event.id,
-                channel=event.channel,
-                reason=reason,
-                detail=detail[:2000],
-                payload=event.payload,
-            )
+        await self._dead_letter(
+            event, reason=reason, code=None, detail=detail, payload=event.payload
         )
-        await self.session.flush()
-
-    async def stats(self) -> QueueStats:
-        row = (
-            await self.session.execute(
-                select(func.count(), func.min(InboxEvent.received_at)).where(
-                    InboxEvent.state.in_(UNFINISHED)
-                )
-            )
-        ).one()
-        return QueueStats(depth=int(row[0]), oldest=row[1])

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from hotel_agent.db.models import DeadLetter, OutboxItem, OutboxKind, QueueState
-from hotel_agent.db.repositories.inbox import QueueStats
+from hotel_agent.db.repositories.leased_queue import UNFINISHED, LeasedQueue
 from hotel_agent.db.types import UTCDateTime
 
-UNFINISHED = (QueueState.PENDING.value, QueueState.PROCESSING.value)
 SENT = "sent"
 
 
@@ -46,9 +44,11 @@ _CLAIM = (
 )
 
 
-class OutboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class OutboxRepository(LeasedQueue[OutboxItem]):
+    model = OutboxItem
+    claim_statement = _CLAIM
+    enqueued_at = OutboxItem.created_at
+    source = "outbox"
 
     def add(
         self,
@@ -75,18 +75,6 @@ class OutboxRepository:
         self.session.add(item)
         return item
 
-    async def claim_next(self, *, owner: str, now: datetime, lease: timedelta) -> OutboxItem | None:
-        """Lease the oldest sendable item."""
-        item = await self.session.scalar(_CLAIM, {"now": now})
-        if item is None:
-            return None
-        item.state = QueueState.PROCESSING.value
-        item.lease_owner = owner
-        item.lease_until = now + lease
-        item.attempts += 1
-        await self.session.flush()
-        return item
-
     async def mark_sent(self, item_id: int, *, owner: str, now: datetime) -> bool:
         result = await self.session.execute(
             update(OutboxItem)
@@ -95,49 +83,11 @@ class OutboxRepository:
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 
-    async def retry_later(
-        self, item_id: int, *, owner: str, available_at: datetime, error: str
-    ) -> None:
-        await self.session.execute(
-            update(OutboxItem)
-            .where(OutboxItem.id == item_id, OutboxItem.lease_owner == owner)
-            .values(
-                state=QueueState.PENDING.value,
-                available_at=available_at,
-                lease_owner=None,
-                lease_until=None,
-                last_error=error[:2000],
-            )
-        )
-
     async def dead_letter(
         self, item: OutboxItem, *, reason: str, code: int | None, detail: str
     ) -> None:
-        item.state = QueueState.DEAD.value
-        item.lease_until = None
-        item.last_error = f"{reason}: {detail}"[:2000]
-        self.session.add(
-            DeadLetter(
-                source="outbox",
-                source_id=item.id,
-                channel=item.channel,
-                reason=reason,
-                error_code=code,
-                detail=detail[:2000],
-                payload={"kind": item.kind, "message_id": item.message_id, **item.payload},
-            )
-        )
-        await self.session.flush()
-
-    async def stats(self) -> QueueStats:
-        row = (
-            await self.session.execute(
-                select(func.count(), func.min(OutboxItem.created_at)).where(
-                    OutboxItem.state.in_(UNFINISHED)
-                )
-            )
-        ).one()
-        return QueueStats(depth=int(row[0]), oldest=row[1])
+        payload = {"kind": item.kind, "message_id": item.message_id, **item.payload}
+        await self._dead_letter(item, reason=reason, code=code, detail=detail, payload=payload)
 
     async def dead_letter_count(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(DeadLetter)) or 0)

@@ -1,0 +1,98 @@
+"""What the inbox and the outbox share: rows claimed with an expiring lease, retried later
+with a reason, or dead-lettered for staff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from hotel_agent.db.models import DeadLetter, QueueState
+
+UNFINISHED = (QueueState.PENDING.value, QueueState.PROCESSING.value)
+Row = TypeVar("Row", bound=Any)
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    depth: int
+    oldest: datetime | None
+
+
+class LeasedQueue(Generic[Row]):
+    model: ClassVar[type[Any]]
+    claim_statement: ClassVar[Select[Any]]  # takes a `now` parameter; FOR UPDATE SKIP LOCKED
+    enqueued_at: ClassVar[InstrumentedAttribute[datetime]]
+    source: ClassVar[str]  # how dead letters name this queue
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim_next(self, *, owner: str, now: datetime, lease: timedelta) -> Row | None:
+        """Lease the next claimable row. An expired lease (its worker died) is claimable again,
+        and on PostgreSQL many workers claim side by side without waiting for each other."""
+        row: Row | None = await self.session.scalar(self.claim_statement, {"now": now})
+        if row is None:
+            return None
+        row.state = QueueState.PROCESSING.value
+        row.lease_owner = owner
+        row.lease_until = now + lease
+        row.attempts += 1
+        await self.session.flush()
+        return row
+
+    async def retry_later(
+        self, row_id: int, *, owner: str, available_at: datetime, error: str
+    ) -> None:
+        model = self.model
+        await self.session.execute(
+            update(model)
+            .where(model.id == row_id, model.lease_owner == owner)
+            .values(
+                state=QueueState.PENDING.value,
+                available_at=available_at,
+                lease_owner=None,
+                lease_until=None,
+                last_error=error[:2000],
+            )
+        )
+
+    async def _dead_letter(
+        self,
+        row: Row,
+        *,
+        reason: str,
+        code: int | None,
+        detail: str,
+        payload: dict[str, Any],
+    ) -> None:
+        row.state = QueueState.DEAD.value
+        row.lease_until = None
+        row.last_error = f"{reason}: {detail}"[:2000]
+        self.session.add(
+            DeadLetter(
+                source=self.source,
+                source_id=row.id,
+                channel=row.channel,
+                reason=reason,
+                error_code=code,
+                detail=detail[:2000],
+                payload=payload,
+            )
+        )
+        await self.session.flush()
+
+    async def stats(self) -> QueueStats:
+        depth, oldest = (
+            await self.session.execute(
+                # Via the class: a mapped attribute read on an instance would look for a value.
+                select(func.count(), func.min(type(self).enqueued_at)).where(
+                    self.model.state.in_(UNFINISHED)
+                )
+            )
+        ).one()
+        return QueueStats(depth=int(depth), oldest=oldest)
