@@ -20,6 +20,7 @@ from hotel_agent.runtime import Runtime
 from hotel_agent.settings import (
     DatabaseSettings,
     HotelSettings,
+    PmsSettings,
     QueueSettings,
     RedisSettings,
     Settings,
@@ -40,6 +41,7 @@ def make_settings(
     graph_base_url: str = "http://127.0.0.1:9/v23.0",
     queue: dict[str, Any] | None = None,
     webchat: dict[str, Any] | None = None,
+    pms: dict[str, Any] | None = None,
     **overrides: Any,
 ) -> Settings:
     """Settings for a test: explicit values only, never the environment's `.env`."""
@@ -63,6 +65,7 @@ def make_settings(
             **{"poll_interval_seconds": 0.05, "retry_base_seconds": 0.05, **(queue or {})},
         ),
         webchat=WebChatSettings(**no_env, **(webchat or {})),
+        pms=PmsSettings(**no_env, **(pms or {})),
         log_json=True,
         **overrides,
     )

@@ -16,10 +16,20 @@ from sqlalchemy.exc import IntegrityError
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import BookingRecord, BookingRecordStatus
 from hotel_agent.db.repositories.booking_records import BookingRecordRepository
-from hotel_agent.pms.errors import PmsOutcomeUnknown, PmsUnavailable
+from hotel_agent.pms.errors import (
+    InvalidStay,
+    PmsAuthError,
+    PmsError,
+    PmsOutcomeUnknown,
+    PmsUnavailable,
+    RoomUnavailable,
+)
 from hotel_agent.pms.port import Booking, BookingRequest, BookingStatus, Pms, StayChange
 
 log = structlog.get_logger(__name__)
+
+# Answers that prove the PMS booked nothing (PmsUnavailable: the request never got through).
+NOTHING_BOOKED = (RoomUnavailable, InvalidStay, PmsAuthError, PmsUnavailable)
 
 
 class BookingService:
@@ -46,8 +56,12 @@ class BookingService:
             booking = await self.pms.create_booking(request)
         except PmsOutcomeUnknown:
             booking = await self._resolve_unknown(request)
-        except Exception as exc:
+        except NOTHING_BOOKED as exc:
             await self._fail(request.idempotency_key, exc)
+            raise
+        except Exception as exc:
+            # Any other error (a booking made but not read back, a bug): it may exist.
+            await self._mark(request.idempotency_key, BookingRecordStatus.UNKNOWN, repr(exc))
             raise
         await self._confirm(request.idempotency_key, booking)
         return booking
@@ -106,7 +120,7 @@ class BookingService:
     async def _lookup(self, request: BookingRequest) -> Booking | None:
         try:
             return await self.pms.find_booking_for(request)
-        except PmsUnavailable as exc:
+        except PmsError as exc:
             # We cannot tell whether it exists: creating now could book twice.
             await self._mark(request.idempotency_key, BookingRecordStatus.UNKNOWN, repr(exc))
             raise PmsOutcomeUnknown(
