@@ -1,0 +1,1 @@
+"""Understanding guests: language, intent (and FAQ topic), and entities, offline and fast."""

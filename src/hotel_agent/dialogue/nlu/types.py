@@ -1,0 +1,89 @@
+"""What understanding one message yields. Its JSON form is the `hotel-agent nlu` contract."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+
+class Intent(StrEnum):
+    GREET = "greet"
+    GOODBYE = "goodbye"
+    THANKS = "thanks"
+    AFFIRM = "affirm"
+    DENY = "deny"
+    NEW_BOOKING = "new_booking"
+    MODIFY_BOOKING = "modify_booking"
+    CANCEL_BOOKING = "cancel_booking"
+    BOOKING_STATUS = "booking_status"
+    FAQ = "faq"
+    HANDOFF = "handoff"
+    COMPLAINT = "complaint"
+    UNKNOWN = "unknown"
+
+
+class Topic(StrEnum):
+    CHECK_IN = "check_in"
+    CHECK_OUT = "check_out"
+    BREAKFAST = "breakfast"
+    RESTAURANT = "restaurant"
+    PARKING = "parking"
+    PETS = "pets"
+    WIFI = "wifi"
+    POOL = "pool"
+    GYM = "gym"
+    SPA = "spa"
+    ACCESSIBILITY = "accessibility"
+    ROOM_AMENITIES = "room_amenities"
+    HOUSEKEEPING = "housekeeping"
+    ROOM_SERVICE = "room_service"
+    LOCATION = "location"
+    PAYMENT = "payment"
+    CANCELLATION_POLICY = "cancellation_policy"
+    OTHER = "other"
+
+
+@dataclass
+class Entities:
+    """Slots found in one message; None means "not said"."""
+
+    check_in: date | None = None
+    check_out: date | None = None
+    nights: int | None = None
+    adults: int | None = None
+    children: int | None = None
+    children_ages: list[int] = field(default_factory=list)
+    rooms: int | None = None
+    room_type: str | None = None  # a room type id of the hotel
+    person_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    booking_ref: str | None = None
+
+
+@dataclass
+class Understanding:
+    text: str
+    language: str  # "es" | "en"
+    intent: Intent
+    topic: Topic | None  # only for Intent.FAQ
+    confidence: float
+    entities: Entities = field(default_factory=Entities)
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable `hotel-agent nlu` line: dates as YYYY-MM-DD, absent values as null."""
+        entities = asdict(self.entities)
+        entities.pop("children_ages")
+        for key in ("check_in", "check_out"):
+            value = entities[key]
+            entities[key] = value.isoformat() if value is not None else None
+        return {
+            "text": self.text,
+            "language": self.language,
+            "intent": self.intent.value,
+            "topic": self.topic.value if self.intent is Intent.FAQ and self.topic else None,
+            **entities,
+            "confidence": round(self.confidence, 4),
+        }
