@@ -1,5 +1,6 @@
-"""The processes a benchmark runs against: the real server, the fake Graph API, a throwaway
-PostgreSQL database; plus the /proc readings (CPU, memory) taken around each phase.
+"""The processes a benchmark runs against: the real API server, a separate worker process, the
+fake Graph API, a throwaway PostgreSQL database; plus the readings taken around each phase: CPU
+and memory from /proc, and the queue counts straight from the database.
 
 Every process and database comes from a context manager whose `finally` stops what it started
 and drops what it created, so an interrupted or failing benchmark leaves nothing behind.
@@ -13,6 +14,7 @@ import os
 import secrets
 import select
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -20,6 +22,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -156,6 +159,48 @@ def hotel_agent_server(env: dict[str, str], workdir: Path) -> Iterator[Server]:
         stop_process(process)
 
 
+@dataclass
+class WorkerProcess:
+    process: subprocess.Popen[bytes]
+    arguments: list[str]  # after `python -m hotel_agent`
+    log_path: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+@contextlib.contextmanager
+def hotel_agent_worker(
+    env: dict[str, str], workdir: Path, *, concurrency: int, senders: int
+) -> Iterator[WorkerProcess]:
+    """`python -m hotel_agent worker`: worker and sender loops in a process of their own, as
+    PostgreSQL deployments run them beside `serve`. It has no port and no readiness endpoint:
+    the caller knows it works when a webhook gets its reply (see `exited_early`)."""
+    arguments = ["worker", "--concurrency", str(concurrency), "--senders", str(senders)]
+    log_path = workdir / "worker.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [PYTHON, "-m", "hotel_agent", *arguments],
+            cwd=workdir,  # not the repository, for the same reason as the server
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield WorkerProcess(process, arguments, log_path)
+    finally:
+        stop_process(process)
+
+
+def exited_early(process: subprocess.Popen[bytes], log_path: Path) -> str | None:
+    """None while the process runs; otherwise its exit status and the end of its log."""
+    if process.poll() is None:
+        return None
+    return f"exited with status {process.returncode}:\n{log_tail(log_path)}"
+
+
 def _wait_ready(server: Server, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=2) as http:
@@ -208,17 +253,73 @@ def _plain_url(url: str) -> str:
     return "postgresql://" + rest if scheme.startswith("postgres") else url
 
 
-def postgres_version(url: str) -> str:
-    """The server's version string; raises (OSError, asyncpg.PostgresError…) if unreachable."""
+def postgres_facts(url: str) -> dict[str, str]:
+    """The server's version, and whether autovacuum runs: without it nothing ANALYZEs the
+    bench's tables and the planner works without statistics on them. Raises (OSError,
+    asyncpg.PostgresError…) if unreachable."""
 
-    async def query() -> str:
+    async def query() -> dict[str, str]:
         connection = await asyncpg.connect(_plain_url(url), timeout=10)
         try:
-            return str(await connection.fetchval("SHOW server_version"))
+            return {
+                "server_version": str(await connection.fetchval("SHOW server_version")),
+                "autovacuum": str(await connection.fetchval("SHOW autovacuum")),
+            }
         finally:
             await connection.close()
 
     return asyncio.run(query())
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """Rows by state in the two queues, whichever process did the work: the worker's own
+    Prometheus counters live in the worker process, which has no HTTP port."""
+
+    turns_finished: int  # inbox events done or dead-lettered
+    inbox_unfinished: int  # pending or being processed
+    sent: int  # outbox rows delivered: replies and read receipts
+    replies_sent: int  # of which guest-visible messages
+    outbox_unfinished: int
+
+
+_INBOX_COUNTS = "SELECT state, count(*) FROM inbox_events GROUP BY state"
+_OUTBOX_COUNTS = "SELECT kind, state, count(*) FROM outbox GROUP BY kind, state"
+_UNFINISHED = {"pending", "processing"}
+
+
+def queue_counts(database_url: str) -> QueueCounts:
+    """Read-only counts, on a connection of our own opened for this reading only (on
+    PostgreSQL its backend is gone before the caller reads the backends' CPU)."""
+    if database_url.startswith("sqlite"):
+        path = database_url.split("///", 1)[1]
+        # The server runs SQLite in WAL mode: a reader here never blocks its writes.
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            inbox = connection.execute(_INBOX_COUNTS).fetchall()
+            outbox = connection.execute(_OUTBOX_COUNTS).fetchall()
+        finally:
+            connection.close()
+    else:
+
+        async def read() -> tuple[list[Any], list[Any]]:
+            connection = await asyncpg.connect(_plain_url(database_url), timeout=10)
+            try:
+                return (
+                    [tuple(row) for row in await connection.fetch(_INBOX_COUNTS)],
+                    [tuple(row) for row in await connection.fetch(_OUTBOX_COUNTS)],
+                )
+            finally:
+                await connection.close()
+
+        inbox, outbox = asyncio.run(read())
+    return QueueCounts(
+        turns_finished=sum(n for state, n in inbox if state in {"done", "dead"}),
+        inbox_unfinished=sum(n for state, n in inbox if state in _UNFINISHED),
+        sent=sum(n for _, state, n in outbox if state == "sent"),
+        replies_sent=sum(n for kind, state, n in outbox if state == "sent" and kind == "message"),
+        outbox_unfinished=sum(n for _, state, n in outbox if state in _UNFINISHED),
+    )
 
 
 def _proc_status_kb(pid: int, field: str) -> int:

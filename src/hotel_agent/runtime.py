@@ -30,6 +30,7 @@ from hotel_agent.dialogue.port import DialogueEngine
 from hotel_agent.inbox.ingest import Ingest
 from hotel_agent.inbox.sender import Sender
 from hotel_agent.inbox.signals import Signals
+from hotel_agent.inbox.wakeups import asyncpg_dsn, listen_for_inbox
 from hotel_agent.inbox.worker import Worker
 from hotel_agent.pms.bookings import BookingService
 from hotel_agent.pms.factory import build_pms
@@ -125,6 +126,11 @@ class Runtime:
         self.hotels = HotelDirectory(default_hotel_id=hotel.id, by_phone_number_id=numbers)
 
     def start_background(self, *, workers: int = 1, senders: int = 1) -> None:
+        if self.engine.dialect.name == "postgresql":
+            listener = listen_for_inbox(
+                asyncpg_dsn(self.settings.database_url), self.signals, self._stop
+            )
+            self._tasks.append(asyncio.create_task(listener, name="inbox-wakeups"))
         for _ in range(workers):
             worker = Worker(self.sessions, self.dialogue, self.signals, self.settings.queue)
             self._tasks.append(asyncio.create_task(worker.run(self._stop), name=worker.name))

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotel_agent.db.base import Base
@@ -18,6 +18,9 @@ class QueueState(StrEnum):
     DEAD = "dead"
 
 
+UNFINISHED_SQL = text("state IN ('pending', 'processing')")
+
+
 class InboxEvent(Base):
     """A guest message as received, stored once before the webhook is acknowledged.
 
@@ -28,8 +31,13 @@ class InboxEvent(Base):
     __tablename__ = "inbox_events"
     __table_args__ = (
         UniqueConstraint("channel", "provider_message_id"),
-        Index("ix_inbox_events_state_key_id", "state", "conversation_key", "id"),
-    )
+        # Partial indexes over the few unfinished rows: the claim query stays fast however
+        # many handled events pile up, and needs no planner statistics to be planned well.
+        Index("ix_inbox_events_unfinished", "id", postgresql_where=UNFINISHED_SQL,
+              sqlite_where=UNFINISHED_SQL),
+        Index("ix_inbox_events_unfinished_key", "conversation_key", "id",
+              postgresql_where=UNFINISHED_SQL, sqlite_where=UNFINISHED_SQL),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id", ondelete="CASCADE"))

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotel_agent.db.base import Base
+from hotel_agent.db.models.inbox_event import UNFINISHED_SQL
 from hotel_agent.db.types import BigIntId, JsonDoc, UTCDateTime, utcnow
 
 
@@ -20,9 +21,13 @@ class OutboxItem(Base):
     """Something to send through a channel, written in the same transaction as the turn."""
 
     __tablename__ = "outbox"
+    # Partial indexes over unfinished rows only (see InboxEvent).
     __table_args__ = (
-        Index("ix_outbox_state_conversation_id_id", "state", "conversation_id", "id"),
-    )
+        Index("ix_outbox_unfinished", "id", postgresql_where=UNFINISHED_SQL,
+              sqlite_where=UNFINISHED_SQL),
+        Index("ix_outbox_unfinished_conversation", "conversation_id", "id",
+              postgresql_where=UNFINISHED_SQL, sqlite_where=UNFINISHED_SQL),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))

@@ -28,11 +28,15 @@ _COLUMNS = (
     "hotel_id", "channel", "provider_message_id", "conversation_key", "sender_id",
     "message_type", "payload", "received_at", "available_at", "state", "attempts",
 )  # fmt: skip
+# The same statement also wakes the workers of every process (inbox/wakeups.py): the
+# notification is delivered when the INSERT commits, and only when a row was inserted.
 _ASYNCPG_INSERT = (
+    "WITH inserted AS ("
     "INSERT INTO inbox_events (hotel_id, channel, provider_message_id, conversation_key, "
     "sender_id, message_type, payload, received_at, available_at, state, attempts) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11) "
-    "ON CONFLICT (channel, provider_message_id) DO NOTHING RETURNING id"
+    "ON CONFLICT (channel, provider_message_id) DO NOTHING RETURNING id) "
+    "SELECT id, pg_notify('hotel_agent_inbox', '') FROM inserted"
 )
 
 
