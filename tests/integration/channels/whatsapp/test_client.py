@@ -265,7 +265,8 @@ async def test_a_dropped_connection_is_a_retryable_network_error(
     error = await send_failure(client)
 
     assert (error.reason, error.retryable, error.code) == ("network", True, None)
-    assert "RemoteProtocolError" in error.detail
+    # Which one httpx sees depends on when the close reaches it; both mean "no answer".
+    assert error.detail.startswith(("RemoteProtocolError", "ReadError"))
 
 
 async def test_a_timeout_is_a_retryable_network_error(
