@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -15,6 +15,7 @@ from hotel_agent.db.models import DeadLetter, QueueState
 
 UNFINISHED = (QueueState.PENDING.value, QueueState.PROCESSING.value)
 Row = TypeVar("Row", bound=Any)
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ class LeasedQueue(Generic[Row]):
     async def claim_next(self, *, owner: str, now: datetime, lease: timedelta) -> Row | None:
         """Lease the next claimable row. An expired lease (its worker died) is claimable again,
         and on PostgreSQL many workers claim side by side without waiting for each other."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            # A claim need not wait for its WAL flush: if the database loses it in a crash
+            # the row is simply claimable again (and a late finish() fails on the lease).
+            await self.session.execute(_ASYNC_COMMIT)
         row: Row | None = await self.session.scalar(self.claim_statement, {"now": now})
         if row is None:
             return None
