@@ -75,6 +75,10 @@ fmt: install ## Format and autofix
 	$(RUN) ruff format src tests bench
 	$(RUN) ruff check --fix src tests bench
 
+.PHONY: eval-nlu
+eval-nlu: install ## NLU accuracy on the held-out test set
+	$(RUN) python -m hotel_agent.dialogue.nlu.evaluate
+
 .PHONY: bench
 bench: install ## Benchmarks: print JSON figures (webhook throughput, latency, memory)
 	$(RUN) python bench/run_all.py

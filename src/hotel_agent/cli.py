@@ -1,4 +1,4 @@
-"""The `hotel-agent` command: serve, worker, migrate, chat."""
+"""The `hotel-agent` command: serve, worker, migrate, chat, pms, nlu."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from hotel_agent import __version__
+from hotel_agent.dialogue.nlu import cli as nlu_cli
 from hotel_agent.pms import cli as pms_cli
 from hotel_agent.settings import Settings, get_settings
 
@@ -26,6 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "migrate": _migrate,
         "chat": _chat,
         "pms": _pms,
+        "nlu": nlu_cli.run,
     }
     return handler[args.command](args, settings)
 
@@ -47,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--downgrade", action="store_true", help="downgrade to --revision")
     commands.add_parser("chat", help="chat with the agent in this terminal")
     pms_cli.add_parser(commands)
+    nlu_cli.add_parser(commands)
     return parser
 
 
