@@ -11,7 +11,7 @@ from hotel_agent import __version__
 from hotel_agent.channels.webchat.router import router as webchat_router
 from hotel_agent.channels.webchat.router import static_files
 from hotel_agent.channels.whatsapp.router import router as whatsapp_router
-from hotel_agent.errors import install_error_handlers
+from hotel_agent.http_errors import install_error_handlers
 from hotel_agent.observability.health import router as health_router
 from hotel_agent.observability.logging import configure_logging
 from hotel_agent.observability.middleware import BodySizeLimitMiddleware, RequestContextMiddleware

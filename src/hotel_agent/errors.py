@@ -1,15 +1,7 @@
-"""One domain error tree, and the one place that maps errors to HTTP answers."""
+"""One domain error tree. Its HTTP mapping lives in `http_errors.py`, so that importing an
+error (the CLI, the PMS adapters) does not import the web framework."""
 
 from __future__ import annotations
-
-import structlog
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-
-log = structlog.get_logger(__name__)
 
 
 class HotelAgentError(Exception):
@@ -53,40 +45,3 @@ class RateLimited(HotelAgentError):
 class ServiceUnavailable(HotelAgentError):
     status_code = 503
     code = "unavailable"
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(HotelAgentError, _domain_error)  # type: ignore[arg-type]
-    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
-    for db_error in (OperationalError, DBAPIError, PoolTimeoutError, ConnectionError):
-        app.add_exception_handler(db_error, _storage_down)
-
-
-async def _domain_error(_: Request, exc: HotelAgentError) -> JSONResponse:
-    headers = {}
-    if isinstance(exc, RateLimited):
-        headers["Retry-After"] = str(exc.retry_after_seconds)
-    return JSONResponse(
-        {"detail": exc.detail, "code": exc.code}, status_code=exc.status_code, headers=headers
-    )
-
-
-async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = exc.errors()
-    if any(error.get("type") == "json_invalid" for error in errors):
-        return JSONResponse(
-            {"detail": "the request body is not valid JSON", "code": "bad_request"},
-            status_code=400,
-        )
-    details = [{"loc": list(error.get("loc", ())), "msg": error.get("msg", "")} for error in errors]
-    return JSONResponse({"detail": details, "code": "invalid_request"}, status_code=422)
-
-
-async def _storage_down(_: Request, exc: Exception) -> JSONResponse:
-    # Providers retry on 5xx, so answering 503 when we could not store means nothing is lost.
-    log.error("storage.unavailable", error=repr(exc)[:500])
-    return JSONResponse(
-        {"detail": "storage is unavailable, try again later", "code": "unavailable"},
-        status_code=503,
-        headers={"Retry-After": "5"},
-    )
