@@ -16,9 +16,7 @@ Figures are printed as JSON, never asserted.
 
 from __future__ import annotations
 
-import argparse
 import importlib
-import json
 import os
 import random
 import statistics
@@ -32,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from _common import main, progress, summary
 from hotel_agent.dialogue.nlu import intent_model
 from hotel_agent.dialogue.nlu.entities import extract_entities
 from hotel_agent.dialogue.nlu.intents import IntentClassifier
@@ -48,11 +47,11 @@ LONG_MESSAGE = (
 
 
 def run(*, quick: bool = False) -> dict[str, Any]:
-    _progress("nlu: cold start in this process")
+    progress("nlu: cold start in this process")
     cold = cold_start()
-    _progress("nlu: latency per message")
+    progress("nlu: latency per message")
     latency = latency_per_message(quick=quick)
-    _progress("nlu: CLI start-up")
+    progress("nlu: CLI start-up")
     cli = cli_startup(runs=2 if quick else 4)
     return {
         # Other processes on the machine slow everything down: compare runs with similar loads.
@@ -154,31 +153,5 @@ def _wall(command: list[str], env: dict[str, str], cwd: str) -> float:
     return time.perf_counter() - started
 
 
-def summary(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-
-    def rank(fraction: float) -> float:
-        return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
-
-    return {
-        "p50": round(rank(0.5), 3),
-        "p95": round(rank(0.95), 3),
-        "p99": round(rank(0.99), 3),
-        "max": round(ordered[-1], 3),
-        "mean": round(statistics.fmean(ordered), 3),
-    }
-
-
-def _progress(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a short smoke run")
-    args = parser.parse_args()
-    print(json.dumps(run(quick=args.quick), indent=2))
-
-
 if __name__ == "__main__":
-    main()
+    main(run, __doc__.splitlines()[0])

@@ -14,14 +14,11 @@ Figures are printed as JSON, never asserted.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import itertools
-import json
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -33,6 +30,7 @@ from typing import Any
 
 import httpx
 
+from _common import main, progress, summary
 from hotel_agent.db import migrate
 from hotel_agent.db.engine import create_engine, create_session_factory
 from hotel_agent.pms.breaker import CircuitBreaker
@@ -68,9 +66,9 @@ QUICK = Plan(warmup_searches=10, searches=60, overhead_calls=2_000, overhead_rou
 
 def run(*, quick: bool = False) -> dict[str, Any]:
     plan = QUICK if quick else FULL
-    _progress("pms: simulator search latency")
+    progress("pms: simulator search latency")
     search = asyncio.run(simulator_search(plan))
-    _progress("pms: resilience wrapper overhead")
+    progress("pms: resilience wrapper overhead")
     overhead = asyncio.run(wrapper_overhead(plan))
     return {
         "plan": asdict(plan),
@@ -114,7 +112,7 @@ async def simulator_search(plan: Plan) -> dict[str, Any]:
         "database": "sqlite",
         "searches": len(latencies_ms),
         "offers_per_search": round(offers / len(latencies_ms), 2),
-        "latency_ms": summary(latencies_ms),
+        "latency_ms": summary(latencies_ms, digits=2),
     }
 
 
@@ -270,30 +268,5 @@ BOOKING = Booking(
 )
 
 
-def summary(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-
-    def rank(fraction: float) -> float:
-        return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
-
-    return {
-        "p50": round(rank(0.5), 2),
-        "p95": round(rank(0.95), 2),
-        "max": round(ordered[-1], 2),
-        "mean": round(statistics.fmean(ordered), 2),
-    }
-
-
-def _progress(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a short smoke run")
-    args = parser.parse_args()
-    print(json.dumps(run(quick=args.quick), indent=2))
-
-
 if __name__ == "__main__":
-    main()
+    main(run, __doc__.splitlines()[0])
