@@ -80,6 +80,9 @@ class HotelSettings(BaseSettings):
     name: str = "Hotel Mirador del Puerto"  # the embedded PMS simulator's demo hotel
     timezone: str = "Europe/Madrid"
     default_language: str = "es"
+    # The hotel's FAQ answers and room-type synonyms (YAML, both languages); default: the
+    # demo hotel's file shipped in hotel_agent/knowledge/data/.
+    knowledge_file: Path | None = None
 
 
 class QueueSettings(BaseSettings):
@@ -106,6 +109,35 @@ class WebChatSettings(BaseSettings):
     rate_limit_poll_per_client: str = "600/minute"
     max_wait_seconds: float = Field(default=30.0, gt=0)
     max_text_chars: int = Field(default=4096, ge=1)
+
+
+class StaffSettings(BaseSettings):
+    """Staff access until the console exists: an API behind a bearer token, and alerts."""
+
+    model_config = _group_config("STAFF_")
+
+    # No token configured = the staff API is off (its routes answer 404).
+    api_token: str = ""
+    # Each handoff is POSTed here as JSON (e.g. a chat-ops incoming webhook); empty = no hook.
+    alert_webhook_url: str = ""
+    alert_timeout_seconds: float = Field(default=5.0, gt=0)
+
+
+class LlmSettings(BaseSettings):
+    """An optional OpenAI-compatible language model; off unless LLM_BASE_URL is set."""
+
+    model_config = _group_config("LLM_")
+
+    base_url: str = ""
+    api_key: str = ""
+    model: str = "gpt-4o-mini"
+    timeout_seconds: float = Field(default=8.0, gt=0)
+    # Below this intent confidence the model is asked to classify the message.
+    min_confidence: float = Field(default=0.55, ge=0, le=1)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url)
 
 
 class PmsType(StrEnum):
@@ -155,6 +187,8 @@ class Settings(BaseSettings):
     queue: QueueSettings = Field(default_factory=QueueSettings)
     webchat: WebChatSettings = Field(default_factory=WebChatSettings)
     pms: PmsSettings = Field(default_factory=PmsSettings)
+    staff: StaffSettings = Field(default_factory=StaffSettings)
+    llm: LlmSettings = Field(default_factory=LlmSettings)
 
     @property
     def database_url(self) -> str:
@@ -187,6 +221,10 @@ class Settings(BaseSettings):
         for name, value in secrets.items():
             if value.strip().lower() in _PLACEHOLDERS or len(value) < 8:
                 problems.append(f"{name} is missing or a placeholder")
+        if self.staff.api_token and (
+            self.staff.api_token.strip().lower() in _PLACEHOLDERS or len(self.staff.api_token) < 16
+        ):
+            problems.append("STAFF_API_TOKEN is a placeholder or shorter than 16 characters")
         if self.pms.type is PmsType.QLOAPPS and (
             not self.pms.base_url or self.pms.api_key.strip().lower() in _PLACEHOLDERS
         ):

@@ -34,6 +34,8 @@ class TurnOutput:
     state: dict[str, Any] = field(default_factory=dict)
     language: str | None = None
     handoff: bool = False  # hand the conversation to staff: the bot stays silent afterwards
+    # Why (requested, complaint, misunderstood, pms_unavailable, ...): for staff and metrics.
+    handoff_reason: str | None = None
 
 
 class DialogueEngine(Protocol):
