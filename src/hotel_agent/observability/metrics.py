@@ -35,6 +35,11 @@ TURNS = Counter(
     "Dialogue turns by outcome (replied, staff_owned, failed, lease_lost).",
     ["outcome"],
 )
+HANDOFFS = Counter(
+    "hotel_agent_handoffs_total",
+    "Conversations handed to staff, by reason (the engine's, or staff_takeover).",
+    ["reason"],
+)
 TURN_SECONDS = Histogram(
     "hotel_agent_turn_duration_seconds",
     "Time to run one dialogue turn, from claim to commit.",
@@ -79,4 +84,17 @@ PMS_CACHE = Counter(
     "hotel_agent_pms_cache_total",
     "PMS cache look-ups by kind (room_types, availability) and result (hit, miss, stale).",
     ["kind", "result"],
+)
+LLM_CALLS = Counter(
+    "hotel_agent_llm_calls_total",
+    "Language model calls by operation and outcome (ok, no_answer, invalid_output, truncated, "
+    "empty_response, malformed_response, timeout, connection_error, rate_limited, "
+    "server_error, auth_error, client_error, cancelled, error).",
+    ["operation", "outcome"],
+)
+LLM_SECONDS = Histogram(
+    "hotel_agent_llm_seconds",
+    "Language model call latency by operation, failures included.",
+    ["operation"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30),
 )

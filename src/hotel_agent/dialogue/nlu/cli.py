@@ -82,19 +82,34 @@ def hotel_now(value: str | None, zone: ZoneInfo) -> datetime:
 
 
 def _room_types(settings: Settings) -> Sequence[RoomTypeName]:
-    """The room types guests may name: the demo hotel's when the embedded simulator serves.
+    """The room types guests may name, with the hotel's synonyms ("una doble", "a twin"): the
+    demo hotel's when the embedded simulator serves.
 
     A real PMS would need a network call before the first answer; this command is for trying
     the understanding quickly, so with QloApps room types are not matched.
     """
     if settings.pms.type is not PmsType.SIMULATOR:
         return ()
-    from hotel_agent.dialogue.nlu.entities import RoomTypeName
+    from hotel_agent.knowledge import KnowledgeError, knowledge_for
+    from hotel_agent.pms.port import RoomType
     from hotel_agent.pms.simulator.demo_hotel import DEMO_HOTEL
 
-    return tuple(
-        RoomTypeName(
-            id=spec.code, names={language: [name] for language, name in spec.names.items()}
+    # The simulator serves these specs once seeded; building them here spares a database.
+    room_types = [
+        RoomType(
+            id=spec.code,
+            names=dict(spec.names),
+            descriptions=dict(spec.descriptions),
+            max_adults=spec.max_adults,
+            max_children=spec.max_children,
+            max_guests=spec.max_guests,
+            amenities=list(spec.amenities),
         )
         for spec in DEMO_HOTEL.room_types
-    )
+    ]
+    try:
+        knowledge = knowledge_for(settings)
+    except KnowledgeError as exc:
+        # An operator trying a knowledge file wants its problem, not a traceback.
+        raise SystemExit(f"error: {exc.detail}") from None
+    return knowledge.room_type_names(room_types)

@@ -1,0 +1,130 @@
+"""The knowledge file's schema: FAQ entries and room-type synonyms, validated with pydantic.
+
+A hotel operator edits the file by hand, so every rule here exists to turn a slip (a topic
+misspelt, an answer left empty, a keyword made only of "the") into a message at start-up
+instead of a guest left without an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from hotel_agent.dialogue.nlu.types import Topic
+from hotel_agent.knowledge.search import search_words
+
+TOPICS = tuple(topic.value for topic in Topic)
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+
+
+def _check_languages(by_language: Mapping[str, Any]) -> None:
+    for language in by_language:
+        if not _LANGUAGE.match(language):
+            raise ValueError(
+                f"'{language}' is not a language code: use a two-letter lower-case code "
+                "such as es or en"
+            )
+
+
+class FaqEntry(BaseModel):
+    """One answer of the hotel's FAQ, in each language it is written in."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    topic: str
+    answers: Mapping[str, str]
+    keywords: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    @field_validator("topic")
+    @classmethod
+    def _known_topic(cls, topic: str) -> str:
+        if topic not in TOPICS:
+            raise ValueError(f"unknown topic '{topic}' (known topics: {', '.join(TOPICS)})")
+        return topic
+
+    @field_validator("answers")
+    @classmethod
+    def _some_answer(cls, answers: Mapping[str, str]) -> dict[str, str]:
+        _check_languages(answers)
+        # A blank answer is a language not written yet: answer() falls back to another one.
+        written = {language: text.strip() for language, text in answers.items() if text.strip()}
+        if not written:
+            raise ValueError("no answer in any language")
+        return written
+
+    @field_validator("keywords")
+    @classmethod
+    def _searchable_keywords(
+        cls, keywords: Mapping[str, tuple[str, ...]]
+    ) -> dict[str, tuple[str, ...]]:
+        _check_languages(keywords)
+        for words in keywords.values():
+            for keyword in words:
+                if not search_words(keyword):
+                    raise ValueError(
+                        f"keyword '{keyword}' has only common words and would never match"
+                    )
+        return dict(keywords)
+
+    @model_validator(mode="after")
+    def _findable(self) -> FaqEntry:
+        # Entries of a named topic are found by the topic; `other` ones only by keywords.
+        if self.topic == Topic.OTHER and not any(self.keywords.values()):
+            raise ValueError("topic other needs keywords: no question could find it otherwise")
+        return self
+
+    def answer(self, language: str) -> str:
+        """The answer in `language`, else in the first language the entry is written in."""
+        return self.answers.get(language) or next(iter(self.answers.values()))
+
+
+class KnowledgeDocument(BaseModel):
+    """A whole knowledge file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hotel: str | None = None
+    faq: list[FaqEntry] = Field(default_factory=list)
+    # room type code -> language -> names guests use besides the PMS's own name
+    room_types: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+
+    @field_validator("room_types", mode="before")
+    @classmethod
+    def _codes_as_text(cls, room_types: Any) -> Any:
+        # QloApps room type ids are numbers: `3:` in YAML must still mean the room type "3".
+        if isinstance(room_types, dict):
+            return {
+                str(code) if isinstance(code, int) else code: v for code, v in room_types.items()
+            }
+        return room_types
+
+    @field_validator("room_types")
+    @classmethod
+    def _synonyms_written(
+        cls, room_types: dict[str, dict[str, list[str]]]
+    ) -> dict[str, dict[str, list[str]]]:
+        for code, by_language in room_types.items():
+            _check_languages(by_language)
+            for names in by_language.values():
+                if any(not name.strip() for name in names):
+                    raise ValueError(f"room type {code} has an empty synonym")
+        return room_types
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> KnowledgeDocument:
+        counts = Counter(entry.id for entry in self.faq)
+        problems = [
+            f"duplicate id '{entry_id}' (entries "
+            + " and ".join(str(n + 1) for n, e in enumerate(self.faq) if e.id == entry_id)
+            + ")"
+            for entry_id, count in counts.items()
+            if count > 1
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
