@@ -17,6 +17,7 @@ from hotel_agent.observability.logging import configure_logging
 from hotel_agent.observability.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import Settings, get_settings
+from hotel_agent.staff.router import router as staff_router
 
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.include_router(health_router)
     app.include_router(whatsapp_router)
     app.include_router(webchat_router)
+    app.include_router(staff_router)
     app.mount("/static/webchat", static_files(), name="webchat-static")
     # Outermost first: the request id and timing cover the size check too.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

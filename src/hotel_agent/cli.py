@@ -1,4 +1,4 @@
-"""The `hotel-agent` command: serve, worker, migrate, chat, pms, nlu."""
+"""The `hotel-agent` command: serve, worker, migrate, chat, pms, nlu, staff."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from hotel_agent import __version__
 from hotel_agent.dialogue.nlu import cli as nlu_cli
 from hotel_agent.pms import cli as pms_cli
 from hotel_agent.settings import Settings, get_settings
+from hotel_agent.staff import cli as staff_cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,6 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "chat": _chat,
         "pms": _pms,
         "nlu": nlu_cli.run,
+        "staff": _staff,
     }
     return handler[args.command](args, settings)
 
@@ -50,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("chat", help="chat with the agent in this terminal")
     pms_cli.add_parser(commands)
     nlu_cli.add_parser(commands)
+    staff_cli.add_parser(commands)
     return parser
 
 
@@ -123,6 +126,15 @@ def _pms(args: argparse.Namespace, settings: Settings) -> int:
     if settings.is_sqlite:
         asyncio.run(_apply_migrations(settings, "head", downgrade=False))
     return pms_cli.run(args, settings)
+
+
+def _staff(args: argparse.Namespace, settings: Settings) -> int:
+    from hotel_agent.observability.logging import configure_logging
+
+    configure_logging("WARNING", json=settings.log_json)
+    if settings.is_sqlite:
+        asyncio.run(_apply_migrations(settings, "head", downgrade=False))
+    return staff_cli.run(args, settings)
 
 
 def _chat(_: argparse.Namespace, settings: Settings) -> int:

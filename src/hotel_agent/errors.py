@@ -22,6 +22,10 @@ class Unauthorized(HotelAgentError):
     status_code = 401
     code = "unauthorized"
 
+    def __init__(self, detail: str, *, challenge: str | None = None) -> None:
+        super().__init__(detail)
+        self.challenge = challenge  # the WWW-Authenticate scheme to answer with, if any
+
 
 class Forbidden(HotelAgentError):
     status_code = 403
@@ -31,6 +35,11 @@ class Forbidden(HotelAgentError):
 class NotFound(HotelAgentError):
     status_code = 404
     code = "not_found"
+
+
+class Conflict(HotelAgentError):
+    status_code = 409
+    code = "conflict"
 
 
 class RateLimited(HotelAgentError):

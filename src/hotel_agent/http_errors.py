@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from hotel_agent.errors import HotelAgentError, RateLimited
+from hotel_agent.errors import HotelAgentError, RateLimited, Unauthorized
 
 log = structlog.get_logger(__name__)
 
@@ -25,6 +25,8 @@ async def _domain_error(_: Request, exc: HotelAgentError) -> JSONResponse:
     headers = {}
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(exc.retry_after_seconds)
+    if isinstance(exc, Unauthorized) and exc.challenge:
+        headers["WWW-Authenticate"] = exc.challenge
     return JSONResponse(
         {"detail": exc.detail, "code": exc.code}, status_code=exc.status_code, headers=headers
     )

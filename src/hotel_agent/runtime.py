@@ -25,18 +25,24 @@ from hotel_agent.db.engine import (
     create_session_factory,
 )
 from hotel_agent.db.repositories.hotels import HotelRepository
-from hotel_agent.dialogue.minimal import MinimalEngine
+from hotel_agent.dialogue.engine import Engine
+from hotel_agent.dialogue.nlu.pipeline import Understander
 from hotel_agent.dialogue.port import DialogueEngine
+from hotel_agent.dialogue.services import DialogueServices
 from hotel_agent.inbox.ingest import Ingest
 from hotel_agent.inbox.sender import Sender
 from hotel_agent.inbox.signals import Signals
 from hotel_agent.inbox.wakeups import asyncpg_dsn, listen_for_inbox
 from hotel_agent.inbox.worker import Worker
+from hotel_agent.knowledge import knowledge_for
+from hotel_agent.llm.openai_compatible import build_language_model
+from hotel_agent.llm.port import LanguageModel
 from hotel_agent.pms.bookings import BookingService
-from hotel_agent.pms.factory import build_pms
+from hotel_agent.pms.factory import build_pms, stay_policy
 from hotel_agent.pms.resilience import ResilientPms
 from hotel_agent.ratelimit import RateLimiter, build_rate_limiter
 from hotel_agent.settings import Settings
+from hotel_agent.staff.alerts import StaffWebhook
 
 log = structlog.get_logger(__name__)
 
@@ -65,8 +71,13 @@ class Runtime:
     rate_limiter: RateLimiter
     pms: ResilientPms
     bookings: BookingService
+    understander: Understander
+    llm: LanguageModel | None = None
     redis: Redis | None = None
+    alerts: StaffWebhook | None = None  # the staff alert webhook, when one is configured
     hotels: HotelDirectory = field(default_factory=lambda: HotelDirectory(0, {}))
+    runs_turns: bool = False  # this process runs dialogue turns (start_background)
+    dialogue_ready: bool = False  # the understanding models are loaded
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -95,6 +106,22 @@ class Runtime:
                 phone_number_id=settings.whatsapp.phone_number_id,
                 timeout=settings.whatsapp.timeout_seconds,
             )
+        bookings = BookingService(sessions, pms, pms_type=settings.pms.type.value)
+        # The trained intent model is kept under DATA_DIR: later starts load it.
+        understander = Understander(model_cache=settings.data_dir / "nlu")
+        llm = build_language_model(settings)
+        if dialogue is None:
+            dialogue = Engine(
+                DialogueServices(
+                    understander=understander,
+                    pms=pms,
+                    bookings=bookings,
+                    knowledge=knowledge_for(settings),
+                    policy=stay_policy(settings),
+                    llm=llm,
+                    llm_min_confidence=settings.llm.min_confidence,
+                )
+            )
         return cls(
             settings=settings,
             engine=engine,
@@ -102,12 +129,23 @@ class Runtime:
             signals=signals,
             ingest=Ingest(autocommit_engine, signals),
             channels=channels,
-            dialogue=dialogue or MinimalEngine(),
+            dialogue=dialogue,
             http=http,
             rate_limiter=build_rate_limiter(settings.redis.url),
             pms=pms,
-            bookings=BookingService(sessions, pms, pms_type=settings.pms.type.value),
+            bookings=bookings,
+            understander=understander,
+            llm=llm,
             redis=redis,
+            alerts=(
+                StaffWebhook(
+                    http,
+                    settings.staff.alert_webhook_url,
+                    timeout=settings.staff.alert_timeout_seconds,
+                )
+                if settings.staff.alert_webhook_url
+                else None
+            ),
         )
 
     async def load_hotels(self) -> None:
@@ -126,17 +164,41 @@ class Runtime:
         self.hotels = HotelDirectory(default_hotel_id=hotel.id, by_phone_number_id=numbers)
 
     def start_background(self, *, workers: int = 1, senders: int = 1) -> None:
+        self.runs_turns = workers > 0
         if self.engine.dialect.name == "postgresql":
             listener = listen_for_inbox(
                 asyncpg_dsn(self.settings.database_url), self.signals, self._stop
             )
             self._tasks.append(asyncio.create_task(listener, name="inbox-wakeups"))
-        for _ in range(workers):
-            worker = Worker(self.sessions, self.dialogue, self.signals, self.settings.queue)
-            self._tasks.append(asyncio.create_task(worker.run(self._stop), name=worker.name))
+        if workers:
+            self._tasks.append(asyncio.create_task(self._run_workers(workers), name="workers"))
         for _ in range(senders):
-            sender = Sender(self.sessions, self.channels, self.signals, self.settings.queue)
+            sender = Sender(
+                self.sessions, self.channels, self.signals, self.settings.queue, alerts=self.alerts
+            )
             self._tasks.append(asyncio.create_task(sender.run(self._stop), name=sender.name))
+
+    async def _run_workers(self, count: int) -> None:
+        """Load (or train) the understanding models off the event loop, then run turns.
+
+        Messages that arrive meanwhile are acknowledged and wait in the inbox; readiness says
+        "dialogue" is not ready until the first turn can be answered at full speed.
+        """
+        await asyncio.to_thread(self.understander.warm_up)
+        self.dialogue_ready = True
+        if self._stop.is_set():
+            return
+        workers = [
+            Worker(
+                self.sessions,
+                self.dialogue,
+                self.signals,
+                self.settings.queue,
+                alert_staff=self.alerts is not None,
+            )
+            for _ in range(count)
+        ]
+        await asyncio.gather(*(worker.run(self._stop) for worker in workers))
 
     async def wait_stopped(self) -> None:
         await self._stop.wait()
@@ -148,6 +210,8 @@ class Runtime:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.rate_limiter.close()
+        if self.llm is not None:
+            await self.llm.aclose()
         if self.redis is not None:
             await self.redis.aclose()
         await self.http.aclose()

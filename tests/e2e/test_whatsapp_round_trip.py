@@ -26,7 +26,7 @@ def test_signed_webhook_in_reply_out(live_server_url: str, fake_graph: FakeGraph
     assert reply.body["to"] == "34611111111"
     assert reply.body["messaging_product"] == "whatsapp"
     text = json.dumps(reply.body, ensure_ascii=False)
-    assert "Hotel Prueba" in text, "the Spanish greeting names the hotel"
+    assert "Hotel Mirador del Puerto" in text, "the Spanish greeting names the hotel (its PMS name)"
     receipts = fake_graph.read_receipts
     assert [r.body["message_id"] for r in receipts] == [
         "wamid.HBgLMzQ2MTExMTExMTEVAgASGBQzQUE1RTI0QjQ3MjBGRkIzRTY2MwA="

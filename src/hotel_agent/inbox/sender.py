@@ -4,6 +4,7 @@ A row is leased (so two senders never send it at once), sent outside any transac
 marked sent with the provider's message id, rescheduled with jittered backoff, or
 dead-lettered with its reason. A free-form message is never sent outside the channel's reply
 window (WhatsApp's 24 hours): it is dead-lettered instead, for staff to follow up.
+Alerts for staff (ALERT rows) go to the staff webhook, with the same retries and dead letters.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,8 +28,20 @@ from hotel_agent.inbox.backoff import next_attempt_at
 from hotel_agent.inbox.signals import Signals, wait_event
 from hotel_agent.observability.metrics import DEAD_LETTERS, OUTBOUND_MESSAGES
 from hotel_agent.settings import QueueSettings
+from hotel_agent.staff.alerts import StaffWebhook
 
 log = structlog.get_logger(__name__)
+
+
+def reply_window_closed(
+    channel: Channel | None, last_inbound_at: datetime | None, now: datetime
+) -> bool:
+    """Whether a free-form message may no longer be sent (WhatsApp: 24 h after the guest's
+    last message; channels without a window never close)."""
+    window = channel.reply_window_seconds if channel else None
+    if window is None:
+        return False
+    return last_inbound_at is None or (now - last_inbound_at).total_seconds() > window
 
 
 class Sender:
@@ -40,12 +53,14 @@ class Sender:
         settings: QueueSettings,
         *,
         name: str | None = None,
+        alerts: StaffWebhook | None = None,
     ) -> None:
         self.sessions = sessions
         self.channels = channels
         self.signals = signals
         self.settings = settings
         self.name = name or f"sender-{uuid.uuid4().hex[:12]}"
+        self.alerts = alerts  # None: no staff webhook configured in this process
         self.lease = timedelta(seconds=settings.lease_seconds)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -98,19 +113,21 @@ class Sender:
             raise LookupError(f"outbox {item.id} points at a missing message")
         content = OutboundMessage.model_validate({"text": message.body, **message.payload})
         channel = self.channels.get(item.channel)
-        window = channel.reply_window_seconds if channel else None
-        if window is None:
-            return content, False
-        last = conversation.last_inbound_at
-        return content, last is None or (utcnow() - last).total_seconds() > window
+        return content, reply_window_closed(channel, conversation.last_inbound_at, utcnow())
 
     async def _deliver(self, item: OutboxItem, content: OutboundMessage | None) -> None:
         channel = self.channels.get(item.channel)
         try:
-            if channel is None:
-                raise SendError("channel_disabled", retryable=False, detail=item.channel)
             receipt: SendReceipt | None = None
-            if item.kind == OutboxKind.MARK_READ:
+            if item.kind == OutboxKind.ALERT:
+                if self.alerts is None:
+                    raise SendError(
+                        "alerts_disabled", retryable=False, detail="no staff alert webhook is set"
+                    )
+                await self.alerts.post(item.payload)
+            elif channel is None:
+                raise SendError("channel_disabled", retryable=False, detail=item.channel)
+            elif item.kind == OutboxKind.MARK_READ:
                 await channel.mark_read(str(item.payload["provider_message_id"]))
             else:
                 assert content is not None

@@ -5,6 +5,9 @@ transaction, and everything the turn decided — the inbound message in the tran
 conversation state, the replies and their outbox rows — commits in ONE transaction, and only
 if this worker still holds the lease. A worker that dies leaves a lease that expires, and the
 turn is run again by another worker.
+
+When the engine hands the conversation over, the same transaction makes staff its owner and,
+with a staff webhook configured, queues the alert for staff.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from hotel_agent.inbox.backoff import next_attempt_at
 from hotel_agent.inbox.signals import Signals, wait_event
 from hotel_agent.observability.metrics import DEAD_LETTERS, TURN_SECONDS, TURNS
 from hotel_agent.settings import QueueSettings
+from hotel_agent.staff.handoff import Handoff, announce, hand_to_staff, queue_alert
 
 log = structlog.get_logger(__name__)
 
@@ -46,12 +50,14 @@ class Worker:
         settings: QueueSettings,
         *,
         name: str | None = None,
+        alert_staff: bool = False,
     ) -> None:
         self.sessions = sessions
         self.engine = engine
         self.signals = signals
         self.settings = settings
         self.name = name or f"worker-{uuid.uuid4().hex[:12]}"
+        self.alert_staff = alert_staff  # queue an alert row on each handoff (webhook set)
         self.lease = timedelta(seconds=settings.lease_seconds)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -144,13 +150,14 @@ class Worker:
         output: TurnOutput | None,
     ) -> str:
         now = utcnow()
+        handoff: Handoff | None = None
         async with self.sessions() as session, session.begin():
             if not await InboxRepository(session).finish(event.id, owner=self.name, now=now):
                 # Our lease expired and another worker owns the turn now: drop our result.
                 await session.rollback()
                 log.warning("turn.lease_lost")
                 return "lease_lost"
-            conversation = await ConversationRepository(session).get(conversation_id)
+            conversation = await ConversationRepository(session).lock(conversation_id)
             assert conversation is not None
             messages = MessageRepository(session)
             outbox = OutboxRepository(session)
@@ -181,13 +188,22 @@ class Worker:
                     recipient=message.sender_id,
                     payload={"provider_message_id": message.provider_message_id},
                 )
-            if output is None:
+            if output is None or conversation.owner != ConversationOwner.BOT:
+                # Staff own it (or took it over while the engine was thinking): the bot is
+                # silent, and the engine's state stays as it was.
                 return "staff_owned"
             conversation.state = output.state
             if output.language:
                 conversation.language = output.language
             if output.handoff:
-                conversation.owner = ConversationOwner.STAFF.value
+                handoff = hand_to_staff(conversation, reason=output.handoff_reason, now=now)
+                if self.alert_staff:
+                    await queue_alert(
+                        session,
+                        handoff,
+                        hotel_id=event.hotel_id,
+                        last_guest_message=message.text or f"[{message.type}]",
+                    )
             for reply in output.replies:
                 out = messages.add_outbound(
                     conversation_id=conversation_id,
@@ -208,6 +224,8 @@ class Worker:
                     recipient=message.sender_id,
                     message_id=out.id,
                 )
+        if handoff is not None:
+            announce(handoff)
         self.signals.wake_outbox()
         return "replied"
 

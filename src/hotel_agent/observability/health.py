@@ -40,6 +40,12 @@ async def ready(runtime: RuntimeDep) -> JSONResponse:
         checks["redis"] = await _timed(runtime.check_redis())
     if runtime.settings.pms.check_in_readiness:
         checks["pms"] = await _timed(runtime.check_pms(), runtime.settings.pms.timeout)
+    if runtime.runs_turns:
+        checks["dialogue"] = (
+            {"status": "ok"}
+            if runtime.dialogue_ready
+            else {"status": "fail", "error": "loading the understanding models"}
+        )
     failing = [name for name, check in checks.items() if check["status"] != "ok"]
     body = {
         "status": "fail" if failing else "ok",

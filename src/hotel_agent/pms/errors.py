@@ -13,10 +13,21 @@ class PmsError(HotelAgentError):
 
 
 class InvalidStay(PmsError):
-    """The request cannot succeed as asked (dates, guests, e-mail...): nothing was sent."""
+    """The request cannot succeed as asked (dates, guests, e-mail...): nothing was sent.
+
+    `reason` is a stable code and `params` its figures, so the dialogue can explain the
+    problem in the guest's language; `detail` stays the English text for logs and APIs.
+    """
 
     status_code = 422
     code = "invalid_stay"
+
+    def __init__(
+        self, detail: str, *, reason: str = "other", params: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.params = params or {}
 
 
 class RoomUnavailable(PmsError):

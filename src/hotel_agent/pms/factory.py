@@ -18,6 +18,15 @@ from hotel_agent.pms.resilience import ResilientPms
 from hotel_agent.settings import PmsType, Settings
 
 
+def stay_policy(settings: Settings) -> StayPolicy:
+    """The agent's booking policy as configured (PMS_MAX_STAY_NIGHTS, ...)."""
+    return StayPolicy(
+        max_nights=settings.pms.max_stay_nights,
+        horizon_days=settings.pms.booking_horizon_days,
+        max_rooms=settings.pms.max_rooms_per_booking,
+    )
+
+
 def build_pms(
     settings: Settings,
     *,
@@ -27,11 +36,7 @@ def build_pms(
 ) -> ResilientPms:
     """The adapter chosen by `PMS_TYPE`, with a breaker and a cache (Redis when configured)."""
     pms = settings.pms
-    policy = StayPolicy(
-        max_nights=pms.max_stay_nights,
-        horizon_days=pms.booking_horizon_days,
-        max_rooms=pms.max_rooms_per_booking,
-    )
+    policy = stay_policy(settings)
     today = hotel_today(settings.hotel.timezone)
     inner: Pms
     # Imported here so that a deployment loads only the adapter it uses.

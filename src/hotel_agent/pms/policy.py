@@ -29,19 +29,33 @@ class StayPolicy:
 def validate_stay(stay: Stay, *, today: date, policy: StayPolicy) -> None:
     """Raise InvalidStay with a clear reason when no PMS could accept this stay."""
     if stay.check_out <= stay.check_in:
-        raise InvalidStay("the check-out date must be after the check-in date")
+        raise InvalidStay(
+            "the check-out date must be after the check-in date", reason="check_out_not_after"
+        )
     if stay.check_in < today:
-        raise InvalidStay(f"the check-in date {stay.check_in} is in the past")
+        raise InvalidStay(f"the check-in date {stay.check_in} is in the past", reason="past")
     if (stay.check_in - today).days > policy.horizon_days:
-        raise InvalidStay(f"bookings open only {policy.horizon_days} days ahead")
+        raise InvalidStay(
+            f"bookings open only {policy.horizon_days} days ahead",
+            reason="beyond_horizon",
+            params={"days": policy.horizon_days},
+        )
     if stay.nights > policy.max_nights:
-        raise InvalidStay(f"a stay can last at most {policy.max_nights} nights")
+        raise InvalidStay(
+            f"a stay can last at most {policy.max_nights} nights",
+            reason="too_long",
+            params={"nights": policy.max_nights},
+        )
     if stay.adults < 1:
-        raise InvalidStay("at least one adult must stay")
+        raise InvalidStay("at least one adult must stay", reason="no_adult")
     if stay.children < 0:
-        raise InvalidStay("the number of children cannot be negative")
+        raise InvalidStay("the number of children cannot be negative", reason="no_adult")
     if not 1 <= stay.rooms <= policy.max_rooms:
-        raise InvalidStay(f"between 1 and {policy.max_rooms} rooms can be booked at once")
+        raise InvalidStay(
+            f"between 1 and {policy.max_rooms} rooms can be booked at once",
+            reason="rooms",
+            params={"rooms": policy.max_rooms},
+        )
 
 
 def validate_party_fits(stay: Stay, room_types: list[RoomType]) -> None:
@@ -52,17 +66,19 @@ def validate_party_fits(stay: Stay, room_types: list[RoomType]) -> None:
         largest = max((rt.max_guests for rt in room_types), default=0)
         raise InvalidStay(
             f"no room holds {stay.adults + stay.children} guests in {stay.rooms} room(s); "
-            f"the largest takes {largest}"
+            f"the largest takes {largest}",
+            reason="party_too_big",
+            params={"guests": stay.adults + stay.children, "largest": largest},
         )
 
 
 def validate_guest(guest: GuestDetails) -> None:
     if not guest.name.strip():
-        raise InvalidStay("the guest's name is missing")
+        raise InvalidStay("the guest's name is missing", reason="name")
     if not _EMAIL.match(guest.email.strip()):
-        raise InvalidStay(f"'{guest.email}' is not a valid e-mail address")
+        raise InvalidStay(f"'{guest.email}' is not a valid e-mail address", reason="email")
     if guest.phone is not None and not _PHONE.match(guest.phone.strip()):
-        raise InvalidStay(f"'{guest.phone}' is not a valid phone number")
+        raise InvalidStay(f"'{guest.phone}' is not a valid phone number", reason="phone")
 
 
 def apply_change(stay: Stay, change: StayChange) -> Stay:

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotel_agent.db.base import Base
@@ -20,6 +20,8 @@ class Conversation(Base):
     """One long-lived thread per guest identity (as WhatsApp shows it to the guest)."""
 
     __tablename__ = "conversations"
+    # Staff list the conversations waiting for them; the bot owns almost all the others.
+    __table_args__ = (Index("ix_conversations_owner", "owner"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id", ondelete="CASCADE"), index=True)
@@ -32,6 +34,9 @@ class Conversation(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     # The dialogue engine's state (current flow, collected slots); opaque to everything else.
     state: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    # Why and since when staff own the conversation (None while the bot owns it).
+    handoff_reason: Mapped[str | None] = mapped_column(String(64))
+    handoff_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_outbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

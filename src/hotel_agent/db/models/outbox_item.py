@@ -15,6 +15,7 @@ from hotel_agent.db.types import BigIntId, JsonDoc, UTCDateTime, utcnow
 class OutboxKind(StrEnum):
     MESSAGE = "message"  # send messages.id = message_id
     MARK_READ = "mark_read"  # tell the guest we read their message (and show typing)
+    ALERT = "alert"  # tell staff (their alert webhook) about a handoff; the body is `payload`
 
 
 class OutboxItem(Base):

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from typing import NamedTuple
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotel_agent.db.models import Conversation, ConversationOwner, Guest, GuestIdentity
+from hotel_agent.db.models import Conversation, ConversationOwner, Guest, GuestIdentity, Message
+
+
+class ConversationOverview(NamedTuple):
+    """A conversation as staff list it: with its guest and its latest message (if any)."""
+
+    conversation: Conversation
+    guest: Guest
+    last_message: Message | None
 
 
 class ConversationRepository:
@@ -15,6 +25,45 @@ class ConversationRepository:
 
     async def get(self, conversation_id: int) -> Conversation | None:
         return await self.session.get(Conversation, conversation_id)
+
+    async def lock(self, conversation_id: int) -> Conversation | None:
+        """The conversation, locked until the transaction ends (PostgreSQL; SQLite serialises
+        writers anyway), so that a turn's commit and a staff takeover or handback never
+        interleave. FOR NO KEY UPDATE: new messages and outbox rows may still reference it."""
+        return await self.session.scalar(
+            select(Conversation)
+            .where(Conversation.id == conversation_id)
+            .with_for_update(key_share=True)
+            .execution_options(populate_existing=True)
+        )
+
+    async def overviews(
+        self, *, owner: str | None = None, conversation_id: int | None = None, limit: int = 50
+    ) -> list[ConversationOverview]:
+        """Conversations with the latest activity first (by their latest message)."""
+        last_id = (
+            select(func.max(Message.id))
+            .where(Message.conversation_id == Conversation.id)
+            .correlate(Conversation)
+            .scalar_subquery()
+        )
+        # The latest message per conversation through the (conversation_id, id) index, only
+        # for the conversations asked for.
+        chosen = select(Conversation.id.label("id"), last_id.label("last_id"))
+        if owner is not None:
+            chosen = chosen.where(Conversation.owner == owner)
+        if conversation_id is not None:
+            chosen = chosen.where(Conversation.id == conversation_id)
+        listed = chosen.subquery()
+        rows = await self.session.execute(
+            select(Conversation, Guest, Message)
+            .join(listed, listed.c.id == Conversation.id)
+            .join(Guest, Guest.id == Conversation.guest_id)
+            .outerjoin(Message, Message.id == listed.c.last_id)
+            .order_by(listed.c.last_id.desc().nulls_last(), Conversation.id.desc())
+            .limit(limit)
+        )
+        return [ConversationOverview(c, g, m) for c, g, m in rows]
 
     async def get_guest(self, guest_id: int) -> Guest | None:
         return await self.session.get(Guest, guest_id)
@@ -36,6 +85,9 @@ class ConversationRepository:
             .order_by(GuestIdentity.id)
             .limit(1)
         )
+
+    async def get_identity(self, identity_id: int) -> GuestIdentity | None:
+        return await self.session.get(GuestIdentity, identity_id)
 
     async def conversation_for_identity(self, identity_id: int) -> Conversation | None:
         return await self.session.scalar(

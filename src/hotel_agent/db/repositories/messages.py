@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotel_agent.db.models import STATUS_RANK, DeliveryStatus, Direction, Message
+from hotel_agent.db.models import STATUS_RANK, DeliveryStatus, Direction, InboxEvent, Message
 
 
 class MessageRepository:
@@ -97,6 +97,21 @@ class MessageRepository:
             .limit(limit)
         )
         return result.all()
+
+    async def last_inbound_sender(self, conversation_id: int) -> str | None:
+        """The address the guest last wrote from (what the worker answers to), while the
+        inbox event of that message is still stored."""
+        sender: str | None = await self.session.scalar(
+            select(InboxEvent.sender_id)
+            .join(Message, Message.inbox_event_id == InboxEvent.id)
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.direction == Direction.INBOUND.value,
+            )
+            .order_by(Message.id.desc())
+            .limit(1)
+        )
+        return sender
 
     async def record_status(
         self,

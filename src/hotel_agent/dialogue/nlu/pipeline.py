@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from datetime import datetime
@@ -12,6 +13,8 @@ from hotel_agent.dialogue.nlu.intents import IntentClassifier, shared_classifier
 from hotel_agent.dialogue.nlu.language import SUPPORTED, detect_language
 from hotel_agent.dialogue.nlu.text import for_models
 from hotel_agent.dialogue.nlu.types import Entities, Understanding
+
+_ADDRESSES = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
 
 
 class Understander:
@@ -56,7 +59,10 @@ class Understander:
         if language_hint in SUPPORTED:
             language = language_hint
         else:
-            language = detect_language(head, previous=previous_language, default=default_language)
+            # "ana@example.com" is no evidence of English: addresses are left out.
+            language = detect_language(
+                _ADDRESSES.sub(" ", head), previous=previous_language, default=default_language
+            )
         classification = self._intent_classifier().classify(head)
         entities = extract_entities(
             head, language=language, now=now, room_types=room_types, previous=previous_entities

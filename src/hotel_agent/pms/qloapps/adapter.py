@@ -158,9 +158,14 @@ class QloAppsPms:
     async def modify_booking(self, pms_id: str, change: StayChange) -> Booking:
         raw, current = await self._bookings.get(pms_id)
         if current.status is not BookingStatus.CONFIRMED:
-            raise InvalidStay(f"a {current.status.value} booking cannot be changed")
+            raise InvalidStay(
+                f"a {current.status.value} booking cannot be changed", reason="not_changeable"
+            )
         if len(raw["associations"]["room_types"]) > 1:
-            raise InvalidStay("this booking holds several stays: only the hotel can change it")
+            raise InvalidStay(
+                "this booking holds several stays: only the hotel can change it",
+                reason="not_changeable",
+            )
         stay = apply_change(current.stay, change)
         if stay == current.stay:
             return current
@@ -181,7 +186,7 @@ class QloAppsPms:
         if current.status is BookingStatus.CANCELLED:
             return current
         if current.status is BookingStatus.COMPLETED:
-            raise InvalidStay("a completed stay cannot be cancelled")
+            raise InvalidStay("a completed stay cannot be cancelled", reason="not_changeable")
         # No DELETE in QloApps: cancelling is a PUT with booking_status 3 and the stays as
         # they are (left out, they would be removed instead).
         body = wire.booking_update(

@@ -303,9 +303,14 @@ def _replay(existing: SimBooking, digest: str, today: date) -> Booking:
 
 def _ensure_open(booking: Booking, action: str) -> None:
     if booking.status is BookingStatus.CANCELLED:
-        raise InvalidStay(f"booking {booking.reference} is cancelled and cannot be {action}")
+        raise InvalidStay(
+            f"booking {booking.reference} is cancelled and cannot be {action}",
+            reason="not_changeable",
+        )
     if booking.status is BookingStatus.COMPLETED:
-        raise InvalidStay(f"the stay of booking {booking.reference} has ended")
+        raise InvalidStay(
+            f"the stay of booking {booking.reference} has ended", reason="not_changeable"
+        )
 
 
 def _sold_out(room_type: SimRoomType, stay: Stay) -> str:

@@ -1,0 +1,80 @@
+"""Answers typed to a question with options: "2", "la segunda", "the cheaper one", "sí".
+
+Buttons and lists send an id; a guest may always type instead, so every question with options
+also accepts these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from hotel_agent.dialogue.nlu.text import normalize
+
+_ORDINALS = {
+    "primer": 1, "primera": 1, "primero": 1, "first": 1, "1st": 1, "uno": 1,
+    "segunda": 2, "segundo": 2, "second": 2, "2nd": 2, "dos": 2, "two": 2,
+    "tercera": 3, "tercer": 3, "tercero": 3, "third": 3, "3rd": 3, "tres": 3, "three": 3,
+    "cuarta": 4, "cuarto": 4, "fourth": 4, "4th": 4, "cuatro": 4, "four": 4,
+    "quinta": 5, "quinto": 5, "fifth": 5, "5th": 5, "cinco": 5, "five": 5,
+    "sexta": 6, "sexto": 6, "sixth": 6, "6th": 6, "seis": 6, "six": 6,
+}  # fmt: skip
+_LAST = re.compile(r"\b(ultima|ultimo|last)\b")
+_CHEAPEST = re.compile(
+    r"\b(mas barat[oa]s?|barat[oa]s?|economic[oa]s?|cheap(er|est)?|less expensive|lowest)\b"
+)
+_DEAREST = re.compile(r"\b(mas car[oa]s?|car[oa]s?|expensive|dearest|priciest|best|mejor)\b")
+_NUMBER = re.compile(r"^\D{0,12}?(\d{1,2})\D{0,3}$")
+_SHORT = 5  # words: "la segunda, por favor"
+
+_YES = re.compile(
+    r"^(si|sip|vale|ok|okay|okey|claro|perfecto|correcto|confirmo|confirmar|adelante|de acuerdo|"
+    r"yes|yep|yeah|sure|confirm|go ahead|please do|book it|reserva(la)?|hazla|exacto|eso es)\b"
+)
+_NO = re.compile(r"^(no|nop|nope|nah|mejor no|todavia no|not yet|no gracias|no thanks)\b")
+_START_OVER = re.compile(
+    r"\b(empeza(r|mos) de (nuevo|cero)|empieza de nuevo|volver a empezar|desde el principio|"
+    r"start (over|again)|from (the )?(start|scratch|beginning)|reset|restart|reiniciar)\b"
+)
+
+
+def pick_index(text: str, count: int) -> int | None:
+    """The 0-based option a short typed answer points at, among `count` options."""
+    said = normalize(text)
+    if not said or len(said.split()) > _SHORT or count == 0:
+        return None
+    number = _NUMBER.match(said)
+    if number:
+        index = int(number.group(1)) - 1
+        return index if 0 <= index < count else None
+    if _LAST.search(said):
+        return count - 1
+    for word in said.replace(",", " ").split():
+        if word in _ORDINALS and _ORDINALS[word] <= count:
+            return _ORDINALS[word] - 1
+    return None
+
+
+def pick_by_price(text: str, prices: Sequence[Decimal]) -> int | None:
+    """ "the cheaper one" / "la más cara": the index of the lowest or highest price."""
+    said = normalize(text)
+    if not prices or len(said.split()) > _SHORT + 2:
+        return None
+    if _CHEAPEST.search(said):
+        return min(range(len(prices)), key=prices.__getitem__)
+    if _DEAREST.search(said):
+        return max(range(len(prices)), key=prices.__getitem__)
+    return None
+
+
+def is_yes(text: str) -> bool:
+    return bool(_YES.match(normalize(text)))
+
+
+def is_no(text: str) -> bool:
+    return bool(_NO.match(normalize(text)))
+
+
+def wants_start_over(text: str) -> bool:
+    return bool(_START_OVER.search(normalize(text)))

@@ -1,0 +1,106 @@
+"""One turn in progress: what the guest said and meant, the state, and the replies so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from hotel_agent.channels.port import Button, ListPicker, OutboundMessage
+from hotel_agent.dialogue import choices
+from hotel_agent.dialogue.nlu.types import Intent, Understanding
+from hotel_agent.dialogue.port import TurnInput
+from hotel_agent.dialogue.responses import Say
+from hotel_agent.dialogue.state import DialogueState, Step
+from hotel_agent.pms.port import HotelProfile, RoomType, Stay
+
+# Ids of the buttons the engine offers; a typed answer works as well.
+YES = "yes"
+NO = "no"
+CHANGE = "change"
+HANDOFF = "handoff"
+BOOK = "book"
+MY_BOOKING = "my_booking"
+OFFER_PREFIX = "offer:"
+BOOKING_PREFIX = "booking:"
+
+
+@dataclass
+class Turn:
+    input: TurnInput
+    understanding: Understanding
+    state: DialogueState
+    say: Say
+    now: datetime  # in the hotel's time zone
+    hotel: HotelProfile | None  # None when the PMS could not tell
+    room_types: list[RoomType]
+    replies: list[OutboundMessage] = field(default_factory=list)
+    handoff_reason: str | None = None
+    unclear_before: int = 0  # unclear messages in a row before this one
+
+    @property
+    def language(self) -> str:
+        return self.say.language
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def text(self) -> str:
+        return self.input.message.text
+
+    @property
+    def choice(self) -> str | None:
+        return self.input.message.choice_id
+
+    @property
+    def hotel_name(self) -> str:
+        return self.hotel.name if self.hotel else self.input.hotel.name
+
+    def says_yes_to_summary(self) -> bool:
+        """A plain yes (tap or typed) to the summary the guest was shown: the only thing that
+        lets a flow write to the PMS."""
+        if self.state.step is not Step.CONFIRM:
+            return False
+        return self.choice == YES or (
+            self.choice is None
+            and (self.understanding.intent is Intent.AFFIRM or choices.is_yes(self.text))
+        )
+
+    def says_no(self) -> bool:
+        return self.understanding.intent is Intent.DENY or choices.is_no(self.text)
+
+    def stay_text(self, stay: Stay) -> str:
+        """ "del martes 15 al viernes 18 de diciembre (3 noches)" in the guest's language."""
+        return self.say.stay(stay.check_in, stay.check_out, today=self.today)
+
+    def party_text(self, stay: Stay) -> str:
+        return self.say.party(stay.adults, stay.children, stay.rooms)
+
+    def reply(
+        self,
+        text: str,
+        *,
+        buttons: list[Button] | None = None,
+        list_picker: ListPicker | None = None,
+    ) -> None:
+        self.replies.append(
+            OutboundMessage(text=text, buttons=buttons or [], list_picker=list_picker)
+        )
+
+    def button(self, id_: str, key: str) -> Button:
+        return Button(id=id_, title=self.say(key))
+
+    def hand_off(self, reason: str) -> None:
+        """Staff take the conversation from here: the bot stays silent until handed back."""
+        self.handoff_reason = reason
+        self.state.reset_flow()
+
+    def room_name(self, room_type_id: str) -> str:
+        for room_type in self.room_types:
+            if room_type.id == room_type_id:
+                return room_type.name(self.language)
+        for offer in self.state.offers:
+            if offer.room_type_id == room_type_id:
+                return offer.name(self.language)
+        return room_type_id

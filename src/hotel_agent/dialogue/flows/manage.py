@@ -1,0 +1,404 @@
+"""An existing booking: its status, a change of dates or guests, a cancellation.
+
+A booking is the guest's when this conversation made it, when it was booked with the WhatsApp
+number writing to us (WhatsApp verified that number), or when the guest quotes its reference
+together with the e-mail it was booked with. Nothing else is shown or changed: a reference
+alone is not proof, and "cancel all bookings" finds nothing to cancel.
+"""
+
+from __future__ import annotations
+
+from hotel_agent.channels.port import Button, ListPicker, ListRow, ListSection
+from hotel_agent.dialogue import choices
+from hotel_agent.dialogue.context import BOOKING_PREFIX, HANDOFF, NO, YES, Turn
+from hotel_agent.dialogue.flows.stay_rules import explain_refusal, merge_entities
+from hotel_agent.dialogue.services import DialogueServices
+from hotel_agent.dialogue.state import Flow, Slots, Step
+from hotel_agent.pms.errors import InvalidStay, PmsOutcomeUnknown, RoomUnavailable
+from hotel_agent.pms.policy import validate_stay
+from hotel_agent.pms.port import Booking, BookingStatus, StayChange
+
+_ROW_TITLE = 24
+_ROW_DESCRIPTION = 72
+
+
+def start(t: Turn, flow: Flow) -> None:
+    t.state.reset_flow()
+    t.state.flow = flow
+    t.state.step = Step.FIND
+
+
+def consume(t: Turn) -> bool:
+    state = t.state
+    entities = t.understanding.entities
+    used = False
+    if entities.booking_ref and entities.booking_ref != state.booking_ref:
+        state.booking_ref = entities.booking_ref
+        state.booking_id = None
+        used = True
+    if entities.email:
+        email = entities.email.lower()
+        if email not in state.verified_emails:
+            state.guest_email = email
+        used = True
+    if state.step is Step.CHOOSE and state.candidates:
+        index = _picked_candidate(t)
+        if index is not None:
+            state.booking_id = state.candidates[index]
+            used = True
+    if state.flow is Flow.MODIFY and state.step is not Step.CHOOSE:
+        # What to change may come with the request ("move HS-7K2Q9D to the 16th"), on its own,
+        # or as a correction at the summary; it is kept apart from the booking's stay.
+        change = state.change or Slots()
+        if merge_entities(change, entities):
+            state.change = change
+            used = True
+    if not used and state.step is Step.CONFIRM and (t.choice == NO or t.says_no()):
+        key = "cancel.kept" if state.flow is Flow.CANCEL else "modify.kept"
+        t.reply(t.say(key, reference=state.booking_ref or ""))
+        state.reset_flow()
+        return True
+    return used
+
+
+def requested_stay(state_slots: Slots, change: Slots | None) -> Slots:
+    """The booking's stay with the change applied; moving the arrival keeps the nights."""
+    if change is None:
+        return state_slots.model_copy()
+    said = {k: v for k, v in change.model_dump().items() if v is not None and v != []}
+    merged = state_slots.model_copy(update=said)
+    if (
+        change.check_in is not None
+        and change.check_out is None
+        and state_slots.check_in is not None
+        and state_slots.check_out is not None
+    ):
+        merged.check_out = change.check_in + (state_slots.check_out - state_slots.check_in)
+    return merged
+
+
+def answers_question(t: Turn) -> bool:
+    """Whether the message plainly answers the question just asked (a reference, an e-mail,
+    an option's number): then it is read as that answer before anything else."""
+    state = t.state
+    entities = t.understanding.entities
+    if state.step is Step.FIND:
+        return bool(entities.booking_ref or entities.email)
+    if state.step is Step.CHOOSE:
+        return _picked_candidate(t) is not None
+    return False
+
+
+async def advance(t: Turn, services: DialogueServices, *, confirm: bool = False) -> None:
+    state = t.state
+    booking = await _the_booking(t, services)
+    if booking is None:
+        return
+    if state.flow is Flow.STATUS:
+        _show_status(t, booking)
+        state.reset_flow()
+    elif state.flow is Flow.CANCEL:
+        await _cancel(t, services, booking, confirm=confirm)
+    else:
+        await _modify(t, services, booking, confirm=confirm)
+
+
+def reask(t: Turn) -> None:
+    state = t.state
+    if state.step is Step.CHOOSE:
+        t.reply(t.say("manage.choose_again"))
+    elif state.step is Step.CHANGE:
+        t.reply(t.say("modify.change_again"))
+    elif state.step is Step.CONFIRM:
+        key = "cancel.confirm_again" if state.flow is Flow.CANCEL else "modify.confirm_again"
+        t.reply(t.say(key), buttons=_yes_no(t))
+    else:
+        t.reply(t.say("manage.find_again"))
+
+
+async def _the_booking(t: Turn, services: DialogueServices) -> Booking | None:
+    """The booking this flow is about, once the guest has shown it is theirs; else ask."""
+    state = t.state
+    pms = services.pms
+    if state.booking_id is not None:
+        return await pms.get_booking(state.booking_id)
+    if state.booking_ref:
+        found = await pms.find_bookings(reference=state.booking_ref)
+        mine = [b for b in found if _is_theirs(t, b)]
+        if mine:
+            _take(t, mine[0])
+            return mine[0]
+        if found and state.guest_email is None:
+            state.step = Step.FIND
+            t.reply(t.say("manage.ask_email", reference=state.booking_ref))
+            return None
+        # Not found, or found under another e-mail: the same answer, so that guessing
+        # references tells nothing about other guests' bookings.
+        t.reply(t.say("manage.not_found", reference=state.booking_ref))
+        state.booking_ref = None
+        state.guest_email = None
+        state.step = Step.FIND
+        return None
+    known = await _bookings_of_guest(t, services)
+    if len(known) == 1:
+        _take(t, known[0])
+        return known[0]
+    if len(known) > 1:
+        _offer_candidates(t, known)
+        return None
+    state.step = Step.FIND
+    t.reply(t.say("manage.ask_reference"))
+    return None
+
+
+async def _bookings_of_guest(t: Turn, services: DialogueServices) -> list[Booking]:
+    """Upcoming bookings this guest provably holds: made here, or under their WhatsApp number."""
+    found: dict[str, Booking] = {}
+    for pms_id in t.state.my_bookings:
+        booking = await services.pms.get_booking(pms_id)
+        found[booking.pms_id] = booking
+    message = t.input.message
+    if message.channel == "whatsapp":
+        for booking in await services.pms.find_bookings(phone="+" + message.sender_id):
+            found[booking.pms_id] = booking
+    upcoming = [
+        b
+        for b in found.values()
+        if b.status is BookingStatus.CONFIRMED and b.stay.check_out >= t.today
+    ]
+    if t.state.flow is Flow.STATUS and not upcoming:
+        upcoming = list(found.values())
+    return sorted(upcoming, key=lambda b: b.stay.check_in)
+
+
+def _is_theirs(t: Turn, booking: Booking) -> bool:
+    state = t.state
+    if booking.pms_id in state.my_bookings:
+        return True
+    email = booking.guest.email.lower()
+    if email in state.verified_emails or email == (state.guest_email or ""):
+        if email not in state.verified_emails:
+            state.verified_emails.append(email)
+        return True
+    message = t.input.message
+    phone = booking.guest.phone
+    return (
+        message.channel == "whatsapp"
+        and phone is not None
+        and _digits(phone) == _digits(message.sender_id)
+    )
+
+
+def _take(t: Turn, booking: Booking) -> None:
+    state = t.state
+    state.booking_id = booking.pms_id
+    state.booking_ref = booking.reference
+    state.candidates = []
+    state.slots = Slots(
+        check_in=booking.stay.check_in,
+        check_out=booking.stay.check_out,
+        adults=booking.stay.adults,
+        children=booking.stay.children,
+        rooms=booking.stay.rooms,
+        room_type=booking.room_type_id,
+    )
+
+
+def _offer_candidates(t: Turn, bookings: list[Booking]) -> None:
+    state = t.state
+    state.step = Step.CHOOSE
+    state.candidates = [b.pms_id for b in bookings]
+    lines = []
+    rows = []
+    for n, booking in enumerate(bookings, 1):
+        when = t.stay_text(booking.stay)
+        room = t.room_name(booking.room_type_id)
+        lines.append(f"{n}. {booking.reference}: {room}, {when}")
+        rows.append(
+            ListRow(
+                id=f"{BOOKING_PREFIX}{booking.pms_id}",
+                title=booking.reference[:_ROW_TITLE],
+                description=f"{room}, {when}"[:_ROW_DESCRIPTION],
+            )
+        )
+    text = t.say("manage.which_booking") + "\n\n" + "\n".join(lines)
+    picker = ListPicker(
+        button=t.say("buttons.see_bookings"), sections=[ListSection(rows=rows[:10])]
+    )
+    t.reply(text, list_picker=picker if t.input.supports_rich else None)
+
+
+def _show_status(t: Turn, booking: Booking) -> None:
+    t.reply(
+        t.say(
+            "status.show",
+            reference=booking.reference,
+            room=t.room_name(booking.room_type_id),
+            stay=t.stay_text(booking.stay),
+            party=t.party_text(booking.stay),
+            total=t.say.money(booking.total_price, booking.currency),
+            status=t.say(f"status.{booking.status.value}"),
+            check_in_time=_check_in_time(t),
+        )
+    )
+
+
+async def _cancel(t: Turn, services: DialogueServices, booking: Booking, *, confirm: bool) -> None:
+    state = t.state
+    if booking.status is not BookingStatus.CONFIRMED:
+        t.reply(t.say(f"cancel.not_open_{booking.status.value}", reference=booking.reference))
+        state.reset_flow()
+        return
+    if not confirm:
+        policy = services.knowledge.answer("cancellation_policy", t.language)
+        state.step = Step.CONFIRM
+        t.reply(
+            t.say(
+                "cancel.confirm",
+                reference=booking.reference,
+                room=t.room_name(booking.room_type_id),
+                stay=t.stay_text(booking.stay),
+                policy=policy or t.say("cancel.policy_unknown"),
+            ),
+            buttons=_yes_no(t, yes="buttons.confirm_cancel", no="buttons.keep_booking"),
+        )
+        return
+    try:
+        cancelled = await services.bookings.cancel(booking.pms_id)
+    except PmsOutcomeUnknown:
+        t.reply(t.say("handoff.change_unknown"))
+        t.hand_off("cancel_outcome_unknown")
+        return
+    except InvalidStay as error:
+        explain_refusal(t, error)
+        state.reset_flow()
+        return
+    t.reply(t.say("cancel.done", reference=cancelled.reference))
+    state.reset_flow()
+
+
+async def _modify(t: Turn, services: DialogueServices, booking: Booking, *, confirm: bool) -> None:
+    state = t.state
+    if booking.status is not BookingStatus.CONFIRMED:
+        t.reply(t.say("invalid.not_changeable"))
+        state.reset_flow()
+        return
+    current = booking.stay
+    change = state.change
+    wanted = requested_stay(state.slots, change)
+    new_stay = wanted.stay() if change is not None else None
+    if new_stay is None or new_stay == current:
+        if change is not None and new_stay == current:
+            t.reply(t.say("modify.same"))
+        state.change = None
+        state.step = Step.CHANGE
+        t.reply(
+            t.say(
+                "modify.ask",
+                reference=booking.reference,
+                stay=t.stay_text(current),
+                party=t.party_text(current),
+            )
+        )
+        return
+    try:
+        validate_stay(new_stay, today=t.today, policy=services.policy)
+    except InvalidStay as error:
+        explain_refusal(t, error)
+        state.change = None
+        state.step = Step.CHANGE
+        return
+    new_party = t.party_text(new_stay)
+    new_dates = t.stay_text(new_stay)
+    room_type = next((rt for rt in t.room_types if rt.id == booking.room_type_id), None)
+    if room_type is not None and not room_type.fits(
+        -(-new_stay.adults // new_stay.rooms), -(-new_stay.children // new_stay.rooms)
+    ):
+        t.reply(
+            t.say(
+                "modify.does_not_fit",
+                room=room_type.name(t.language),
+                guests=room_type.max_guests,
+                party=new_party,
+            ),
+            buttons=[t.button(HANDOFF, "buttons.talk_to_staff")],
+        )
+        state.change = None
+        state.step = Step.CHANGE
+        return
+    if not confirm:
+        offers = await services.pms.search(new_stay)
+        offer = next((o for o in offers if o.room_type.id == booking.room_type_id), None)
+        # No offer may only mean that this booking holds the last room: the PMS decides when
+        # the change is made, so the guest is told the price will be checked then.
+        price = (
+            t.say("modify.new_price", total=t.say.money(offer.total_price, offer.currency))
+            if offer is not None
+            else t.say("modify.price_on_confirm")
+        )
+        state.step = Step.CONFIRM
+        t.reply(
+            t.say(
+                "modify.summary",
+                reference=booking.reference,
+                old_stay=t.stay_text(current),
+                old_party=t.party_text(current),
+                new_stay=new_dates,
+                new_party=new_party,
+                price=price,
+            ),
+            buttons=_yes_no(t, yes="buttons.confirm_change", no="buttons.keep_booking"),
+        )
+        return
+    stay_change = StayChange(
+        check_in=new_stay.check_in if new_stay.check_in != current.check_in else None,
+        check_out=new_stay.check_out if new_stay.check_out != current.check_out else None,
+        adults=new_stay.adults if new_stay.adults != current.adults else None,
+        children=new_stay.children if new_stay.children != current.children else None,
+    )
+    try:
+        changed = await services.bookings.modify(booking.pms_id, stay_change)
+    except RoomUnavailable:
+        t.reply(t.say("modify.unavailable", room=t.room_name(booking.room_type_id), stay=new_dates))
+        state.change = None
+        state.step = Step.CHANGE
+        return
+    except PmsOutcomeUnknown:
+        t.reply(t.say("handoff.change_unknown"))
+        t.hand_off("modify_outcome_unknown")
+        return
+    except InvalidStay as error:
+        explain_refusal(t, error)
+        state.change = None
+        state.step = Step.CHANGE
+        return
+    t.reply(
+        t.say(
+            "modify.done",
+            reference=changed.reference,
+            stay=t.stay_text(changed.stay),
+            party=t.party_text(changed.stay),
+            total=t.say.money(changed.total_price, changed.currency),
+        )
+    )
+    state.reset_flow()
+
+
+def _picked_candidate(t: Turn) -> int | None:
+    candidates = t.state.candidates
+    if t.choice and t.choice.startswith(BOOKING_PREFIX):
+        wanted = t.choice.removeprefix(BOOKING_PREFIX)
+        return candidates.index(wanted) if wanted in candidates else None
+    return choices.pick_index(t.text, len(candidates))
+
+
+def _yes_no(t: Turn, *, yes: str = "buttons.yes", no: str = "buttons.no") -> list[Button]:
+    return [t.button(YES, yes), t.button(NO, no)]
+
+
+def _check_in_time(t: Turn) -> str:
+    return t.say.clock(t.hotel.check_in_time) if t.hotel else "15:00"
+
+
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())

@@ -1,0 +1,24 @@
+"""What the dialogue engine works with, built once per process by the runtime."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hotel_agent.dialogue.nlu.pipeline import Understander
+from hotel_agent.knowledge import HotelKnowledge
+from hotel_agent.llm.port import LanguageModel
+from hotel_agent.pms.bookings import BookingService
+from hotel_agent.pms.policy import StayPolicy
+from hotel_agent.pms.port import Pms
+
+
+@dataclass(frozen=True)
+class DialogueServices:
+    understander: Understander
+    pms: Pms
+    bookings: BookingService
+    knowledge: HotelKnowledge
+    policy: StayPolicy
+    llm: LanguageModel | None = None
+    # Below this intent confidence the language model (when configured) is asked.
+    llm_min_confidence: float = 0.55

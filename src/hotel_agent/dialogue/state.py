@@ -1,0 +1,108 @@
+"""The dialogue's memory of one conversation, kept as JSON in `conversations.state`.
+
+Only what the next turn needs: the flow and its step, the stay being collected, the offers
+shown (so "the second one" means what the guest saw), the booking being managed, and which
+bookings this conversation made (a guest may manage those without proving anything more).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+from hotel_agent.pms.port import Stay
+
+
+class Flow(StrEnum):
+    BOOKING = "booking"
+    MODIFY = "modify"
+    CANCEL = "cancel"
+    STATUS = "status"
+
+
+class Step(StrEnum):
+    COLLECT = "collect"  # dates and party
+    CHOOSE = "choose"  # an offer, or one of several bookings
+    DETAILS = "details"  # the guest's name and e-mail
+    CONFIRM = "confirm"  # the summary is shown: only an explicit yes writes to the PMS
+    FIND = "find"  # a booking reference and/or e-mail
+    CHANGE = "change"  # what to change in a booking
+
+
+class Slots(BaseModel):
+    check_in: date | None = None
+    check_out: date | None = None
+    adults: int | None = None
+    children: int | None = None
+    children_ages: list[int] = Field(default_factory=list)
+    rooms: int | None = None
+    room_type: str | None = None  # the type the guest asked for by name
+
+    def stay(self) -> Stay | None:
+        if self.check_in is None or self.check_out is None or self.adults is None:
+            return None
+        return Stay(
+            check_in=self.check_in,
+            check_out=self.check_out,
+            adults=self.adults,
+            children=self.children or 0,
+            rooms=self.rooms or 1,
+        )
+
+
+class OfferView(BaseModel):
+    """An offer as shown to the guest."""
+
+    room_type_id: str
+    names: dict[str, str]
+    nightly: Decimal
+    total: Decimal
+    currency: str
+
+    def name(self, language: str) -> str:
+        return self.names.get(language) or next(iter(self.names.values()))
+
+
+class DialogueState(BaseModel):
+    flow: Flow | None = None
+    step: Step | None = None
+    slots: Slots = Field(default_factory=Slots)
+    offers: list[OfferView] = Field(default_factory=list)
+    offers_for: Stay | None = None  # the stay the offers were searched for
+    chosen: str | None = None  # room type id
+    guest_name: str | None = None
+    guest_email: str | None = None
+    guest_phone: str | None = None
+    booking_id: str | None = None  # PMS id of the booking being changed / cancelled
+    booking_ref: str | None = None  # what the guest quoted
+    candidates: list[str] = Field(default_factory=list)  # PMS ids to choose from
+    change: Slots | None = None  # the change being confirmed
+    misunderstood: int = 0  # unclear answers in a row
+    my_bookings: list[str] = Field(default_factory=list)  # PMS ids booked in this chat
+    verified_emails: list[str] = Field(default_factory=list)  # e-mails the guest proved
+
+    @classmethod
+    def load(cls, raw: dict[str, Any]) -> DialogueState:
+        """The state of the previous turn; a state from an older version starts afresh
+        (keeping what proves ownership) rather than failing every turn of the conversation."""
+        try:
+            return cls.model_validate(raw)
+        except ValidationError:
+            keep = {k: raw[k] for k in ("my_bookings", "verified_emails") if k in raw}
+            try:
+                return cls.model_validate(keep)
+            except ValidationError:
+                return cls()
+
+    def dump(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_defaults=True)
+
+    def reset_flow(self) -> None:
+        """Forget the task in progress, keep what the guest proved and booked."""
+        fresh = DialogueState(my_bookings=self.my_bookings, verified_emails=self.verified_emails)
+        for name in type(self).model_fields:
+            setattr(self, name, getattr(fresh, name))

@@ -1,0 +1,128 @@
+"""Who answers a conversation — the bot or staff — and what each change of hands gives.
+
+The owner changes inside the caller's transaction (a turn's commit, or a staff action), and so
+does the alert to staff: an outbox row that the sender delivers and retries like any message.
+The log event and the metric come after the commit, so a rolled-back turn is never counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hotel_agent.db.models import Conversation, ConversationOwner, OutboxKind
+from hotel_agent.db.repositories.conversations import ConversationRepository
+from hotel_agent.db.repositories.hotels import HotelRepository
+from hotel_agent.db.repositories.outbox import OutboxRepository
+from hotel_agent.observability.metrics import HANDOFFS
+
+log = structlog.get_logger(__name__)
+
+# Outbox rows of kind ALERT go out through the staff webhook, not a guest channel.
+ALERT_CHANNEL = "staff_webhook"
+ALERT_RECIPIENT = "staff"
+# The reason recorded when staff take a conversation themselves.
+STAFF_TAKEOVER = "staff_takeover"
+# The reason recorded when the engine hands over without saying why.
+UNSPECIFIED = "unspecified"
+REASON_MAX_CHARS = 64
+_ALERT_TEXT_CHARS = 500
+_ALERT_MESSAGE_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Handoff:
+    conversation_id: int
+    channel: str
+    reason: str
+
+
+def staff_url(conversation_id: int) -> str:
+    """Where staff read and answer the conversation (a path on the agent's own address)."""
+    return f"/api/staff/conversations/{conversation_id}/messages"
+
+
+def hand_to_staff(conversation: Conversation, *, reason: str | None, now: datetime) -> Handoff:
+    """Staff answer from now on; the bot stays silent until a handback."""
+    clean = (reason or "").strip()[:REASON_MAX_CHARS] or UNSPECIFIED
+    conversation.owner = ConversationOwner.STAFF.value
+    conversation.handoff_reason = clean
+    conversation.handoff_at = now
+    return Handoff(conversation_id=conversation.id, channel=conversation.channel, reason=clean)
+
+
+def hand_to_bot(conversation: Conversation) -> None:
+    """The bot answers again, starting afresh: the engine's state of before the handoff is
+    stale (staff may have settled what it was asking about); the language is kept."""
+    conversation.owner = ConversationOwner.BOT.value
+    conversation.state = {}
+    conversation.handoff_reason = None
+    conversation.handoff_at = None
+
+
+async def queue_alert(
+    session: AsyncSession, handoff: Handoff, *, hotel_id: int, last_guest_message: str
+) -> None:
+    """Add the alert for staff to the outbox, in the caller's transaction."""
+    conversations = ConversationRepository(session)
+    conversation = await conversations.get(handoff.conversation_id)
+    assert conversation is not None
+    guest = await conversations.get_guest(conversation.guest_id)
+    hotel = await HotelRepository(session).get(hotel_id)
+    assert hotel is not None
+    OutboxRepository(session).add(
+        kind=OutboxKind.ALERT,
+        channel=ALERT_CHANNEL,
+        hotel_id=hotel_id,
+        conversation_id=handoff.conversation_id,
+        recipient=ALERT_RECIPIENT,
+        payload=alert_body(
+            handoff,
+            hotel={"id": hotel.id, "slug": hotel.slug, "name": hotel.name},
+            guest_name=guest.display_name if guest else None,
+            last_guest_message=last_guest_message,
+        ),
+    )
+
+
+def alert_body(
+    handoff: Handoff,
+    *,
+    hotel: dict[str, Any],
+    guest_name: str | None,
+    last_guest_message: str,
+) -> dict[str, Any]:
+    """The JSON posted to the staff webhook. `text` is a one-line summary, so chat-ops
+    incoming webhooks (which show `text`) work without a translating proxy."""
+    who = guest_name or "a guest"
+    quoted = last_guest_message[:_ALERT_TEXT_CHARS]
+    return {
+        "event": "handoff",
+        "conversation_id": handoff.conversation_id,
+        "hotel": hotel,
+        "channel": handoff.channel,
+        "reason": handoff.reason,
+        "guest_name": guest_name,
+        "last_message": last_guest_message[:_ALERT_MESSAGE_CHARS],
+        "staff_url": staff_url(handoff.conversation_id),
+        "text": (
+            f"{hotel['name']}: {who} on {handoff.channel} needs staff ({handoff.reason}), "
+            f"conversation {handoff.conversation_id}. Last message: {quoted}"
+        ),
+    }
+
+
+def announce(handoff: Handoff) -> None:
+    """After the commit: one log event (no guest data) and the metric."""
+    event = "handoff.taken_over" if handoff.reason == STAFF_TAKEOVER else "handoff.requested"
+    log.info(
+        event,
+        conversation_id=handoff.conversation_id,
+        channel=handoff.channel,
+        reason=handoff.reason,
+    )
+    HANDOFFS.labels(handoff.reason).inc()

@@ -1,0 +1,77 @@
+"""What the staff API and the `hotel-agent staff` command show and accept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+# Who answers: the conversations waiting for staff (the default), the bot's, or every one.
+OwnerFilter = Literal["staff", "bot", "all"]
+REPLY_MAX_CHARS = 4096  # WhatsApp's text limit, the strictest of our channels
+
+
+class ConversationSummary(BaseModel):
+    id: int
+    hotel_id: int
+    channel: str = Field(description="whatsapp or webchat")
+    guest_name: str | None = Field(description="The name the guest's channel gave, if any")
+    phone: str | None = Field(description="The guest's phone number, masked")
+    language: str | None
+    owner: str = Field(description="bot or staff: who answers the guest")
+    handoff_reason: str | None = Field(
+        description="Why staff own it (the engine's reason, or staff_takeover)"
+    )
+    handoff_at: datetime | None = Field(description="Since when staff own it")
+    last_message_text: str | None
+    last_message_author: str | None = Field(description="guest, bot or staff")
+    last_message_at: datetime | None
+
+
+class ConversationList(BaseModel):
+    owner: OwnerFilter
+    conversations: list[ConversationSummary]
+
+
+class TranscriptMessage(BaseModel):
+    id: int
+    direction: str = Field(description="in (from the guest) or out (to the guest)")
+    author: str = Field(description="guest, bot or staff")
+    type: str
+    text: str
+    status: str = Field(
+        description="received, queued, sent, delivered, read, failed or dead (never sent)"
+    )
+    error: str | None = Field(description="Why a delivery failed, when it did")
+    created_at: datetime
+
+
+class ConversationTranscript(BaseModel):
+    conversation: ConversationSummary
+    messages: list[TranscriptMessage]
+
+
+class StaffReplyIn(BaseModel):
+    text: str = Field(max_length=REPLY_MAX_CHARS, description="What to send to the guest")
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("the reply is empty")
+        return value
+
+
+class StaffReplyOut(BaseModel):
+    message: TranscriptMessage
+    conversation: ConversationSummary
+    took_over: bool = Field(
+        description="The bot owned the conversation: replying made staff its owner"
+    )
+
+
+class ErrorOut(BaseModel):
+    detail: str
+    code: str

@@ -1,0 +1,70 @@
+"""`hotel-agent staff …` as an operator runs it: a real process on the install's SQLite file,
+while the conversation was handed over by the pipeline in another process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.integration.staff.helpers import HANDOFF_REPLY, ReceptionEngine
+from tests.support import make_settings
+
+from hotel_agent.channels.webchat import service as webchat
+from hotel_agent.db import migrate
+from hotel_agent.inbox.worker import Worker
+from hotel_agent.runtime import Runtime
+
+_FOREIGN_ENV = ("WHATSAPP_", "DATABASE_", "DB_", "POSTGRES_", "REDIS_", "PMS_", "HOTEL_", "STAFF_")
+
+
+def staff_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN_ENV)}
+    env.update(DATA_DIR=str(tmp_path / "data"), LOG_LEVEL="WARNING")
+    # cwd is the test's directory: no developer `.env` is read.
+    return subprocess.run(
+        [sys.executable, "-m", "hotel_agent", "staff", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+
+
+async def _hand_over(database: Path) -> None:
+    """What `serve` does on a fresh install when a web chat guest asks for a person."""
+    database.parent.mkdir(parents=True)
+    engine = ReceptionEngine()
+    runtime = Runtime.build(
+        make_settings(f"sqlite+aiosqlite:///{database.resolve()}"), dialogue=engine
+    )
+    try:
+        await migrate.upgrade(runtime.engine)
+        await runtime.load_hotels()
+        await webchat.submit(runtime, "e2e-guest-session", "quiero hablar con una persona")
+        worker = Worker(runtime.sessions, engine, runtime.signals, runtime.settings.queue)
+        assert await worker.process_next()
+    finally:
+        await runtime.close()
+
+
+def test_an_operator_lists_reads_and_answers(tmp_path: Path) -> None:
+    asyncio.run(_hand_over(tmp_path / "data" / "hotel_agent.db"))
+    listed = staff_cli(tmp_path, "list")
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert "requested" in listed.stdout and HANDOFF_REPLY in listed.stdout
+    conversation_id = listed.stdout.split()[0].lstrip("#")
+
+    replied = staff_cli(tmp_path, "reply", conversation_id, "Hola,", "soy", "Marta.")
+    assert replied.returncode == 0, replied.stdout + replied.stderr
+    assert "the running sender delivers it" in replied.stdout
+
+    shown = staff_cli(tmp_path, "show", conversation_id)
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert "guest: quiero hablar con una persona" in shown.stdout
+    # No sender runs here: the reply waits in the outbox for `serve` or `worker`.
+    assert shown.stdout.rstrip().endswith("staff: Hola, soy Marta.  [queued]")

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import httpx
+import pytest
+
+from hotel_agent.runtime import Runtime
+from tests.support import asgi_client, make_settings
+
+MakeRuntime = Callable[..., Awaitable[Runtime]]
+
+
+@pytest.fixture
+async def runtime(sqlite_url: str, make_runtime: MakeRuntime) -> Runtime:
+    """The whole agent on the embedded defaults: SQLite, in-process worker, PMS simulator."""
+    built = await make_runtime(make_settings(sqlite_url))
+    built.start_background()
+    return built
+
+
+@pytest.fixture
+async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    async with asgi_client(runtime) as http:
+        yield http

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from hotel_agent.dialogue.choices import is_no, is_yes, pick_by_price, pick_index, wants_start_over
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2", 1),
+        ("la 2", 1),
+        ("opción 3", 2),
+        ("la segunda", 1),
+        ("La segunda, por favor", 1),
+        ("the second one", 1),
+        ("first", 0),
+        ("la primera", 0),
+        ("la última", 2),
+        ("the last one", 2),
+        ("tercera", 2),
+        ("7", None),  # only three options
+        ("0", None),
+        # Too long to be sure it is an answer to the question:
+        ("quiero la segunda habitación que me enseñaste antes, gracias", None),
+        ("hola", None),
+    ],
+)
+def test_a_typed_answer_picks_an_option(text: str, expected: int | None) -> None:
+    assert pick_index(text, 3) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the cheaper one", 1),
+        ("la más barata", 1),
+        ("the cheapest", 1),
+        ("la más cara", 2),
+        ("the most expensive one", 2),
+        ("la de la piscina", None),
+    ],
+)
+def test_a_typed_answer_picks_by_price(text: str, expected: int | None) -> None:
+    prices = [Decimal("120"), Decimal("90"), Decimal("300")]
+    assert pick_by_price(text, prices) == expected
+
+
+@pytest.mark.parametrize("text", ["sí", "Si", "vale", "ok", "sí, confirmo", "yes please", "Yes!"])
+def test_yes(text: str) -> None:
+    assert is_yes(text)
+    assert not is_no(text)
+
+
+@pytest.mark.parametrize("text", ["no", "No, gracias", "nope", "mejor no"])
+def test_no(text: str) -> None:
+    assert is_no(text)
+    assert not is_yes(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("empezar de nuevo", True),
+        ("mejor empezamos de cero", True),
+        ("let's start over", True),
+        ("start again please", True),
+        ("quiero empezar mis vacaciones el lunes", False),
+        ("the start date is Monday", False),
+    ],
+)
+def test_start_over(text: str, expected: bool) -> None:
+    assert wants_start_over(text) is expected
