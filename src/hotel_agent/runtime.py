@@ -35,7 +35,7 @@ from hotel_agent.inbox.signals import Signals
 from hotel_agent.inbox.wakeups import asyncpg_dsn, listen_for_inbox
 from hotel_agent.inbox.worker import Worker
 from hotel_agent.knowledge import knowledge_for
-from hotel_agent.llm.openai_compatible import build_language_model
+from hotel_agent.llm.factory import build_language_model
 from hotel_agent.llm.port import LanguageModel
 from hotel_agent.pms.bookings import BookingService
 from hotel_agent.pms.factory import build_pms, stay_policy

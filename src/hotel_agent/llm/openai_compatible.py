@@ -27,10 +27,9 @@ import openai
 import structlog
 
 from hotel_agent.llm.output import checked_answer, parse_intent_guess, says_no_answer
-from hotel_agent.llm.port import IntentGuess, LanguageModel
+from hotel_agent.llm.port import IntentGuess
 from hotel_agent.llm.prompts import Message, answer_messages, classify_messages
 from hotel_agent.observability.metrics import LLM_CALLS, LLM_SECONDS
-from hotel_agent.settings import Settings
 
 log = structlog.get_logger(__name__)
 
@@ -166,19 +165,6 @@ class OpenAiCompatibleModel:
                 model=self._model,
             )
         return result
-
-
-def build_language_model(settings: Settings) -> LanguageModel | None:
-    """The configured model, or None when `LLM_BASE_URL` is not set (the default)."""
-    llm = settings.llm
-    if not llm.enabled:
-        return None
-    return OpenAiCompatibleModel(
-        base_url=llm.base_url,
-        api_key=llm.api_key,
-        model=llm.model,
-        timeout_seconds=llm.timeout_seconds,
-    )
 
 
 def _reply_of(completion: object) -> _Reply | None:

@@ -11,11 +11,11 @@ import pytest
 from prometheus_client import REGISTRY
 from structlog.testing import capture_logs
 
+from hotel_agent.llm.factory import build_language_model
 from hotel_agent.llm.openai_compatible import (
     ANSWER,
     CLASSIFY,
     OpenAiCompatibleModel,
-    build_language_model,
 )
 from hotel_agent.llm.port import IntentGuess
 from hotel_agent.llm.prompts import NO_ANSWER
