@@ -12,9 +12,10 @@ MakeRuntime = Callable[..., Awaitable[Runtime]]
 
 
 @pytest.fixture
-async def runtime(sqlite_url: str, make_runtime: MakeRuntime) -> Runtime:
-    """The whole agent on the embedded defaults: SQLite, in-process worker, PMS simulator."""
-    built = await make_runtime(make_settings(sqlite_url))
+async def runtime(database_url: str, make_runtime: MakeRuntime) -> Runtime:
+    """The whole agent with the PMS simulator and an in-process worker, on SQLite (the
+    embedded default) and on PostgreSQL (production)."""
+    built = await make_runtime(make_settings(database_url))
     built.start_background()
     return built
 
