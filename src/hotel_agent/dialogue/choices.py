@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Protocol
 
 from hotel_agent.dialogue.nlu.text import normalize
 
@@ -27,6 +28,15 @@ _CHEAPEST = re.compile(
 _DEAREST = re.compile(r"\b(mas car[oa]s?|car[oa]s?|expensive|dearest|priciest|best|mejor)\b")
 _NUMBER = re.compile(r"^\D{0,12}?(\d{1,2})\D{0,3}$")
 _SHORT = 5  # words: "la segunda, por favor"
+_ORDINAL_WORDS = "|".join(
+    word for word in _ORDINALS if not word.isdigit() and word not in {
+        "uno", "dos", "tres", "cuatro", "cinco", "seis", "two", "three", "four", "five", "six",
+    }
+)  # fmt: skip
+_BARE_PICK = re.compile(
+    r"^(?:(?:el|la|los|las|the|option|opcion|numero|number|n)\s+)?"
+    rf"(\d{{1,2}}|{_ORDINAL_WORDS})(?:\s+(?:one|opcion|option|please|por favor))?$"
+)
 
 _YES = re.compile(
     r"^(si|sip|vale|ok|okay|okey|claro|perfecto|correcto|confirmo|confirmar|adelante|de acuerdo|"
@@ -78,3 +88,27 @@ def is_no(text: str) -> bool:
 
 def wants_start_over(text: str) -> bool:
     return bool(_START_OVER.search(normalize(text)))
+
+
+class _Option(Protocol):
+    id: str
+    title: str
+
+
+def typed_choice(text: str, options: Sequence[_Option]) -> str | None:
+    """The id of the option a typed answer names: its number ("3"), its ordinal ("la
+    tercera") or its whole title ("Hablar con recepción")."""
+    if not options:
+        return None
+    said = normalize(text).strip(" .!¡?¿")
+    for option in options:
+        if said and said == normalize(option.title).strip(" .!¡?¿"):
+            return option.id
+    # Only an answer that is nothing but the number or ordinal: "somos dos" is a party,
+    # "el 3 de mayo" a date.
+    match = _BARE_PICK.match(said)
+    if match is None:
+        return None
+    word = match.group(1)
+    number = int(word) if word.isdigit() else _ORDINALS.get(word, 0)
+    return options[number - 1].id if 1 <= number <= len(options) else None

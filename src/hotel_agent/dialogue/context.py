@@ -10,7 +10,7 @@ from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.nlu.types import Intent, Understanding
 from hotel_agent.dialogue.port import TurnInput
 from hotel_agent.dialogue.responses import Say
-from hotel_agent.dialogue.state import DialogueState, Step
+from hotel_agent.dialogue.state import ChoiceView, DialogueState, Step
 from hotel_agent.pms.port import HotelProfile, RoomType, Stay
 
 # Ids of the buttons the engine offers; a typed answer works as well.
@@ -33,6 +33,8 @@ class Turn:
     now: datetime  # in the hotel's time zone
     hotel: HotelProfile | None  # None when the PMS could not tell
     room_types: list[RoomType]
+    # The option the guest picked: tapped, or typed as its number or its title.
+    choice: str | None = None
     replies: list[OutboundMessage] = field(default_factory=list)
     handoff_reason: str | None = None
     unclear_before: int = 0  # unclear messages in a row before this one
@@ -49,9 +51,17 @@ class Turn:
     def text(self) -> str:
         return self.input.message.text
 
-    @property
-    def choice(self) -> str | None:
-        return self.input.message.choice_id
+    def remember_choices(self) -> None:
+        """Keep the options of this turn's last reply that had any, so that "3" or "Hablar
+        con recepción" typed next picks one (plain-text channels show them numbered)."""
+        offered: list[ChoiceView] = []
+        for reply in self.replies:
+            rows = reply.list_picker.rows() if reply.list_picker else []
+            options = [ChoiceView(id=b.id, title=b.title) for b in reply.buttons]
+            options += [ChoiceView(id=r.id, title=r.title) for r in rows]
+            if options:
+                offered = options
+        self.state.last_choices = offered
 
     @property
     def hotel_name(self) -> str:

@@ -111,6 +111,7 @@ class Engine:
             now=now,
             hotel=hotel,
             room_types=room_types,
+            choice=message.choice_id or choices.typed_choice(message.text, state.last_choices),
         )
         try:
             await self._route(t)
@@ -122,6 +123,7 @@ class Engine:
             # The booking under discussion is gone from the PMS (deleted by staff).
             t.reply(t.say("manage.not_found", reference=t.state.booking_ref or ""))
             t.state.reset_flow()
+        t.remember_choices()
         return TurnOutput(
             replies=t.replies,
             state=t.state.dump(),

@@ -67,6 +67,13 @@ class OfferView(BaseModel):
         return self.names.get(language) or next(iter(self.names.values()))
 
 
+class ChoiceView(BaseModel):
+    """A button or list row shown to the guest."""
+
+    id: str
+    title: str
+
+
 class DialogueState(BaseModel):
     flow: Flow | None = None
     step: Step | None = None
@@ -84,6 +91,7 @@ class DialogueState(BaseModel):
     misunderstood: int = 0  # unclear answers in a row
     my_bookings: list[str] = Field(default_factory=list)  # PMS ids booked in this chat
     verified_emails: list[str] = Field(default_factory=list)  # e-mails the guest proved
+    last_choices: list[ChoiceView] = Field(default_factory=list)  # options of the last reply
 
     @classmethod
     def load(cls, raw: dict[str, Any]) -> DialogueState:

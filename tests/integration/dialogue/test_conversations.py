@@ -337,3 +337,24 @@ async def test_two_bookings_are_offered_to_choose_from(
     await guest.hears("sí")
     assert (await runtime.pms.get_booking(second.pms_id)).status is BookingStatus.CANCELLED
     assert (await runtime.pms.get_booking(first.pms_id)).status is BookingStatus.CONFIRMED
+
+
+async def test_options_can_be_answered_by_typing_their_number(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """Plain-text channels show options numbered; on WhatsApp guests type "1" as well."""
+    guest = Guest(client)
+    said = await guest.hears("hola")
+    assert guest.buttons() == ["book", "my_booking", "handoff"]
+    said = await guest.hears("1")
+    assert "fechas" in said, "1 = Reservar"
+
+    check_in, check_out = future_stay(days_ahead=33, nights=2)
+    await guest.hears(f"{spanish_range(check_in, check_out)}, 2 adultos")
+    await guest.hears("2")
+    said = await guest.hears("Nuria Sanz, nuria@example.com")
+    assert guest.buttons() == ["yes", "change"]
+    said = await guest.hears("1")
+    assert "Reserva confirmada" in said
+    [booking] = await bookings_for(runtime, "nuria@example.com")
+    assert booking.stay.check_in == check_in

@@ -4,7 +4,15 @@ from decimal import Decimal
 
 import pytest
 
-from hotel_agent.dialogue.choices import is_no, is_yes, pick_by_price, pick_index, wants_start_over
+from hotel_agent.dialogue.choices import (
+    is_no,
+    is_yes,
+    pick_by_price,
+    pick_index,
+    typed_choice,
+    wants_start_over,
+)
+from hotel_agent.dialogue.state import ChoiceView
 
 
 @pytest.mark.parametrize(
@@ -73,3 +81,31 @@ def test_no(text: str) -> None:
 )
 def test_start_over(text: str, expected: bool) -> None:
     assert wants_start_over(text) is expected
+
+
+OPTIONS = [
+    ChoiceView(id="book", title="Reservar"),
+    ChoiceView(id="my_booking", title="Mi reserva"),
+    ChoiceView(id="handoff", title="Hablar con recepción"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3", "handoff"),
+        ("2.", "my_booking"),
+        ("la tercera", "handoff"),
+        ("opción 1", "book"),
+        ("the second one", "my_booking"),
+        ("hablar con recepcion", "handoff"),  # the title, typed without the accent
+        ("Mi reserva", "my_booking"),
+        ("somos dos", None),  # a party, not an option
+        ("el 3 de mayo", None),  # a date
+        ("4", None),  # no fourth option
+        ("quiero reservar", None),  # a request, not the title
+    ],
+)
+def test_an_option_can_be_typed_instead_of_tapped(text: str, expected: str | None) -> None:
+    assert typed_choice(text, OPTIONS) == expected
+    assert typed_choice(text, []) is None
