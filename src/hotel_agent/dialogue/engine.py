@@ -163,6 +163,10 @@ class Engine:
             t.reply(t.say("handoff.complaint"))
             t.hand_off("complaint")
             return
+        if u.entities.impossible_date and t.choice is None:
+            # Not a misunderstanding: the guest named a day that does not exist.
+            t.reply(t.say("invalid.no_such_day"))
+            return
         if choices.wants_start_over(t.text):
             state.reset_flow()
             t.reply(t.say("small_talk.start_over"), buttons=_menu(t))

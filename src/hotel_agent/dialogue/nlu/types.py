@@ -61,6 +61,9 @@ class Entities:
     email: str | None = None
     phone: str | None = None
     booking_ref: str | None = None
+    # A day its month lacks ("31 de febrero") and no usable date: the guest is told why.
+    # Not part of the `hotel-agent nlu` line.
+    impossible_date: bool = False
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Understanding:
         """The stable `hotel-agent nlu` line: dates as YYYY-MM-DD, absent values as null."""
         entities = asdict(self.entities)
         entities.pop("children_ages")
+        entities.pop("impossible_date")
         for key in ("check_in", "check_out"):
             value = entities[key]
             entities[key] = value.isoformat() if value is not None else None

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from hotel_agent.dialogue.nlu.entities.contact import extract_contact
+from hotel_agent.dialogue.nlu.entities.date_grammar import names_impossible_day
 from hotel_agent.dialogue.nlu.entities.dates import extract_dates
+from hotel_agent.dialogue.nlu.entities.folding import fold
 from hotel_agent.dialogue.nlu.entities.party import extract_party
 from hotel_agent.dialogue.nlu.entities.room_types import RoomTypeName, match_room_type
 from hotel_agent.dialogue.nlu.types import Entities
@@ -49,4 +51,9 @@ def extract_entities(
         email=contact.email,
         phone=contact.phone,
         booking_ref=contact.booking_ref,
+        impossible_date=(
+            stay.check_in is None
+            and stay.check_out is None
+            and names_impossible_day(fold(text), language)
+        ),
     )

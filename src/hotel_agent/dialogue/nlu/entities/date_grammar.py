@@ -158,6 +158,16 @@ def possible(ref: DayRef) -> bool:
     return True
 
 
+def names_impossible_day(folded: str, language: str) -> bool:
+    """Whether the (folded) text names a day its month does not have: "31 de febrero",
+    "30/02". The date rules drop such days; the dialogue says why instead of re-asking."""
+    for match in _ATOM.finditer(folded):
+        ref, _, _ = _atom(match, language)
+        if ref is not None and ref.month is not None and not possible(ref):
+            return True
+    return False
+
+
 def _month_first(match: re.Match[str] | None) -> bool:
     """Whether a numeric date can only be month-first ("12/28"), so its range partner is too."""
     return match is not None and bool(match["nd"]) and int(match["nm"]) > 12

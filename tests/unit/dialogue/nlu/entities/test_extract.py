@@ -250,3 +250,23 @@ def test_held_out_set_exact_match_rates() -> None:
     guests_missed = [text for text, wrong in misses if wrong & set(_GUEST_FIELDS)]
     assert 1 - len(dates_missed) / total >= 0.95, dates_missed
     assert 1 - len(guests_missed) / total >= 0.95, guests_missed
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "impossible"),
+    [
+        ("del 31 de febrero al 2 de marzo", "es", True),
+        ("el 30 de febrero", "es", True),
+        ("30/02", "es", True),
+        ("from 31 April to 2 May", "en", True),
+        ("del 15 al 18 de diciembre", "es", False),  # a real stay
+        ("31 de marzo", "es", False),
+        ("somos 31", "es", False),  # not a date at all
+    ],
+)
+def test_a_day_its_month_lacks_is_flagged(text: str, language: str, impossible: bool) -> None:
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=ZoneInfo("Europe/Madrid"))
+    entities = extract_entities(text, language=language, now=now)
+    assert entities.impossible_date is impossible
+    if impossible:
+        assert (entities.check_in, entities.check_out) == (None, None)
