@@ -358,3 +358,18 @@ async def test_options_can_be_answered_by_typing_their_number(
     assert "Reserva confirmada" in said
     [booking] = await bookings_for(runtime, "nuria@example.com")
     assert booking.stay.check_in == check_in
+
+
+async def test_a_name_typed_in_lower_case_is_taken_as_the_name(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """ "pilar vega" reads like a housekeeping question to the classifier; asked for a name,
+    it is a name."""
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=38, nights=2)
+    await guest.hears(f"quiero reservar {spanish_range(check_in, check_out)} para 2 adultos")
+    await guest.hears("la primera")
+    said = await guest.hears("pilar vega")
+    assert "correo" in said and "limpieza" not in said.lower()
+    said = await guest.hears("pilar@example.com")
+    assert "A nombre de Pilar Vega" in said

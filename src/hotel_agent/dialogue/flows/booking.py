@@ -31,6 +31,7 @@ _OTHER_ROOM = re.compile(
     r"\b(otra habitacion|otro tipo|cambiar (la )?habitacion|other room|another room|"
     r"different room|change (the )?room)\b"
 )
+_SURE = 0.9  # classifier confidence above which a lower-case reply is not read as a name
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:['’.-][^\W\d_]+)*\.?$")
 _NOT_NAMES = frozenset({
     "si", "no", "vale", "ok", "hola", "gracias", "yes", "hello", "hi", "thanks", "sure", "perfecto",
@@ -354,8 +355,13 @@ def answers_question(t: Turn) -> bool:
         if entities.email or entities.person_name:
             return True
         typed = _without_contact(t.text, entities.email, entities.phone)
-        capitalised = all(word[:1].isupper() for word in typed.split())
-        return state.guest_name is None and capitalised and _bare_name(typed) is not None
+        if state.guest_name is not None or _bare_name(typed) is None:
+            return False
+        words = typed.split()
+        # A capitalised name is one; in lower case ("pilar vega") two words or more, unless
+        # the classifier is sure it is something else ("hablar con recepción").
+        capitalised = all(word[:1].isupper() for word in words)
+        return capitalised or (len(words) >= 2 and t.understanding.confidence < _SURE)
     if state.step is Step.CHOOSE:
         return _picked_offer(t) is not None
     return False
