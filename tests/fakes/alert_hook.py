@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.server import ThreadedServer
+from tests.fakes.server import FakeServer
 
 PATH = "/hooks/staff-0123456789"
 
@@ -34,26 +34,21 @@ class ReceivedAlert:
     status: int  # what the hook answered
 
 
-class FakeAlertHook:
+class FakeAlertHook(FakeServer):
+    label = "fake alert hook"
+
     def __init__(self) -> None:
+        super().__init__()
         self._condition = threading.Condition()
         self._received: list[ReceivedAlert] = []
         self._statuses: deque[int] = deque()
-        self._server: ThreadedServer | None = None
 
-    def __enter__(self) -> FakeAlertHook:
-        app = Starlette(routes=[Route(PATH, self._receive, methods=["POST"])])
-        self._server = ThreadedServer(app).start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._server is not None:
-            self._server.stop()
+    def _app(self) -> Starlette:
+        return Starlette(routes=[Route(PATH, self._receive, methods=["POST"])])
 
     @property
     def url(self) -> str:
-        assert self._server is not None, "start the hook first"
-        return f"{self._server.origin}{PATH}"
+        return f"{self.origin}{PATH}"
 
     @property
     def received(self) -> list[ReceivedAlert]:

@@ -36,7 +36,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from tests.fakes.graph_rules import message_problem
-from tests.fakes.server import ThreadedServer
+from tests.fakes.server import FakeServer
 
 DEFAULT_ACCESS_TOKEN = "fake-access-token"
 DEFAULT_VERSION = "v23.0"
@@ -59,7 +59,9 @@ class _Scripted:
     delay: float = 0.0  # seconds to wait before answering normally
 
 
-class FakeGraphApi:
+class FakeGraphApi(FakeServer):
+    label = "fake Graph API"
+
     def __init__(
         self,
         access_token: str = DEFAULT_ACCESS_TOKEN,
@@ -70,7 +72,7 @@ class FakeGraphApi:
     ) -> None:
         self.access_token = access_token
         self.version = version
-        self._host, self._port = host, port
+        super().__init__(host=host, port=port)
         self._condition = threading.Condition()
         self._sent: list[RecordedRequest] = []
         self._read_receipts: list[RecordedRequest] = []
@@ -79,27 +81,6 @@ class FakeGraphApi:
         self._media_ids = itertools.count(1460000000000001)
         self._requests = 0
         self._failures = 0
-        self._server: ThreadedServer | None = None
-
-    def start(self) -> FakeGraphApi:
-        self._server = ThreadedServer(self._app(), host=self._host, port=self._port).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-
-    def __enter__(self) -> FakeGraphApi:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def origin(self) -> str:
-        if self._server is None:
-            raise RuntimeError("start the fake Graph API first")
-        return self._server.origin
 
     @property
     def base_url(self) -> str:

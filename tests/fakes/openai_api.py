@@ -30,7 +30,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from tests.fakes.server import ThreadedServer
+from tests.fakes.server import FakeServer
 
 DEFAULT_API_KEY = "sk-fake-key"
 
@@ -79,37 +79,18 @@ class _Scripted:
 Responder = Callable[[ChatRequest], str]
 
 
-class FakeOpenAiApi:
+class FakeOpenAiApi(FakeServer):
+    label = "fake OpenAI API"
+
     def __init__(
         self, api_key: str | None = DEFAULT_API_KEY, *, host: str = "127.0.0.1", port: int = 0
     ) -> None:
         self.api_key = api_key  # None: any key, or none, is accepted (like a local server)
-        self._host, self._port = host, port
+        super().__init__(host=host, port=port)
         self._lock = threading.Lock()
         self._requests: list[ChatRequest] = []
         self._scripted: deque[_Scripted] = deque()
         self._responder: Responder | None = None
-        self._server: ThreadedServer | None = None
-
-    def start(self) -> FakeOpenAiApi:
-        self._server = ThreadedServer(self._app(), host=self._host, port=self._port).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-
-    def __enter__(self) -> FakeOpenAiApi:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def origin(self) -> str:
-        if self._server is None:
-            raise RuntimeError("start the fake OpenAI API first")
-        return self._server.origin
 
     @property
     def base_url(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import Any
+from typing import Any, Self
 
 import uvicorn
 
@@ -54,3 +54,37 @@ class ThreadedServer:
     @property
     def origin(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+
+class FakeServer:
+    """Base of the fakes of vendor APIs: served by a ThreadedServer, usable as a context
+    manager. A subclass builds its ASGI app in `_app` and names itself in `label`."""
+
+    label = "fake server"
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._host, self._port = host, port
+        self._server: ThreadedServer | None = None
+
+    def _app(self) -> Any:
+        raise NotImplementedError
+
+    def start(self) -> Self:
+        self._server = ThreadedServer(self._app(), host=self._host, port=self._port).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def origin(self) -> str:
+        if self._server is None:
+            raise RuntimeError(f"start the {self.label} first")
+        return self._server.origin

@@ -149,7 +149,8 @@ class Engine:
             consumed = self._consume(t)
             if consumed is Consumed.USED:
                 await self._advance(t)
-            return
+            if consumed is not Consumed.NOTHING:
+                return
         if u.intent is not Intent.GREET and t.input.language is None and _GREETING.match(t.text):
             # "Hola! ¿Tienen habitación…?" opening a conversation: greet, then answer.
             t.reply(t.say("small_talk.greeting", name=_first_name(t), hotel=t.hotel_name))

@@ -20,7 +20,7 @@ from tests.fakes.qloapps import demo, render
 from tests.fakes.qloapps.hotel import FakeHotel
 from tests.fakes.qloapps.records import Rejected
 from tests.fakes.qloapps.resources import SINGULAR, Answer, ari_search, error, listing, to_xml
-from tests.fakes.server import ThreadedServer
+from tests.fakes.server import FakeServer
 
 DEMO_KEY = "FAKEQLOAPPSWEBSERVICEKEY00000001"  # 32 characters, like the keys QloApps generates
 ARI_INVALID = "Validation error: Invalid ARI search parameters found."
@@ -54,46 +54,33 @@ class _Fault:
     seconds: float = 0.0
 
 
-class FakeQloApps:
+class FakeQloApps(FakeServer):
     """`with FakeQloApps() as fake: QloAppsClient(http, base_url=fake.base_url, api_key=...)`.
 
     The demo install's data (`demo.py`), state in memory, the documented shapes and quirks.
     Faults apply to the next request matching `on` ("METHOD resource", e.g. "POST bookings").
     """
 
+    label = "fake QloApps"
+
     def __init__(self, api_key: str = DEMO_KEY, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.api_key = api_key
         self.hotel = FakeHotel()
-        self._host, self._port = host, port
+        super().__init__(host=host, port=port)
         self._lock = threading.Lock()
         self._faults: deque[_Fault] = deque()
         self._down: Literal["refuse", "drop"] | None = None
         self._log: list[RecordedRequest] = []
-        self._server: ThreadedServer | None = None
 
-    def start(self) -> FakeQloApps:
-        app = Starlette(
+    def _app(self) -> Starlette:
+        return Starlette(
             routes=[Route("/api/{path:path}", self._api, methods=["GET", "POST", "PUT", "DELETE"])]
         )
-        self._server = ThreadedServer(app, host=self._host, port=self._port).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-
-    def __enter__(self) -> FakeQloApps:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     @property
     def base_url(self) -> str:
         """The webservice root, what PMS_BASE_URL holds: `http://127.0.0.1:<port>/api`."""
-        if self._server is None:
-            raise RuntimeError("start the fake QloApps first")
-        return f"{self._server.origin}/api"
+        return f"{self.origin}/api"
 
     @property
     def requests(self) -> list[RecordedRequest]:

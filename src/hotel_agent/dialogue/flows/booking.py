@@ -24,9 +24,6 @@ from hotel_agent.pms.policy import validate_party_fits, validate_stay
 from hotel_agent.pms.port import BookingRequest, GuestDetails, Stay
 from hotel_agent.pms.resilience import stale_answers
 
-# WhatsApp list rows: title up to 24 characters, description up to 72.
-_ROW_TITLE = 24
-_ROW_DESCRIPTION = 72
 _OTHER_ROOM = re.compile(
     r"\b(otra habitacion|otro tipo|cambiar (la )?habitacion|other room|another room|"
     r"different room|change (the )?room)\b"
@@ -296,15 +293,15 @@ def _show_offers(t: Turn, *, intro: bool = True) -> None:
         rows.append(
             ListRow(
                 id=f"{OFFER_PREFIX}{offer.room_type_id}",
-                title=_fit(name, _ROW_TITLE),
-                description=_fit(prices, _ROW_DESCRIPTION),
+                title=name,
+                description=prices,
             )
         )
     text = "\n".join(lines)
     if intro:
         text = t.say("booking.offers", stay=_stay(t), party=_party(t)) + "\n\n" + text
     text += "\n\n" + t.say("booking.which_one")
-    picker = ListPicker(button=t.say("buttons.see_rooms"), sections=[ListSection(rows=rows[:10])])
+    picker = ListPicker(button=t.say("buttons.see_rooms"), sections=[ListSection(rows=rows)])
     if t.input.supports_rich:
         t.reply(text, list_picker=picker)
     else:
@@ -398,7 +395,3 @@ def _stay(t: Turn) -> str:
 def _party(t: Turn) -> str:
     slots = t.state.slots
     return t.say.party(slots.adults or 1, slots.children or 0, slots.rooms or 1)
-
-
-def _fit(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -18,9 +18,6 @@ from hotel_agent.pms.errors import InvalidStay, PmsOutcomeUnknown, RoomUnavailab
 from hotel_agent.pms.policy import validate_stay
 from hotel_agent.pms.port import Booking, BookingStatus, StayChange
 
-_ROW_TITLE = 24
-_ROW_DESCRIPTION = 72
-
 
 def start(t: Turn, flow: Flow) -> None:
     t.state.reset_flow()
@@ -32,9 +29,10 @@ def consume(t: Turn) -> bool:
     state = t.state
     entities = t.understanding.entities
     used = False
-    if entities.booking_ref and entities.booking_ref != state.booking_ref:
-        state.booking_ref = entities.booking_ref
-        state.booking_id = None
+    if entities.booking_ref:
+        if entities.booking_ref != state.booking_ref:
+            state.booking_ref = entities.booking_ref
+            state.booking_id = None
         used = True
     if entities.email:
         email = entities.email.lower()
@@ -217,14 +215,12 @@ def _offer_candidates(t: Turn, bookings: list[Booking]) -> None:
         rows.append(
             ListRow(
                 id=f"{BOOKING_PREFIX}{booking.pms_id}",
-                title=booking.reference[:_ROW_TITLE],
-                description=f"{room}, {when}"[:_ROW_DESCRIPTION],
+                title=booking.reference,
+                description=f"{room}, {when}",
             )
         )
     text = t.say("manage.which_booking") + "\n\n" + "\n".join(lines)
-    picker = ListPicker(
-        button=t.say("buttons.see_bookings"), sections=[ListSection(rows=rows[:10])]
-    )
+    picker = ListPicker(button=t.say("buttons.see_bookings"), sections=[ListSection(rows=rows)])
     t.reply(text, list_picker=picker if t.input.supports_rich else None)
 
 
