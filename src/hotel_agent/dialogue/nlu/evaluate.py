@@ -24,6 +24,7 @@ import yaml
 
 from hotel_agent.dialogue.nlu.entities import RoomTypeName
 from hotel_agent.dialogue.nlu.pipeline import Understander
+from hotel_agent.dialogue.nlu.public_corpora import CORPORA, Corpus, CorpusCase
 from hotel_agent.dialogue.nlu.types import Entities, Intent, Topic
 
 DEFAULT_DATA = Path("tests/data/nlu")
@@ -52,8 +53,15 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
-def evaluate_intents(understander: Understander, cases: Sequence[Case]) -> list[str]:
+def evaluate_intents(
+    understander: Understander, cases: Sequence[Case], scores: Scores | None = None
+) -> list[str]:
     results = [(case, understander.understand(case.text, now=INTENT_NOW)) for case in cases]
+    if scores is not None:
+        for case, result in results:
+            scores.add("intent", result.intent is case.intent)
+            if case.intent is Intent.FAQ:
+                scores.add("topic", result.intent is Intent.FAQ and result.topic is case.topic)
     lines = [f"intents_eval: {len(cases)} messages"]
     scored = [(case, result) for case, result in results if case.section != "mixed"]
     right = sum(result.language == case.section for case, result in scored)
@@ -105,8 +113,11 @@ def _label(intent: Intent, topic: Topic | None) -> str:
     return f"faq/{topic}" if intent is Intent.FAQ else intent.value
 
 
-def evaluate_entities(understander: Understander, path: Path) -> list[str]:
-    """entities_eval.yaml through the full pipeline (the language is detected, not given)."""
+def evaluate_entities(
+    understander: Understander, path: Path, scores: Scores | None = None
+) -> list[str]:
+    """entities_eval.yaml through the full pipeline (the language is detected, not given);
+    `scores` collects the dates, party and rooms figures for the side-by-side table."""
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     default_now = datetime.fromisoformat(str(document["default_now"]))
     room_types = [
@@ -121,10 +132,14 @@ def evaluate_entities(understander: Understander, path: Path) -> list[str]:
             example["text"], now=now, room_types=room_types, previous_entities=previous
         ).entities
         expected = example.get("expected") or {}
+        if scores is not None:
+            scores.add("rooms", expected.get("rooms") == got.rooms)
         for group, fields in (("dates", DATE_FIELDS), ("guests", GUEST_FIELDS)):
             want = tuple(_value(expected.get(name)) for name in fields)
             have = tuple(_value(getattr(got, name)) for name in fields)
             counts[group] += want == have
+            if scores is not None:
+                scores.add("dates" if group == "dates" else "party", want == have)
             if want != have:
                 misses[group].append(f"{example['text']!r}: want {want}, got {have}")
     total = len(document["examples"])
@@ -132,6 +147,67 @@ def evaluate_entities(understander: Understander, path: Path) -> list[str]:
     for group, fields in (("dates", DATE_FIELDS), ("guests", GUEST_FIELDS)):
         lines.append(f"  {group} exact match {_rate(counts[group], total)} ({', '.join(fields)})")
         lines.extend(f"    miss: {miss}" for miss in misses[group])
+    return lines
+
+
+class Scores:
+    """Right/total per measure (intent, topic, dates, party, rooms), and the misses seen."""
+
+    def __init__(self) -> None:
+        self.right: Counter[str] = Counter()
+        self.total: Counter[str] = Counter()
+        self.misses: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, measure: str, right: bool, miss: str = "") -> None:
+        self.total[measure] += 1
+        self.right[measure] += right
+        if not right and miss:
+            self.misses[measure].append(miss)
+
+    def cell(self, measure: str) -> str:
+        total = self.total[measure]
+        return f"{self.right[measure] / total:6.1%} ({total})" if total else "     -"
+
+
+def evaluate_corpus(understander: Understander, cases: Sequence[CorpusCase]) -> Scores:
+    """A public corpus mapped to our labels (see public_corpora): only what a case states."""
+    scores = Scores()
+    for case in cases:
+        got = understander.understand(case.text, now=case.now)
+        said = f"{case.text!r}"
+        if case.intents:
+            label = _label(got.intent, got.topic)
+            scores.add("intent", got.intent in case.intents, f"{said} → {label}")
+            if case.topics and got.intent is Intent.FAQ:
+                want = "/".join(sorted(case.topics))
+                scores.add("topic", got.topic in case.topics, f"{said}: want {want}, got {label}")
+        if case.dates:
+            have = {name: _value(getattr(got.entities, name)) for name in case.dates}
+            want = {name: _value(value) for name, value in case.dates.items()}
+            scores.add("dates", have == want, f"{said}: want {want}, got {have}")
+        if case.party:
+            have = {name: getattr(got.entities, name) for name in case.party}
+            scores.add("party", have == case.party, f"{said}: want {case.party}, got {have}")
+        if case.rooms is not None:
+            rooms = got.entities.rooms
+            scores.add("rooms", rooms == case.rooms, f"{said}: want {case.rooms}, got {rooms}")
+    return scores
+
+
+MEASURES = ("intent", "topic", "dates", "party", "rooms")
+
+
+def side_by_side(own: Scores, corpora: Sequence[tuple[Corpus, Scores | None]]) -> list[str]:
+    """One column per data set: the own held-out set, then each public corpus."""
+    names = ["own held-out", *(corpus.name for corpus, _ in corpora)]
+    columns = [own, *(scores for _, scores in corpora)]
+    lines = ["side by side (rate (messages scored)):", "  " + " " * 8 + "".join(f"{n:>18}" for n in names)]
+    for measure in MEASURES:
+        cells = [s.cell(measure) if s is not None else "not available" for s in columns]
+        lines.append(f"  {measure:<8}" + "".join(f"{cell:>18}" for cell in cells))
+    for corpus, scores in corpora:
+        if scores is None:
+            lines.append(f"  {corpus.name}: not available: {corpus.how_to_get}")
     return lines
 
 
@@ -149,15 +225,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--cross-validate", action="store_true", help="also cross-validate the training data"
     )
+    parser.add_argument(
+        "--misses", type=int, default=0, metavar="N", help="print N misses per corpus measure"
+    )
     args = parser.parse_args(argv)
     intents_file = args.data / "intents_eval.yaml"
     if not intents_file.is_file():
         parser.error(f"{intents_file} not found; run from the repository root or pass --data")
     understander = Understander()
-    print("\n".join(evaluate_intents(understander, load_cases(intents_file))))
+    own = Scores()
+    print("\n".join(evaluate_intents(understander, load_cases(intents_file), own)))
     entities_file = args.data / "entities_eval.yaml"
     if entities_file.is_file():
-        print("\n".join(evaluate_entities(understander, entities_file)))
+        print("\n".join(evaluate_entities(understander, entities_file, own)))
+    corpora: list[tuple[Corpus, Scores | None]] = []
+    for corpus in CORPORA:
+        cases = corpus.load(corpus.location()) if corpus.location().is_dir() else []
+        scores = evaluate_corpus(understander, cases) if cases else None
+        corpora.append((corpus, scores))
+        for measure, misses in (scores.misses if scores else {}).items():
+            for miss in misses[: args.misses]:
+                print(f"  {corpus.name} {measure} miss: {miss}")
+    print("\n".join(side_by_side(own, corpora)))
     if args.cross_validate:
         from hotel_agent.dialogue.nlu.cross_validation import cross_validate, report
         from hotel_agent.dialogue.nlu.training_data import load_examples
