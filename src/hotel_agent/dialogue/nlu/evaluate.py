@@ -177,10 +177,11 @@ def evaluate_corpus(understander: Understander, cases: Sequence[CorpusCase]) -> 
         said = f"{case.text!r}"
         if case.intents:
             label = _label(got.intent, got.topic)
-            scores.add("intent", got.intent in case.intents, f"{said} → {label}")
+            want = "/".join(sorted(case.intents))
+            scores.add("intent", got.intent in case.intents, f"{said}: want {want}, got {label}")
             if case.topics and got.intent is Intent.FAQ:
-                want = "/".join(sorted(case.topics))
-                scores.add("topic", got.topic in case.topics, f"{said}: want {want}, got {label}")
+                topics = "/".join(sorted(case.topics))
+                scores.add("topic", got.topic in case.topics, f"{said}: want {topics}, got {label}")
         if case.dates:
             have = {name: _value(getattr(got.entities, name)) for name in case.dates}
             want = {name: _value(value) for name, value in case.dates.items()}

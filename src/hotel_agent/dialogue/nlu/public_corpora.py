@@ -189,8 +189,11 @@ def load_sgd(root: Path) -> list[CorpusCase]:
     for path in _dialogue_files(root, ("dev", "test")):
         for dialogue in json.loads(path.read_text(encoding="utf-8")):
             for turn in dialogue["turns"]:
-                if turn["speaker"] != "USER":
-                    continue
+                if turn["speaker"] != "USER" or any(
+                    frame["actions"] and not frame["service"].startswith("Hotels")
+                    for frame in turn["frames"]
+                ):
+                    continue  # a turn also about flights or events: no single meaning here
                 for frame in turn["frames"]:
                     if frame["service"].startswith("Hotels"):
                         case = _sgd_case(turn["utterance"], frame["actions"])
@@ -234,9 +237,12 @@ def _sgd_intents(
         topics = frozenset(t for slot in requested if (t := _SGD_TOPICS[slot]) is not None)
         if not topics:
             return frozenset({Intent.NEW_BOOKING}), frozenset()
+        intents = {Intent.FAQ}
         if len(topics) < len(requested):  # a price and a property: either is right
-            return frozenset({Intent.FAQ, Intent.NEW_BOOKING}), topics
-        return frozenset({Intent.FAQ}), topics
+            intents.add(Intent.NEW_BOOKING)
+        if acts & {"AFFIRM", "SELECT"}:  # "Yes, that's right. What's their address?"
+            intents.add(Intent.AFFIRM)
+        return frozenset(intents), topics
     if informed:
         return (ANSWER_INTENTS, frozenset()) if informed <= _SGD_STAY_SLOTS else (frozenset(), frozenset())
     return _closing_intents(acts), frozenset()

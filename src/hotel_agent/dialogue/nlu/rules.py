@@ -129,11 +129,31 @@ _INJECTION = re.compile(
     r"|\byou are now\b|\bfrom now on you are\b|\ba partir de ahora eres\b|^system ?:"
 )
 
+# A whole message that picks one of the options the agent listed ("the second one", "la de
+# arriba", "option 2", "the cheaper one"): no intent of its own, whatever its words suggest
+# ("arriba" reads like a noise complaint). The dialogue matches it against the pending options.
+_OPTION_PICK = re.compile(
+    r"^(?:(?:i'?ll take|i want|i'?d like|let'?s go with|go with|give me|quiero|me quedo con"
+    r"|dame|prefiero|i prefer|mejor)\s+)?"
+    r"(?:(?:the|el|la|lo)\s+)?(?:"
+    r"(?:first|second|third|fourth|fifth|sixth|last|top|bottom|cheaper|cheapest"
+    r"|more expensive|most expensive|other|primer[oa]?|segund[oa]|tercer[oa]?|cuart[oa]"
+    r"|quint[oa]|sext[oa]|ultim[oa]|otr[oa])(?:\s+(?:one|option|room))?"
+    r"|(?:option|opcion|number|numero|n|nº|no)\s*\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:one|option)"
+    r"|de\s+(?:arriba|abajo|en medio|medio)|del\s+medio|mas\s+(?:barat|car)[oa]"
+    r"|(?:primer[oa]?|segund[oa]|tercer[oa]?|ultim[oa])\s+(?:opcion|habitacion)"
+    r"|(?:opcion|habitacion)\s+(?:\d{1,2}|un[oa]|dos|tres|cuatro)"
+    r")(?:\s+(?:please|por favor|porfa|pls))?$"
+)
+
 
 def short_form(normalized: str) -> Intent | None:
-    """The intent of a whole message that is a known short form, else None."""
+    """The intent of a whole message that is a known short form, else None; an option pick
+    ("the second one") is UNKNOWN: an answer to the agent's pending question."""
     text_words = words(normalized)
     if text_words:
+        if _OPTION_PICK.match(" ".join(normalized.replace(",", " ").replace(".", " ").split())):
+            return Intent.UNKNOWN
         return _BY_FORM.get(" ".join(text_words))
     symbols = set(_EMOJI_NOISE.sub("", normalized))
     found = {_EMOJI.get(symbol) for symbol in symbols}

@@ -79,7 +79,13 @@ _NIGHTS = re.compile(
     rf"|(?<!\bin\s)(?<!\ben\s)(?<!\bde\s)(?<!\bwithin\s)"
     rf"\b(?P<w>{NUMBER})\s+(?:semanas?|semanitas?|weeks?)\b(?!\s+ago)"
     rf"|(?P<fortnight>\bfortnight\b|\bquincena\b)"
+    # "for 4 days", "a 6 day stay": a stay length as booking sites count it (days = nights);
+    # "in 3 days" / "en 3 dias" is a day from now, "3 days ago" none.
+    rf"|(?<!\bin\s)(?<!\ben\s)(?<!\bde\s)(?<!\bwithin\s)(?<!\bafter\s)"
+    rf"(?<![\w/])(?P<d>{NUMBER})[\s-]+(?:dias?|days?)\b"
+    rf"(?!\s+(?:ago|before|later|after|antes|despues|from\s+now))"
 )
+_ARTICLES = frozenset({"a", "an", "un", "una"})
 
 
 @dataclass(frozen=True)
@@ -256,6 +262,7 @@ def _weekends(folded: str, today: date) -> list[Weekend]:
 
 def _nights(folded: str) -> list[Nights]:
     found = []
+    days: list[bool] = []
     for match in _NIGHTS.finditer(folded):
         if match["single"]:
             count: int | None = 1
@@ -266,10 +273,16 @@ def _nights(folded: str) -> list[Nights]:
         elif match["w"]:
             weeks = to_int(match["w"])
             count = None if weeks is None else weeks * 7
+        elif match["d"]:
+            # "a day" is no count ("twice a day"); nights said elsewhere win over days
+            count = None if match["d"] in _ARTICLES else to_int(match["d"])
         else:
             count = to_int(match["n"])
         if count is not None:
             found.append(Nights(match.start(), match.end(), count, match["extra"] is not None))
+            days.append(bool(match["d"]))
+    if not all(days):
+        found = [length for length, in_days in zip(found, days, strict=True) if not in_days]
     return found
 
 

@@ -32,11 +32,11 @@ from hotel_agent.dialogue.nlu.types import Entities
 Role = Literal["in", "out"] | None
 
 _IN_CUE = re.compile(
-    r"\b(?:lleg\w*|entrad\w*|entramos|check[\s-]?in|arriv\w*|desde|a partir|from|starting"
+    r"\b(?:lleg\w*|entrad\w*|entramos|check(?:ing)?[\s-]?in|arriv\w*|desde|a partir|from|starting"
     r"|empezando|comenzando)\b"
 )
 _OUT_CUE = re.compile(
-    r"\b(?:salid\w*|salimos|salgo|saldr\w*|salir|nos vamos|me voy|irnos|hasta|check[\s-]?out"
+    r"\b(?:salid\w*|salimos|salgo|saldr\w*|salir|nos vamos|me voy|irnos|hasta|check(?:ing)?[\s-]?out"
     r"|leav\w*|depart\w*|until|till|through|regres\w*|volvemos)\b"
 )
 _DAY_ONLY = re.compile(r"(?:(?:on\s+)?the\s+|el\s+(?:dia\s+)?|dia\s+)?(\d{1,2})(?:st|nd|rd|th|º)?")

@@ -44,6 +44,14 @@ _NOT_A_DAY = re.compile(
     r"(?:mar|sun|sat|dom|un|uno|una|one|two|three|dos|tres|cuatro|four|cinco|five)"
 )
 
+# An option picked from a list, not a day: "the first one", "la segunda", "the 2nd option".
+# A day needs a date word: "the 1st of January", "el 14", "from the 14th".
+_ORDINAL_WORD = re.compile(
+    r"(?:(?:el|la|lo|the|on\s+the)\s+)?(?:first|second|third|fourth|fifth|sixth|last"
+    r"|primer[oa]?|segund[oa]|tercer[oa]?|cuart[oa]|quint[oa]|sext[oa]|ultim[oa])"
+)
+_PICK_AFTER = re.compile(r"\s*(?:one|ones|option|opcion|room|habitacion)\b")
+
 
 @dataclass(frozen=True)
 class TimeMention:
@@ -82,7 +90,10 @@ def _day(value: dict[str, Any]) -> date:
 def _mention(result: dict[str, Any], offset: int, text: str) -> TimeMention | None:
     value: dict[str, Any] = result["value"]
     start, end = offset + int(result["start"]), offset + int(result["end"])
-    if _NOT_A_DAY.fullmatch(fold(text[start:end]).strip()):
+    said = fold(text[start:end]).strip()
+    if _NOT_A_DAY.fullmatch(said) or _ORDINAL_WORD.fullmatch(said):
+        return None
+    if _PICK_AFTER.match(fold(text[end : end + 12])):
         return None
     if value.get("type") == "value":
         if value["grain"] not in ("day", "hour", "minute"):
