@@ -56,6 +56,9 @@ class Entities:
     children: int | None = None
     children_ages: list[int] = field(default_factory=list)
     rooms: int | None = None
+    # People were mentioned without a sure count ("me and some friends", "my wife and kids"):
+    # adults and children are left None and the dialogue asks rather than guess a party.
+    party_uncertain: bool = False
     room_type: str | None = None  # a room type id of the hotel
     person_name: str | None = None
     email: str | None = None
