@@ -39,6 +39,17 @@ _OUT_CUE = re.compile(
     r"\b(?:salid\w*|salimos|salgo|saldr\w*|salir|nos vamos|me voy|irnos|hasta|check(?:ing)?[\s-]?out"
     r"|leav\w*|depart\w*|until|till|through|regres\w*|volvemos)\b"
 )
+# Duckling reads "el 14" but not "a partir del 14": "del" becomes " el" (offsets unchanged).
+_DEL_DAY = re.compile(r"\bdel(?=\s+(?:d[ií]a\s+)?\d{1,2}\b(?!\s*[/:.]))", re.IGNORECASE)
+# The part of a day says nothing of the date, and Duckling loses ranges over it ("from tomorrow
+# till friday morning" is read as tomorrow morning): it is blanked after a day's name.
+_PART_OF_DAY = re.compile(
+    r"(\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:lunes|martes|mi[eé]rcoles|jueves"
+    r"|viernes|s[aá]bado|domingo)|\btomorrow|\bma[ñn]ana|\d(?:st|nd|rd|th)?)"
+    r"(\s+(?:in\s+the\s+)?(?:morning|afternoon|evening|a\.?m\.?|p\.?m\.?)"
+    r"|\s+(?:por|a)\s+la\s+(?:ma[ñn]ana|tarde|noche))\b",
+    re.IGNORECASE,
+)
 _DAY_ONLY = re.compile(r"(?:(?:on\s+)?the\s+|el\s+(?:dia\s+)?|dia\s+)?(\d{1,2})(?:st|nd|rd|th|º)?")
 _CUE_WINDOW = 40
 # A range whose first day is after its last ("del 28 al 2 de enero") crosses a month end, as
@@ -202,11 +213,17 @@ def _mentions(
     for span in grammar.spans():
         blanked[span.start : span.end] = " " * (span.end - span.start)
     since = 0
-    for mention in find_days("".join(blanked), language=language, now=now):
+    for mention in find_days(_for_duckling("".join(blanked)), language=language, now=now):
         found.append(_from_duckling(mention, folded, since, today))
         since = mention.end
     found.sort(key=lambda m: m.start)
     return found, [(n.count, n.extra) for n in grammar.nights]
+
+
+def _for_duckling(text: str) -> str:
+    """`text` with what misleads Duckling blanked, every offset unchanged."""
+    text = _DEL_DAY.sub(" el", text)
+    return _PART_OF_DAY.sub(lambda m: m[1] + " " * len(m[2]), text)
 
 
 def _resolve_single(

@@ -107,8 +107,10 @@ def _mention(result: dict[str, Any], offset: int, text: str) -> TimeMention | No
     if grain not in ("day", "hour"):
         return None
     if grain == "hour":  # "tonight", "mañana por la noche": the evening of one day
-        if low is None or not _DAY_WORD.search(fold(text[start:end])):
+        if not _DAY_WORD.search(fold(text[start:end])):
             return None
+        if low is None:  # "till Friday morning": the check-out day
+            return TimeMention(start, end, "to", (_day(high),))
         return TimeMention(start, end, "date", (_day(low),))
     if low is not None and high is not None:
         pairs = [(_day(low), _day(high))]
