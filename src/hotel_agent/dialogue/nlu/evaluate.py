@@ -177,8 +177,8 @@ def evaluate_corpus(understander: Understander, cases: Sequence[CorpusCase]) -> 
         said = f"{case.text!r}"
         if case.intents:
             label = _label(got.intent, got.topic)
-            want = "/".join(sorted(case.intents))
-            scores.add("intent", got.intent in case.intents, f"{said}: want {want}, got {label}")
+            wanted = "/".join(sorted(case.intents))
+            scores.add("intent", got.intent in case.intents, f"{said}: want {wanted}, got {label}")
             if case.topics and got.intent is Intent.FAQ:
                 topics = "/".join(sorted(case.topics))
                 scores.add("topic", got.topic in case.topics, f"{said}: want {topics}, got {label}")
@@ -202,7 +202,10 @@ def side_by_side(own: Scores, corpora: Sequence[tuple[Corpus, Scores | None]]) -
     """One column per data set: the own held-out set, then each public corpus."""
     names = ["own held-out", *(corpus.name for corpus, _ in corpora)]
     columns = [own, *(scores for _, scores in corpora)]
-    lines = ["side by side (rate (messages scored)):", "  " + " " * 8 + "".join(f"{n:>18}" for n in names)]
+    lines = [
+        "side by side (rate (messages scored)):",
+        "  " + " " * 8 + "".join(f"{n:>18}" for n in names),
+    ]
     for measure in MEASURES:
         cells = [s.cell(measure) if s is not None else "not available" for s in columns]
         lines.append(f"  {measure:<8}" + "".join(f"{cell:>18}" for cell in cells))

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from hotel_agent.dialogue.nlu import rules
 from hotel_agent.dialogue.nlu.entities import RoomTypeName, extract_entities
 from hotel_agent.dialogue.nlu.intents import IntentClassifier, shared_classifier
 from hotel_agent.dialogue.nlu.language import SUPPORTED, detect_language
-from hotel_agent.dialogue.nlu.text import for_models
-from hotel_agent.dialogue.nlu.types import Entities, Understanding
+from hotel_agent.dialogue.nlu.text import for_models, normalize
+from hotel_agent.dialogue.nlu.types import Entities, Intent, Understanding
 
 _ADDRESSES = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
 
@@ -67,10 +68,14 @@ class Understander:
         entities = extract_entities(
             head, language=language, now=now, room_types=room_types, previous=previous_entities
         )
+        intent = classification.intent
+        stay_details = (entities.check_in, entities.check_out, entities.nights, entities.adults)
+        if rules.is_stay_answer(normalize(head), intent, any(v is not None for v in stay_details)):
+            intent = Intent.NEW_BOOKING  # "hasta el viernes", "from tomorrow": not a farewell
         return Understanding(
             text=text,
             language=language,
-            intent=classification.intent,
+            intent=intent,
             topic=classification.topic,
             confidence=classification.confidence,
             entities=entities,

@@ -244,7 +244,11 @@ def _sgd_intents(
             intents.add(Intent.AFFIRM)
         return frozenset(intents), topics
     if informed:
-        return (ANSWER_INTENTS, frozenset()) if informed <= _SGD_STAY_SLOTS else (frozenset(), frozenset())
+        return (
+            (ANSWER_INTENTS, frozenset())
+            if informed <= _SGD_STAY_SLOTS
+            else (frozenset(), frozenset())
+        )
     return _closing_intents(acts), frozenset()
 
 

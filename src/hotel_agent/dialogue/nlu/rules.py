@@ -163,3 +163,22 @@ def short_form(normalized: str) -> Intent | None:
 def is_injection(normalized: str) -> bool:
     """Whether the message tries to instruct the agent (its rules, prompt, or role)."""
     return _INJECTION.search(normalized) is not None
+
+
+# Farewells that name a day ("see you on Friday", "hasta mañana") stay farewells; other
+# greetings or farewells that carry stay details ("hasta el viernes", "from tomorrow") answer a
+# booking question.
+_FAREWELL = re.compile(
+    r"\b(?:adios|chao|chau|bye|goodbye|see\s+you|see\s+ya|nos\s+vemos|hasta\s+(?:luego|pronto"
+    r"|manana|la\s+vista|otra)|take\s+care|cuidate|good\s*night|buenas\s+noches|hello|hola"
+    r"|hi|hey|buenos\s+dias|buenas\s+tardes|good\s+(?:morning|afternoon|evening))\b"
+)
+
+
+def is_stay_answer(normalized: str, intent: Intent, has_stay_details: bool) -> bool:
+    """Whether a greeting or farewell reading is really an answer with stay details."""
+    return (
+        intent in (Intent.GOODBYE, Intent.GREET)
+        and has_stay_details
+        and _FAREWELL.search(normalized) is None
+    )

@@ -94,8 +94,8 @@ def test_the_json_line_follows_the_contract(understander: Understander) -> None:
     line = understander.understand("¿Hay wifi gratis en las habitaciones?", now=NOW).to_json()
     assert list(line) == [
         "text", "language", "intent", "topic", "check_in", "check_out", "nights", "adults",
-        "children", "rooms", "party_uncertain", "room_type", "person_name", "email", "phone", "booking_ref",
-        "confidence",
+        "children", "rooms", "party_uncertain", "room_type", "person_name", "email", "phone",
+        "booking_ref", "confidence",
     ]  # fmt: skip
     assert (line["intent"], line["topic"], line["check_in"]) == ("faq", "wifi", None)
 

@@ -36,8 +36,8 @@ _IN_CUE = re.compile(
     r"|empezando|comenzando)\b"
 )
 _OUT_CUE = re.compile(
-    r"\b(?:salid\w*|salimos|salgo|saldr\w*|salir|nos vamos|me voy|irnos|hasta|check(?:ing)?[\s-]?out"
-    r"|leav\w*|depart\w*|until|till|through|regres\w*|volvemos)\b"
+    r"\b(?:salid\w*|salimos|salgo|saldr\w*|salir|nos vamos|me voy|irnos|hasta"
+    r"|check(?:ing)?[\s-]?out|leav\w*|depart\w*|until|till|through|regres\w*|volvemos)\b"
 )
 # Duckling reads "el 14" but not "a partir del 14": "del" becomes " el" (offsets unchanged).
 _DEL_DAY = re.compile(r"\bdel(?=\s+(?:d[ií]a\s+)?\d{1,2}\b(?!\s*[/:.]))", re.IGNORECASE)

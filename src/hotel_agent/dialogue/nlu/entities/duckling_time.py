@@ -110,7 +110,7 @@ def _mention(result: dict[str, Any], offset: int, text: str) -> TimeMention | No
         if not _DAY_WORD.search(fold(text[start:end])):
             return None
         if low is None:  # "till Friday morning": the check-out day
-            return TimeMention(start, end, "to", (_day(high),))
+            return TimeMention(start, end, "to", (_day(high),)) if high else None
         return TimeMention(start, end, "date", (_day(low),))
     if low is not None and high is not None:
         pairs = [(_day(low), _day(high))]

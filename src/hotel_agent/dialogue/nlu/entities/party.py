@@ -267,8 +267,8 @@ def _relatives(folded: str, said: _Said) -> None:
         if relatives and match.start() < relatives[-1].end():
             continue  # already read as part of a list
         relatives.append(match)
-        while (match := _NEXT_RELATIVE.match(folded, match.end())) is not None:
-            relatives.append(match)
+        while (listed := _NEXT_RELATIVE.match(folded, relatives[-1].end())) is not None:
+            relatives.append(listed)
     if said.adults is None and said.persons is None and (relatives or said.children):
         grown = sum(2 if m["pair"] else 1 for m in relatives if not m["kid"])
         speaker = _ME.search(folded) or (grown and _WE.search(folded))
