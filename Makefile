@@ -76,7 +76,7 @@ fmt: install ## Format and autofix
 	$(RUN) ruff check --fix src tests bench
 
 .PHONY: eval-nlu
-eval-nlu: install ## NLU accuracy on the held-out test set
+eval-nlu: install ## NLU accuracy: held-out test set beside public corpora present locally (DEVELOPERS.md)
 	$(RUN) python -m hotel_agent.dialogue.nlu.evaluate
 
 .PHONY: bench
