@@ -106,6 +106,7 @@ def test_party_phrases(
         ("one double and one single", None, 2),
         ("una doble y una individual", None, 2),
         ("I need two smoking rooms", None, 2),
+        ("a room, if possible a quiet room with good light", None, 1),
     ],
 )
 def test_rooms(understander: Understander, text: str, adults: int | None, rooms: int) -> None:

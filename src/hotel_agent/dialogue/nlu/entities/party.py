@@ -172,15 +172,18 @@ def _ages_after(folded: str, end: int) -> list[int]:
 def _rooms(folded: str) -> int | None:
     counted: int | None = None
     items = 0
+    article = None  # "a room", however often it is said, is one room
     for match in _ROOMS.finditer(folded):
         count = to_int(match["num"]) or 0
         if match["noun"] and match["num"] not in _ARTICLES:
             counted = count
-        elif (match["item"] or match["noun"]) and not _EXISTS_BEFORE.search(
-            folded, max(0, match.start() - 12), match.start()
-        ):
-            items += count  # "una doble y una individual", "a room" (not "is there a suite?")
-    return counted if counted is not None else (items or None)
+        elif _EXISTS_BEFORE.search(folded, max(0, match.start() - 12), match.start()):
+            continue  # "is there a suite?"
+        elif match["item"]:
+            items += count  # "una doble y una individual"
+        elif match["noun"]:
+            article = 1
+    return counted if counted is not None else (items or article)
 
 
 @dataclass
