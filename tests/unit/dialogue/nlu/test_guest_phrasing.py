@@ -227,3 +227,10 @@ def test_a_check_out_keeps_the_known_check_in(understander: Understander) -> Non
 @pytest.mark.parametrize("text", ["see you on friday", "hasta mañana", "adiós, hasta el lunes"])
 def test_farewells_that_name_a_day_stay_farewells(understander: Understander, text: str) -> None:
     assert understand(understander, text).intent is Intent.GOODBYE
+
+
+@pytest.mark.parametrize(
+    "text", ["can you hold the room for us until 8pm?", "is there a family room?", "hola"]
+)
+def test_a_message_about_no_party_is_not_uncertain(understander: Understander, text: str) -> None:
+    assert not understand(understander, text).entities.party_uncertain

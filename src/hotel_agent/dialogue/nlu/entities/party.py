@@ -115,11 +115,11 @@ _VAGUE = re.compile(
     r"(?:friends|people|colleagues|guests|kids|children|of\s+us|family)\b"
     r"|\b(?:with|and|plus)\s+(?:my|our|the)\s+(?:family|kids|children|friends|colleagues|team"
     r"|sons|daughters|grandchildren)\b"
-    r"|\bwe(?:'re|\s+are)\s+a\s+(?:group|family|few)\b(?!\s+of)|\b(?:one\s+)?for\s+us\b"
+    r"|\bwe(?:'re|\s+are)\s+a\s+(?:group|family|few)\b(?!\s+of)|\b(?:a\s+room|one)\s+for\s+us\b"
     r"|\b(?:varios|varias|unos\s+cuantos|unas\s+cuantas|algunos\s+amigos|un\s+grupo)\b"
     r"(?!\s+de\s+\d)|\b(?:con|y|mas)\s+(?:mi|mis|nuestr[oa]s?|la|los)\s+(?:familia|hijos|ninos"
     r"|peques|amigos|amigas|companeros|nietos)\b|\bsomos\s+(?:un\s+grupo|una\s+familia|familia)\b"
-    r"(?!\s+de\s)|\b(?:una\s+)?para\s+nosotros\b"
+    r"(?!\s+de\s)|\buna\s+(?:habitacion\s+)?para\s+nosotros\b"
 )
 # The speaker travels too: "mi mujer y yo", "me, my wife...", "voy con mi madre".
 _ME = re.compile(
