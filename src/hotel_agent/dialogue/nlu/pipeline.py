@@ -15,7 +15,11 @@ from hotel_agent.dialogue.nlu.language import SUPPORTED, detect_language
 from hotel_agent.dialogue.nlu.text import for_models, normalize
 from hotel_agent.dialogue.nlu.types import Entities, Intent, Understanding
 
-_ADDRESSES = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
+# No evidence of a language: addresses, and codes such as booking references ("HS-4JQCPU" made
+# "cancela la reserva HS-4JQCPU" English).
+_ADDRESSES = re.compile(
+    r"\S+@\S+|https?://\S+|www\.\S+|(?-i:\b[A-Z]{2,}-[A-Z0-9]{3,}\b)|\S*\d\S*", re.IGNORECASE
+)
 
 
 class Understander:
@@ -60,7 +64,7 @@ class Understander:
         if language_hint in SUPPORTED:
             language = language_hint
         else:
-            # "ana@example.com" is no evidence of English: addresses are left out.
+            # "ana@example.com" is no evidence of English: addresses and codes are left out.
             language = detect_language(
                 _ADDRESSES.sub(" ", head), previous=previous_language, default=default_language
             )

@@ -120,3 +120,11 @@ def test_threads_sharing_one_understander_get_the_same_answers(
     with ThreadPoolExecutor(max_workers=8) as pool:
         together = list(pool.map(lambda text: understander.understand(text, now=NOW), texts))
     assert together == alone
+
+
+@pytest.mark.parametrize("reference", ["HS-4JQCPU", "HS-K7P2MX", "HS-QWERTY"])
+def test_a_booking_reference_is_no_evidence_of_a_language(
+    understander: Understander, reference: str
+) -> None:
+    result = understander.understand(f"cancela la reserva {reference}", now=NOW)
+    assert (result.language, result.intent) == ("es", Intent.CANCEL_BOOKING)
