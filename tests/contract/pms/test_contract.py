@@ -111,7 +111,7 @@ async def test_offers_are_priced_and_available(pms: Pms) -> None:
         assert offer.rooms_left >= 1
 
 
-async def test_a_stay_costs_the_sum_of_its_nights_for_every_room(pms: Pms) -> None:
+async def test_two_rooms_cost_twice_one_and_splitting_a_stay_never_costs_less(pms: Pms) -> None:
     whole = {offer.room_type.id: offer.total_price for offer in await pms.search(stay(40, 2))}
     first = {offer.room_type.id: offer.total_price for offer in await pms.search(stay(40, 1))}
     second = {offer.room_type.id: offer.total_price for offer in await pms.search(stay(41, 1))}
@@ -119,8 +119,10 @@ async def test_a_stay_costs_the_sum_of_its_nights_for_every_room(pms: Pms) -> No
         o.room_type.id: o.total_price for o in await pms.search(stay(40, 2, adults=2, rooms=2))
     }
     for room_type_id, total in whole.items():
+        # A PMS may charge some things once per booking (QloApps' "Internet Handling
+        # Charges"), so two bookings of one night each cost at least the two-night stay.
         # Rounding per night is the PMS's choice: allow a cent per night.
-        assert abs(first[room_type_id] + second[room_type_id] - total) <= 2 * CENT
+        assert first[room_type_id] + second[room_type_id] >= total - 2 * CENT
         assert abs(two_rooms[room_type_id] - 2 * total) <= 4 * CENT
 
 

@@ -82,7 +82,13 @@ def _stay(key: tuple[int, date, date], rows: list[StayRow]) -> dict[str, Any]:
                 "unit_price_without_tax": num(row.price()),
                 "total_tax": num(row.price() * demo.TAX_RATE),
                 "is_cancelled": int(row.is_cancelled),
-                "services": [{"id_service": s, "name": _service_name(s)} for s in row.services],
+                # Only the services a guest chose: QloApps never lists the automatic ones here,
+                # though it charges them.
+                "services": [
+                    {"id_service": s, "name": _service_name(s)}
+                    for s in row.services
+                    if s not in demo.AUTO_SERVICES
+                ],
             }
             for row in rows
         ],

@@ -73,14 +73,23 @@ class FakeQloApps(FakeServer):
         self._log: list[RecordedRequest] = []
 
     def _app(self) -> Starlette:
+        methods = ["GET", "POST", "PUT", "DELETE"]
         return Starlette(
-            routes=[Route("/api/{path:path}", self._api, methods=["GET", "POST", "PUT", "DELETE"])]
+            routes=[
+                Route("/api/{path:path}", self._api, methods=methods),
+                Route("/{path:path}", self._shop, methods=methods),
+            ]
         )
 
     @property
     def base_url(self) -> str:
         """The webservice root, what PMS_BASE_URL holds: `http://127.0.0.1:<port>/api`."""
         return f"{self.origin}/api"
+
+    @property
+    def shop_url(self) -> str:
+        """The shop's address, what an operator pastes: its pages, not the webservice."""
+        return self.origin
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -143,6 +152,13 @@ class FakeQloApps(FakeServer):
         with self._lock:
             self._log.append(record)
         return response
+
+    async def _shop(self, request: Request) -> Response:
+        """The shop's front office: the home page, and a 302 to it for any other address
+        (PrestaShop's answer to `/hotels?output_format=JSON` on the shop root)."""
+        if request.url.path == "/":
+            return _html(200, "The Hotel Prime", "Welcome.")
+        return Response(b"", 302, headers={"Location": f"{self.origin}/"})
 
     def _take_fault(self, target: str) -> _Fault | None:
         for fault in self._faults:

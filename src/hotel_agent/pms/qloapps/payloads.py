@@ -118,8 +118,13 @@ def ari_request(
 @dataclass(frozen=True)
 class AriRoomType:
     id: str
-    total_with_tax: Decimal  # whole stay, all the occupancies asked for
+    total: Decimal  # whole stay, all the occupancies asked for, before tax
+    total_with_tax: Decimal
     available: int
+
+    @property
+    def tax_rate(self) -> Decimal:
+        return self.total_with_tax / self.total - 1 if self.total else Decimal(0)
 
 
 def ari_room_types(body: Json) -> list[AriRoomType]:
@@ -134,6 +139,7 @@ def ari_room_types(body: Json) -> list[AriRoomType]:
         found.append(
             AriRoomType(
                 id=str(number(row["id_room_type"])),
+                total=money(row.get("total_price", row["total_price_with_tax"])),
                 total_with_tax=money(row["total_price_with_tax"]),
                 available=len(available) if isinstance(available, dict | list) else 0,
             )
@@ -145,19 +151,43 @@ def ari_room_types(body: Json) -> list[AriRoomType]:
 
 
 def stay_entry(room_type_id: str, stay: Stay, services: list[int]) -> Json:
-    rooms: list[Json] = [{"adult": a, "child": c} for a, c in occupancies(stay)]
-    if services:
-        for room in rooms:
+    rooms: list[Json] = []
+    ages = iter(child_ages(stay))
+    for adults, children in occupancies(stay):
+        # Singular `adult`/`child`: QloApps silently ignores `adults`. It also stores no child
+        # at all unless each comes with its age (formatOccupancyInRequestData).
+        room: Json = {"adult": adults, "child": children}
+        if children:
+            room["child_ages"] = [next(ages) for _ in range(children)]
+        if services:
             room["services"] = [{"id_service": service} for service in services]
+        rooms.append(room)
     return {
         "id_room_type": int(room_type_id),
         "checkin_date": stay.check_in.isoformat(),
         "checkout_date": stay.check_out.isoformat(),
         "number_of_rooms": stay.rooms,
-        # Singular `adult`/`child`: QloApps silently ignores `adults`. No prices: any price
-        # field sent would override the hotel's own.
+        # No prices: any price field sent would override the hotel's own.
         "rooms": rooms,
     }
+
+
+def child_ages(stay: Stay) -> list[int]:
+    """The children's ages, one per child: QloApps drops the children sent without them."""
+    if len(stay.child_ages) != stay.children:
+        raise InvalidStay(
+            f"{stay.children} child(ren) need their ages ({len(stay.child_ages)} given)",
+            reason="child_ages",
+        )
+    return list(stay.child_ages)
+
+
+def same_booking(asked: Stay, room_type_id: str, stored: Booking) -> bool:
+    """Whether QloApps stored what was asked (it can answer 200 and store something else)."""
+    fields = ("check_in", "check_out", "adults", "children", "rooms")
+    return stored.room_type_id == room_type_id and all(
+        getattr(asked, name) == getattr(stored.stay, name) for name in fields
+    )
 
 
 def new_booking(
@@ -212,28 +242,36 @@ def booking_update(raw: Json, *, hotel_id: int, room_types: list[Json], status: 
     return {"booking": booking}
 
 
-def current_stays(raw: Json) -> list[Json]:
-    """The booking's stays as a PUT sends them back unchanged (dates without their time part)."""
-    return [
-        {
-            "id_room_type": number(entry["id_room_type"]),
-            "checkin_date": str(entry["checkin_date"])[:10],
-            "checkout_date": str(entry["checkout_date"])[:10],
-            "number_of_rooms": number(entry["number_of_rooms"]),
-            "rooms": [
+def current_stays(raw: Json, automatic: Mapping[int, list[int]]) -> list[Json]:
+    """The booking's stays as a PUT must send them back to leave them as they are: dates
+    without their time part, each room named, and its services. `GET bookings` leaves out the
+    automatic services (by room type in `automatic`) while a PUT replaces a room's services
+    with the ones listed, so they are listed again."""
+    stays = []
+    for entry in raw["associations"]["room_types"]:
+        room_type = number(entry["id_room_type"])
+        rooms = []
+        for room in entry.get("rooms") or []:
+            listed = [number(service["id_service"]) for service in room.get("services") or []]
+            services = sorted(set(listed) | set(automatic.get(room_type, [])))
+            rooms.append(
                 {
+                    "id_room": number(room["id_room"]),
                     "adult": number(room.get("adults", 0)),
                     "child": number(room.get("child", 0)),
-                    "services": [
-                        {"id_service": number(service["id_service"])}
-                        for service in room.get("services") or []
-                    ],
+                    "services": [{"id_service": service} for service in services],
                 }
-                for room in entry.get("rooms") or []
-            ],
-        }
-        for entry in raw["associations"]["room_types"]
-    ]
+            )
+        stays.append(
+            {
+                "id_room_type": room_type,
+                "checkin_date": str(entry["checkin_date"])[:10],
+                "checkout_date": str(entry["checkout_date"])[:10],
+                "number_of_rooms": number(entry["number_of_rooms"]),
+                "rooms": rooms,
+            }
+        )
+    return stays
 
 
 def booking_of(raw: Json, order: Json, status: BookingStatus) -> Booking:
