@@ -23,6 +23,7 @@ SINGULAR = {
     "bookings": "booking",
     "services": "service",
     "room_occupancies": "room_occupancy",
+    "room_bookings": "booking",
 }
 
 

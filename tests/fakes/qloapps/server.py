@@ -243,6 +243,9 @@ class FakeQloApps(FakeServer):
             "services": demo.SERVICES,
             "customers": self.hotel.customers,
             "orders": [render.order_row(order) for order in self.hotel.orders.values()],
+            "room_bookings": [
+                row for order in self.hotel.orders.values() for row in render.room_bookings(order)
+            ],
         }
         return tables.get(name)
 

@@ -179,6 +179,13 @@ class QloAppsPms:
                 "this booking holds several stays: only the hotel can change it",
                 reason="not_changeable",
             )
+        if current.stay.children and change.child_ages is None:
+            # Resent with new dates, children without their ages would be dropped.
+            ages = await self._bookings.child_ages(pms_id)
+            if len(ages) == current.stay.children:
+                current = current.model_copy(
+                    update={"stay": current.stay.model_copy(update={"child_ages": ages})}
+                )
         stay = apply_change(current.stay, change)
         if stay == current.stay:
             return current

@@ -6,6 +6,7 @@ QloApps' own shapes stay here; the adapter sees port types and a few small recor
 from __future__ import annotations
 
 import hashlib
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -57,6 +58,15 @@ def filter_value(value: str) -> str | None:
     if not value or _FILTER_SYNTAX & set(value):
         return None
     return f"[{value}]"
+
+
+def ages(value: object) -> list[int]:
+    """Children's ages as QloApps stores them: JSON text ("[4, 9]"), or nothing."""
+    try:
+        decoded = json.loads(str(value)) if value else []
+    except ValueError:
+        return []
+    return [number(age) for age in decoded] if isinstance(decoded, list) else []
 
 
 def clock(value: object) -> time:
