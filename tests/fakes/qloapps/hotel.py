@@ -121,15 +121,20 @@ class FakeHotel:
         # the services of the rooms it names too (handlePutRequest).
         self._restay(order, rules.requested_stays(booking))
         status = to_int(booking.get("booking_status", 1))
-        if status in (3, 4):  # cancelled, refunded: the rooms are free again
-            for row in order.stays:
-                row.is_cancelled = True
-            order.current_state = demo.STATE_CANCELLED if status == 3 else demo.STATE_REFUNDED
+        if status in (3, 4):
+            self.set_state(order, demo.STATE_CANCELLED if status == 3 else demo.STATE_REFUNDED)
         elif status == 2:
             order.current_state = demo.STATE_CHECKED_OUT
         order.source = str(booking.get("source") or order.source)
         order.remark = str(booking.get("remark") or order.remark)
         return order
+
+    def set_state(self, order: Order, state: int) -> None:
+        """A cancelled or refunded order frees its rooms (`is_cancelled`)."""
+        order.current_state = state
+        if state in (demo.STATE_CANCELLED, demo.STATE_REFUNDED):
+            for row in order.stays:
+                row.is_cancelled = True
 
     def capacity(self, id_room_type: int) -> dict[str, Any]:
         return next(row for row in self.capacities if row["id_product"] == id_room_type)
@@ -159,7 +164,11 @@ class FakeHotel:
             listed = stay["rooms"] if stay["listed"] else []
             for n, row in enumerate(rows[: stay["number_of_rooms"]]):
                 asked = listed[n] if n < len(listed) else {}
-                kept.append(dataclasses.replace(row, services=rules.requested_services(asked)))
+                services = rules.requested_services(asked)
+                consistent = row.lines_consistent and not (row.services and services)
+                kept.append(
+                    dataclasses.replace(row, services=services, lines_consistent=consistent)
+                )
         previous, order.stays = order.stays, kept  # the removed stays free their rooms first
         try:
             order.stays = kept + self._allocate(added, with_services=False)

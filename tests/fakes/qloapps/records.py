@@ -33,6 +33,9 @@ class StayRow:
     child_ages: list[int]
     services: list[int]
     is_cancelled: bool = False
+    # False once a PUT re-listed services this room already had: QloApps then leaves service
+    # lines that do not add up (one at 0.00, another doubled) while the total stays.
+    lines_consistent: bool = True
 
     @property
     def key(self) -> tuple[int, date, date]:

@@ -103,3 +103,15 @@ def ari_search(body: bytes) -> dict[str, Any] | None:
         and all(adults >= 1 and children >= 0 for adults, children in search["occupancies"])
     )
     return search if valid else None
+
+
+def order_history(body: bytes) -> tuple[int, int] | None:
+    """(id_order, id_order_state) from a `POST order_histories` XML body, or None."""
+    try:
+        root = ET.fromstring(body)  # noqa: S314 - the fake parses only what the tests send it
+        history = root.find("order_history")
+        if root.tag != "qloapps" or history is None:
+            return None
+        return int(history.findtext("id_order", "")), int(history.findtext("id_order_state", ""))
+    except (ET.ParseError, ValueError):
+        return None

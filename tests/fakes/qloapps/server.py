@@ -19,7 +19,15 @@ from starlette.types import Receive, Scope, Send
 from tests.fakes.qloapps import demo, render
 from tests.fakes.qloapps.hotel import FakeHotel
 from tests.fakes.qloapps.records import Rejected
-from tests.fakes.qloapps.resources import SINGULAR, Answer, ari_search, error, listing, to_xml
+from tests.fakes.qloapps.resources import (
+    SINGULAR,
+    Answer,
+    ari_search,
+    error,
+    listing,
+    order_history,
+    to_xml,
+)
 from tests.fakes.server import FakeServer
 
 DEMO_KEY = "FAKEQLOAPPSWEBSERVICEKEY00000001"  # 32 characters, like the keys QloApps generates
@@ -209,12 +217,33 @@ class FakeQloApps(FakeServer):
                 return error(ARI_INVALID) if search is None else (200, self.hotel.ari(search))
             if request.method == "POST" and resource == "bookings":
                 return self._booking_answer(self.hotel.create(_booking_body(body)))
+            if request.method == "POST" and resource == "order_histories":
+                return self._order_history(body)
             if request.method == "PUT" and name == "bookings" and item:
                 order = self.hotel.update(_booking_body(body))
                 return (404, None) if order is None else self._booking_answer(order)
         except Rejected as rejected:
             return error(rejected.message)
         return error(f"Method {request.method} is not allowed on {name}", 0, status=405)
+
+    def _order_history(self, body: bytes) -> Answer:
+        """A new order state, and nothing else: the order's lines stay as they are. QloApps
+        frees the rooms of an order that becomes cancelled or refunded."""
+        history = order_history(body)
+        if history is None:  # JSON, or broken XML: PrestaShop answers 500 here
+            return error("XML error : String could not be parsed as XML", 127, status=500)
+        order_id, state_id = history
+        order = self.hotel.orders.get(order_id)
+        if order is None or state_id not in {s["id"] for s in self.hotel.order_states}:
+            return error("Validation error: id_order or id_order_state is not valid", 0)
+        self.hotel.set_state(order, state_id)
+        return 201, {
+            "order_history": {
+                "id": str(order_id),
+                "id_order": str(order_id),
+                "id_order_state": state_id,
+            }
+        }
 
     def _get(self, name: str, item: str, params: dict[str, str]) -> Answer:
         if name == "bookings":

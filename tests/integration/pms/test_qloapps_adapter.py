@@ -241,18 +241,19 @@ async def test_one_more_night_in_a_full_house_checks_only_the_added_night(
     assert ("2026-12-13", "2026-12-14") in dates
 
 
-async def test_a_cancel_is_a_put_with_status_3_that_keeps_the_stays_and_frees_the_room(
+async def test_a_cancel_is_a_new_order_state_that_keeps_the_stays_and_frees_the_room(
     pms: QloAppsPms, fake: FakeQloApps
 ) -> None:
     booking = await pms.create_booking(booking_request(stay(adults=1)))
 
     cancelled = await pms.cancel_booking(booking.pms_id)
 
-    body = fake.requests_to("PUT", "bookings")[0].json()["booking"]
-    assert (body["id"], body["booking_status"]) == (int(booking.pms_id), 3)
-    [entry] = body["associations"]["room_types"]
-    assert (entry["checkin_date"], entry["checkout_date"]) == ("2026-12-11", "2026-12-13")
-    assert cancelled.status is BookingStatus.CANCELLED
+    [history] = fake.requests_to("POST", "order_histories")
+    assert history.headers["content-type"] == "application/xml"
+    sent = ET.fromstring(history.body)  # noqa: S314 - our own request
+    assert sent.findtext("order_history/id_order") == booking.pms_id
+    assert sent.findtext("order_history/id_order_state") == "4"  # "Canceled", read by name
+    assert cancelled.status is BookingStatus.CANCELLED and cancelled.stay == booking.stay
     again = offer_for(await pms.search(stay(adults=1)), "1")
     assert again is not None and again.rooms_left == 5
 

@@ -115,10 +115,44 @@ async def test_4_a_cancellation_keeps_the_orders_lines_and_total(
     cancelled = await pms.cancel_booking(booking.pms_id)
 
     assert cancelled.status is BookingStatus.CANCELLED
-    assert [row.services for row in fake.hotel.orders[int(booking.pms_id)].stays] == (
-        services_before
-    )
+    rows = fake.hotel.orders[int(booking.pms_id)].stays
+    assert [row.services for row in rows] == services_before
+    assert all(row.lines_consistent and row.is_cancelled for row in rows)
     assert order_total(fake, booking.pms_id) == booking.total_price == cancelled.total_price
+    # A state change, not a PUT: every cancelling PUT rewrites the order's service lines.
+    assert fake.requests_to("PUT", "bookings") == []
+    assert offer_for(await pms.search(stay()), "1") is not None
+
+
+def test_4_the_fake_mangles_lines_like_qloapps_on_a_cancelling_put(fake: FakeQloApps) -> None:
+    api = httpx.Client(
+        base_url=fake.base_url, auth=(DEMO_KEY, ""), params={"output_format": "JSON"}
+    )
+    entry = {
+        "id_room_type": 1,
+        "checkin_date": "2026-12-11",
+        "checkout_date": "2026-12-13",
+        "number_of_rooms": 1,
+        "rooms": [{"adult": 2, "child": 0, "services": [{"id_service": 5}, {"id_service": 6}]}],
+    }
+    customer = {"firstname": "Ana", "lastname": "Ruiz", "email": "a@example.com", "phone": "+3461"}
+    body = {
+        "booking": {
+            "id_property": 1,
+            "currency": "USD",
+            "associations": {"customer_detail": customer, "room_types": [entry]},
+        }
+    }
+    api.post("bookings", json=body)
+    total = order_total(fake, "1")
+    without = {**entry, "rooms": [{"adult": 2, "child": 0, "services": []}]}
+    cancel = {"booking": {**body["booking"], "id": 1, "booking_status": 3}}
+    cancel["booking"]["associations"] = {"customer_detail": customer, "room_types": [without]}
+
+    assert api.put("bookings/1", json=cancel).status_code == 200
+
+    assert order_total(fake, "1") < total  # the services went before the cancellation
+    assert api.post("order_histories", json={"order_history": {}}).status_code == 500  # XML only
 
 
 # 5 ---------------------------------------------------------------------------------------------

@@ -33,7 +33,13 @@ from decimal import Decimal
 
 import structlog
 
-from hotel_agent.pms.errors import InvalidStay, PmsError, RoomUnavailable
+from hotel_agent.pms.errors import (
+    InvalidStay,
+    PmsError,
+    PmsOutcomeUnknown,
+    PmsUnavailable,
+    RoomUnavailable,
+)
 from hotel_agent.pms.policy import (
     StayPolicy,
     apply_change,
@@ -219,23 +225,25 @@ class QloAppsPms:
         return booking
 
     async def cancel_booking(self, pms_id: str) -> Booking:
-        raw, current = await self._bookings.get(pms_id)
+        current = await self.get_booking(pms_id)
         if current.status is BookingStatus.CANCELLED:
             return current
         if current.status is BookingStatus.COMPLETED:
             raise InvalidStay("a completed stay cannot be cancelled", reason="not_changeable")
-        # No DELETE in QloApps: cancelling is a PUT with booking_status 3 and the stays as
-        # they are (left out, they would be removed instead; their rooms without their
-        # services, the services would be deleted before the cancellation).
-        automatic = {
-            int(room_type): [service.id for service in services]
-            for room_type, services in (await self._catalogue.automatic_services()).items()
-        }
-        body = wire.booking_update(
-            raw, hotel_id=self._hotel_id, room_types=wire.current_stays(raw, automatic), status=3
+        # No DELETE in QloApps, and its cancelling PUT rewrites the order first: rooms sent
+        # without their services lose them (the total drops), rooms sent with them get
+        # inconsistent lines. A new order state is a state change only: lines and total stay,
+        # and QloApps frees the rooms (`is_cancelled`).
+        state = await self._catalogue.cancelled_state()
+        await self._client.query(
+            "order_histories", wire.order_history(int(pms_id), state), writes=True
         )
-        answer = await self._client.write("PUT", f"bookings/{pms_id}", body)
-        booking = await self._bookings.written(answer)
+        try:
+            booking = await self.get_booking(pms_id)
+        except PmsUnavailable as exc:
+            raise PmsOutcomeUnknown(f"booking {pms_id} was cancelled but not read back") from exc
+        if booking.status is not BookingStatus.CANCELLED:
+            raise PmsError(f"QloApps did not cancel booking {pms_id} (state {state} refused)")
         self._compare("cancel", current.stay, current.room_type_id, booking, current.total_price)
         return booking
 

@@ -43,6 +43,7 @@ class Catalogue:
         self._currency = currency
         self._profile: HotelProfile | None = None
         self._states: dict[int, BookingStatus] = {}
+        self._names: dict[int, str] = {}
 
     async def hotel(self) -> HotelProfile:
         if self._profile is None:
@@ -142,11 +143,22 @@ class Catalogue:
             # Read them rather than hard-code: shops rename and add states. Unknown ids are
             # re-read once, in case staff added a state since.
             body = await self._client.get("order_states", {"display": "[id,name]"})
-            self._states = {
-                wire.number(row["id"]): _status_named(wire.text(row.get("name")))
+            self._names = {
+                wire.number(row["id"]): wire.text(row.get("name"))
                 for row in wire.rows(body, "order_states")
             }
+            self._states = {state: _status_named(name) for state, name in self._names.items()}
         return self._states.get(order_state, BookingStatus.CONFIRMED)
+
+    async def cancelled_state(self) -> int:
+        """The order state that cancels a booking (PrestaShop's "Canceled", id 4 on a stock
+        shop), read by name like the others."""
+        await self.booking_status(-1)  # reads the states
+        for state_id, name in sorted(self._names.items()):
+            lowered = name.lower()
+            if "cancel" in lowered and "refund" not in lowered:
+                return state_id
+        raise PmsError("QloApps has no order state for a cancellation")
 
     async def _hotel_row(self, display: str) -> Json:
         body = await self._client.get(

@@ -79,14 +79,15 @@ class QloAppsClient:
         """A read. `params` like `{"display": "[id,name]", "filter[id_hotel]": "[1]"}`."""
         return await self._call("GET", resource, params=params, writes=False)
 
-    async def query(self, resource: str, xml_body: str) -> Json:
-        """A POST that only reads (`hotel_ari`, which accepts nothing but an XML body)."""
+    async def query(self, resource: str, xml_body: str, *, writes: bool = False) -> Json:
+        """A POST with an XML body, the only kind some resources accept: `hotel_ari` (a read)
+        and `order_histories` (a write: `writes=True`)."""
         return await self._call(
             "POST",
             resource,
             content=xml_body.encode(),
             content_type="application/xml",
-            writes=False,
+            writes=writes,
         )
 
     async def write(
@@ -196,4 +197,7 @@ def _messages(response: httpx.Response) -> str:
     if not isinstance(errors, list):
         return f"HTTP {response.status_code} without errors[]"
     texts = [str(e.get("message", "")) for e in errors if isinstance(e, dict)]
-    return "; ".join(text for text in texts if text)[:300] or f"HTTP {response.status_code}"
+    # PHP 8 warnings come first as errors of their own ("[PHP Warning #2] Undefined array
+    # key ..."): they are noise, and could name a field the refusal is not about.
+    real = [text for text in texts if text and not text.startswith("[PHP ")]
+    return "; ".join(real or texts)[:300] or f"HTTP {response.status_code}"

@@ -157,6 +157,15 @@ def ari_room_types(body: Json) -> list[AriRoomType]:
     return found
 
 
+def order_history(order_id: int, state_id: int) -> str:
+    """The XML body `POST order_histories` takes (it refuses JSON): an order's new state."""
+    root = ET.Element("qloapps")
+    history = ET.SubElement(root, "order_history")
+    ET.SubElement(history, "id_order").text = str(order_id)
+    ET.SubElement(history, "id_order_state").text = str(state_id)
+    return ET.tostring(root, encoding="unicode")
+
+
 # -- bookings --------------------------------------------------------------------------------
 
 
@@ -250,38 +259,6 @@ def booking_update(raw: Json, *, hotel_id: int, room_types: list[Json], status: 
     if status is not None:
         booking["booking_status"] = status
     return {"booking": booking}
-
-
-def current_stays(raw: Json, automatic: Mapping[int, list[int]]) -> list[Json]:
-    """The booking's stays as a PUT must send them back to leave them as they are: dates
-    without their time part, each room named, and its services. `GET bookings` leaves out the
-    automatic services (by room type in `automatic`) while a PUT replaces a room's services
-    with the ones listed, so they are listed again."""
-    stays = []
-    for entry in raw["associations"]["room_types"]:
-        room_type = number(entry["id_room_type"])
-        rooms = []
-        for room in entry.get("rooms") or []:
-            listed = [number(service["id_service"]) for service in room.get("services") or []]
-            services = sorted(set(listed) | set(automatic.get(room_type, [])))
-            rooms.append(
-                {
-                    "id_room": number(room["id_room"]),
-                    "adult": number(room.get("adults", 0)),
-                    "child": number(room.get("child", 0)),
-                    "services": [{"id_service": service} for service in services],
-                }
-            )
-        stays.append(
-            {
-                "id_room_type": room_type,
-                "checkin_date": str(entry["checkin_date"])[:10],
-                "checkout_date": str(entry["checkout_date"])[:10],
-                "number_of_rooms": number(entry["number_of_rooms"]),
-                "rooms": rooms,
-            }
-        )
-    return stays
 
 
 def booking_of(raw: Json, order: Json, status: BookingStatus) -> Booking:
