@@ -26,6 +26,21 @@ from hotel_agent.pms.port import (
     StayChange,
 )
 
+# Every test has guests of its own: a live PMS keeps the bookings of earlier tests and runs.
+_RUN = {"tag": ""}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_guests() -> None:
+    _RUN["tag"] = uuid.uuid4().hex[:10]
+
+
+def email_of(template: str) -> str:
+    """ "lucia.martin{tag}@example.com" → this test's own address."""
+    return template.format(tag="." + _RUN["tag"])
+
+
+LUCIA = "lucia.martin{tag}@example.com"
 POLICY = StayPolicy()  # the subjects' policy: 30 nights, 365 days ahead, 5 rooms
 CENT = Decimal("0.01")
 
@@ -41,13 +56,11 @@ def stay(days_ahead: int, nights: int, adults: int = 1, children: int = 0, rooms
     )
 
 
-def request(
-    the_stay: Stay, room_type_id: str, *, email: str = "lucia.martin@example.com"
-) -> BookingRequest:
+def request(the_stay: Stay, room_type_id: str, *, email: str = LUCIA) -> BookingRequest:
     return BookingRequest(
         stay=the_stay,
         room_type_id=room_type_id,
-        guest=GuestDetails(name="Lucía Martín", email=email, phone="+34 600 111 222"),
+        guest=GuestDetails(name="Lucía Martín", email=email_of(email), phone="+34 600 111 222"),
         idempotency_key=uuid.uuid4().hex,
     )
 
@@ -165,7 +178,7 @@ async def test_booking_a_room_type_too_small_for_the_party_is_refused(pms: Pms) 
 
 async def test_book_get_and_find(pms: Pms) -> None:
     offer = (await pms.search(stay(25, 2, adults=2)))[0]
-    booking_request = request(offer.stay, offer.room_type.id, email="Ana.Lopez@Example.com")
+    booking_request = request(offer.stay, offer.room_type.id, email="Ana.Lopez{tag}@Example.com")
     booking = await pms.create_booking(booking_request)
     assert booking.status is BookingStatus.CONFIRMED
     assert booking.stay == offer.stay and booking.room_type_id == offer.room_type.id
@@ -174,13 +187,15 @@ async def test_book_get_and_find(pms: Pms) -> None:
 
     assert await pms.get_booking(booking.pms_id) == booking
     assert await pms.find_booking_for(booking_request) == booking
-    by_email = await pms.find_bookings(email="ana.lopez@example.com")
+    by_email = await pms.find_bookings(email=email_of("ana.lopez{tag}@example.com"))
     assert [found.pms_id for found in by_email] == [booking.pms_id]
     by_reference = await pms.find_bookings(reference=booking.reference)
     assert [found.pms_id for found in by_reference] == [booking.pms_id]
     assert await pms.find_bookings(email="someone.else@example.com") == []
     # Criteria combine with AND: a reference with somebody else's e-mail finds nothing.
-    both = await pms.find_bookings(reference=booking.reference, email="ana.lopez@example.com")
+    both = await pms.find_bookings(
+        reference=booking.reference, email=email_of("ana.lopez{tag}@example.com")
+    )
     assert [found.pms_id for found in both] == [booking.pms_id]
     assert await pms.find_bookings(reference=booking.reference, email="x@example.com") == []
     assert await pms.find_bookings() == []
@@ -288,15 +303,15 @@ async def test_an_impossible_stay_is_refused_and_books_nothing(pms: Pms, case: s
     with pytest.raises(InvalidStay):
         await pms.create_booking(booking_request)
     assert await pms.find_booking_for(booking_request) is None
-    assert await pms.find_bookings(email="lucia.martin@example.com") == []
+    assert await pms.find_bookings(email=email_of(LUCIA)) == []
 
 
 @pytest.mark.parametrize(
     ("case", "email", "room_type_id"),
     [
-        ("malformed e-mail", "lucia.martin@", None),
-        ("e-mail with spaces", "lucia martin@example.com", None),
-        ("unknown room type", "lucia.martin@example.com", "987654"),
+        ("malformed e-mail", "lucia.martin{tag}@", None),
+        ("e-mail with spaces", "lucia martin{tag}@example.com", None),
+        ("unknown room type", LUCIA, "987654"),
     ],
 )
 async def test_a_bad_booking_request_is_refused_and_books_nothing(
@@ -307,4 +322,4 @@ async def test_a_bad_booking_request_is_refused_and_books_nothing(
     with pytest.raises(InvalidStay):
         await pms.create_booking(booking_request)
     assert await pms.find_booking_for(booking_request) is None
-    assert await pms.find_bookings(email="lucia.martin@example.com") == []
+    assert await pms.find_bookings(email=email_of(LUCIA)) == []

@@ -27,6 +27,11 @@ SINGULAR = {
 }
 
 
+# Lists named otherwise than their resource: `room_bookings` (HotelBookingDetail) answers
+# `{"bookings": [...]}`.
+LIST_NODE = {"room_bookings": "bookings"}
+
+
 def error(message: str, code: int = 100, status: int = 400) -> Answer:
     return status, {"errors": [{"code": code, "message": message}]}
 
@@ -51,7 +56,7 @@ def listing(resource: str, rows: list[dict[str, Any]], params: dict[str, str]) -
             return error(f'Unable to display this field "{unknown[0]}".', 35)
         rows = [{name: row[name] for name in shown} for row in rows]
     # An empty list is `[]`, not `{"orders": []}` (PrestaShop issue #10172).
-    return 200, {resource: rows} if rows else []
+    return 200, {LIST_NODE.get(resource, resource): rows} if rows else []
 
 
 def to_xml(payload: Any) -> str:

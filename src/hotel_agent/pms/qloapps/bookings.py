@@ -50,13 +50,13 @@ class BookingReader:
 
     async def child_ages(self, pms_id: str) -> list[int]:
         """The children's ages QloApps stored for this booking: `GET bookings` leaves them
-        out, `room_bookings` (one row per room) has them as JSON text."""
+        out, `room_bookings` (one row per room, listed as `bookings`) has them as JSON text."""
         body = await self._client.get(
             "room_bookings",
             {"filter[id_order]": f"[{_id(pms_id)}]", "display": "[id,is_cancelled,child_ages]"},
         )
         ages: list[int] = []
-        for row in sorted(wire.rows(body, "room_bookings"), key=lambda r: wire.number(r["id"])):
+        for row in sorted(wire.rows(body, "bookings"), key=lambda r: wire.number(r["id"])):
             if not wire.number(row.get("is_cancelled", 0)):
                 ages += wire.ages(row.get("child_ages"))
         return ages
