@@ -140,3 +140,29 @@ async def test_book_change_occupancy_and_cancel_leave_qloapps_as_the_guest_was_t
     cancelled = in_qloapps(target, reference.group(1).rstrip("."))
     assert "cancel" in cancelled["state"].lower()
     assert cancelled["total"] == changed["total"], "a cancellation rewrites no line"
+
+
+async def test_a_one_word_name_is_completed_and_the_check_in_time_is_qloapps_own(
+    guest: Guest, target: Target
+) -> None:
+    said = await guest.hears("¿A qué hora es el check-in?")
+    assert "12:00" in said and "15:00" not in said, "QloApps says 12:00, the demo file 15:00"
+
+    check_in, check_out = future_stay(days_ahead=int(uuid.uuid4().int % 200) + 30, nights=1)
+    email = f"cher.{uuid.uuid4().hex[:10]}@example.com"
+    await guest.hears(f"quiero reservar {spanish_range(check_in, check_out)} para 1 adulto")
+    await guest.says("", choice_id=guest.list_rows()[0]["id"])
+    said = await guest.hears(f"Cher, {email}, +34 622 333 444")
+    assert "apellido" in said, "QloApps needs a last name: never 'Cher Cher'"
+    said = await guest.hears("Sarkisian")
+    assert "Cher Sarkisian" in said and "¿La confirmo?" in said
+    said = await guest.hears("sí")
+    reference = re.search(r"Referencia: (\S+)", said)
+    assert reference is not None, said
+    api = target.url.rstrip("/").removesuffix("/api") + "/api"
+    with httpx.Client(base_url=api, auth=(target.key, ""), timeout=30) as http:
+        params = {"output_format": "JSON", "filter[reference]": f"[{reference.group(1)}]"}
+        [order] = http.get("orders", params={**params, "display": "[id]"}).json()["orders"]
+        booking = http.get(f"bookings/{order['id']}", params={"output_format": "JSON"}).json()
+    customer = booking["booking"]["associations"]["customer_detail"]
+    assert (customer["firstname"], customer["lastname"]) == ("Cher", "Sarkisian")
