@@ -3,8 +3,8 @@
 A recognised topic gets the hotel's own answer (but a check-in or check-out time the PMS holds
 otherwise is answered from the PMS: see `knowledge/pms_facts.py`); any other question is looked
 up by keywords; with a language model configured, a question the file does not cover by topic
-or keyword may be worded by the model from the PMS's and the file's facts only. Otherwise the guest is told we do not
-know and offered a colleague.
+or keyword may be worded by the model from the PMS's and the file's facts only. Otherwise the
+guest is told we do not know and offered a colleague.
 """
 
 from __future__ import annotations
