@@ -149,8 +149,8 @@ class FakeHotel:
         """QloApps' PUT (WebserviceSpecificManagementBookings::handlePutRequest): a stay asked
         again (same room type and dates) keeps its rooms AND their occupancy, whatever the
         request says; its services become the ones listed (none when its rooms are not
-        listed). Stays left out are removed; new ones get rooms if the hotel has them free, on
-        the add-rooms path that books no service at all."""
+        listed). Stays left out are removed; new ones get rooms if the hotel has them free
+        (its own rooms count as taken), on the add-rooms path that books no service at all."""
         current: dict[tuple[int, date, date], list[StayRow]] = {}
         for row in order.stays:
             current.setdefault(row.key, []).append(row)
@@ -169,13 +169,14 @@ class FakeHotel:
                 kept.append(
                     dataclasses.replace(row, services=services, lines_consistent=consistent)
                 )
-        previous, order.stays = order.stays, kept  # the removed stays free their rooms first
         try:
-            order.stays = kept + self._allocate(added, with_services=False)
+            # New stays are checked while the order still holds its old rooms (QloApps removes
+            # them last): one more night in a full house is refused, seen on a live 1.6.1.
+            new_rows = self._allocate(added, with_services=False)
         except Rejected as rejected:
-            order.stays = previous
             # The PUT path's message has no full stop.
             raise Rejected(rejected.message.rstrip(".")) from None
+        order.stays = kept + new_rows
 
     def _allocate(
         self, stays: list[dict[str, Any]], *, with_services: bool = True

@@ -12,7 +12,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from hotel_agent.pms.errors import PmsAuthError
+from hotel_agent.pms.errors import PmsAuthError, RoomUnavailable
 from hotel_agent.pms.port import BookingStatus, StayChange
 from hotel_agent.pms.qloapps import QloAppsPms
 from tests.fakes.qloapps import DEMO_KEY, FakeQloApps
@@ -222,23 +222,31 @@ async def test_a_date_change_puts_the_new_stay_only_twice_with_the_id_in_the_bod
     assert freed is not None and freed.rooms_left == 5
 
 
-async def test_one_more_night_in_a_full_house_checks_only_the_added_night(
+async def test_one_more_night_in_a_full_house_is_refused_as_qloapps_refuses_it(
     pms: QloAppsPms, fake: FakeQloApps
 ) -> None:
+    """A live QloApps 1.6.1 checks the whole new stay while the booking still holds its old
+    rooms, so extending by a free night in a full house answers "Requested room(s) not
+    available": the adapter says so before sending anything."""
     the_stay = stay(10, 2, adults=1)
     mine = await pms.create_booking(booking_request(the_stay, key="mine"))
     await pms.create_booking(booking_request(stay(10, 2, adults=4, rooms=4), key="the rest"))
-    assert offer_for(await pms.search(the_stay), "1") is None
+    one_more = StayChange(check_out=the_stay.check_out + timedelta(days=1))
 
-    longer = await pms.modify_booking(
-        mine.pms_id, StayChange(check_out=the_stay.check_out + timedelta(days=1))
+    with pytest.raises(RoomUnavailable):
+        await pms.modify_booking(mine.pms_id, one_more)
+
+    assert fake.requests_to("PUT", "bookings") == []
+    assert (await pms.get_booking(mine.pms_id)).stay == the_stay
+    # QloApps itself refuses it the same way.
+    body = fake.requests_to("POST", "bookings")[0].json()
+    body["booking"]["id"] = int(mine.pms_id)
+    body["booking"]["associations"]["room_types"][0]["checkout_date"] = str(
+        the_stay.check_out + timedelta(days=1)
     )
-
-    assert longer.stay.nights == 3
-    checks = [ET.fromstring(r.body) for r in fake.requests_to("POST", "hotel_ari")]  # noqa: S314
-    dates = [(c.findtext("hotel_ari/date_from"), c.findtext("hotel_ari/date_to")) for c in checks]
-    # The added night is checked for a free room; the whole stay is only priced.
-    assert ("2026-12-13", "2026-12-14") in dates
+    url = f"{fake.base_url}/bookings/{mine.pms_id}"
+    refused = httpx.put(url, params={"output_format": "JSON"}, json=body, auth=(DEMO_KEY, ""))
+    assert refused.json()["errors"][0]["message"] == "Requested room(s) not available"
 
 
 async def test_a_cancel_is_a_new_order_state_that_keeps_the_stays_and_frees_the_room(

@@ -28,7 +28,7 @@ Quirks handled here (see /work/shared/reference/qloapps-api.md):
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import structlog
@@ -207,10 +207,15 @@ class QloAppsPms:
                 reason="occupancy_not_changeable",
             )
         await self._check_bookable(current.room_type_id, stay)
-        await self._check_added_nights(current.room_type_id, current.stay, stay)
-        expected = (await self._quotes(stay, room_type_id=current.room_type_id)).get(
+        quote = (await self._quotes(stay, room_type_id=current.room_type_id)).get(
             current.room_type_id
         )
+        # QloApps checks the whole new stay while the booking still holds its old rooms (it
+        # frees them last), so one more night in a full house is refused: refuse it first.
+        if quote is None or quote[1] < stay.rooms:
+            raise RoomUnavailable(
+                f"room type {current.room_type_id} is full from {stay.check_in} to {stay.check_out}"
+            )
         entry = await self._stay_entry(current.room_type_id, stay)
         # One PUT with the new stay instead of the old (`room_types` is the full desired state)
         # books the new rooms on QloApps' add-rooms path, which charges no service; a second
@@ -221,7 +226,7 @@ class QloAppsPms:
             )
             answer = await self._client.write("PUT", f"bookings/{pms_id}", body)
         booking = await self._bookings.written(answer)
-        self._compare("change", stay, current.room_type_id, booking, expected and expected[0])
+        self._compare("change", stay, current.room_type_id, booking, quote[0])
         return booking
 
     async def cancel_booking(self, pms_id: str) -> Booking:
@@ -326,39 +331,6 @@ class QloAppsPms:
             stored_total=str(stored.total_price),
         )
 
-    async def _check_added_nights(self, room_type_id: str, old: Stay, new: Stay) -> None:
-        """Before changing dates, check the nights the booking does not hold yet: its own rooms
-        count as taken in a search, so searching the whole new stay could refuse a change that
-        fits (one more night in a full week)."""
-        held = {old.check_in + timedelta(days=n) for n in range(old.nights)}
-        nights = [new.check_in + timedelta(days=n) for n in range(new.nights)]
-        added = [night for night in nights if night not in held]
-        for start, end in _ranges(added):
-            answer = await self._client.query(
-                "hotel_ari",
-                wire.ari_request(
-                    self._hotel_id,
-                    start,
-                    end,
-                    wire.occupancies(new),
-                    room_type_id=int(room_type_id),
-                ),
-            )
-            quoted = [q for q in wire.ari_room_types(answer) if q.id == room_type_id]
-            if not quoted or quoted[0].available < new.rooms:
-                raise RoomUnavailable(f"room type {room_type_id} is full from {start} to {end}")
-
 
 def _digits(phone: str | None) -> str:
     return "".join(ch for ch in phone or "" if ch.isdigit())
-
-
-def _ranges(nights: list[date]) -> list[tuple[date, date]]:
-    """Consecutive nights grouped as (check-in, check-out) ranges."""
-    ranges: list[tuple[date, date]] = []
-    for night in nights:
-        if ranges and ranges[-1][1] == night:
-            ranges[-1] = (ranges[-1][0], night + timedelta(days=1))
-        else:
-            ranges.append((night, night + timedelta(days=1)))
-    return ranges
