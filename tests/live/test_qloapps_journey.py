@@ -166,3 +166,7 @@ async def test_a_one_word_name_is_completed_and_the_check_in_time_is_qloapps_own
         booking = http.get(f"bookings/{order['id']}", params={"output_format": "JSON"}).json()
     customer = booking["booking"]["associations"]["customer_detail"]
     assert (customer["firstname"], customer["lastname"]) == ("Cher", "Sarkisian")
+
+    await guest.hears("necesito cancelar mi reserva")
+    said = await guest.hears("sí")  # and the room goes back, so the test can run again
+    assert "cancelada" in said, said
