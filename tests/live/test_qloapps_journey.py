@@ -170,3 +170,21 @@ async def test_a_one_word_name_is_completed_and_the_check_in_time_is_qloapps_own
     await guest.hears("necesito cancelar mi reserva")
     said = await guest.hears("sí")  # and the room goes back, so the test can run again
     assert "cancelada" in said, said
+
+
+async def test_new_dates_while_the_ages_are_asked_are_dates_not_ages(guest: Guest) -> None:
+    check_in, check_out = future_stay(days_ahead=40, nights=3)
+    said = await guest.hears(
+        f"quiero reservar {spanish_range(check_in, check_out)} para 2 adultos y 2 niños"
+    )
+    assert "edad" in said
+    # Day numbers a child could be aged: "del 3 al 6 de ..." must still read as dates.
+    later_in = check_in + timedelta(days=(3 - check_in.day) % 31)
+    while later_in.day > 10:
+        later_in += timedelta(days=1)
+    later_out = later_in + timedelta(days=3)
+    said = await guest.hears(f"mejor {spanish_range(later_in, later_out)}")
+    assert "edad" in said, "the two day numbers are the new dates, not two ages"
+    said = await guest.hears("4 y 9")
+    assert guest.list_rows(), said
+    assert f"{later_in.day}" in said and "2 niños" in said

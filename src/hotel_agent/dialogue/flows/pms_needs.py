@@ -23,6 +23,9 @@ def ages_answer(t: Turn) -> list[int] | None:
     stay = t.state.slots.stay()
     if t.state.step is not Step.COLLECT or stay is None or not missing_child_ages(t, stay):
         return None
+    said = t.understanding.entities
+    if said.check_in or said.check_out or said.nights or said.adults or said.children:
+        return None  # "del 5 al 8": new dates or a new party, not ages
     ages = [int(n) for n in _NUMBER.findall(t.text)]
     if len(ages) != stay.children or any(age > _CHILD_AGE_LIMIT for age in ages):
         return None
