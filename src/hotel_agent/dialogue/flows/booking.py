@@ -58,9 +58,9 @@ def consume(t: Turn) -> bool:
     if entities.phone:
         state.guest_phone = entities.phone
         used = True
-    surname = _surname_answer(t) if needs_surname(t) else None
-    if surname:
-        state.guest_name = f"{state.guest_name} {surname}"
+    full_name = _full_name_answer(t) if needs_surname(t) else None
+    if full_name:
+        state.guest_name = full_name
         used = True
     elif entities.person_name:
         state.guest_name = entities.person_name
@@ -377,7 +377,7 @@ def answers_question(t: Turn) -> bool:
     if state.step is Step.DETAILS:
         if entities.email or entities.person_name or entities.phone:
             return True
-        if needs_surname(t) and _surname_answer(t):
+        if needs_surname(t) and _full_name_answer(t):
             return True
         typed = _without_contact(t.text, entities.email, entities.phone)
         if state.guest_name is not None or _bare_name(typed) is None:
@@ -392,12 +392,17 @@ def answers_question(t: Turn) -> bool:
     return False
 
 
-def _surname_answer(t: Turn) -> str | None:
-    said = t.understanding.entities.person_name
-    if said and t.state.guest_name and said.split()[0] != t.state.guest_name:
-        return said
-    typed = _without_contact(t.text, t.understanding.entities.email, t.understanding.entities.phone)
-    return _bare_name(typed) if typed else None
+def _full_name_answer(t: Turn) -> str | None:
+    """The full name once the surname just asked for is given: "Sarkisian" after "Cher", or
+    "Cher Sarkisian" again. None when the message gives no surname."""
+    entities = t.understanding.entities
+    said = entities.person_name or _bare_name(
+        _without_contact(t.text, entities.email, entities.phone)
+    )
+    first = t.state.guest_name or ""
+    if not said or said.lower() == first.lower():
+        return None
+    return said if said.split()[0].lower() == first.lower() else f"{first} {said}"
 
 
 def _bare_name(text: str) -> str | None:
