@@ -55,6 +55,10 @@ test-integration: install ## Integration tests (real PostgreSQL and Redis)
 test-e2e: install ## End-to-end tests over HTTP and in headless Chromium
 	$(PYTEST) tests/e2e
 
+.PHONY: test-qloapps-live
+test-qloapps-live: install ## PMS contract suite + a web chat journey on a real QloApps (QLOAPPS_TEST_URL, QLOAPPS_TEST_KEY)
+	$(PYTEST) -rs -k qloapps_live tests/contract/pms tests/live
+
 .PHONY: test-circuit-breakers
 test-circuit-breakers: install ## Circuit breaker and resilience tests
 	$(PYTEST) -m circuit_breaker tests

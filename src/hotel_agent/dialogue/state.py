@@ -51,6 +51,7 @@ class Slots(BaseModel):
             adults=self.adults,
             children=self.children or 0,
             rooms=self.rooms or 1,
+            child_ages=self.children_ages if self.children else [],
         )
 
 

@@ -67,11 +67,16 @@ class HotelKnowledge:
             )
         return tuple(named)
 
-    def facts(self, language: str) -> str:
-        """Every answer in `language`, one per paragraph labelled by entry id: what a language
-        model may state about the hotel and nothing more."""
-        paragraphs = [self.hotel_name] if self.hotel_name else []
-        paragraphs += [f"{entry.id}: {entry.answer(language)}" for entry in self.entries]
+    def facts(self, language: str, *, only: Sequence[str] | None = None, name: bool = True) -> str:
+        """Every answer in `language` (or those of the entries `only` names), one per
+        paragraph labelled by entry id, after the hotel's name unless `name` is False: what a
+        language model may state about the hotel and nothing more."""
+        paragraphs = [self.hotel_name] if self.hotel_name and name else []
+        paragraphs += [
+            f"{entry.id}: {entry.answer(language)}"
+            for entry in self.entries
+            if only is None or entry.id in only
+        ]
         return "\n\n".join(paragraphs)
 
 

@@ -63,13 +63,32 @@ def validate_party_fits(stay: Stay, room_types: list[RoomType]) -> None:
     adults = -(-stay.adults // stay.rooms)  # per room, rounded up
     children = -(-stay.children // stay.rooms) if stay.children else 0
     if not any(room_type.fits(adults, children) for room_type in room_types):
-        largest = max((rt.max_guests for rt in room_types), default=0)
+        # Adults and children have limits of their own: "the largest takes 4" is no answer to
+        # 3 adults when every room takes 2 adults and 2 children.
+        max_adults = max((rt.max_adults for rt in room_types), default=0)
+        max_children = max((rt.max_children for rt in room_types), default=0)
         raise InvalidStay(
-            f"no room holds {stay.adults + stay.children} guests in {stay.rooms} room(s); "
-            f"the largest takes {largest}",
+            f"no room holds {stay.adults} adult(s) and {stay.children} child(ren) in "
+            f"{stay.rooms} room(s); a room takes at most {max_adults} adults and "
+            f"{max_children} children",
             reason="party_too_big",
-            params={"guests": stay.adults + stay.children, "largest": largest},
+            params={
+                "guests": stay.adults + stay.children,
+                "max_adults": max_adults,
+                "max_children": max_children,
+                "rooms_needed": rooms_needed(stay, room_types),
+            },
         )
+
+
+def rooms_needed(stay: Stay, room_types: list[RoomType]) -> int:
+    """The fewest rooms of one type that hold the party (0 when none up to one per adult)."""
+    for rooms in range(1, stay.adults + 1):
+        adults = -(-stay.adults // rooms)
+        children = -(-stay.children // rooms) if stay.children else 0
+        if any(room_type.fits(adults, children) for room_type in room_types):
+            return rooms
+    return 0
 
 
 def validate_guest(guest: GuestDetails) -> None:
@@ -83,6 +102,7 @@ def validate_guest(guest: GuestDetails) -> None:
 
 def apply_change(stay: Stay, change: StayChange) -> Stay:
     """The stay after a change (validate the result with `validate_stay`)."""
-    return stay.model_copy(
-        update={key: value for key, value in change.model_dump().items() if value is not None}
-    )
+    update = {key: value for key, value in change.model_dump().items() if value is not None}
+    if change.children is not None and change.child_ages is None:
+        update["child_ages"] = []  # the old ages were of other children
+    return stay.model_copy(update=update)

@@ -23,6 +23,10 @@ class HotelProfile(BaseModel):
     check_out_time: time
     currency: str
     timezone: str | None = None
+    # What this PMS refuses a booking without, so the agent asks before booking.
+    phone_required: bool = False
+    last_name_required: bool = False
+    child_ages_required: bool = False
 
 
 class RoomType(BaseModel):
@@ -52,6 +56,7 @@ class Stay(BaseModel):
     adults: int
     children: int = 0
     rooms: int = 1
+    child_ages: list[int] = Field(default_factory=list)  # one per child, when known
 
     @property
     def nights(self) -> int:
@@ -78,8 +83,9 @@ class GuestDetails(BaseModel):
 
     @property
     def last_name(self) -> str:
+        """Empty for a one-word name: never the first name again ("Cher Cher")."""
         parts = self.name.strip().split(maxsplit=1)
-        return parts[1] if len(parts) > 1 else parts[0]
+        return parts[1] if len(parts) > 1 else ""
 
 
 class BookingRequest(BaseModel):
@@ -115,6 +121,7 @@ class StayChange(BaseModel):
     check_out: date | None = None
     adults: int | None = None
     children: int | None = None
+    child_ages: list[int] | None = None
 
 
 class PmsHealth(BaseModel):

@@ -18,6 +18,7 @@ from hotel_agent.pms.port import Pms
 SUBJECTS = {
     "simulator": "tests.contract.pms.subject_simulator",
     "qloapps": "tests.contract.pms.subject_qloapps",
+    "qloapps_live": "tests.contract.pms.subject_qloapps_live",
 }
 
 

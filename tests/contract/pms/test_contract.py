@@ -7,6 +7,7 @@ through the port. Stays start a week or more ahead, so the hotel's time zone nev
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -26,6 +27,28 @@ from hotel_agent.pms.port import (
     StayChange,
 )
 
+# Every test has guests of its own: a live PMS keeps the bookings of earlier tests and runs.
+_RUN = {"tag": ""}
+
+
+@pytest.fixture(autouse=True)
+async def _fresh_guests(pms: Pms) -> AsyncIterator[None]:
+    _RUN["tag"] = uuid.uuid4().hex[:10]
+    yield
+    # A live PMS keeps what a test booked: its rooms are given back so the suite runs again.
+    for template in (LUCIA, ANA):
+        for booking in await pms.find_bookings(email=email_of(template)):
+            if booking.status is BookingStatus.CONFIRMED:
+                await pms.cancel_booking(booking.pms_id)
+
+
+def email_of(template: str) -> str:
+    """ "lucia.martin{tag}@example.com" → this test's own address."""
+    return template.format(tag="." + _RUN["tag"])
+
+
+LUCIA = "lucia.martin{tag}@example.com"
+ANA = "ana.lopez{tag}@example.com"
 POLICY = StayPolicy()  # the subjects' policy: 30 nights, 365 days ahead, 5 rooms
 CENT = Decimal("0.01")
 
@@ -41,13 +64,11 @@ def stay(days_ahead: int, nights: int, adults: int = 1, children: int = 0, rooms
     )
 
 
-def request(
-    the_stay: Stay, room_type_id: str, *, email: str = "lucia.martin@example.com"
-) -> BookingRequest:
+def request(the_stay: Stay, room_type_id: str, *, email: str = LUCIA) -> BookingRequest:
     return BookingRequest(
         stay=the_stay,
         room_type_id=room_type_id,
-        guest=GuestDetails(name="Lucía Martín", email=email, phone="+34 600 111 222"),
+        guest=GuestDetails(name="Lucía Martín", email=email_of(email), phone="+34 600 111 222"),
         idempotency_key=uuid.uuid4().hex,
     )
 
@@ -111,7 +132,7 @@ async def test_offers_are_priced_and_available(pms: Pms) -> None:
         assert offer.rooms_left >= 1
 
 
-async def test_a_stay_costs_the_sum_of_its_nights_for_every_room(pms: Pms) -> None:
+async def test_two_rooms_cost_twice_one_and_splitting_a_stay_never_costs_less(pms: Pms) -> None:
     whole = {offer.room_type.id: offer.total_price for offer in await pms.search(stay(40, 2))}
     first = {offer.room_type.id: offer.total_price for offer in await pms.search(stay(40, 1))}
     second = {offer.room_type.id: offer.total_price for offer in await pms.search(stay(41, 1))}
@@ -119,8 +140,10 @@ async def test_a_stay_costs_the_sum_of_its_nights_for_every_room(pms: Pms) -> No
         o.room_type.id: o.total_price for o in await pms.search(stay(40, 2, adults=2, rooms=2))
     }
     for room_type_id, total in whole.items():
+        # A PMS may charge some things once per booking (QloApps' "Internet Handling
+        # Charges"), so two bookings of one night each cost at least the two-night stay.
         # Rounding per night is the PMS's choice: allow a cent per night.
-        assert abs(first[room_type_id] + second[room_type_id] - total) <= 2 * CENT
+        assert first[room_type_id] + second[room_type_id] >= total - 2 * CENT
         assert abs(two_rooms[room_type_id] - 2 * total) <= 4 * CENT
 
 
@@ -163,7 +186,7 @@ async def test_booking_a_room_type_too_small_for_the_party_is_refused(pms: Pms) 
 
 async def test_book_get_and_find(pms: Pms) -> None:
     offer = (await pms.search(stay(25, 2, adults=2)))[0]
-    booking_request = request(offer.stay, offer.room_type.id, email="Ana.Lopez@Example.com")
+    booking_request = request(offer.stay, offer.room_type.id, email="Ana.Lopez{tag}@Example.com")
     booking = await pms.create_booking(booking_request)
     assert booking.status is BookingStatus.CONFIRMED
     assert booking.stay == offer.stay and booking.room_type_id == offer.room_type.id
@@ -172,13 +195,13 @@ async def test_book_get_and_find(pms: Pms) -> None:
 
     assert await pms.get_booking(booking.pms_id) == booking
     assert await pms.find_booking_for(booking_request) == booking
-    by_email = await pms.find_bookings(email="ana.lopez@example.com")
+    by_email = await pms.find_bookings(email=email_of(ANA))
     assert [found.pms_id for found in by_email] == [booking.pms_id]
     by_reference = await pms.find_bookings(reference=booking.reference)
     assert [found.pms_id for found in by_reference] == [booking.pms_id]
     assert await pms.find_bookings(email="someone.else@example.com") == []
     # Criteria combine with AND: a reference with somebody else's e-mail finds nothing.
-    both = await pms.find_bookings(reference=booking.reference, email="ana.lopez@example.com")
+    both = await pms.find_bookings(reference=booking.reference, email=email_of(ANA))
     assert [found.pms_id for found in both] == [booking.pms_id]
     assert await pms.find_bookings(reference=booking.reference, email="x@example.com") == []
     assert await pms.find_bookings() == []
@@ -286,15 +309,15 @@ async def test_an_impossible_stay_is_refused_and_books_nothing(pms: Pms, case: s
     with pytest.raises(InvalidStay):
         await pms.create_booking(booking_request)
     assert await pms.find_booking_for(booking_request) is None
-    assert await pms.find_bookings(email="lucia.martin@example.com") == []
+    assert await pms.find_bookings(email=email_of(LUCIA)) == []
 
 
 @pytest.mark.parametrize(
     ("case", "email", "room_type_id"),
     [
-        ("malformed e-mail", "lucia.martin@", None),
-        ("e-mail with spaces", "lucia martin@example.com", None),
-        ("unknown room type", "lucia.martin@example.com", "987654"),
+        ("malformed e-mail", "lucia.martin{tag}@", None),
+        ("e-mail with spaces", "lucia martin{tag}@example.com", None),
+        ("unknown room type", LUCIA, "987654"),
     ],
 )
 async def test_a_bad_booking_request_is_refused_and_books_nothing(
@@ -305,4 +328,4 @@ async def test_a_bad_booking_request_is_refused_and_books_nothing(
     with pytest.raises(InvalidStay):
         await pms.create_booking(booking_request)
     assert await pms.find_booking_for(booking_request) is None
-    assert await pms.find_bookings(email="lucia.martin@example.com") == []
+    assert await pms.find_bookings(email=email_of(LUCIA)) == []

@@ -29,18 +29,51 @@ HOTELS: list[dict[str, Any]] = [
     }
 ]
 
-# Service products. QloApps adds the `auto_add_to_cart` ones to every quote of the room types
-# they are linked with: 250 a night in all on the demo (how it splits between ids 5 and 6 is
-# made up). Breakfast is optional: never quoted, booked only when listed. The reference does
-# not show these shapes; the `services` resource and the room types' `associations.services`
-# follow QloApps' source (classes/Product.php).
+# Service products, as QloApps 1.6.1's installer creates them (HotelHelper.php). QloApps adds
+# the `auto_add_to_cart` ones to every booking of the room types they are linked with: "Room
+# Maintenance Fees" per night and priced with the room (`price_addition_type` 1, so `hotel_ari`
+# quotes it inside the room price), "Internet Handling Charges" once per room booked and priced
+# on its own (`price_addition_type` 2, so `hotel_ari` leaves it out). The airport shuttle is
+# optional: never quoted, booked only when listed. `price_calculation_method`: 1 per booking,
+# 2 per night.
 SERVICES: list[dict[str, Any]] = [
-    {"id": 5, "name": "Room cleaning", "price": "150.000000", "auto_add_to_cart": "1"},
-    {"id": 6, "name": "Wi-Fi", "price": "100.000000", "auto_add_to_cart": "1"},
-    {"id": 7, "name": "Breakfast", "price": "300.000000", "auto_add_to_cart": "0"},
+    {
+        "id": 5,
+        "name": "Room Maintenance Fees",
+        "price": "250.000000",
+        "auto_add_to_cart": "1",
+        "price_addition_type": "1",
+        "price_calculation_method": "2",
+        "id_tax_rules_group": "1",
+    },
+    {
+        "id": 6,
+        "name": "Internet Handling Charges",
+        "price": "250.000000",
+        "auto_add_to_cart": "1",
+        "price_addition_type": "2",
+        "price_calculation_method": "1",
+        "id_tax_rules_group": "1",
+    },
+    {
+        "id": 7,
+        "name": "Airport Shuttle",
+        "price": "50.000000",
+        "auto_add_to_cart": "0",
+        "price_addition_type": "1",
+        "price_calculation_method": "1",
+        "id_tax_rules_group": "1",
+    },
 ]
-SERVICE_PRICES = {row["id"]: Decimal(row["price"]) for row in SERVICES}  # per night, before tax
+SERVICE_PRICES = {row["id"]: Decimal(row["price"]) for row in SERVICES}  # before tax
+PER_NIGHT = {row["id"] for row in SERVICES if row["price_calculation_method"] == "2"}
 AUTO_SERVICES = [row["id"] for row in SERVICES if row["auto_add_to_cart"] == "1"]
+# What `hotel_ari` puts in its room prices: automatic services priced with the room.
+QUOTED_SERVICES = [
+    row["id"]
+    for row in SERVICES
+    if row["auto_add_to_cart"] == "1" and row["price_addition_type"] == "1"
+]
 
 # Room types are PrestaShop products: price per night before tax, as a string. With
 # `display=full` they list the services linked with them (`associations.services`).

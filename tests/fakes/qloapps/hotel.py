@@ -45,9 +45,10 @@ class FakeHotel:
         """The `hotel_ari` answer; `search` is the parsed XML (dates, occupancies...)."""
         date_from, date_to = search["date_from"], search["date_to"]
         nights = (date_to - date_from).days
-        # Quotes include the automatic services and cover every occupancy sent. Occupancy
-        # does not filter: every room type is listed whatever the party.
-        services = sum((demo.SERVICE_PRICES[s] for s in demo.AUTO_SERVICES), Decimal(0))
+        # Quotes include the automatic services priced with the room (per night), not the ones
+        # priced on their own, and cover every occupancy sent. Occupancy does not filter: every
+        # room type is listed whatever the party.
+        services = sum((demo.SERVICE_PRICES[s] for s in demo.QUOTED_SERVICES), Decimal(0))
         occupancies = max(1, len(search["occupancies"]))
         room_types = []
         for product in demo.ROOM_TYPES:
@@ -116,18 +117,24 @@ class FakeHotel:
         email = str((rules.associations(booking).get("customer_detail") or {}).get("email", ""))
         if self.customer_by_email(email) is None:
             raise Rejected("Customer not found with the given email.")
+        # QloApps applies the stays first, whatever the status: a cancellation's stays rewrite
+        # the services of the rooms it names too (handlePutRequest).
+        self._restay(order, rules.requested_stays(booking))
         status = to_int(booking.get("booking_status", 1))
-        if status in (3, 4):  # cancelled, refunded: the rooms are free again
-            for row in order.stays:
-                row.is_cancelled = True
-            order.current_state = demo.STATE_CANCELLED if status == 3 else demo.STATE_REFUNDED
-        else:
-            self._restay(order, rules.requested_stays(booking))
-            if status == 2:
-                order.current_state = demo.STATE_CHECKED_OUT
+        if status in (3, 4):
+            self.set_state(order, demo.STATE_CANCELLED if status == 3 else demo.STATE_REFUNDED)
+        elif status == 2:
+            order.current_state = demo.STATE_CHECKED_OUT
         order.source = str(booking.get("source") or order.source)
         order.remark = str(booking.get("remark") or order.remark)
         return order
+
+    def set_state(self, order: Order, state: int) -> None:
+        """A cancelled or refunded order frees its rooms (`is_cancelled`)."""
+        order.current_state = state
+        if state in (demo.STATE_CANCELLED, demo.STATE_REFUNDED):
+            for row in order.stays:
+                row.is_cancelled = True
 
     def capacity(self, id_room_type: int) -> dict[str, Any]:
         return next(row for row in self.capacities if row["id_product"] == id_room_type)
@@ -139,27 +146,41 @@ class FakeHotel:
         return next(c for c in self.customers if c["id"] == order.id_customer)
 
     def _restay(self, order: Order, wanted: list[dict[str, Any]]) -> None:
-        """Stays asked again keep their rooms (with the occupancy sent), stays left out are
-        removed, new ones get rooms if the hotel has them free."""
+        """QloApps' PUT (WebserviceSpecificManagementBookings::handlePutRequest): a stay asked
+        again (same room type and dates) keeps its rooms AND their occupancy, whatever the
+        request says; its services become the ones listed (none when its rooms are not
+        listed). Stays left out are removed; new ones get rooms if the hotel has them free
+        (its own rooms count as taken), on the add-rooms path that books no service at all."""
         current: dict[tuple[int, date, date], list[StayRow]] = {}
         for row in order.stays:
             current.setdefault(row.key, []).append(row)
         kept: list[StayRow] = []
         added = []
         for stay in wanted:
-            rows = current.get(rules.stay_key(stay), [])
-            if rows and len(rows) == stay["number_of_rooms"]:
-                kept += [_reoccupied(row, o) for row, o in zip(rows, stay["rooms"], strict=True)]
-            else:
+            rows = current.pop(rules.stay_key(stay), [])
+            if not rows:
                 added.append(stay)
-        previous, order.stays = order.stays, kept  # the removed stays free their rooms first
+                continue
+            listed = stay["rooms"] if stay["listed"] else []
+            for n, row in enumerate(rows[: stay["number_of_rooms"]]):
+                asked = listed[n] if n < len(listed) else {}
+                services = rules.requested_services(asked)
+                consistent = row.lines_consistent and not (row.services and services)
+                kept.append(
+                    dataclasses.replace(row, services=services, lines_consistent=consistent)
+                )
         try:
-            order.stays = kept + self._allocate(added)
-        except Rejected:
-            order.stays = previous
-            raise
+            # New stays are checked while the order still holds its old rooms (QloApps removes
+            # them last): one more night in a full house is refused, seen on a live 1.6.1.
+            new_rows = self._allocate(added, with_services=False)
+        except Rejected as rejected:
+            # The PUT path's message has no full stop.
+            raise Rejected(rejected.message.rstrip(".")) from None
+        order.stays = kept + new_rows
 
-    def _allocate(self, stays: list[dict[str, Any]]) -> list[StayRow]:
+    def _allocate(
+        self, stays: list[dict[str, Any]], *, with_services: bool = True
+    ) -> list[StayRow]:
         rows: list[StayRow] = []
         for stay in stays:
             free = [
@@ -181,9 +202,9 @@ class FakeHotel:
                         # and the room gets the room type's base occupancy instead.
                         adults=to_int(occupancy.get("adult", 0))
                         or int(self.capacity(stay["id_room_type"])["adults"]),
-                        children=to_int(occupancy.get("child", 0)),
+                        **rules.children(occupancy),
                         # Services are booked only when listed, the automatic ones too.
-                        services=rules.requested_services(occupancy),
+                        services=rules.requested_services(occupancy) if with_services else [],
                     )
                 )
                 self._next_row += 1
@@ -203,14 +224,6 @@ class FakeHotel:
         }
         self.customers.append(customer)
         return customer
-
-
-def _reoccupied(row: StayRow, occupancy: dict[str, Any]) -> StayRow:
-    return dataclasses.replace(
-        row,
-        adults=to_int(occupancy["adult"]) if "adult" in occupancy else row.adults,
-        children=to_int(occupancy["child"]) if "child" in occupancy else row.children,
-    )
 
 
 def _overlap(row: StayRow, stay: dict[str, Any]) -> bool:

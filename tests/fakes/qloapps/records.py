@@ -30,8 +30,12 @@ class StayRow:
     date_to: date
     adults: int
     children: int
+    child_ages: list[int]
     services: list[int]
     is_cancelled: bool = False
+    # False once a PUT re-listed services this room already had: QloApps then leaves service
+    # lines that do not add up (one at 0.00, another doubled) while the total stays.
+    lines_consistent: bool = True
 
     @property
     def key(self) -> tuple[int, date, date]:
@@ -39,10 +43,10 @@ class StayRow:
 
     def price(self) -> Decimal:
         """The room and the services listed with it, before tax, for the whole stay."""
-        nightly = room_price(self.id_room_type) + sum(
-            (demo.SERVICE_PRICES[s] for s in self.services), Decimal(0)
+        nights = (self.date_to - self.date_from).days
+        return room_price(self.id_room_type) * nights + sum(
+            (service_price(s, nights) for s in self.services), Decimal(0)
         )
-        return nightly * (self.date_to - self.date_from).days
 
 
 @dataclass
@@ -65,6 +69,12 @@ class Order:
 def room_price(id_room_type: int) -> Decimal:
     """Per night before tax."""
     return Decimal(next(p["price"] for p in demo.ROOM_TYPES if p["id"] == id_room_type))
+
+
+def service_price(id_service: int, nights: int) -> Decimal:
+    """One service for one room, before tax: per night or once per booking."""
+    price = demo.SERVICE_PRICES[id_service]
+    return price * nights if id_service in demo.PER_NIGHT else price
 
 
 def with_tax(amount: Decimal) -> Decimal:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -54,6 +55,26 @@ def order_row(order: Order) -> dict[str, Any]:
     }
 
 
+def room_bookings(order: Order) -> list[dict[str, Any]]:
+    """`room_bookings` rows (QloApps' htl_booking_detail), one per room booked; the only place
+    the webservice shows the children's ages, as the JSON text QloApps stores."""
+    return [
+        {
+            "id": row.id,
+            "id_order": order.id,
+            "id_product": row.id_room_type,
+            "id_room": row.id_room,
+            "date_from": f"{row.date_from} 00:00:00",
+            "date_to": f"{row.date_to} 00:00:00",
+            "adults": row.adults,
+            "children": row.children,
+            "child_ages": json.dumps(row.child_ages),
+            "is_cancelled": int(row.is_cancelled),
+        }
+        for row in order.stays
+    ]
+
+
 def available_room(room: dict[str, Any], capacity: dict[str, Any]) -> dict[str, Any]:
     return {
         "id_room": room["id"],
@@ -82,7 +103,13 @@ def _stay(key: tuple[int, date, date], rows: list[StayRow]) -> dict[str, Any]:
                 "unit_price_without_tax": num(row.price()),
                 "total_tax": num(row.price() * demo.TAX_RATE),
                 "is_cancelled": int(row.is_cancelled),
-                "services": [{"id_service": s, "name": _service_name(s)} for s in row.services],
+                # Only the services a guest chose: QloApps never lists the automatic ones here,
+                # though it charges them.
+                "services": [
+                    {"id_service": s, "name": _service_name(s)}
+                    for s in row.services
+                    if s not in demo.AUTO_SERVICES
+                ],
             }
             for row in rows
         ],

@@ -23,7 +23,13 @@ SINGULAR = {
     "bookings": "booking",
     "services": "service",
     "room_occupancies": "room_occupancy",
+    "room_bookings": "booking",
 }
+
+
+# Lists named otherwise than their resource: `room_bookings` (HotelBookingDetail) answers
+# `{"bookings": [...]}`.
+LIST_NODE = {"room_bookings": "bookings"}
 
 
 def error(message: str, code: int = 100, status: int = 400) -> Answer:
@@ -50,7 +56,7 @@ def listing(resource: str, rows: list[dict[str, Any]], params: dict[str, str]) -
             return error(f'Unable to display this field "{unknown[0]}".', 35)
         rows = [{name: row[name] for name in shown} for row in rows]
     # An empty list is `[]`, not `{"orders": []}` (PrestaShop issue #10172).
-    return 200, {resource: rows} if rows else []
+    return 200, {LIST_NODE.get(resource, resource): rows} if rows else []
 
 
 def to_xml(payload: Any) -> str:
@@ -102,3 +108,15 @@ def ari_search(body: bytes) -> dict[str, Any] | None:
         and all(adults >= 1 and children >= 0 for adults, children in search["occupancies"])
     )
     return search if valid else None
+
+
+def order_history(body: bytes) -> tuple[int, int] | None:
+    """(id_order, id_order_state) from a `POST order_histories` XML body, or None."""
+    try:
+        root = ET.fromstring(body)  # noqa: S314 - the fake parses only what the tests send it
+        history = root.find("order_history")
+        if root.tag != "qloapps" or history is None:
+            return None
+        return int(history.findtext("id_order", "")), int(history.findtext("id_order_state", ""))
+    except (ET.ParseError, ValueError):
+        return None

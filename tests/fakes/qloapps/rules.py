@@ -46,7 +46,8 @@ def check_customer(detail: dict[str, Any]) -> None:
 
 
 def requested_stays(booking: dict[str, Any]) -> list[dict[str, Any]]:
-    """The stays asked for, validated, with dates parsed and one occupancy per room."""
+    """The stays asked for, validated, with dates parsed and one occupancy per room (`listed`
+    says whether the request listed its rooms)."""
     entries = associations(booking).get("room_types")
     if not isinstance(entries, list) or not entries:
         raise Rejected("Please provide room types.")
@@ -75,6 +76,7 @@ def requested_stays(booking: dict[str, Any]) -> list[dict[str, Any]]:
                 "to": date_to,
                 "number_of_rooms": count,
                 "rooms": rooms if rooms is not None else [{}] * count,
+                "listed": rooms is not None,
             }
         )
     return stays
@@ -82,6 +84,15 @@ def requested_stays(booking: dict[str, Any]) -> list[dict[str, Any]]:
 
 def stay_key(stay: dict[str, Any]) -> tuple[int, date, date]:
     return stay["id_room_type"], stay["from"], stay["to"]
+
+
+def children(room: dict[str, Any]) -> dict[str, Any]:
+    """`child` counts only with `child_ages`: without them QloApps stores no child at all
+    (formatOccupancyInRequestData)."""
+    ages = room.get("child_ages")
+    if not isinstance(ages, list) or not ages:
+        return {"children": 0, "child_ages": []}
+    return {"children": to_int(room.get("child", 0)), "child_ages": [to_int(a) for a in ages]}
 
 
 def requested_services(room: dict[str, Any]) -> list[int]:

@@ -19,7 +19,15 @@ from starlette.types import Receive, Scope, Send
 from tests.fakes.qloapps import demo, render
 from tests.fakes.qloapps.hotel import FakeHotel
 from tests.fakes.qloapps.records import Rejected
-from tests.fakes.qloapps.resources import SINGULAR, Answer, ari_search, error, listing, to_xml
+from tests.fakes.qloapps.resources import (
+    SINGULAR,
+    Answer,
+    ari_search,
+    error,
+    listing,
+    order_history,
+    to_xml,
+)
 from tests.fakes.server import FakeServer
 
 DEMO_KEY = "FAKEQLOAPPSWEBSERVICEKEY00000001"  # 32 characters, like the keys QloApps generates
@@ -73,14 +81,23 @@ class FakeQloApps(FakeServer):
         self._log: list[RecordedRequest] = []
 
     def _app(self) -> Starlette:
+        methods = ["GET", "POST", "PUT", "DELETE"]
         return Starlette(
-            routes=[Route("/api/{path:path}", self._api, methods=["GET", "POST", "PUT", "DELETE"])]
+            routes=[
+                Route("/api/{path:path}", self._api, methods=methods),
+                Route("/{path:path}", self._shop, methods=methods),
+            ]
         )
 
     @property
     def base_url(self) -> str:
         """The webservice root, what PMS_BASE_URL holds: `http://127.0.0.1:<port>/api`."""
         return f"{self.origin}/api"
+
+    @property
+    def shop_url(self) -> str:
+        """The shop's address, what an operator pastes: its pages, not the webservice."""
+        return self.origin
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -144,6 +161,13 @@ class FakeQloApps(FakeServer):
             self._log.append(record)
         return response
 
+    async def _shop(self, request: Request) -> Response:
+        """The shop's front office: the home page, and a 302 to it for any other address
+        (PrestaShop's answer to `/hotels?output_format=JSON` on the shop root)."""
+        if request.url.path == "/":
+            return _html(200, "The Hotel Prime", "Welcome.")
+        return Response(b"", 302, headers={"Location": f"{self.origin}/"})
+
     def _take_fault(self, target: str) -> _Fault | None:
         for fault in self._faults:
             if fault.on is None or fault.on == target:
@@ -193,12 +217,33 @@ class FakeQloApps(FakeServer):
                 return error(ARI_INVALID) if search is None else (200, self.hotel.ari(search))
             if request.method == "POST" and resource == "bookings":
                 return self._booking_answer(self.hotel.create(_booking_body(body)))
+            if request.method == "POST" and resource == "order_histories":
+                return self._order_history(body)
             if request.method == "PUT" and name == "bookings" and item:
                 order = self.hotel.update(_booking_body(body))
                 return (404, None) if order is None else self._booking_answer(order)
         except Rejected as rejected:
             return error(rejected.message)
         return error(f"Method {request.method} is not allowed on {name}", 0, status=405)
+
+    def _order_history(self, body: bytes) -> Answer:
+        """A new order state, and nothing else: the order's lines stay as they are. QloApps
+        frees the rooms of an order that becomes cancelled or refunded."""
+        history = order_history(body)
+        if history is None:  # JSON, or broken XML: PrestaShop answers 500 here
+            return error("XML error : String could not be parsed as XML", 127, status=500)
+        order_id, state_id = history
+        order = self.hotel.orders.get(order_id)
+        if order is None or state_id not in {s["id"] for s in self.hotel.order_states}:
+            return error("Validation error: id_order or id_order_state is not valid", 0)
+        self.hotel.set_state(order, state_id)
+        return 201, {
+            "order_history": {
+                "id": str(order_id),
+                "id_order": str(order_id),
+                "id_order_state": state_id,
+            }
+        }
 
     def _get(self, name: str, item: str, params: dict[str, str]) -> Answer:
         if name == "bookings":
@@ -227,6 +272,9 @@ class FakeQloApps(FakeServer):
             "services": demo.SERVICES,
             "customers": self.hotel.customers,
             "orders": [render.order_row(order) for order in self.hotel.orders.values()],
+            "room_bookings": [
+                row for order in self.hotel.orders.values() for row in render.room_bookings(order)
+            ],
         }
         return tables.get(name)
 

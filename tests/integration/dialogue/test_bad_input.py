@@ -266,13 +266,18 @@ async def test_a_party_too_big_for_one_room_is_asked_how_many_rooms(
     client: httpx.AsyncClient, runtime: Runtime, pms_before: Any
 ) -> None:
     guest = Guest(client)
-    largest = max(rt.max_guests for rt in await runtime.pms.room_types())
+    room_types = await runtime.pms.room_types()
+    max_adults = max(rt.max_adults for rt in room_types)
+    max_children = max(rt.max_children for rt in room_types)
     check_in, check_out = future_stay(days_ahead=30, nights=2)
     said = await answered(
-        guest, f"quiero reservar {spanish_range(check_in, check_out)}, somos {largest + 2} adultos"
+        guest,
+        f"quiero reservar {spanish_range(check_in, check_out)}, somos {max_adults + 1} adultos",
     )
-    assert f"la más grande es para {largest}" in said
-    assert "¿En cuántas habitaciones" in said
+    # The adult limit, not the number of beds: one adult more than a room takes needs 2 rooms.
+    assert f"como máximo {max_adults} adultos y {max_children} niños" in said
+    assert "En 2 habitaciones sí cabéis" in said
+    assert "¿Cuántas habitaciones busco?" in said
     said = await answered(guest, "2 habitaciones")
     assert guest.list_rows(), "two rooms hold them: the options are shown"
     await assert_nothing_written(runtime, pms_before)

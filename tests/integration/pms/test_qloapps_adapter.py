@@ -12,7 +12,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from hotel_agent.pms.errors import PmsAuthError
+from hotel_agent.pms.errors import PmsAuthError, RoomUnavailable
 from hotel_agent.pms.port import BookingStatus, StayChange
 from hotel_agent.pms.qloapps import QloAppsPms
 from tests.fakes.qloapps import DEMO_KEY, FakeQloApps
@@ -65,8 +65,9 @@ async def test_search_posts_xml_with_one_occupancy_per_room_and_prices_every_roo
     assert rooms == [("2", "1"), ("1", "0")]
     general = offer_for(offers, "1")
     assert general is not None
-    # (1000 a night + 250 of automatic services) + 4 % tax, 2 nights, 2 rooms.
-    assert (general.total_price, general.nightly_price) == (Decimal("5200.00"), Decimal("2600.00"))
+    # (1000 a night + 250 "Room Maintenance Fees" a night) x 2 nights + 250 "Internet Handling
+    # Charges" once, + 4 % tax, for each of the 2 rooms.
+    assert (general.total_price, general.nightly_price) == (Decimal("5720.00"), Decimal("2860.00"))
     assert (general.currency, general.rooms_left) == ("USD", 5)
 
 
@@ -96,12 +97,14 @@ async def test_rooms_left_counts_the_free_rooms_and_a_full_room_type_is_not_offe
 async def test_a_booking_sends_adult_and_child_singular_and_never_a_price(
     pms: QloAppsPms, fake: FakeQloApps
 ) -> None:
-    booking = await pms.create_booking(booking_request(stay(adults=3, children=1, rooms=2)))
+    party = stay(adults=3, children=1, rooms=2).model_copy(update={"child_ages": [6]})
+    booking = await pms.create_booking(booking_request(party))
 
     body = fake.requests_to("POST", "bookings")[0].json()["booking"]
     [entry] = body["associations"]["room_types"]
     assert entry["number_of_rooms"] == len(entry["rooms"]) == 2
     assert [(room["adult"], room["child"]) for room in entry["rooms"]] == [(2, 1), (1, 0)]
+    assert [room.get("child_ages") for room in entry["rooms"]] == [[6], None]
     assert "price" not in json.dumps(body)  # any price sent would override the hotel's
     assert body["associations"]["customer_detail"] == {
         "firstname": "Ana",
@@ -121,9 +124,9 @@ async def test_a_booking_costs_what_was_quoted_as_it_lists_the_automatic_service
     offer = offer_for(await pms.search(stay()), "1")
     booking = await pms.create_booking(booking_request(stay()))
 
-    assert offer is not None and booking.total_price == offer.total_price == Decimal("2600.00")
+    assert offer is not None and booking.total_price == offer.total_price == Decimal("2860.00")
     [entry] = posted_stays(fake)
-    # The automatic services only: the optional breakfast (7) is the guest's choice.
+    # The automatic services only: the optional airport shuttle (7) is the guest's choice.
     assert entry["rooms"] == [
         {"adult": 2, "child": 0, "services": [{"id_service": 5}, {"id_service": 6}]}
     ]
@@ -188,7 +191,7 @@ async def test_health_names_the_hotel_and_a_wrong_key_is_an_auth_error(
     assert not health.ok and "PmsAuthError" in health.detail
 
 
-async def test_a_date_change_is_one_put_with_the_id_in_the_body_and_the_new_stay_only(
+async def test_a_date_change_puts_the_new_stay_only_twice_with_the_id_in_the_body(
     pms: QloAppsPms, fake: FakeQloApps
 ) -> None:
     old = stay(10, 2)
@@ -199,8 +202,10 @@ async def test_a_date_change_is_one_put_with_the_id_in_the_body_and_the_new_stay
         booking.pms_id, StayChange(check_in=new.check_in, check_out=new.check_out)
     )
 
-    [put] = fake.requests_to("PUT", "bookings")
-    body = put.json()["booking"]
+    # The second PUT, the same, makes QloApps charge the new rooms' services.
+    first, second = fake.requests_to("PUT", "bookings")
+    assert first.json() == second.json()
+    body = first.json()["booking"]
     assert body["id"] == int(booking.pms_id) and "booking_status" not in body
     assert body["associations"]["room_types"] == [
         {
@@ -211,44 +216,52 @@ async def test_a_date_change_is_one_put_with_the_id_in_the_body_and_the_new_stay
             "rooms": [{"adult": 2, "child": 0, "services": [{"id_service": 5}, {"id_service": 6}]}],
         }
     ]
-    assert changed.stay == new and changed.total_price == Decimal("3900.00")
+    assert changed.stay == new and changed.total_price == Decimal("4160.00")
     assert changed.reference == booking.reference
     freed = offer_for(await pms.search(old), "1")
     assert freed is not None and freed.rooms_left == 5
 
 
-async def test_one_more_night_in_a_full_house_checks_only_the_added_night(
+async def test_one_more_night_in_a_full_house_is_refused_as_qloapps_refuses_it(
     pms: QloAppsPms, fake: FakeQloApps
 ) -> None:
+    """A live QloApps 1.6.1 checks the whole new stay while the booking still holds its old
+    rooms, so extending by a free night in a full house answers "Requested room(s) not
+    available": the adapter says so before sending anything."""
     the_stay = stay(10, 2, adults=1)
     mine = await pms.create_booking(booking_request(the_stay, key="mine"))
     await pms.create_booking(booking_request(stay(10, 2, adults=4, rooms=4), key="the rest"))
-    assert offer_for(await pms.search(the_stay), "1") is None
+    one_more = StayChange(check_out=the_stay.check_out + timedelta(days=1))
 
-    longer = await pms.modify_booking(
-        mine.pms_id, StayChange(check_out=the_stay.check_out + timedelta(days=1))
+    with pytest.raises(RoomUnavailable):
+        await pms.modify_booking(mine.pms_id, one_more)
+
+    assert fake.requests_to("PUT", "bookings") == []
+    assert (await pms.get_booking(mine.pms_id)).stay == the_stay
+    # QloApps itself refuses it the same way.
+    body = fake.requests_to("POST", "bookings")[0].json()
+    body["booking"]["id"] = int(mine.pms_id)
+    body["booking"]["associations"]["room_types"][0]["checkout_date"] = str(
+        the_stay.check_out + timedelta(days=1)
     )
-
-    assert longer.stay.nights == 3
-    check = ET.fromstring(fake.requests_to("POST", "hotel_ari")[-1].body)  # noqa: S314
-    assert (check.findtext("hotel_ari/date_from"), check.findtext("hotel_ari/date_to")) == (
-        "2026-12-13",
-        "2026-12-14",
-    )
+    url = f"{fake.base_url}/bookings/{mine.pms_id}"
+    refused = httpx.put(url, params={"output_format": "JSON"}, json=body, auth=(DEMO_KEY, ""))
+    assert refused.json()["errors"][0]["message"] == "Requested room(s) not available"
 
 
-async def test_a_cancel_is_a_put_with_status_3_that_keeps_the_stays_and_frees_the_room(
+async def test_a_cancel_is_a_new_order_state_that_keeps_the_stays_and_frees_the_room(
     pms: QloAppsPms, fake: FakeQloApps
 ) -> None:
     booking = await pms.create_booking(booking_request(stay(adults=1)))
 
     cancelled = await pms.cancel_booking(booking.pms_id)
 
-    body = fake.requests_to("PUT", "bookings")[0].json()["booking"]
-    assert (body["id"], body["booking_status"]) == (int(booking.pms_id), 3)
-    [entry] = body["associations"]["room_types"]
-    assert (entry["checkin_date"], entry["checkout_date"]) == ("2026-12-11", "2026-12-13")
-    assert cancelled.status is BookingStatus.CANCELLED
+    [history] = fake.requests_to("POST", "order_histories")
+    assert history.headers["content-type"] == "application/xml"
+    sent = ET.fromstring(history.body)  # noqa: S314 - our own request
+    assert sent.findtext("order_history/id_order") == booking.pms_id
+    assert sent.findtext("order_history/id_order_state") == "4"  # "Canceled", read by name
+    assert cancelled.status is BookingStatus.CANCELLED and cancelled.stay == booking.stay
     again = offer_for(await pms.search(stay(adults=1)), "1")
     assert again is not None and again.rooms_left == 5
 

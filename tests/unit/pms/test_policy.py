@@ -101,22 +101,29 @@ def test_a_party_fits_when_one_room_type_holds_each_room() -> None:
 
 
 @pytest.mark.parametrize(
-    ("party", "reason"),
+    ("party", "limits", "rooms_needed"),
     [
-        (stay(adults=3), "no room holds 3 guests in 1 room(s); the largest takes 3"),
-        (stay(adults=2, children=2), "no room holds 4 guests in 1 room(s); the largest takes 3"),
-        (stay(adults=5, rooms=2), "no room holds 5 guests in 2 room(s); the largest takes 3"),
+        (stay(adults=3), "3 adult(s) and 0 child(ren) in 1 room(s)", 2),
+        (stay(adults=2, children=2), "2 adult(s) and 2 child(ren) in 1 room(s)", 2),
+        (stay(adults=5, rooms=2), "5 adult(s) and 0 child(ren) in 2 room(s)", 3),
     ],
 )
-def test_a_party_no_room_holds_is_refused_with_the_largest_room(party: Stay, reason: str) -> None:
+def test_a_party_no_room_holds_is_refused_with_the_adult_and_child_limits(
+    party: Stay, limits: str, rooms_needed: int
+) -> None:
     with pytest.raises(InvalidStay) as raised:
         validate_party_fits(party, [room(2, 1, 3)])
-    assert str(raised.value) == reason
+    assert str(raised.value) == (
+        f"no room holds {limits}; a room takes at most 2 adults and 1 children"
+    )
+    # 3 adults is no "3 guests, the largest takes 3": the limit is 2 adults, so two rooms.
+    assert raised.value.params["rooms_needed"] == rooms_needed
 
 
 def test_no_room_types_hold_nobody() -> None:
-    with pytest.raises(InvalidStay, match="the largest takes 0"):
+    with pytest.raises(InvalidStay, match="at most 0 adults") as raised:
         validate_party_fits(stay(adults=1), [])
+    assert raised.value.params["rooms_needed"] == 0
 
 
 @pytest.mark.parametrize(

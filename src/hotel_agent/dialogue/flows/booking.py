@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from hotel_agent.channels.port import ListPicker, ListRow, ListSection
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import CHANGE, HANDOFF, NO, OFFER_PREFIX, YES, Turn
+from hotel_agent.dialogue.flows.pms_needs import ages_answer, missing_child_ages, needs_surname
 from hotel_agent.dialogue.flows.stay_rules import explain_refusal, merge_entities
 from hotel_agent.dialogue.nlu.text import normalize
 from hotel_agent.dialogue.services import DialogueServices
@@ -46,6 +47,10 @@ def consume(t: Turn) -> bool:
     """Take what the message says for this booking. False when it says nothing usable."""
     state = t.state
     entities = t.understanding.entities
+    ages = ages_answer(t)
+    if ages is not None:
+        state.slots.children_ages = ages
+        return True
     used = bool(merge_entities(state.slots, entities))
     if entities.email:
         state.guest_email = entities.email
@@ -53,7 +58,11 @@ def consume(t: Turn) -> bool:
     if entities.phone:
         state.guest_phone = entities.phone
         used = True
-    if entities.person_name:
+    full_name = _full_name_answer(t) if needs_surname(t) else None
+    if full_name:
+        state.guest_name = full_name
+        used = True
+    elif entities.person_name:
         state.guest_name = entities.person_name
         used = True
     elif state.step is Step.DETAILS and state.guest_name is None:
@@ -109,6 +118,10 @@ async def advance(t: Turn, services: DialogueServices, *, confirm: bool = False)
     if stay is None:
         _ask_stay(t)
         return
+    if missing_child_ages(t, stay):
+        state.step = Step.COLLECT
+        t.reply(t.say("booking.ask_children_ages"))
+        return
     if state.offers_for != stay:
         had_choice = state.chosen
         with stale_answers() as stale:
@@ -151,6 +164,15 @@ async def advance(t: Turn, services: DialogueServices, *, confirm: bool = False)
         return
     if t.input.message.channel == "whatsapp" and state.guest_phone is None:
         state.guest_phone = "+" + t.input.message.sender_id.lstrip("+")
+    # What this PMS refuses a booking without (QloApps: a surname and a phone).
+    if needs_surname(t):
+        state.step = Step.DETAILS
+        t.reply(t.say("booking.ask_surname"))
+        return
+    if t.hotel is not None and t.hotel.phone_required and state.guest_phone is None:
+        state.step = Step.DETAILS
+        t.reply(t.say("booking.ask_phone"))
+        return
     if confirm:
         await _book(t, services)
         return
@@ -206,6 +228,8 @@ async def _book(t: Turn, services: DialogueServices) -> None:
         return
     except InvalidStay as error:
         explain_refusal(t, error, state.slots)
+        if error.reason == "child_ages":
+            state.slots.children_ages = []
         if error.reason in {"email", "name", "phone"}:
             state.guest_email = None if error.reason == "email" else state.guest_email
             state.guest_name = None if error.reason == "name" else state.guest_name
@@ -348,8 +372,12 @@ def answers_question(t: Turn) -> bool:
     "Pilar Vega, pilar@example.com" is a name and not a question about housekeeping."""
     state = t.state
     entities = t.understanding.entities
+    if ages_answer(t) is not None:
+        return True
     if state.step is Step.DETAILS:
-        if entities.email or entities.person_name:
+        if entities.email or entities.person_name or entities.phone:
+            return True
+        if needs_surname(t) and _full_name_answer(t):
             return True
         typed = _without_contact(t.text, entities.email, entities.phone)
         if state.guest_name is not None or _bare_name(typed) is None:
@@ -362,6 +390,19 @@ def answers_question(t: Turn) -> bool:
     if state.step is Step.CHOOSE:
         return _picked_offer(t) is not None
     return False
+
+
+def _full_name_answer(t: Turn) -> str | None:
+    """The full name once the surname just asked for is given: "Sarkisian" after "Cher", or
+    "Cher Sarkisian" again. None when the message gives no surname."""
+    entities = t.understanding.entities
+    said = entities.person_name or _bare_name(
+        _without_contact(t.text, entities.email, entities.phone)
+    )
+    first = t.state.guest_name or ""
+    if not said or said.lower() == first.lower():
+        return None
+    return said if said.split()[0].lower() == first.lower() else f"{first} {said}"
 
 
 def _bare_name(text: str) -> str | None:

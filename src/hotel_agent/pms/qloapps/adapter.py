@@ -3,12 +3,20 @@
 Quirks handled here (see /work/shared/reference/qloapps-api.md):
 - QloApps applies no date policy and its search does not filter by occupancy: the agent's
   policy is checked before any call and room types are filtered by capacity here.
-- Price caveat: `hotel_ari` quotes include the per-night services QloApps adds automatically,
-  which a booking drops unless its rooms list them in `rooms[].services`. The adapter lists the
-  room type's automatic services (its linked `services` with `auto_add_to_cart`), so a booking
-  costs what was quoted. The total a booking returns is always the one QloApps booked
-  (`price_details`): on a shop whose webservice does not show those links, the booking is made
-  at its own, lower, total, and that is the total the guest is told.
+- Price caveat: a booking drops the services QloApps adds automatically unless its rooms list
+  them in `rooms[].services`, so the adapter lists every automatic service linked with the
+  room type. `hotel_ari` quotes only those priced with the room (`price_addition_type` 1, "Room
+  Maintenance Fees"); the ones priced on their own (2, "Internet Handling Charges", once per
+  room) are added to the quote here, taxed at the room's rate, so the guest is quoted what
+  QloApps charges. The total a booking returns is always the one QloApps booked
+  (`price_details`), and every write's result is compared with the request (logged when not).
+- Children: QloApps stores no child sent without `child_ages`, so the hotel profile says ages
+  are required and a stay with children but without their ages is refused before any call.
+- PUT (changes, cancellation) is a full desired state with two traps: a stay whose dates do
+  not change keeps its occupancy and gets its rooms' services replaced by the ones listed
+  (`GET bookings` never lists the automatic ones), and new dates are booked without any
+  service. So occupancy-only changes are refused, a cancellation lists every room with its
+  services, and a date change is sent twice (the second rewrites the new rooms' services).
 - No idempotency key: a booking made for a `BookingRequest` carries `source` =
   `agente-hotelero:<digest of the idempotency key>`. `find_booking_for` looks for that tag among
   the guest's orders, so a retry after an unknown outcome finds the booking, while the same guest
@@ -20,9 +28,18 @@ Quirks handled here (see /work/shared/reference/qloapps-api.md):
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
+from decimal import Decimal
 
-from hotel_agent.pms.errors import InvalidStay, PmsError, RoomUnavailable
+import structlog
+
+from hotel_agent.pms.errors import (
+    InvalidStay,
+    PmsError,
+    PmsOutcomeUnknown,
+    PmsUnavailable,
+    RoomUnavailable,
+)
 from hotel_agent.pms.policy import (
     StayPolicy,
     apply_change,
@@ -45,6 +62,8 @@ from hotel_agent.pms.qloapps import payloads as wire
 from hotel_agent.pms.qloapps.bookings import BookingReader
 from hotel_agent.pms.qloapps.catalogue import Catalogue
 from hotel_agent.pms.qloapps.client import Json, QloAppsClient
+
+log = structlog.get_logger(__name__)
 
 
 class QloAppsPms:
@@ -74,35 +93,33 @@ class QloAppsPms:
         validate_stay(stay, today=self._today(), policy=self._policy)
         room_types = await self.room_types()
         validate_party_fits(stay, room_types)
-        rooms = wire.occupancies(stay)
-        per_room = rooms[0]  # the largest share: every room must hold at least this
-        answer = await self._client.query(
-            "hotel_ari", wire.ari_request(self._hotel_id, stay.check_in, stay.check_out, rooms)
-        )
-        quotes = wire.ari_room_types(answer)
-        currency = wire.text(answer["hotel_ari"].get("currency")) or await self._currency()
+        per_room = wire.occupancies(stay)[0]  # the largest share: every room must hold it
+        quotes = await self._quotes(stay)
+        currency = await self._currency()
         by_id = {room_type.id: room_type for room_type in room_types}
         offers = []
-        for quoted in quotes:
-            room_type = by_id.get(quoted.id)
+        for room_type_id, (total, available) in quotes.items():
+            room_type = by_id.get(room_type_id)
             # QloApps lists room types whatever the occupancy asked: filter by capacity here.
-            if room_type is None or not room_type.fits(*per_room) or quoted.available < stay.rooms:
+            if room_type is None or not room_type.fits(*per_room) or available < stay.rooms:
                 continue
-            # `total_price_with_tax` already covers every room_occupancy sent, i.e. all rooms.
             offers.append(
                 Offer(
                     room_type=room_type,
                     stay=stay,
-                    nightly_price=wire.money(quoted.total_with_tax / stay.nights),
-                    total_price=quoted.total_with_tax,
+                    nightly_price=wire.money(total / stay.nights),
+                    total_price=total,
                     currency=currency,
-                    rooms_left=quoted.available,
+                    rooms_left=available,
                 )
             )
         return offers
 
     async def create_booking(self, request: BookingRequest) -> Booking:
         validate_guest(request.guest)
+        if not request.guest.last_name:
+            # QloApps requires a last name; the first name again ("Cher Cher") would be wrong.
+            raise InvalidStay("QloApps needs the guest's last name", reason="last_name")
         await self._check_bookable(request.room_type_id, request.stay)
         existing = await self.find_booking_for(request)
         if existing is not None:
@@ -115,7 +132,9 @@ class QloAppsPms:
             tag=wire.source_tag(request.idempotency_key),
             notes=request.notes,
         )
-        return await self._bookings.written(await self._client.write("POST", "bookings", body))
+        booking = await self._bookings.written(await self._client.write("POST", "bookings", body))
+        self._compare("create", request.stay, request.room_type_id, booking)
+        return booking
 
     async def find_booking_for(self, request: BookingRequest) -> Booking | None:
         tag = wire.source_tag(request.idempotency_key)
@@ -166,34 +185,72 @@ class QloAppsPms:
                 "this booking holds several stays: only the hotel can change it",
                 reason="not_changeable",
             )
+        if current.stay.children and change.child_ages is None:
+            # Resent with new dates, children without their ages would be dropped.
+            ages = await self._bookings.child_ages(pms_id)
+            if len(ages) == current.stay.children:
+                current = current.model_copy(
+                    update={"stay": current.stay.model_copy(update={"child_ages": ages})}
+                )
         stay = apply_change(current.stay, change)
         if stay == current.stay:
             return current
-        await self._check_bookable(current.room_type_id, stay)
-        await self._check_added_nights(current.room_type_id, current.stay, stay)
-        # One PUT with the new stay instead of the old: `room_types` is the full desired state.
-        body = wire.booking_update(
-            raw,
-            hotel_id=self._hotel_id,
-            room_types=[await self._stay_entry(current.room_type_id, stay)],
-            status=None,
+        same_dates = (stay.check_in, stay.check_out) == (
+            current.stay.check_in,
+            current.stay.check_out,
         )
-        answer = await self._client.write("PUT", f"bookings/{pms_id}", body)
-        return await self._bookings.written(answer)
+        if same_dates:
+            # QloApps' PUT keeps a stay's occupancy when its dates do not change (it only
+            # rewrites the services of rooms it already has): say so rather than fake it.
+            raise InvalidStay(
+                "QloApps cannot change the guests of a booking without changing its dates",
+                reason="occupancy_not_changeable",
+            )
+        await self._check_bookable(current.room_type_id, stay)
+        quote = (await self._quotes(stay, room_type_id=current.room_type_id)).get(
+            current.room_type_id
+        )
+        # QloApps checks the whole new stay while the booking still holds its old rooms (it
+        # frees them last), so one more night in a full house is refused: refuse it first.
+        if quote is None or quote[1] < stay.rooms:
+            raise RoomUnavailable(
+                f"room type {current.room_type_id} is full from {stay.check_in} to {stay.check_out}"
+            )
+        entry = await self._stay_entry(current.room_type_id, stay)
+        # One PUT with the new stay instead of the old (`room_types` is the full desired state)
+        # books the new rooms on QloApps' add-rooms path, which charges no service; a second
+        # PUT with the same stay rewrites the services of those rooms, so they are charged.
+        for _ in range(2):
+            body = wire.booking_update(
+                raw, hotel_id=self._hotel_id, room_types=[entry], status=None
+            )
+            answer = await self._client.write("PUT", f"bookings/{pms_id}", body)
+        booking = await self._bookings.written(answer)
+        self._compare("change", stay, current.room_type_id, booking, quote[0])
+        return booking
 
     async def cancel_booking(self, pms_id: str) -> Booking:
-        raw, current = await self._bookings.get(pms_id)
+        current = await self.get_booking(pms_id)
         if current.status is BookingStatus.CANCELLED:
             return current
         if current.status is BookingStatus.COMPLETED:
             raise InvalidStay("a completed stay cannot be cancelled", reason="not_changeable")
-        # No DELETE in QloApps: cancelling is a PUT with booking_status 3 and the stays as
-        # they are (left out, they would be removed instead).
-        body = wire.booking_update(
-            raw, hotel_id=self._hotel_id, room_types=wire.current_stays(raw), status=3
+        # No DELETE in QloApps, and its cancelling PUT rewrites the order first: rooms sent
+        # without their services lose them (the total drops), rooms sent with them get
+        # inconsistent lines. A new order state is a state change only: lines and total stay,
+        # and QloApps frees the rooms (`is_cancelled`).
+        state = await self._catalogue.cancelled_state()
+        await self._client.query(
+            "order_histories", wire.order_history(int(pms_id), state), writes=True
         )
-        answer = await self._client.write("PUT", f"bookings/{pms_id}", body)
-        return await self._bookings.written(answer)
+        try:
+            booking = await self.get_booking(pms_id)
+        except PmsUnavailable as exc:
+            raise PmsOutcomeUnknown(f"booking {pms_id} was cancelled but not read back") from exc
+        if booking.status is not BookingStatus.CANCELLED:
+            raise PmsError(f"QloApps did not cancel booking {pms_id} (state {state} refused)")
+        self._compare("cancel", current.stay, current.room_type_id, booking, current.total_price)
+        return booking
 
     async def health(self) -> PmsHealth:
         try:
@@ -215,44 +272,65 @@ class QloAppsPms:
             raise InvalidStay(f"room type {room_type_id} does not exist in this hotel")
         validate_party_fits(stay, [room_type])
         wire.occupancies(stay)  # raises unless every room gets an adult, as QloApps requires
+        wire.child_ages(stay)  # raises unless every child has an age, or QloApps drops them
 
     async def _stay_entry(self, room_type_id: str, stay: Stay) -> Json:
-        services = await self._catalogue.automatic_services(room_type_id)
-        return wire.stay_entry(room_type_id, stay, services)
+        services = (await self._catalogue.automatic_services()).get(int(room_type_id), [])
+        return wire.stay_entry(room_type_id, stay, [service.id for service in services])
 
-    async def _check_added_nights(self, room_type_id: str, old: Stay, new: Stay) -> None:
-        """Before changing dates, check the nights the booking does not hold yet: its own rooms
-        count as taken in a search, so searching the whole new stay could refuse a change that
-        fits (one more night in a full week)."""
-        held = {old.check_in + timedelta(days=n) for n in range(old.nights)}
-        nights = [new.check_in + timedelta(days=n) for n in range(new.nights)]
-        added = [night for night in nights if night not in held]
-        for start, end in _ranges(added):
-            answer = await self._client.query(
-                "hotel_ari",
-                wire.ari_request(
-                    self._hotel_id,
-                    start,
-                    end,
-                    wire.occupancies(new),
-                    room_type_id=int(room_type_id),
+    async def _quotes(
+        self, stay: Stay, *, room_type_id: str | None = None
+    ) -> dict[str, tuple[Decimal, int]]:
+        """By room type: what QloApps will charge for this stay, tax included, all rooms, and
+        how many rooms are free. `hotel_ari` leaves out the automatic services priced on their
+        own ("Internet Handling Charges"): they are added here, taxed like the room."""
+        answer = await self._client.query(
+            "hotel_ari",
+            wire.ari_request(
+                self._hotel_id,
+                stay.check_in,
+                stay.check_out,
+                wire.occupancies(stay),
+                room_type_id=None if room_type_id is None else int(room_type_id),
+            ),
+        )
+        automatic = await self._catalogue.automatic_services()
+        quotes = {}
+        for quoted in wire.ari_room_types(answer):
+            extra = sum(
+                (
+                    service.cost(stay.nights, stay.rooms)
+                    for service in automatic.get(int(quoted.id), [])
+                    if not service.quoted
                 ),
+                Decimal(0),
             )
-            quoted = [q for q in wire.ari_room_types(answer) if q.id == room_type_id]
-            if not quoted or quoted[0].available < new.rooms:
-                raise RoomUnavailable(f"room type {room_type_id} is full from {start} to {end}")
+            total = wire.money(quoted.total_with_tax + extra * (1 + quoted.tax_rate))
+            quotes[quoted.id] = (total, quoted.available)
+        return quotes
+
+    def _compare(
+        self,
+        write: str,
+        asked: Stay,
+        room_type_id: str,
+        stored: Booking,
+        total: Decimal | None = None,
+    ) -> None:
+        """QloApps can answer 200 and store something else: say so in the log. The booking
+        returned is always what QloApps stored, so the guest is told that."""
+        if wire.same_booking(asked, room_type_id, stored) and total in (None, stored.total_price):
+            return
+        log.error(
+            "qloapps.write_differs",
+            write=write,
+            booking=stored.pms_id,
+            asked=asked.model_dump(mode="json", exclude={"child_ages"}),
+            stored=stored.stay.model_dump(mode="json", exclude={"child_ages"}),
+            expected_total=None if total is None else str(total),
+            stored_total=str(stored.total_price),
+        )
 
 
 def _digits(phone: str | None) -> str:
     return "".join(ch for ch in phone or "" if ch.isdigit())
-
-
-def _ranges(nights: list[date]) -> list[tuple[date, date]]:
-    """Consecutive nights grouped as (check-in, check-out) ranges."""
-    ranges: list[tuple[date, date]] = []
-    for night in nights:
-        if ranges and ranges[-1][1] == night:
-            ranges[-1] = (ranges[-1][0], night + timedelta(days=1))
-        else:
-            ranges.append((night, night + timedelta(days=1)))
-    return ranges

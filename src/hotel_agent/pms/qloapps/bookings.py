@@ -48,6 +48,19 @@ class BookingReader:
             raise PmsOutcomeUnknown(f"booking {raw['id']} was written but not read back") from exc
         return await self.booking(raw, order)
 
+    async def child_ages(self, pms_id: str) -> list[int]:
+        """The children's ages QloApps stored for this booking: `GET bookings` leaves them
+        out, `room_bookings` (one row per room, listed as `bookings`) has them as JSON text."""
+        body = await self._client.get(
+            "room_bookings",
+            {"filter[id_order]": f"[{_id(pms_id)}]", "display": "[id,is_cancelled,child_ages]"},
+        )
+        ages: list[int] = []
+        for row in sorted(wire.rows(body, "bookings"), key=lambda r: wire.number(r["id"])):
+            if not wire.number(row.get("is_cancelled", 0)):
+                ages += wire.ages(row.get("child_ages"))
+        return ages
+
     async def orders_of(self, email: str) -> list[Json]:
         """The orders of every customer with this e-mail, newest first."""
         value = wire.filter_value(email)

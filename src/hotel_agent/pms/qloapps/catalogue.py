@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from hotel_agent.pms.errors import PmsError
 from hotel_agent.pms.port import BookingStatus, HotelProfile, RoomType
 from hotel_agent.pms.qloapps import payloads as wire
@@ -11,6 +14,21 @@ from hotel_agent.pms.qloapps.client import Json, QloAppsClient
 # number, not ISO code. The demo shop, like most QloApps installs, is English; a room type has
 # one name, which `RoomType.name()` returns whatever language the guest speaks.
 SHOP_LANGUAGE = "en"
+_SERVICE_FIELDS = "[id,price,auto_add_to_cart,price_addition_type,price_calculation_method]"
+_PER_NIGHT, _WITH_ROOM = 2, 1  # Product::PRICE_CALCULATION_METHOD_PER_DAY, ..._WITH_ROOM
+
+
+@dataclass(frozen=True)
+class AutoService:
+    """A service QloApps adds by itself to every room of a room type."""
+
+    id: int
+    price: Decimal  # before tax, per night or per room booked (`per_night`)
+    per_night: bool
+    quoted: bool  # already inside `hotel_ari`'s room prices
+
+    def cost(self, nights: int, rooms: int) -> Decimal:
+        return self.price * (nights if self.per_night else 1) * rooms
 
 
 class Catalogue:
@@ -25,6 +43,7 @@ class Catalogue:
         self._currency = currency
         self._profile: HotelProfile | None = None
         self._states: dict[int, BookingStatus] = {}
+        self._names: dict[int, str] = {}
 
     async def hotel(self) -> HotelProfile:
         if self._profile is None:
@@ -37,6 +56,11 @@ class Catalogue:
                 check_in_time=wire.clock(row.get("check_in")),
                 check_out_time=wire.clock(row.get("check_out")),
                 currency=self._currency or await self._shop_currency(),
+                # A stock QloApps refuses bookings without them (PS_ONE_PHONE_AT_LEAST, the
+                # customer's required last name) and stores no child sent without an age.
+                phone_required=True,
+                last_name_required=True,
+                child_ages_required=True,
             )
         return self._profile
 
@@ -71,32 +95,47 @@ class Catalogue:
             )
         return sorted(found, key=lambda room_type: int(room_type.id))
 
-    async def automatic_services(self, room_type_id: str) -> list[int]:
-        """The services QloApps adds to every quote of this room type: a booking charges them
-        only when its rooms list them (see the price caveat in `adapter.py`)."""
-        body = await self._client.get(
-            "room_types", {"display": "full", "filter[id]": f"[{int(room_type_id)}]"}
-        )
-        linked = [
-            wire.number(service["id"])
+    async def automatic_services(self) -> dict[int, list[AutoService]]:
+        """By room type: the services QloApps adds to every booking of it. A booking charges
+        them only when its rooms list them (see the price caveat in `adapter.py`)."""
+        body = await self._client.get("room_types", {"display": "full"})
+        linked: dict[int, dict[int, object]] = {
+            wire.number(row["id"]): {
+                wire.number(service["id"]): service.get("price")
+                for service in _associated(row, "services")
+            }
             for row in wire.rows(body, "room_types")
-            for service in _associated(row, "services")
-        ]
-        if not linked:
+        }
+        ids = sorted({service for services in linked.values() for service in services})
+        if not ids:
             # No service linked, or a webservice that does not show the link: nothing to add.
-            return []
+            return {}
         services = await self._client.get(
             "services",
-            {
-                "display": "[id,auto_add_to_cart]",
-                "filter[id]": "[" + "|".join(map(str, linked)) + "]",
-            },
+            {"display": _SERVICE_FIELDS, "filter[id]": "[" + "|".join(map(str, ids)) + "]"},
         )
-        return sorted(
-            wire.number(row["id"])
+        automatic = {
+            wire.number(row["id"]): row
             for row in wire.rows(services, "services")
             if wire.number(row.get("auto_add_to_cart", 0))
-        )
+        }
+        return {
+            room_type: [
+                AutoService(
+                    id=service,
+                    # A room type can have its own price for a service.
+                    price=wire.money(price if price is not None else automatic[service]["price"]),
+                    per_night=wire.number(automatic[service].get("price_calculation_method", 2))
+                    == _PER_NIGHT,
+                    # Priced "with the room" (1), `hotel_ari` quotes it; "independent" (2), not.
+                    quoted=wire.number(automatic[service].get("price_addition_type", 1))
+                    == _WITH_ROOM,
+                )
+                for service, price in sorted(services_of.items())
+                if service in automatic
+            ]
+            for room_type, services_of in linked.items()
+        }
 
     async def booking_status(self, order_state: int) -> BookingStatus:
         """What an order's `current_state` means for the guest, from the shop's state names."""
@@ -104,11 +143,22 @@ class Catalogue:
             # Read them rather than hard-code: shops rename and add states. Unknown ids are
             # re-read once, in case staff added a state since.
             body = await self._client.get("order_states", {"display": "[id,name]"})
-            self._states = {
-                wire.number(row["id"]): _status_named(wire.text(row.get("name")))
+            self._names = {
+                wire.number(row["id"]): wire.text(row.get("name"))
                 for row in wire.rows(body, "order_states")
             }
+            self._states = {state: _status_named(name) for state, name in self._names.items()}
         return self._states.get(order_state, BookingStatus.CONFIRMED)
+
+    async def cancelled_state(self) -> int:
+        """The order state that cancels a booking (PrestaShop's "Canceled", id 4 on a stock
+        shop), read by name like the others."""
+        await self.booking_status(-1)  # reads the states
+        for state_id, name in sorted(self._names.items()):
+            lowered = name.lower()
+            if "cancel" in lowered and "refund" not in lowered:
+                return state_id
+        raise PmsError("QloApps has no order state for a cancellation")
 
     async def _hotel_row(self, display: str) -> Json:
         body = await self._client.get(

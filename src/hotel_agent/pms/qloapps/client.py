@@ -13,10 +13,12 @@ the request or response bodies, which carry the guest's name, e-mail and phone.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
 import httpx
+import structlog
 
 from hotel_agent.pms.errors import (
     BookingNotFound,
@@ -29,11 +31,22 @@ from hotel_agent.pms.errors import (
 )
 
 Json = dict[str, Any]
+log = structlog.get_logger(__name__)
 
-ROOMS_NOT_AVAILABLE = "Requested room(s) not available."
+# QloApps says "Requested room(s) not available." on POST and the same without the full stop
+# on PUT: the meaning is matched, not the punctuation.
+_NOT_AVAILABLE = re.compile(r"\broom\(?s?\)?\s.*\bnot\s+available\b", re.IGNORECASE)
 # QloApps validates the guest's details with messages like "Please provide a valid first name.":
-# those mean the guest must correct something, the others that the adapter or the PMS is wrong.
-_GUEST_FIELDS = ("first name", "last name", "firstname", "lastname", "email", "phone")
+# those mean the guest must correct something (the reason names what), the others that the
+# adapter or the PMS is wrong.
+_GUEST_FIELDS = {
+    "first name": "name",
+    "firstname": "name",
+    "last name": "last_name",
+    "lastname": "last_name",
+    "email": "email",
+    "phone": "phone",
+}
 # Resources whose 404 (with an empty body) means "no such booking".
 _BOOKING_RESOURCES = frozenset({"bookings", "orders"})
 
@@ -41,7 +54,9 @@ _BOOKING_RESOURCES = frozenset({"bookings", "orders"})
 class QloAppsClient:
     """Calls `{base_url}/{resource}?output_format=JSON` with the webservice key.
 
-    `base_url` is the webservice root with URL rewriting on, e.g. `https://hotel.example.com/api`.
+    `base_url` is the webservice root with URL rewriting on, `https://hotel.example.com/api`, or
+    the shop's own address (`https://hotel.example.com`), which operators paste: there every
+    webservice call would be redirected to the shop's home page.
     """
 
     def __init__(
@@ -53,7 +68,8 @@ class QloAppsClient:
         timeout: float = 10.0,
     ) -> None:
         self._http = http
-        self._base_url = base_url.rstrip("/")
+        root = base_url.rstrip("/")
+        self._base_url = root if root.endswith("/api") else f"{root}/api"
         # The key is the Basic-auth user name with an empty password; `?ws_key=` would put
         # it in every access log on the way.
         self._auth = httpx.BasicAuth(api_key, "")
@@ -63,14 +79,15 @@ class QloAppsClient:
         """A read. `params` like `{"display": "[id,name]", "filter[id_hotel]": "[1]"}`."""
         return await self._call("GET", resource, params=params, writes=False)
 
-    async def query(self, resource: str, xml_body: str) -> Json:
-        """A POST that only reads (`hotel_ari`, which accepts nothing but an XML body)."""
+    async def query(self, resource: str, xml_body: str, *, writes: bool = False) -> Json:
+        """A POST with an XML body, the only kind some resources accept: `hotel_ari` (a read)
+        and `order_histories` (a write: `writes=True`)."""
         return await self._call(
             "POST",
             resource,
             content=xml_body.encode(),
             content_type="application/xml",
-            writes=False,
+            writes=writes,
         )
 
     async def write(
@@ -158,10 +175,15 @@ def _uncertain(cause: str, writes: bool) -> PmsError:
 
 
 def _rejected(what: str, message: str) -> PmsError:
-    if ROOMS_NOT_AVAILABLE in message:
-        return RoomUnavailable(f"QloApps: {ROOMS_NOT_AVAILABLE}")
-    if any(field in message.lower() for field in _GUEST_FIELDS):
-        return InvalidStay(f"QloApps refused the guest's details: {message}")
+    # The PMS's own words go to the log: "400 Bad Request" alone explains nothing. They name
+    # fields, never the guest's values.
+    log.warning("qloapps.refused", call=what, reason=message)
+    if _NOT_AVAILABLE.search(message):
+        return RoomUnavailable(f"QloApps: {message}")
+    lowered = message.lower()
+    for field, reason in _GUEST_FIELDS.items():
+        if field in lowered:
+            return InvalidStay(f"QloApps refused the guest's details: {message}", reason=reason)
     return PmsError(f"QloApps refused {what}: {message}")
 
 
@@ -175,4 +197,7 @@ def _messages(response: httpx.Response) -> str:
     if not isinstance(errors, list):
         return f"HTTP {response.status_code} without errors[]"
     texts = [str(e.get("message", "")) for e in errors if isinstance(e, dict)]
-    return "; ".join(text for text in texts if text)[:300] or f"HTTP {response.status_code}"
+    # PHP 8 warnings come first as errors of their own ("[PHP Warning #2] Undefined array
+    # key ..."): they are noise, and could name a field the refusal is not about.
+    real = [text for text in texts if text and not text.startswith("[PHP ")]
+    return "; ".join(real or texts)[:300] or f"HTTP {response.status_code}"

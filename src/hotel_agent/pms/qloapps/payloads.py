@@ -6,6 +6,7 @@ QloApps' own shapes stay here; the adapter sees port types and a few small recor
 from __future__ import annotations
 
 import hashlib
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -57,6 +58,15 @@ def filter_value(value: str) -> str | None:
     if not value or _FILTER_SYNTAX & set(value):
         return None
     return f"[{value}]"
+
+
+def ages(value: object) -> list[int]:
+    """Children's ages as QloApps stores them: JSON text ("[4, 9]"), or nothing."""
+    try:
+        decoded = json.loads(str(value)) if value else []
+    except ValueError:
+        return []
+    return [number(age) for age in decoded] if isinstance(decoded, list) else []
 
 
 def clock(value: object) -> time:
@@ -118,8 +128,13 @@ def ari_request(
 @dataclass(frozen=True)
 class AriRoomType:
     id: str
-    total_with_tax: Decimal  # whole stay, all the occupancies asked for
+    total: Decimal  # whole stay, all the occupancies asked for, before tax
+    total_with_tax: Decimal
     available: int
+
+    @property
+    def tax_rate(self) -> Decimal:
+        return self.total_with_tax / self.total - 1 if self.total else Decimal(0)
 
 
 def ari_room_types(body: Json) -> list[AriRoomType]:
@@ -134,6 +149,7 @@ def ari_room_types(body: Json) -> list[AriRoomType]:
         found.append(
             AriRoomType(
                 id=str(number(row["id_room_type"])),
+                total=money(row.get("total_price", row["total_price_with_tax"])),
                 total_with_tax=money(row["total_price_with_tax"]),
                 available=len(available) if isinstance(available, dict | list) else 0,
             )
@@ -141,23 +157,56 @@ def ari_room_types(body: Json) -> list[AriRoomType]:
     return found
 
 
+def order_history(order_id: int, state_id: int) -> str:
+    """The XML body `POST order_histories` takes (it refuses JSON): an order's new state."""
+    root = ET.Element("qloapps")
+    history = ET.SubElement(root, "order_history")
+    ET.SubElement(history, "id_order").text = str(order_id)
+    ET.SubElement(history, "id_order_state").text = str(state_id)
+    return ET.tostring(root, encoding="unicode")
+
+
 # -- bookings --------------------------------------------------------------------------------
 
 
 def stay_entry(room_type_id: str, stay: Stay, services: list[int]) -> Json:
-    rooms: list[Json] = [{"adult": a, "child": c} for a, c in occupancies(stay)]
-    if services:
-        for room in rooms:
+    rooms: list[Json] = []
+    ages = iter(child_ages(stay))
+    for adults, children in occupancies(stay):
+        # Singular `adult`/`child`: QloApps silently ignores `adults`. It also stores no child
+        # at all unless each comes with its age (formatOccupancyInRequestData).
+        room: Json = {"adult": adults, "child": children}
+        if children:
+            room["child_ages"] = [next(ages) for _ in range(children)]
+        if services:
             room["services"] = [{"id_service": service} for service in services]
+        rooms.append(room)
     return {
         "id_room_type": int(room_type_id),
         "checkin_date": stay.check_in.isoformat(),
         "checkout_date": stay.check_out.isoformat(),
         "number_of_rooms": stay.rooms,
-        # Singular `adult`/`child`: QloApps silently ignores `adults`. No prices: any price
-        # field sent would override the hotel's own.
+        # No prices: any price field sent would override the hotel's own.
         "rooms": rooms,
     }
+
+
+def child_ages(stay: Stay) -> list[int]:
+    """The children's ages, one per child: QloApps drops the children sent without them."""
+    if len(stay.child_ages) != stay.children:
+        raise InvalidStay(
+            f"{stay.children} child(ren) need their ages ({len(stay.child_ages)} given)",
+            reason="child_ages",
+        )
+    return list(stay.child_ages)
+
+
+def same_booking(asked: Stay, room_type_id: str, stored: Booking) -> bool:
+    """Whether QloApps stored what was asked (it can answer 200 and store something else)."""
+    fields = ("check_in", "check_out", "adults", "children", "rooms")
+    return stored.room_type_id == room_type_id and all(
+        getattr(asked, name) == getattr(stored.stay, name) for name in fields
+    )
 
 
 def new_booking(
@@ -210,30 +259,6 @@ def booking_update(raw: Json, *, hotel_id: int, room_types: list[Json], status: 
     if status is not None:
         booking["booking_status"] = status
     return {"booking": booking}
-
-
-def current_stays(raw: Json) -> list[Json]:
-    """The booking's stays as a PUT sends them back unchanged (dates without their time part)."""
-    return [
-        {
-            "id_room_type": number(entry["id_room_type"]),
-            "checkin_date": str(entry["checkin_date"])[:10],
-            "checkout_date": str(entry["checkout_date"])[:10],
-            "number_of_rooms": number(entry["number_of_rooms"]),
-            "rooms": [
-                {
-                    "adult": number(room.get("adults", 0)),
-                    "child": number(room.get("child", 0)),
-                    "services": [
-                        {"id_service": number(service["id_service"])}
-                        for service in room.get("services") or []
-                    ],
-                }
-                for room in entry.get("rooms") or []
-            ],
-        }
-        for entry in raw["associations"]["room_types"]
-    ]
 
 
 def booking_of(raw: Json, order: Json, status: BookingStatus) -> Booking:
