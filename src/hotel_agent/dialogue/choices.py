@@ -27,6 +27,14 @@ _CHEAPEST = re.compile(
 )
 _DEAREST = re.compile(r"\b(mas car[oa]s?|car[oa]s?|expensive|dearest|priciest|best|mejor)\b")
 _NUMBER = re.compile(r"^\D{0,12}?(\d{1,2})\D{0,3}$")
+# A list read top to bottom: "la de arriba" is the first option, "la de abajo" the last.
+_TOP = re.compile(r"\b(de arriba|primera de la lista|top( one)?|above|at the top)\b")
+_BOTTOM = re.compile(r"\b(de abajo|bottom( one)?|below|at the bottom)\b")
+# Pointing at an option without saying which: an answer, but only clear with one option.
+_POINTING = re.compile(
+    r"^(esa|ese|esta|este|esa misma|ese mismo|la misma|el mismo|that|this|that one|this one|"
+    r"the same|same one|me quedo con esa|i'?ll take that one|i'?ll take it)\b"
+)
 _SHORT = 5  # words: "la segunda, por favor"
 _ORDINAL_WORDS = "|".join(
     word for word in _ORDINALS if not word.isdigit() and word not in {
@@ -43,6 +51,14 @@ _YES = re.compile(
     r"yes|yep|yeah|sure|confirm|go ahead|please do|book it|reserva(la)?|hazla|exacto|eso es)\b"
 )
 _NO = re.compile(r"^(no|nop|nope|nah|mejor no|todavia no|not yet|no gracias|no thanks)\b")
+_WANTS_PERSON = re.compile(
+    r"\b(hablar|habla|atienda|speak|talk|human|humano|real person|persona real|recepcion|"
+    r"reception|agente|agent|operador|operator)\b"
+)
+_COMPANY = re.compile(
+    r"\b(y|e|and|con|with|plus|mas)\s+(mi|mis|my|nuestr[oa]s?|our)\s+\w+|"
+    r"\b(nosotros|nosotras|we|us|pareja|couple|familia|family|amigos|friends)\b"
+)
 _START_OVER = re.compile(
     r"\b(empeza(r|mos) de (nuevo|cero)|empieza de nuevo|volver a empezar|desde el principio|"
     r"start (over|again)|from (the )?(start|scratch|beginning)|reset|restart|reiniciar)\b"
@@ -58,8 +74,10 @@ def pick_index(text: str, count: int) -> int | None:
     if number:
         index = int(number.group(1)) - 1
         return index if 0 <= index < count else None
-    if _LAST.search(said):
+    if _LAST.search(said) or _BOTTOM.search(said):
         return count - 1
+    if _TOP.search(said) or (count == 1 and _POINTING.match(said)):
+        return 0
     for word in said.replace(",", " ").split():
         if word in _ORDINALS and _ORDINALS[word] <= count:
             return _ORDINALS[word] - 1
@@ -76,6 +94,23 @@ def pick_by_price(text: str, prices: Sequence[Decimal]) -> int | None:
     if _DEAREST.search(said):
         return max(range(len(prices)), key=prices.__getitem__)
     return None
+
+
+def points_at_option(text: str) -> bool:
+    """ "that one", "esa": an answer to a question with options, though not which one."""
+    said = normalize(text)
+    return len(said.split()) <= _SHORT and bool(_POINTING.match(said))
+
+
+def wants_a_person(text: str) -> bool:
+    """ "hablar con una persona": a request for staff, not a party of one."""
+    return bool(_WANTS_PERSON.search(normalize(text)))
+
+
+def mentions_company(text: str) -> bool:
+    """ "para mí y mi mujer", "me and my kids": the guest travels with others, so a party of
+    one read from it is not to be trusted."""
+    return bool(_COMPANY.search(normalize(text)))
 
 
 def is_yes(text: str) -> bool:

@@ -38,6 +38,8 @@ class Turn:
     replies: list[OutboundMessage] = field(default_factory=list)
     handoff_reason: str | None = None
     unclear_before: int = 0  # unclear messages in a row before this one
+    resuming: bool = False  # the task is taken up again after a question was answered
+    party_unsure: bool = False  # the guest spoke of people but the count is not sure
 
     @property
     def language(self) -> str:
@@ -50,6 +52,13 @@ class Turn:
     @property
     def text(self) -> str:
         return self.input.message.text
+
+    @property
+    def write_key(self) -> str:
+        """The idempotency key of a PMS write made on this message (the guest's "yes"): a
+        retried turn or a redelivered webhook writes nothing new."""
+        message = self.input.message
+        return f"turn:{message.channel}:{message.provider_message_id}"
 
     def remember_choices(self) -> None:
         """Keep the options of this turn's last reply that had any, so that "3" or "Hablar

@@ -257,6 +257,7 @@ class Engine:
 
     async def _resume(self, t: Turn) -> None:
         t.reply(t.say(f"resume.{t.state.flow.value if t.state.flow else 'booking'}"))
+        t.resuming = True
         await self._advance(t)
 
     def _misunderstood(self, t: Turn) -> None:

@@ -3,32 +3,41 @@
 A recognised topic gets the hotel's own answer; any other question is looked up by keywords;
 with a language model configured, a question the file does not cover by topic or keyword may
 be worded by the model from the hotel's facts only. Otherwise the guest is told we do not
-know and offered a colleague.
+know and offered a colleague. A message asking several things ("Is breakfast included, and do
+you have parking?") gets every answer the hotel's file has.
 """
 
 from __future__ import annotations
 
+import re
+
 from hotel_agent.dialogue.context import HANDOFF, Turn
-from hotel_agent.dialogue.nlu.types import Topic
+from hotel_agent.dialogue.nlu.types import Intent, Topic
 from hotel_agent.dialogue.services import DialogueServices
+from hotel_agent.knowledge.entries import FaqEntry
+
+# Where one question ends and the next begins: question marks, new lines, or a joining
+# "and"/"y" after a comma or before a question word.
+_QUESTIONS = re.compile(
+    r"[?¿!;\n]+|,\s*(?:and|also|plus|y|e|ademas|además|tambien|también)\s+"
+    r"|\s+(?:and|y)\s+(?=(?:do|does|is|are|can|could|what|where|how|when|have|hay|teneis|tenéis"
+    r"|tienen|tiene|se|puedo|podemos|cuanto|cuánto|cuanta|cuánta|donde|dónde|a que|a qué)\b)",
+    re.IGNORECASE,
+)
+_WORDS = 2  # a part shorter than this is no question of its own
 
 
 async def answer(t: Turn, services: DialogueServices) -> bool:
-    """Answer the guest's question; False when the hotel's knowledge has no answer."""
-    knowledge = services.knowledge
-    topic = t.understanding.topic
-    # A specific entry found by its keywords ("late check-out") beats the topic's general one.
-    found = knowledge.search(t.text, t.language)
-    entry = knowledge.entry(topic.value) if topic and topic is not Topic.OTHER else None
-    if found is not None and (entry is None or found.topic == Topic.OTHER.value):
-        entry = found
-    if entry is not None:
-        t.reply(entry.answer(t.language))
+    """Answer the guest's question(s); False when the hotel's knowledge has no answer."""
+    entries = _entries(t, services)
+    if entries:
+        for entry in entries:
+            t.reply(entry.answer(t.language))
         return True
     if services.llm is not None:
         worded = await services.llm.answer_from_facts(
             t.text,
-            facts=knowledge.facts(t.language),
+            facts=services.knowledge.facts(t.language),
             language=t.language,
             hotel_name=t.hotel_name,
         )
@@ -37,3 +46,31 @@ async def answer(t: Turn, services: DialogueServices) -> bool:
             return True
     t.reply(t.say("faq.unknown"), buttons=[t.button(HANDOFF, "buttons.talk_to_staff")])
     return False
+
+
+def _entries(t: Turn, services: DialogueServices) -> list[FaqEntry]:
+    """The hotel's answers to each question the message asks, in the order asked."""
+    parts = [p.strip() for p in _QUESTIONS.split(t.text) if len(p.split()) >= _WORDS]
+    whole = _entry(t, services, t.text, t.understanding.topic)
+    if len(parts) < 2:  # one question: the whole message is it
+        return [whole] if whole else []
+    found: list[FaqEntry] = []
+    for part in parts:
+        understood = services.understander.understand(part, now=t.now, language_hint=t.language)
+        topic = understood.topic if understood.intent is Intent.FAQ else None
+        entry = _entry(t, services, part, topic)
+        if entry is not None and all(entry.id != seen.id for seen in found):
+            found.append(entry)
+    if whole is not None and all(whole.id != seen.id for seen in found):
+        found.insert(0, whole)
+    return found
+
+
+def _entry(t: Turn, services: DialogueServices, text: str, topic: Topic | None) -> FaqEntry | None:
+    knowledge = services.knowledge
+    # A specific entry found by its keywords ("late check-out") beats the topic's general one.
+    found = knowledge.search(text, t.language)
+    entry = knowledge.entry(topic.value) if topic and topic is not Topic.OTHER else None
+    if found is not None and (entry is None or found.topic == Topic.OTHER.value):
+        entry = found
+    return entry

@@ -1,0 +1,365 @@
+"""Regressions of issue 8, each through the web chat (English and Spanish): option picks that
+are never dates, misses at the option step, summaries that never change silently, true
+reasons, names beside contact details, several questions in one message, no promised e-mail,
+and rooms for a bigger party booked as one booking.
+
+Dialogue logic does not depend on the database: these run on SQLite only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date, timedelta
+
+import httpx
+import pytest
+
+from hotel_agent.pms.port import Booking, BookingStatus
+from hotel_agent.runtime import Runtime
+from tests.integration.dialogue.guest import (
+    Guest,
+    english_range,
+    future_stay,
+    hotel_today,
+    spanish_range,
+)
+from tests.support import asgi_client, make_settings
+
+MakeRuntime = Callable[..., Awaitable[Runtime]]
+
+
+@pytest.fixture
+async def runtime(sqlite_url: str, make_runtime: MakeRuntime) -> Runtime:
+    built = await make_runtime(make_settings(sqlite_url))
+    built.start_background()
+    return built
+
+
+@pytest.fixture
+async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    async with asgi_client(runtime) as http:
+        yield http
+
+
+async def only_booking(runtime: Runtime, email: str) -> Booking:
+    [booking] = await runtime.pms.find_bookings(email=email)
+    return booking
+
+
+def next_january(day: int) -> date:
+    today = hotel_today()
+    this_year = date(today.year, 1, day)
+    return this_year if this_year > today else date(today.year + 1, 1, day)
+
+
+# --- 1. an answer to the options is never a date -------------------------------------------
+
+
+async def test_the_first_one_books_the_dates_offered_not_the_first_of_the_month(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = next_january(13), next_january(15)
+    said = await guest.hears("Hi, I'd like a room from 13 to 15 January for 2 adults")
+    assert "2 nights" in said
+    first = guest.list_rows()[0]["id"].removeprefix("offer:")
+
+    said = await guest.hears("the first one")
+    assert "full name" in said and "complaint" not in said.lower()
+    said = await guest.hears("Tom Baker, tom.baker@example.com")
+    assert "Tuesday 1 " not in said and "2 nights" in said
+    assert str(check_in.day) in said and str(check_out.day) in said
+    await guest.hears("yes")
+
+    booking = await only_booking(runtime, "tom.baker@example.com")
+    assert (booking.stay.check_in, booking.stay.check_out) == (check_in, check_out)
+    assert booking.room_type_id == first
+
+
+@pytest.mark.parametrize(
+    ("pick", "index"),
+    [("la de arriba", 0), ("opción 2", 1), ("la segunda porfa", 1), ("la última", -1)],
+)
+async def test_spanish_picks_are_answers_never_dates_or_complaints(
+    client: httpx.AsyncClient, runtime: Runtime, pick: str, index: int
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=41, nights=2)
+    await guest.hears(f"quiero reservar {spanish_range(check_in, check_out)} para 2 adultos")
+    wanted = guest.list_rows()[index]["id"].removeprefix("offer:")
+
+    said = await guest.hears(pick)
+    assert "nombre" in said and "recepción" not in said
+    await guest.hears(f"Eva Soler, eva.{index}@example.com")
+    await guest.hears("sí")
+    booking = await only_booking(runtime, f"eva.{index}@example.com")
+    assert booking.room_type_id == wanted
+    assert (booking.stay.check_in, booking.stay.check_out) == (check_in, check_out)
+
+
+async def test_a_room_not_on_offer_is_said_so_and_the_choice_stays_pending(
+    client: httpx.AsyncClient,
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=44, nights=2)
+    # Four adults in one room: only the family room takes them, not the suite.
+    await guest.hears(f"a room {english_range(check_in, check_out)} for 3 adults and 1 child")
+    said = await guest.hears("the suite")
+    assert "isn't available" in said and "Shall I book the Family Room" in said
+    assert "reference" not in said, "not read as a change of an existing booking"
+    said = await guest.hears("yes")
+    assert "full name" in said
+
+
+# --- 2. something else at the option step ------------------------------------------------
+
+
+async def test_details_before_choosing_are_kept_and_the_choice_asked_in_other_words(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=47, nights=2)
+    listing = await guest.hears(
+        f"I want to book {english_range(check_in, check_out)} for 2 adults"
+    )
+    said = await guest.hears("Kate Bush, kate.bush@example.com")
+    assert "Noted" in said and "Kate Bush" in said and "kate.bush@example.com" in said
+    assert "Which room shall I book" in said and said not in listing
+
+    again = await guest.hears("my mobile is +44 7700 900123")
+    assert "Noted" in again and "+447700900123" in again
+    assert again != said and "reception" in again and "handoff" in guest.buttons()
+
+    said = await guest.hears("2")
+    assert "Here's your booking" in said and "Kate Bush" in said, "nothing asked twice"
+    await guest.hears("yes")
+    booking = await only_booking(runtime, "kate.bush@example.com")
+    assert (booking.guest.name, booking.guest.phone) == ("Kate Bush", "+447700900123")
+
+
+async def test_spanish_details_before_choosing_are_kept(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=48, nights=3)
+    await guest.hears(f"reserva {spanish_range(check_in, check_out)} 2 adultos")
+    said = await guest.hears("Lucía Prieto, lucia.prieto@example.com")
+    assert "Apuntado" in said and "Lucía Prieto" in said and "¿Qué habitación te reservo" in said
+    said = await guest.hears("la más barata")
+    assert "¿La confirmo?" in said
+    await guest.hears("sí")
+    assert (await only_booking(runtime, "lucia.prieto@example.com")).stay.adults == 2
+
+
+# --- 3. a summary never changes silently ---------------------------------------------------
+
+
+async def test_a_summary_restates_what_changed_since_the_offer_was_picked(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=52, nights=2)
+    await guest.hears(f"I'd like to book {english_range(check_in, check_out)} for 2 adults")
+    await guest.hears("the first one")
+    said = await guest.hears("Rosa Parks, rosa.parks@example.com")
+    assert "differs" not in said, "as picked: nothing to restate"
+
+    later_out = check_out + timedelta(days=1)
+    said = await guest.hears(f"actually {english_range(check_in, later_out)}")
+    assert "differs from the option you chose" in said and "Dates:" in said
+    assert "now from" in said and "(3 nights)" in said and "Total:" in said
+    await guest.hears("yes")
+    booking = await only_booking(runtime, "rosa.parks@example.com")
+    assert booking.stay.check_out == later_out
+
+
+async def test_a_party_too_big_for_the_room_is_told_as_too_small_and_restated(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=53, nights=2)
+    await guest.hears(f"I'd like to book {english_range(check_in, check_out)} for 2 adults")
+    rows = guest.list_rows()
+    double = next(r for r in rows if r["title"] == "Standard Double")
+    await guest.hears("", choice_id=double["id"])
+    await guest.hears("Ann Lee, ann.lee@example.com")
+
+    said = await guest.hears("actually we're 3 adults")
+    assert "too small for 3 adults" in said and "no longer available" not in said
+    said = await guest.hears("the family room")
+    assert "3 adults" in said and "differs" not in said, "picked from the list for 3 adults"
+    await guest.hears("yes")
+    booking = await only_booking(runtime, "ann.lee@example.com")
+    assert booking.stay.adults == 3
+
+
+# --- 5. and 6. the party -------------------------------------------------------------------
+
+
+async def test_dos_personas_answers_how_many_and_never_hands_over(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=54, nights=2)
+    said = await guest.hears(f"quiero reservar {spanish_range(check_in, check_out)}")
+    assert "personas" in said
+    said = await guest.hears("2 personas")
+    assert "recepción" not in said and "2 adultos" in said and guest.list_rows()
+
+
+async def test_two_people_answers_how_many_in_english(client: httpx.AsyncClient) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=54, nights=2)
+    await guest.hears(f"book a room {english_range(check_in, check_out)}")
+    said = await guest.hears("2 people")
+    assert "reception" not in said and "2 adults" in said
+
+
+async def test_a_party_read_as_one_among_company_is_asked_not_guessed(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=56, nights=2)
+    said = await guest.hears(
+        f"quiero reservar {spanish_range(check_in, check_out)} para mí y mi mujer"
+    )
+    assert "1 adulto" not in said
+    if "2 adultos" not in said:  # the understanding was not sure: asked
+        assert "cuántos adultos" in said
+        said = await guest.hears("2 adultos")
+    assert "2 adultos" in said
+
+
+async def test_me_and_my_husband_is_not_one_adult(client: httpx.AsyncClient) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=56, nights=2)
+    said = await guest.hears(f"a room {english_range(check_in, check_out)} for me and my husband")
+    assert "1 adult" not in said
+
+
+# --- 7. names beside contact details -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "email", "phone"),
+    [
+        ("Valentina Rojas, mi mail es vale.rojas@example.com", "Valentina Rojas", "vale.rojas", None),
+        ("Hannah Moore - hannah.moore@example.com", "Hannah Moore", "hannah.moore", None),
+        (
+            "Pilar Vega, pilar.vega@example.com, tel +34 622 333 444",
+            "Pilar Vega",
+            "pilar.vega",
+            "+34622333444",
+        ),
+    ],
+)
+async def test_a_name_beside_contact_details_is_the_name(
+    client: httpx.AsyncClient,
+    runtime: Runtime,
+    typed: str,
+    name: str,
+    email: str,
+    phone: str | None,
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=57, nights=2)
+    await guest.hears(f"quiero reservar {spanish_range(check_in, check_out)} para 2 adultos")
+    await guest.hears("la primera")
+    said = await guest.hears(typed)
+    assert f"A nombre de {name} (" in said or f"Under the name {name} (" in said
+    await guest.hears("sí")
+    [booking] = await runtime.pms.find_bookings(email=f"{email}@example.com")
+    assert booking.guest.name == name
+    if phone:
+        assert booking.guest.phone == phone
+
+
+# --- 8. reasons must be true: a proven booking needs no second proof -------------------------
+
+
+async def test_a_booking_proved_once_is_cancelled_without_asking_again(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    owner = Guest(client)
+    check_in, check_out = future_stay(days_ahead=62, nights=2)
+    await owner.hears(f"quiero reservar {spanish_range(check_in, check_out)} para 2 adultos")
+    await owner.hears("la primera")
+    await owner.hears("Marco Polo, marco.polo@example.com")
+    await owner.hears("sí")
+    booking = await only_booking(runtime, "marco.polo@example.com")
+
+    other_device = Guest(client)
+    said = await other_device.hears(
+        f"what's the status of booking {booking.reference}? email marco.polo@example.com"
+    )
+    assert booking.reference in said and "confirmed" in said
+    said = await other_device.hears("I need to cancel it")
+    assert "Cancellation policy" in said and "reference" not in said.split("\n")[0].lower()
+    await other_device.hears("yes")
+    assert (await runtime.pms.get_booking(booking.pms_id)).status is BookingStatus.CANCELLED
+
+
+# --- 9. several questions, every answer ----------------------------------------------------
+
+
+async def test_two_questions_in_one_message_get_two_answers(client: httpx.AsyncClient) -> None:
+    guest = Guest(client)
+    said = await guest.hears("Is breakfast included, and do you have parking?")
+    assert "Breakfast" in said and "car park" in said
+
+    guest = Guest(client)
+    said = await guest.hears("¿El desayuno está incluido? ¿Tenéis parking?")
+    assert "desayuno" in said.lower() and "parking" in said.lower()
+
+
+# --- 10. no promised e-mail -----------------------------------------------------------------
+
+
+async def test_the_confirmation_promises_no_email(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    for language, opening, yes in (
+        ("es", "quiero reservar {} para 2 adultos", "sí"),
+        ("en", "I'd like to book {} for 2 adults", "yes"),
+    ):
+        guest = Guest(client)
+        check_in, check_out = future_stay(days_ahead=64, nights=2)
+        dates = (spanish_range if language == "es" else english_range)(check_in, check_out)
+        await guest.hears(opening.format(dates))
+        await guest.hears("1")
+        said = await guest.hears(f"Noa Gil, noa.{language}@example.com")
+        assert "confirmación" not in said and "for the confirmation" not in said
+        said = await guest.hears(yes)
+        assert "HS-" in said
+        assert "enviaremos" not in said and "send" not in said and "noa." not in said
+
+
+# --- 11. several rooms ---------------------------------------------------------------------
+
+
+async def test_two_rooms_for_four_adults_are_one_booking_with_per_room_prices(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=66, nights=2)
+    said = await guest.hears(f"2 rooms for 4 adults {english_range(check_in, check_out)}")
+    assert "4 adults in 2 rooms" in said and "per room" in said and "in total for 2 rooms" in said
+    await guest.hears("the cheapest")
+    said = await guest.hears("Joe Root, joe.root@example.com")
+    assert "4 adults in 2 rooms" in said
+    said = await guest.hears("yes")
+    booking = await only_booking(runtime, "joe.root@example.com")
+    assert (booking.stay.rooms, booking.stay.adults) == (2, 4)
+    assert booking.reference in said and said.count("HS-") == 1
+
+
+async def test_dos_habitaciones_son_una_reserva(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=67, nights=3)
+    said = await guest.hears(f"necesito 2 habitaciones para 4 adultos {spanish_range(check_in, check_out)}")
+    assert "por habitación" in said and "en total por 2 habitaciones" in said
+    await guest.hears("la primera")
+    await guest.hears("Iker Casillas, iker@example.com")
+    await guest.hears("sí")
+    booking = await only_booking(runtime, "iker@example.com")
+    assert (booking.stay.rooms, booking.stay.adults) == (2, 4)
