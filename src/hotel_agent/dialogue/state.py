@@ -94,6 +94,9 @@ class DialogueState(BaseModel):
     offers_for: Stay | None = None  # the stay the offers were searched for
     chosen: str | None = None  # room type id
     picked: Picked | None = None
+    # Room types still to book for the same dates, one booking each ("a double and a single").
+    queued_rooms: list[str] = Field(default_factory=list)
+    room_by_room: bool = False  # the party is asked per room (several room types)
     guest_name: str | None = None
     guest_email: str | None = None
     guest_phone: str | None = None

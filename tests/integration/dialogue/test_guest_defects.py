@@ -23,6 +23,7 @@ from tests.integration.dialogue.guest import (
     hotel_today,
     spanish_range,
 )
+from tests.integration.dialogue.test_bad_input import chat_to_the_summary
 from tests.support import asgi_client, make_settings
 
 MakeRuntime = Callable[..., Awaitable[Runtime]]
@@ -119,9 +120,7 @@ async def test_details_before_choosing_are_kept_and_the_choice_asked_in_other_wo
 ) -> None:
     guest = Guest(client)
     check_in, check_out = future_stay(days_ahead=47, nights=2)
-    listing = await guest.hears(
-        f"I want to book {english_range(check_in, check_out)} for 2 adults"
-    )
+    listing = await guest.hears(f"I want to book {english_range(check_in, check_out)} for 2 adults")
     said = await guest.hears("Kate Bush, kate.bush@example.com")
     assert "Noted" in said and "Kate Bush" in said and "kate.bush@example.com" in said
     assert "Which room shall I book" in said and said not in listing
@@ -243,7 +242,12 @@ async def test_me_and_my_husband_is_not_one_adult(client: httpx.AsyncClient) -> 
 @pytest.mark.parametrize(
     ("typed", "name", "email", "phone"),
     [
-        ("Valentina Rojas, mi mail es vale.rojas@example.com", "Valentina Rojas", "vale.rojas", None),
+        (
+            "Valentina Rojas, mi mail es vale.rojas@example.com",
+            "Valentina Rojas",
+            "vale.rojas",
+            None,
+        ),
         ("Hannah Moore - hannah.moore@example.com", "Hannah Moore", "hannah.moore", None),
         (
             "Pilar Vega, pilar.vega@example.com, tel +34 622 333 444",
@@ -353,13 +357,117 @@ async def test_two_rooms_for_four_adults_are_one_booking_with_per_room_prices(
     assert booking.reference in said and said.count("HS-") == 1
 
 
-async def test_dos_habitaciones_son_una_reserva(client: httpx.AsyncClient, runtime: Runtime) -> None:
+async def test_dos_habitaciones_son_una_reserva(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
     guest = Guest(client)
     check_in, check_out = future_stay(days_ahead=67, nights=3)
-    said = await guest.hears(f"necesito 2 habitaciones para 4 adultos {spanish_range(check_in, check_out)}")
+    said = await guest.hears(
+        f"necesito 2 habitaciones para 4 adultos {spanish_range(check_in, check_out)}"
+    )
     assert "por habitación" in said and "en total por 2 habitaciones" in said
     await guest.hears("la primera")
     await guest.hears("Iker Casillas, iker@example.com")
     await guest.hears("sí")
     booking = await only_booking(runtime, "iker@example.com")
     assert (booking.stay.rooms, booking.stay.adults) == (2, 4)
+
+
+# --- 4. a "yes" to a change or a cancellation run twice -----------------------------------
+
+
+@pytest.fixture
+async def quiet_runtime(sqlite_url: str, make_runtime: MakeRuntime) -> Runtime:
+    """The agent without its background loops: the test is the worker."""
+    return await make_runtime(make_settings(sqlite_url))
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+async def test_a_yes_to_a_cancellation_run_twice_tells_it_was_made(
+    quiet_runtime: Runtime, language: str
+) -> None:
+    runtime = quiet_runtime
+    chat = await chat_to_the_summary(runtime, f"rerun.cancel.{language}@example.com")
+    await chat.says("sí")
+    await chat.says("necesito cancelar mi reserva" if language == "es" else "cancel my booking")
+    yes = chat.turn("sí" if language == "es" else "yes")  # same message, same state: a rerun
+
+    first = await runtime.dialogue.handle(yes)
+    again = await runtime.dialogue.handle(yes)
+
+    [booking] = await runtime.pms.find_bookings(email=f"rerun.cancel.{language}@example.com")
+    assert booking.status is BookingStatus.CANCELLED
+    done = "está cancelada" if language == "es" else "is cancelled"
+    for output in (first, again):
+        said = "\n".join(reply.text for reply in output.replies)
+        assert done in said and booking.reference in said, said
+    assert first.state == again.state
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+async def test_a_yes_to_a_change_run_twice_tells_it_was_made(
+    quiet_runtime: Runtime, language: str
+) -> None:
+    runtime = quiet_runtime
+    email = f"rerun.modify.{language}@example.com"
+    chat = await chat_to_the_summary(runtime, email)
+    await chat.says("sí")
+    [before] = await runtime.pms.find_bookings(email=email)
+    new_in = before.stay.check_in + timedelta(days=5)
+    new_out = new_in + timedelta(days=2)
+    if language == "es":
+        said = await chat.says(f"quiero cambiar mi reserva {spanish_range(new_in, new_out)}")
+    else:
+        said = await chat.says(f"I want to change my booking to {english_range(new_in, new_out)}")
+    assert before.reference in said
+    yes = chat.turn("sí" if language == "es" else "yes")
+
+    first = await runtime.dialogue.handle(yes)
+    again = await runtime.dialogue.handle(yes)
+
+    after = await runtime.pms.get_booking(before.pms_id)
+    assert (after.stay.check_in, after.stay.check_out) == (new_in, new_out)
+    done = "Hecho" if language == "es" else "Done"
+    for output in (first, again):
+        said = "\n".join(reply.text for reply in output.replies)
+        assert done in said and after.reference in said, said
+        assert "ya tienes" not in said and "already have" not in said
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_mixed_room_types_are_booked_one_after_the_other(
+    client: httpx.AsyncClient, runtime: Runtime, language: str
+) -> None:
+    """The port books one room type per booking: the guest is told so, and gets both rooms
+    booked for the same dates without repeating their details."""
+    guest = Guest(client)
+    email = f"mixed.{language}@example.com"
+    check_in, check_out = future_stay(days_ahead=70, nights=2)
+    if language == "en":
+        said = await guest.hears(
+            f"one double and one single for 3 adults {english_range(check_in, check_out)}"
+        )
+        assert "one room type per booking" in said and "reception" in said
+        assert "How many guests will stay in the Standard Double" in said
+        await guest.hears("2 adults")
+        await guest.hears(f"Olga Ruiz, {email}")
+        said = await guest.hears("yes")
+        assert "Now the Single Room" in said
+        said = await guest.hears("1 adult")
+        assert "Single Room" in said and "Olga Ruiz" in said
+        said = await guest.hears("yes")
+    else:
+        said = await guest.hears(
+            f"una doble y una individual {spanish_range(check_in, check_out)}, somos 3"
+        )
+        assert "un tipo de habitación por reserva" in said and "recepción" in said
+        await guest.hears("2 adultos")
+        await guest.hears(f"Olga Ruiz, {email}")
+        said = await guest.hears("sí")
+        assert "Ahora la Habitación Individual" in said
+        await guest.hears("1 adulto")
+        said = await guest.hears("sí")
+    assert "HS-" in said
+    bookings = await runtime.pms.find_bookings(email=email)
+    assert sorted((b.room_type_id, b.stay.adults) for b in bookings) == [("DBL", 2), ("IND", 1)]
+    assert {(b.stay.check_in, b.stay.check_out) for b in bookings} == {(check_in, check_out)}

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import CHANGE, HANDOFF, NO, YES, Turn
 from hotel_agent.dialogue.flows import offers as offer_step
+from hotel_agent.dialogue.flows import room_by_room
 from hotel_agent.dialogue.flows.guest_details import bare_name, name_part
 from hotel_agent.dialogue.flows.stay_rules import explain_refusal, merge_entities
 from hotel_agent.dialogue.nlu.text import normalize
@@ -69,6 +70,7 @@ def consume(t: Turn) -> bool:
         state.slots.adults = state.slots.children = None
         t.party_unsure = True
     used = bool(merge_entities(state.slots, entities))
+    used = room_by_room.take_mixed_request(t) or used
     used = _take_contact(t, entities) or used
     if picked is not None:
         offer_step.remember_pick(t, state.offers[picked])
@@ -130,6 +132,8 @@ async def advance(t: Turn, services: DialogueServices, *, confirm: bool = False)
     """Ask for the first thing missing, or book when the guest said yes to the summary."""
     state = t.state
     slots = state.slots
+    if t.mixed_rooms:
+        room_by_room.explain(t)
     try:
         # What is already known is checked now: "del 20 al 18" is refused at once, not after
         # the party has been asked for.
@@ -305,7 +309,10 @@ async def _book(t: Turn, services: DialogueServices) -> None:
             hotel=t.hotel_name,
         )
     )
-    state.reset_flow()
+    if state.queued_rooms:
+        room_by_room.next_room(t, state.slots)
+    else:
+        state.reset_flow()
     state.my_bookings.append(booking.pms_id)
 
 
@@ -346,6 +353,8 @@ def _ask_stay(t: Turn) -> None:
         t.reply(t.say("booking.ask_check_in"))
     elif slots.check_out is None:
         t.reply(t.say("booking.ask_check_out", check_in=t.say.day(slots.check_in, today=t.today)))
+    elif t.state.room_by_room and slots.room_type:
+        t.reply(t.say("booking.ask_guests_in_room", room=t.room_name(slots.room_type)))
     else:
         t.reply(t.say("booking.ask_guests"))
 

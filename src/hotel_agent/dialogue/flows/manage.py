@@ -2,8 +2,9 @@
 
 A booking is the guest's when this conversation made it, when it was booked with the WhatsApp
 number writing to us (WhatsApp verified that number), or when the guest quotes its reference
-together with the e-mail it was booked with (once proved, "cancel it" later needs no proof). Nothing else is shown or changed: a reference
-alone is not proof, and "cancel all bookings" finds nothing to cancel.
+together with the e-mail it was booked with (once proved, "cancel it" later needs no proof).
+Nothing else is shown or changed: a reference alone is not proof, and "cancel all bookings"
+finds nothing to cancel.
 """
 
 from __future__ import annotations
