@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Protocol
 
+from hotel_agent.dialogue.nlu.entities.numbers import NUMBER, to_int
 from hotel_agent.dialogue.nlu.text import normalize
 
 _ORDINALS = {
@@ -47,8 +48,10 @@ _BARE_PICK = re.compile(
 )
 
 _YES = re.compile(
-    r"^(si|sip|vale|ok|okay|okey|claro|perfecto|correcto|confirmo|confirmar|adelante|de acuerdo|"
-    r"yes|yep|yeah|sure|confirm|go ahead|please do|book it|reserva(la)?|hazla|exacto|eso es)\b"
+    r"^(si|sip|vale|ok|okay|okey|oki|claro|perfecto|correcto|confirmo|confirmar|adelante|"
+    r"de acuerdo|dale|listo|de una|hagale|hagamoslo|exacto|eso es|reserva(la)?|hazla|"
+    r"yes|yep|yup|yeah|sure|confirm|go ahead|please do|book it|do it|let'?s do it|go for it|"
+    r"sounds good|perfect|great)\b"
 )
 _NO = re.compile(r"^(no|nop|nope|nah|mejor no|todavia no|not yet|no gracias|no thanks)\b")
 _WANTS_PERSON = re.compile(
@@ -59,6 +62,19 @@ _COMPANY = re.compile(
     r"\b(y|e|and|con|with|plus|mas)\s+(mi|mis|my|nuestr[oa]s?|our)\s+\w+|"
     r"\b(nosotros|nosotras|we|us|pareja|couple|familia|family|amigos|friends)\b"
 )
+# A sentence that only says how many: "seríamos dos", "we'll be 3", and, when the agent has
+# just asked how many, a bare "2", "dos" or "2 pax".
+_PARTY_LEAD = (
+    r"(?:somos|seriamos|seremos|vamos|vamos a ser|iriamos|we are|we're|we'd be|we will be|"
+    r"we'll be|we would be)"
+)
+_PARTY_TAIL = (
+    r"(?:\s+(?:pax|ppl|people|persons|personas|guests|huespedes|adultos|adults|of us|"
+    r"de nosotros|en total|in total))?"
+)
+_PARTY_SENTENCE = re.compile(rf"^(?:{_PARTY_LEAD}\s+)({NUMBER}){_PARTY_TAIL}$")
+_BARE_COUNT = re.compile(rf"^(?:(?:solo|just|only)\s+)?({NUMBER}){_PARTY_TAIL}$")
+_SENTENCES = re.compile(r"[.!?¿¡,;\n]+")
 _START_OVER = re.compile(
     r"\b(empeza(r|mos) de (nuevo|cero)|empieza de nuevo|volver a empezar|desde el principio|"
     r"start (over|again)|from (the )?(start|scratch|beginning)|reset|restart|reiniciar)\b"
@@ -111,6 +127,21 @@ def mentions_company(text: str) -> bool:
     """ "para mí y mi mujer", "me and my kids": the guest travels with others, so a party of
     one read from it is not to be trusted."""
     return bool(_COMPANY.search(normalize(text)))
+
+
+def party_answer(text: str, *, asked: bool) -> int | None:
+    """How many guests a short sentence says ("seríamos dos" anywhere in the message); with
+    `asked` (the agent's question was "how many?") also a bare number ("2", "dos", "2 pax")."""
+    sentences = [part.strip() for part in _SENTENCES.split(normalize(text)) if part.strip()]
+    for sentence in sentences:
+        match = _PARTY_SENTENCE.match(sentence)
+        if match is None and asked and len(sentences) == 1:
+            match = _BARE_COUNT.match(sentence)
+        if match is not None:
+            count = to_int(match.group(1))
+            if count:
+                return count
+    return None
 
 
 def is_yes(text: str) -> bool:

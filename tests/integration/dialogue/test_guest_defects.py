@@ -8,7 +8,7 @@ Dialogue logic does not depend on the database: these run on SQLite only.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
 import httpx
@@ -24,22 +24,19 @@ from tests.integration.dialogue.guest import (
     spanish_range,
 )
 from tests.integration.dialogue.test_bad_input import chat_to_the_summary
-from tests.support import asgi_client, make_settings
+from tests.support import make_settings
 
 MakeRuntime = Callable[..., Awaitable[Runtime]]
 
 
 @pytest.fixture
-async def runtime(sqlite_url: str, make_runtime: MakeRuntime) -> Runtime:
-    built = await make_runtime(make_settings(sqlite_url))
-    built.start_background()
-    return built
+async def runtime(sqlite_runtime: Runtime) -> Runtime:
+    return sqlite_runtime
 
 
 @pytest.fixture
-async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    async with asgi_client(runtime) as http:
-        yield http
+async def client(chat: httpx.AsyncClient) -> httpx.AsyncClient:
+    return chat
 
 
 async def only_booking(runtime: Runtime, email: str) -> Booking:
@@ -204,6 +201,19 @@ async def test_dos_personas_answers_how_many_and_never_hands_over(
     assert "personas" in said
     said = await guest.hears("2 personas")
     assert "recepción" not in said and "2 adultos" in said and guest.list_rows()
+
+
+async def test_seriamos_dos_with_the_question_is_not_asked_again(
+    client: httpx.AsyncClient,
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=55, nights=2)
+    said = await guest.hears(
+        f"¿Tenéis la suite {spanish_range(check_in, check_out)}? Seríamos dos"
+    )
+    assert "¿Cuántas personas" not in said and "nombre" in said
+    said = await guest.hears("Sol Ortiz, sol.ortiz@example.com")
+    assert "Suite Mirador" in said and "2 adultos" in said
 
 
 async def test_two_people_answers_how_many_in_english(client: httpx.AsyncClient) -> None:

@@ -64,6 +64,10 @@ def consume(t: Turn) -> bool:
             rooms=None,
             impossible_date=False,
         )
+    counted = _party_said(t)
+    if entities.adults is None and counted is not None:
+        # "Seríamos dos", or "2" when asked how many: the understanding may not have read it.
+        entities = replace(entities, adults=counted)
     if _party_unsure(t, entities):
         # Asked, never guessed down: "para mí y mi mujer" read as 1 adult books one guest.
         entities = replace(entities, adults=None, children=None)
@@ -91,6 +95,17 @@ def consume(t: Turn) -> bool:
         # "mejor la suite" at the summary: switch to it.
         state.chosen = entities.room_type
     return used
+
+
+def _party_said(t: Turn) -> int | None:
+    slots = t.state.slots
+    asked = (
+        t.state.step is Step.COLLECT
+        and slots.adults is None
+        and slots.check_in is not None
+        and slots.check_out is not None
+    )
+    return choices.party_answer(t.text, asked=asked)
 
 
 def _party_unsure(t: Turn, entities: Entities) -> bool:
@@ -391,7 +406,9 @@ def answers_question(t: Turn) -> bool:
         return offer_step.answers_choice(t) or bool(entities.email or entities.phone)
     if state.step is Step.COLLECT:
         # Asked for dates and guests, "2 personas" is a party, not a request for a person.
-        return _says_stay(entities) and not choices.wants_a_person(t.text)
+        return (
+            _says_stay(entities) or _party_said(t) is not None
+        ) and not choices.wants_a_person(t.text)
     return False
 
 
