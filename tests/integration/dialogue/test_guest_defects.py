@@ -208,9 +208,7 @@ async def test_seriamos_dos_with_the_question_is_not_asked_again(
 ) -> None:
     guest = Guest(client)
     check_in, check_out = future_stay(days_ahead=55, nights=2)
-    said = await guest.hears(
-        f"¿Tenéis la suite {spanish_range(check_in, check_out)}? Seríamos dos"
-    )
+    said = await guest.hears(f"¿Tenéis la suite {spanish_range(check_in, check_out)}? Seríamos dos")
     assert "¿Cuántas personas" not in said and "nombre" in said
     said = await guest.hears("Sol Ortiz, sol.ortiz@example.com")
     assert "Suite Mirador" in said and "2 adultos" in said

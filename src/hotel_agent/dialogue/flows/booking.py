@@ -406,9 +406,9 @@ def answers_question(t: Turn) -> bool:
         return offer_step.answers_choice(t) or bool(entities.email or entities.phone)
     if state.step is Step.COLLECT:
         # Asked for dates and guests, "2 personas" is a party, not a request for a person.
-        return (
-            _says_stay(entities) or _party_said(t) is not None
-        ) and not choices.wants_a_person(t.text)
+        return (_says_stay(entities) or _party_said(t) is not None) and not choices.wants_a_person(
+            t.text
+        )
     return False
 
 
