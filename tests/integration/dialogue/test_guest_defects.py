@@ -8,6 +8,7 @@ Dialogue logic does not depend on the database: these run on SQLite only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
@@ -479,3 +480,82 @@ async def test_mixed_room_types_are_booked_one_after_the_other(
     bookings = await runtime.pms.find_bookings(email=email)
     assert sorted((b.room_type_id, b.stay.adults) for b in bookings) == [("DBL", 2), ("IND", 1)]
     assert {(b.stay.check_in, b.stay.check_out) for b in bookings} == {(check_in, check_out)}
+
+
+class Watcher:
+    """Reads the conversation as the guest does: the list they picked from and each summary.
+    Every summary must match the picked offer, or name each difference."""
+
+    _HEADER = re.compile(r"For (?P<party>.+?), (?P<stay>from .+?\)), I have available")
+
+    def __init__(self, guest: Guest) -> None:
+        self.guest = guest
+        self.header: dict[str, str] = {}
+        self.rows: list[dict[str, str]] = []
+        self.picked: dict[str, str] | None = None
+        self.summaries = 0
+
+    async def says(self, text: str) -> str:
+        said = await self.guest.hears(text)
+        header = self._HEADER.search(said)
+        if header:
+            self.header = header.groupdict()
+            self.rows = self.guest.list_rows()
+        elif self.rows and not self.guest.list_rows() and self._picked_row(text) is not None:
+            row = self._picked_row(text)
+            assert row is not None
+            self.picked = {
+                **self.header,
+                "room": row["title"],
+                "total": row["description"].split(" · ")[1].removesuffix(" in total"),
+            }
+            self.rows = []
+        if "Here's your booking" in said:
+            self._check(said)
+        return said
+
+    def _picked_row(self, text: str) -> dict[str, str] | None:
+        if text.isdigit() and 1 <= int(text) <= len(self.rows):
+            return self.rows[int(text) - 1]
+        return next((r for r in self.rows if r["title"].lower() in text.lower()), None)
+
+    def _check(self, said: str) -> None:
+        assert self.picked is not None
+        self.summaries += 1
+        body = said.split("Here's your booking:")[1]
+        room, stay, party, _name, total = (line[2:] for line in body.split("\n")[1:6])
+        shown = {"room": room, "stay": stay, "party": party, "total": total.split(" ")[1]}
+        labels = {"room": "Room:", "stay": "Dates:", "party": "Guests:", "total": "Total:"}
+        for field, label in labels.items():
+            differs = shown[field] != self.picked[field]
+            restated = re.search(rf"• {label} .+ → now ", said) is not None
+            assert restated is differs, f"{field}: {self.picked[field]} → {shown[field]}"
+        assert ("differs from the option you chose" in said) is (shown != self.picked_view())
+
+    def picked_view(self) -> dict[str, str]:
+        assert self.picked is not None
+        return {key: self.picked[key] for key in ("room", "stay", "party", "total")}
+
+
+@pytest.mark.parametrize(
+    "after_summary",
+    [
+        ["actually until the day after", "make it 1 adult"],
+        ["we're 3 adults", "Family Room"],
+        ["another room", "1"],
+        ["actually 2 adults and 1 child"],
+    ],
+)
+async def test_a_summary_never_changes_silently(
+    client: httpx.AsyncClient, runtime: Runtime, after_summary: list[str]
+) -> None:
+    guest = Watcher(Guest(client))
+    check_in, check_out = future_stay(days_ahead=72, nights=2)
+    await guest.says(f"I'd like to book {english_range(check_in, check_out)} for 2 adults")
+    await guest.says("Standard Double")
+    await guest.says("Nora Ephron, nora@example.com")
+    for text in after_summary:
+        if text == "actually until the day after":
+            text = f"actually {english_range(check_in, check_out + timedelta(days=1))}"
+        await guest.says(text)
+    assert guest.summaries >= 2

@@ -28,3 +28,20 @@ def test_the_name_beside_contact_details(
 def test_a_name_typed_in_lower_case_is_title_cased() -> None:
     assert bare_name("john doe") == "John Doe"
     assert bare_name("mail es") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Book the family room for 2 adults, name Sarah Connor, sarah.c@example.com",
+         "Sarah Connor"),
+        ("Hola, quiero reservar, ana@example.com", None),
+        ("la suite a nombre de Lola Flores, lola@example.com", None),
+        ("Lola Flores lola@example.com", "Lola Flores"),
+    ],
+)  # fmt: skip
+def test_a_name_not_asked_for_is_only_a_capitalised_one_before_the_email(
+    text: str, expected: str | None
+) -> None:
+    email = text.split()[-1]
+    assert name_part(text, email, None, unprompted=True) == expected

@@ -134,9 +134,11 @@ def _take_contact(t: Turn, entities: Entities) -> bool:
     if entities.person_name:
         state.guest_name = entities.person_name
         return True
-    asked = state.step is Step.DETAILS or (state.step is Step.CHOOSE and entities.email)
-    if asked and state.guest_name is None:
-        typed = name_part(t.text, entities.email, entities.phone)
+    if state.guest_name is None and (state.step is Step.DETAILS or entities.email):
+        # Asked for, or typed beside the e-mail ("name Sarah Connor, sarah@…").
+        typed = name_part(
+            t.text, entities.email, entities.phone, unprompted=state.step is not Step.DETAILS
+        )
         if typed:
             state.guest_name = bare_name(typed)
             used = True

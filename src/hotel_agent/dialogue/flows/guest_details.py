@@ -21,6 +21,12 @@ _CONTACT = re.compile(r"\S+@\S+|\+?\d[\d\s().-]{5,}")
 # Between the name and the rest: a comma, a semicolon, a dash with spaces around it (a
 # hyphen inside "Ana-María" is part of the name), a slash, a new line, or a final "y"/"and".
 _SEPARATOR = re.compile(r"[,;:/|\n]+|\s[-–—]+\s|\s[-–—]+$|\b(?:y|and)\s*$")
+# Words that introduce a name without being part of it: "name Sarah Connor", "a nombre de…".
+_INTRO = re.compile(
+    r"^(?:(?:my\s+)?name(?:'s|\s+is)?|under(?:\s+the\s+name(?:\s+of)?)?|(?:mi\s+)?nombre(?:\s+es)?"
+    r"|a\s+nombre\s+de|me\s+llamo|soy|i'?m|it'?s)\s+",
+    re.IGNORECASE,
+)
 
 
 def bare_name(text: str) -> str | None:
@@ -43,11 +49,17 @@ def without_contact(text: str, email: str | None, phone: str | None) -> str:
     return _CONTACT.sub(" ", text)
 
 
-def name_part(text: str, email: str | None, phone: str | None) -> str | None:
-    """The part of a reply giving contact details that is a name, as typed."""
-    rest = without_contact(text, email, phone)
-    for part in _SEPARATOR.split(rest):
-        typed = (part or "").strip(" .-–—")
-        if bare_name(typed):
+def name_part(
+    text: str, email: str | None, phone: str | None, *, unprompted: bool = False
+) -> str | None:
+    """The part of a reply giving contact details that is a name, as typed. `unprompted`
+    (the name was not asked for): only a capitalised name right before the e-mail."""
+    before = text.split(email)[0] if unprompted and email else text
+    parts = _SEPARATOR.split(without_contact(before, email, phone))
+    if unprompted:
+        parts = [part for part in parts if part.strip()][-1:]
+    for part in parts:
+        typed = _INTRO.sub("", (part or "").strip(" .-–—"))
+        if bare_name(typed) and (not unprompted or all(w[:1].isupper() for w in typed.split())):
             return typed
     return None
