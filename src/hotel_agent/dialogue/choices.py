@@ -75,6 +75,18 @@ _PARTY_TAIL = (
 _PARTY_SENTENCE = re.compile(rf"^(?:{_PARTY_LEAD}\s+)({NUMBER}){_PARTY_TAIL}$")
 _BARE_COUNT = re.compile(rf"^(?:(?:solo|just|only)\s+)?({NUMBER}){_PARTY_TAIL}$")
 _SENTENCES = re.compile(r"[.!?¿¡,;\n]+")
+# What a date is said with: a digit, a month, a weekday or a relative word. "the first one"
+# has none of them, so it corrects no date.
+_DATE_WORDS = re.compile(
+    r"\d|\b(ene|feb|mar|abr|may|jun|jul|ago|sep|set|oct|nov|dic|jan|apr|aug|dec)[a-z]*\b|"
+    r"\b(lunes|martes|miercoles|jueves|viernes|sabado|domingo|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|hoy|manana|pasado|today|"
+    r"tomorrow|tonight|weekend|finde|semana|week|noches?|nights?|dias?|days?|proxim[oa]|"
+    r"siguiente|next|mid|mediados|principios|finales|end|beginning|navidad|christmas|easter|"
+    r"semana santa|puente|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|"
+    r"catorce|quince|dieci\w+|veinti\w+|treinta|seventh|eighth|ninth|tenth|\w+teenth|"
+    r"twent\w+|thirt\w+)\b"
+)
 _START_OVER = re.compile(
     r"\b(empeza(r|mos) de (nuevo|cero)|empieza de nuevo|volver a empezar|desde el principio|"
     r"start (over|again)|from (the )?(start|scratch|beginning)|reset|restart|reiniciar)\b"
@@ -142,6 +154,11 @@ def party_answer(text: str, *, asked: bool) -> int | None:
             if count:
                 return count
     return None
+
+
+def says_a_date(text: str) -> bool:
+    """Whether the message has anything a date is said with (a correction must)."""
+    return bool(_DATE_WORDS.search(normalize(text)))
 
 
 def is_yes(text: str) -> bool:

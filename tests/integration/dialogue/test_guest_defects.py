@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
-from hotel_agent.pms.port import Booking, BookingStatus
+from hotel_agent.pms.port import BookingStatus
 from hotel_agent.runtime import Runtime
 from tests.integration.dialogue.guest import (
     Guest,
@@ -23,6 +23,7 @@ from tests.integration.dialogue.guest import (
     future_stay,
     hotel_today,
     spanish_range,
+    the_booking,
 )
 from tests.integration.dialogue.test_bad_input import chat_to_the_summary
 from tests.support import make_settings
@@ -38,11 +39,6 @@ async def runtime(sqlite_runtime: Runtime) -> Runtime:
 @pytest.fixture
 async def client(chat: httpx.AsyncClient) -> httpx.AsyncClient:
     return chat
-
-
-async def only_booking(runtime: Runtime, email: str) -> Booking:
-    [booking] = await runtime.pms.find_bookings(email=email)
-    return booking
 
 
 def next_january(day: int) -> date:
@@ -70,7 +66,7 @@ async def test_the_first_one_books_the_dates_offered_not_the_first_of_the_month(
     assert str(check_in.day) in said and str(check_out.day) in said
     await guest.hears("yes")
 
-    booking = await only_booking(runtime, "tom.baker@example.com")
+    booking = await the_booking(runtime, "tom.baker@example.com")
     assert (booking.stay.check_in, booking.stay.check_out) == (check_in, check_out)
     assert booking.room_type_id == first
 
@@ -91,7 +87,7 @@ async def test_spanish_picks_are_answers_never_dates_or_complaints(
     assert "nombre" in said and "recepción" not in said
     await guest.hears(f"Eva Soler, eva.{index}@example.com")
     await guest.hears("sí")
-    booking = await only_booking(runtime, f"eva.{index}@example.com")
+    booking = await the_booking(runtime, f"eva.{index}@example.com")
     assert booking.room_type_id == wanted
     assert (booking.stay.check_in, booking.stay.check_out) == (check_in, check_out)
 
@@ -130,7 +126,7 @@ async def test_details_before_choosing_are_kept_and_the_choice_asked_in_other_wo
     said = await guest.hears("2")
     assert "Here's your booking" in said and "Kate Bush" in said, "nothing asked twice"
     await guest.hears("yes")
-    booking = await only_booking(runtime, "kate.bush@example.com")
+    booking = await the_booking(runtime, "kate.bush@example.com")
     assert (booking.guest.name, booking.guest.phone) == ("Kate Bush", "+447700900123")
 
 
@@ -145,7 +141,7 @@ async def test_spanish_details_before_choosing_are_kept(
     said = await guest.hears("la más barata")
     assert "¿La confirmo?" in said
     await guest.hears("sí")
-    assert (await only_booking(runtime, "lucia.prieto@example.com")).stay.adults == 2
+    assert (await the_booking(runtime, "lucia.prieto@example.com")).stay.adults == 2
 
 
 # --- 3. a summary never changes silently ---------------------------------------------------
@@ -166,7 +162,7 @@ async def test_a_summary_restates_what_changed_since_the_offer_was_picked(
     assert "differs from the option you chose" in said and "Dates:" in said
     assert "now from" in said and "(3 nights)" in said and "Total:" in said
     await guest.hears("yes")
-    booking = await only_booking(runtime, "rosa.parks@example.com")
+    booking = await the_booking(runtime, "rosa.parks@example.com")
     assert booking.stay.check_out == later_out
 
 
@@ -186,7 +182,7 @@ async def test_a_party_too_big_for_the_room_is_told_as_too_small_and_restated(
     said = await guest.hears("the family room")
     assert "3 adults" in said and "differs" not in said, "picked from the list for 3 adults"
     await guest.hears("yes")
-    booking = await only_booking(runtime, "ann.lee@example.com")
+    booking = await the_booking(runtime, "ann.lee@example.com")
     assert booking.stay.adults == 3
 
 
@@ -299,7 +295,7 @@ async def test_a_booking_proved_once_is_cancelled_without_asking_again(
     await owner.hears("la primera")
     await owner.hears("Marco Polo, marco.polo@example.com")
     await owner.hears("sí")
-    booking = await only_booking(runtime, "marco.polo@example.com")
+    booking = await the_booking(runtime, "marco.polo@example.com")
 
     other_device = Guest(client)
     said = await other_device.hears(
@@ -361,7 +357,7 @@ async def test_two_rooms_for_four_adults_are_one_booking_with_per_room_prices(
     said = await guest.hears("Joe Root, joe.root@example.com")
     assert "4 adults in 2 rooms" in said
     said = await guest.hears("yes")
-    booking = await only_booking(runtime, "joe.root@example.com")
+    booking = await the_booking(runtime, "joe.root@example.com")
     assert (booking.stay.rooms, booking.stay.adults) == (2, 4)
     assert booking.reference in said and said.count("HS-") == 1
 
@@ -378,7 +374,7 @@ async def test_dos_habitaciones_son_una_reserva(
     await guest.hears("la primera")
     await guest.hears("Iker Casillas, iker@example.com")
     await guest.hears("sí")
-    booking = await only_booking(runtime, "iker@example.com")
+    booking = await the_booking(runtime, "iker@example.com")
     assert (booking.stay.rooms, booking.stay.adults) == (2, 4)
 
 

@@ -9,18 +9,15 @@ from datetime import timedelta
 
 import httpx
 
-from hotel_agent.pms.port import Booking, BookingStatus
+from hotel_agent.pms.port import BookingStatus
 from hotel_agent.runtime import Runtime
-from tests.integration.dialogue.guest import Guest, english_range, future_stay
-
-
-async def the_booking(runtime: Runtime, email: str) -> Booking:
-    [booking] = await runtime.pms.find_bookings(email=email)
-    return booking
-
-
-async def room_id(runtime: Runtime, english_name: str) -> str:
-    return next(rt.id for rt in await runtime.pms.room_types() if rt.names["en"] == english_name)
+from tests.integration.dialogue.guest import (
+    Guest,
+    english_range,
+    future_stay,
+    room_type_id,
+    the_booking,
+)
 
 
 async def book(guest: Guest, email: str, days_ahead: int) -> None:
@@ -74,7 +71,7 @@ async def test_everything_in_one_message(chat: httpx.AsyncClient, sqlite_runtime
     assert "Shall I confirm it?" in said and "Sarah Connor" in said
     await guest.hears("yes")
     booking = await the_booking(sqlite_runtime, "sarah.c@example.com")
-    assert booking.room_type_id == await room_id(sqlite_runtime, "Family Room")
+    assert booking.room_type_id == await room_type_id(sqlite_runtime, "Family Room")
     assert (booking.stay.adults, booking.stay.children) == (2, 2)
 
 

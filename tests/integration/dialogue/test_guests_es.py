@@ -9,18 +9,16 @@ from datetime import timedelta
 
 import httpx
 
-from hotel_agent.pms.port import Booking, BookingStatus
+from hotel_agent.pms.port import BookingStatus
 from hotel_agent.runtime import Runtime
-from tests.integration.dialogue.guest import MONTHS_ES, Guest, future_stay, spanish_range
-
-
-async def the_booking(runtime: Runtime, email: str) -> Booking:
-    [booking] = await runtime.pms.find_bookings(email=email)
-    return booking
-
-
-async def room_id(runtime: Runtime, spanish_name: str) -> str:
-    return next(rt.id for rt in await runtime.pms.room_types() if rt.names["es"] == spanish_name)
+from tests.integration.dialogue.guest import (
+    MONTHS_ES,
+    Guest,
+    future_stay,
+    room_type_id,
+    spanish_range,
+    the_booking,
+)
 
 
 async def test_latin_american_family_with_a_little_girl(
@@ -87,7 +85,7 @@ async def test_everything_in_one_message(chat: httpx.AsyncClient, sqlite_runtime
     assert "¿La confirmo?" in said and "Suite Mirador" in said and "Lola Flores" in said
     await guest.hears("sí")
     booking = await the_booking(sqlite_runtime, "lola.flores@example.com")
-    assert booking.room_type_id == await room_id(sqlite_runtime, "Suite Mirador")
+    assert booking.room_type_id == await room_type_id(sqlite_runtime, "Suite Mirador", "es")
 
 
 async def test_changes_the_dates_at_the_summary(
@@ -118,7 +116,7 @@ async def test_changes_the_room_at_the_summary(
     assert "Suite Mirador" in said and "¿La confirmo?" in said
     await guest.hears("sí")
     booking = await the_booking(sqlite_runtime, "rita.moreno@example.com")
-    assert booking.room_type_id == await room_id(sqlite_runtime, "Suite Mirador")
+    assert booking.room_type_id == await room_type_id(sqlite_runtime, "Suite Mirador", "es")
 
 
 async def test_one_more_person_after_choosing(

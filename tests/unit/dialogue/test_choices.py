@@ -8,9 +8,11 @@ from hotel_agent.dialogue.choices import (
     is_no,
     is_yes,
     mentions_company,
+    party_answer,
     pick_by_price,
     pick_index,
     points_at_option,
+    says_a_date,
     typed_choice,
     wants_a_person,
     wants_start_over,
@@ -163,3 +165,36 @@ def test_a_party_is_not_a_request_for_a_person(text: str, expected: bool) -> Non
 )
 def test_company_is_noticed(text: str, expected: bool) -> None:
     assert mentions_company(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the first one", False),
+        ("la segunda", False),
+        ("no, from the 14th", True),
+        ("mejor el 16", True),
+        ("mejor el dieciséis", True),
+        ("one more night", True),
+        ("till Friday morning", True),
+        ("the twentieth", True),
+    ],
+)
+def test_a_date_correction_says_a_date(text: str, expected: bool) -> None:
+    assert says_a_date(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "expected"),
+    [
+        ("Seríamos dos", False, 2),
+        ("¿Tenéis la suite el 3 de mayo? Seríamos dos", False, 2),
+        ("we'll be 3", False, 3),
+        ("2", True, 2),
+        ("2", False, None),  # "2" before the question was asked is nothing yet
+        ("2 pax", True, 2),
+        ("la 2", True, None),
+    ],
+)
+def test_a_party_in_a_short_sentence(text: str, asked: bool, expected: int | None) -> None:
+    assert party_answer(text, asked=asked) == expected

@@ -46,6 +46,10 @@ def consume(t: Turn) -> bool:
     state = t.state
     entities = t.understanding.entities
     picked = offer_step.picked_offer(t) if state.step is Step.CHOOSE else None
+    known_dates = state.slots.check_in is not None or state.slots.check_out is not None
+    if known_dates and not choices.says_a_date(t.text):
+        # A correction of the dates must say a date: "the second one" is not the 2nd.
+        entities = replace(entities, check_in=None, check_out=None, nights=None)
     wanted = entities.room_type
     if state.step is Step.CHOOSE and wanted and picked is None:
         # A room type by name that is not on offer (full, or too small for the party).
