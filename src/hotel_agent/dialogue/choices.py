@@ -87,6 +87,15 @@ _DATE_WORDS = re.compile(
     r"catorce|quince|dieci\w+|veinti\w+|treinta|seventh|eighth|ninth|tenth|\w+teenth|"
     r"twent\w+|thirt\w+)\b"
 )
+_CHILDREN = re.compile(
+    r"\b(kids?|child(ren)?|little ones?|toddlers?|bab(y|ies)|infants?|sons?|daughters?|"
+    r"\w+-year-olds?|year olds?|nin[oa]s?|nenes?|nenas?|bebes?|peques?|hij[oa]s?|crios?|"
+    r"chicos?|chicas?|menores|anos)\b"
+)
+_NO_CHILDREN = re.compile(
+    r"\b(no|sin|without|zero|0|ningun|ningunos?)\s+(kids?|child(ren)?|nin[oa]s?|hij[oa]s?|"
+    r"menores|bebes?|babies)\b"
+)
 _START_OVER = re.compile(
     r"\b(empeza(r|mos) de (nuevo|cero)|empieza de nuevo|volver a empezar|desde el principio|"
     r"start (over|again)|from (the )?(start|scratch|beginning)|reset|restart|reiniciar)\b"
@@ -159,6 +168,12 @@ def party_answer(text: str, *, asked: bool) -> int | None:
 def says_a_date(text: str) -> bool:
     """Whether the message has anything a date is said with (a correction must)."""
     return bool(_DATE_WORDS.search(normalize(text)))
+
+
+def mentions_children(text: str) -> bool:
+    """ "2 adults and a 5-year-old": children are spoken of (and not denied)."""
+    said = normalize(text)
+    return bool(_CHILDREN.search(said)) and not _NO_CHILDREN.search(said)
 
 
 def is_yes(text: str) -> bool:

@@ -7,6 +7,7 @@ import pytest
 from hotel_agent.dialogue.choices import (
     is_no,
     is_yes,
+    mentions_children,
     mentions_company,
     party_answer,
     pick_by_price,
@@ -198,3 +199,18 @@ def test_a_date_correction_says_a_date(text: str, expected: bool) -> None:
 )
 def test_a_party_in_a_short_sentence(text: str, asked: bool, expected: int | None) -> None:
     assert party_answer(text, asked=asked) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2 adults and a 5-year-old", True),
+        ("2 adultos y una nena de 5 años", True),
+        ("two little ones", True),
+        ("2 adults, no kids", False),
+        ("2 adultos sin niños", False),
+        ("2 adults", False),
+    ],
+)
+def test_children_spoken_of(text: str, expected: bool) -> None:
+    assert mentions_children(text) is expected

@@ -117,9 +117,14 @@ def _party_unsure(t: Turn, entities: Entities) -> bool:
     or one adult was read from a message about travelling with others)."""
     if getattr(entities, "party_uncertain", False):
         return True
+    if entities.adults is None or entities.children:
+        return False
+    # Children spoken of but none counted ("2 adults and a 5-year-old"), or one adult read
+    # from a message about travelling with others ("para mí y mi mujer").
+    if choices.mentions_children(t.text) and not t.state.slots.children:
+        return True
     return (
         entities.adults == 1
-        and not entities.children
         and t.state.slots.adults in (None, 1)
         and choices.mentions_company(t.text)
     )
