@@ -96,6 +96,11 @@ _NO_CHILDREN = re.compile(
     r"\b(no|sin|without|zero|0|ningun|ningunos?)\s+(kids?|child(ren)?|nin[oa]s?|hij[oa]s?|"
     r"menores|bebes?|babies)\b"
 )
+_PER_ROOM = re.compile(
+    rf"\b({NUMBER})\s+(?:adults?|adultos|people|personas|persons|guests|pax)\s+"
+    r"(?:each|in each|per room|in every room|por habitacion|en cada una|cada una|"
+    r"en cada habitacion)\b"
+)
 _START_OVER = re.compile(
     r"\b(empeza(r|mos) de (nuevo|cero)|empieza de nuevo|volver a empezar|desde el principio|"
     r"start (over|again)|from (the )?(start|scratch|beginning)|reset|restart|reiniciar)\b"
@@ -174,6 +179,12 @@ def mentions_children(text: str) -> bool:
     """ "2 adults and a 5-year-old": children are spoken of (and not denied)."""
     said = normalize(text)
     return bool(_CHILDREN.search(said)) and not _NO_CHILDREN.search(said)
+
+
+def adults_per_room(text: str) -> int | None:
+    """ "2 rooms with 2 adults each": how many adults in each room, when said so."""
+    match = _PER_ROOM.search(normalize(text))
+    return to_int(match.group(1)) if match else None
 
 
 def is_yes(text: str) -> bool:

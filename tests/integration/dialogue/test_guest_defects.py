@@ -381,6 +381,22 @@ async def test_two_rooms_for_four_adults_are_one_booking_with_per_room_prices(
     assert booking.reference in said and said.count("HS-") == 1
 
 
+async def test_two_rooms_with_two_adults_each_are_four_adults(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=68, nights=2)
+    said = await guest.hears(
+        f"2 rooms with 2 adults each {english_range(check_in, check_out)} please"
+    )
+    assert "4 adults in 2 rooms" in said
+    await guest.hears("1")
+    await guest.hears("Ben Stokes, ben.stokes@example.com")
+    await guest.hears("yes")
+    booking = await the_booking(runtime, "ben.stokes@example.com")
+    assert (booking.stay.rooms, booking.stay.adults) == (2, 4)
+
+
 async def test_dos_habitaciones_son_una_reserva(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:

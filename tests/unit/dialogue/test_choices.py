@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from hotel_agent.dialogue.choices import (
+    adults_per_room,
     is_no,
     is_yes,
     mentions_children,
@@ -214,3 +215,16 @@ def test_a_party_in_a_short_sentence(text: str, asked: bool, expected: int | Non
 )
 def test_children_spoken_of(text: str, expected: bool) -> None:
     assert mentions_children(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2 rooms with 2 adults each", 2),
+        ("dos habitaciones con 2 adultos en cada una", 2),
+        ("3 rooms, two people per room", 2),
+        ("2 rooms for 4 adults", None),
+    ],
+)
+def test_adults_per_room(text: str, expected: int | None) -> None:
+    assert adults_per_room(text) == expected

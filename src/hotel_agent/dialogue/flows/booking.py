@@ -72,6 +72,10 @@ def consume(t: Turn) -> bool:
     if entities.adults is None and counted is not None:
         # "Seríamos dos", or "2" when asked how many: the understanding may not have read it.
         entities = replace(entities, adults=counted)
+    per_room = choices.adults_per_room(t.text)
+    rooms = entities.rooms or state.slots.rooms or 1
+    if per_room is not None and rooms > 1:
+        entities = replace(entities, adults=per_room * rooms)  # "2 rooms, 2 adults each"
     if _party_unsure(t, entities):
         # Asked, never guessed down: "para mí y mi mujer" read as 1 adult books one guest.
         entities = replace(entities, adults=None, children=None)
