@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import CHANGE, HANDOFF, NO, YES, Turn
 from hotel_agent.dialogue.flows import offers as offer_step
-from hotel_agent.dialogue.flows import room_by_room
+from hotel_agent.dialogue.flows import party, room_by_room
 from hotel_agent.dialogue.flows.guest_details import bare_name, name_part
 from hotel_agent.dialogue.flows.stay_rules import explain_refusal, merge_entities
 from hotel_agent.dialogue.nlu.text import normalize
@@ -68,19 +68,8 @@ def consume(t: Turn) -> bool:
             rooms=None,
             impossible_date=False,
         )
-    counted = _party_said(t)
-    if entities.adults is None and counted is not None:
-        # "Seríamos dos", or "2" when asked how many: the understanding may not have read it.
-        entities = replace(entities, adults=counted)
-    per_room = choices.adults_per_room(t.text)
-    rooms = entities.rooms or state.slots.rooms or 1
-    if per_room is not None and rooms > 1:
-        entities = replace(entities, adults=per_room * rooms)  # "2 rooms, 2 adults each"
-    if _party_unsure(t, entities):
-        # Asked, never guessed down: "para mí y mi mujer" read as 1 adult books one guest.
-        entities = replace(entities, adults=None, children=None)
-        state.slots.adults = state.slots.children = None
-        t.party_unsure = True
+    if picked is None:
+        entities = party.read(t, entities)
     used = bool(merge_entities(state.slots, entities))
     used = room_by_room.take_mixed_request(t) or used
     used = _take_contact(t, entities) or used
@@ -103,35 +92,6 @@ def consume(t: Turn) -> bool:
         # "mejor la suite" at the summary: switch to it.
         state.chosen = entities.room_type
     return used
-
-
-def _party_said(t: Turn) -> int | None:
-    slots = t.state.slots
-    asked = (
-        t.state.step is Step.COLLECT
-        and slots.adults is None
-        and slots.check_in is not None
-        and slots.check_out is not None
-    )
-    return choices.party_answer(t.text, asked=asked)
-
-
-def _party_unsure(t: Turn, entities: Entities) -> bool:
-    """The guest talked about people but the count is not sure (the understanding says so,
-    or one adult was read from a message about travelling with others)."""
-    if getattr(entities, "party_uncertain", False):
-        return True
-    if entities.adults is None or entities.children:
-        return False
-    # Children spoken of but none counted ("2 adults and a 5-year-old"), or one adult read
-    # from a message about travelling with others ("para mí y mi mujer").
-    if choices.mentions_children(t.text) and not t.state.slots.children:
-        return True
-    return (
-        entities.adults == 1
-        and t.state.slots.adults in (None, 1)
-        and choices.mentions_company(t.text)
-    )
 
 
 def _take_contact(t: Turn, entities: Entities) -> bool:
@@ -421,9 +381,8 @@ def answers_question(t: Turn) -> bool:
         return offer_step.answers_choice(t) or bool(entities.email or entities.phone)
     if state.step is Step.COLLECT:
         # Asked for dates and guests, "2 personas" is a party, not a request for a person.
-        return (_says_stay(entities) or _party_said(t) is not None) and not choices.wants_a_person(
-            t.text
-        )
+        said = _says_stay(entities) or party.said_in_a_sentence(t) is not None
+        return said and not choices.wants_a_person(t.text)
     return False
 
 
