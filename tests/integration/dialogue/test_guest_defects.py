@@ -71,6 +71,21 @@ async def test_the_first_one_books_the_dates_offered_not_the_first_of_the_month(
     assert booking.room_type_id == first
 
 
+async def test_la_primera_reserva_las_fechas_ofrecidas(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = next_january(13), next_january(15)
+    await guest.hears("Hola, quiero una habitación del 13 al 15 de enero para 2 adultos")
+    said = await guest.hears("la primera")
+    assert "nombre" in said
+    said = await guest.hears("Sara Baras, sara.baras@example.com")
+    assert "2 noches" in said
+    await guest.hears("sí")
+    booking = await the_booking(runtime, "sara.baras@example.com")
+    assert (booking.stay.check_in, booking.stay.check_out) == (check_in, check_out)
+
+
 @pytest.mark.parametrize(
     ("pick", "index"),
     [("la de arriba", 0), ("opción 2", 1), ("la segunda porfa", 1), ("la última", -1)],
@@ -186,6 +201,19 @@ async def test_a_party_too_big_for_the_room_is_told_as_too_small_and_restated(
     assert booking.stay.adults == 3
 
 
+async def test_una_habitacion_pequena_se_dice_pequena(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=53, nights=2)
+    await guest.hears(f"quiero reservar {spanish_range(check_in, check_out)} para 2 adultos")
+    double = next(r for r in guest.list_rows() if r["title"] == "Doble Estándar")
+    await guest.hears("", choice_id=double["id"])
+    await guest.hears("Ana Belén, ana.belen@example.com")
+    said = await guest.hears("al final somos 3 adultos")
+    assert "se queda pequeña para 3 adultos" in said and "ya no está disponible" not in said
+
+
 # --- 5. and 6. the party -------------------------------------------------------------------
 
 
@@ -281,6 +309,7 @@ async def test_a_child_spoken_of_is_never_dropped(
         ),
     ],
 )
+@pytest.mark.parametrize("language", ["es", "en"])
 async def test_a_name_beside_contact_details_is_the_name(
     client: httpx.AsyncClient,
     runtime: Runtime,
@@ -288,15 +317,20 @@ async def test_a_name_beside_contact_details_is_the_name(
     name: str,
     email: str,
     phone: str | None,
+    language: str,
 ) -> None:
     guest = Guest(client)
     check_in, check_out = future_stay(days_ahead=57, nights=2)
-    await guest.hears(f"quiero reservar {spanish_range(check_in, check_out)} para 2 adultos")
-    await guest.hears("la primera")
+    if language == "es":
+        await guest.hears(f"quiero reservar {spanish_range(check_in, check_out)} para 2 adultos")
+        await guest.hears("la primera")
+    else:
+        await guest.hears(f"I'd like a room {english_range(check_in, check_out)} for 2 adults")
+        await guest.hears("the first one")
     said = await guest.hears(typed)
     assert f"A nombre de {name} (" in said or f"Under the name {name} (" in said
-    await guest.hears("sí")
-    [booking] = await runtime.pms.find_bookings(email=f"{email}@example.com")
+    await guest.hears("sí" if language == "es" else "yes")
+    booking = await the_booking(runtime, f"{email}@example.com")
     assert booking.guest.name == name
     if phone:
         assert booking.guest.phone == phone
@@ -324,6 +358,28 @@ async def test_a_booking_proved_once_is_cancelled_without_asking_again(
     said = await other_device.hears("I need to cancel it")
     assert "Cancellation policy" in said and "reference" not in said.split("\n")[0].lower()
     await other_device.hears("yes")
+    assert (await runtime.pms.get_booking(booking.pms_id)).status is BookingStatus.CANCELLED
+
+
+async def test_una_reserva_ya_probada_se_cancela_sin_volver_a_pedirla(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    owner = Guest(client)
+    check_in, check_out = future_stay(days_ahead=63, nights=2)
+    await owner.hears(f"quiero reservar {spanish_range(check_in, check_out)} para 2 adultos")
+    await owner.hears("la primera")
+    await owner.hears("Rosa Díez, rosa.diez@example.com")
+    await owner.hears("sí")
+    booking = await the_booking(runtime, "rosa.diez@example.com")
+
+    other_device = Guest(client)
+    said = await other_device.hears(
+        f"¿cómo está mi reserva {booking.reference}? mi correo es rosa.diez@example.com"
+    )
+    assert booking.reference in said and "confirmada" in said
+    said = await other_device.hears("quiero cancelarla")
+    assert "Política de cancelación" in said and "referencia" not in said.split("\n")[0]
+    await other_device.hears("sí")
     assert (await runtime.pms.get_booking(booking.pms_id)).status is BookingStatus.CANCELLED
 
 
