@@ -9,6 +9,8 @@ finds nothing to cancel.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hotel_agent.channels.port import Button, ListPicker, ListRow, ListSection
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import BOOKING_PREFIX, HANDOFF, NO, YES, Turn
@@ -49,6 +51,9 @@ def consume(t: Turn) -> bool:
         # What to change may come with the request ("move HS-7K2Q9D to the 16th"), on its own,
         # or as a correction at the summary; it is kept apart from the booking's stay.
         change = state.change or Slots()
+        if not choices.says_a_date(t.text):
+            # A new date must be said with a date: "the second one" moves nothing.
+            entities = replace(entities, check_in=None, check_out=None, nights=None)
         if merge_entities(change, entities):
             state.change = change
             used = True
