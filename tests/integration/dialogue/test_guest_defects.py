@@ -159,6 +159,23 @@ async def test_spanish_details_before_choosing_are_kept(
     assert (await the_booking(runtime, "lucia.prieto@example.com")).stay.adults == 2
 
 
+async def test_a_third_miss_at_the_option_step_hands_over(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=49, nights=2)
+    await guest.hears(f"reserva {spanish_range(check_in, check_out)} 2 adultos")
+    replies = [
+        await guest.hears("Gema Ruiz, gema@example.com"),
+        await guest.hears("mi móvil es +34 611 222 333"),
+        await guest.hears("mi tlf fijo es +34 911 222 333"),
+    ]
+    assert len(set(replies)) == 3, "never the same question twice"
+    assert "compañero de recepción" in replies[2]
+    assert await guest.says("la primera", wait=1.5) == [], "staff own the conversation now"
+    assert await runtime.pms.find_bookings(email="gema@example.com") == []
+
+
 # --- 3. a summary never changes silently ---------------------------------------------------
 
 

@@ -79,15 +79,21 @@ def show(t: Turn, *, intro: bool = True) -> None:
 
 
 def missed(t: Turn, *, kept: list[str]) -> None:
-    """The message did not pick a room: say what was kept, ask again in other words, and
-    after the second miss in a row offer reception; never the identical list again."""
+    """The message did not pick a room: say what was kept, ask again in other words, after
+    the second miss in a row offer reception, after the third hand over; never the identical
+    list again."""
     state = t.state
     state.step = Step.CHOOSE
     state.misunderstood = t.unclear_before + 1
     names = [offer.name(t.language) for offer in state.offers]
     options = t.say.options(names)
     text = t.say("booking.kept", what=t.say.together(kept)) + " " if kept else ""
-    if state.misunderstood >= _MISSES_BEFORE_STAFF:
+    if state.misunderstood > _MISSES_BEFORE_STAFF:
+        # Reception was offered and the guest still did not choose: a colleague takes over.
+        t.reply(text + t.say("handoff.misunderstood"))
+        t.hand_off("misunderstood")
+        return
+    if state.misunderstood == _MISSES_BEFORE_STAFF:
         text += t.say("booking.choose_or_staff", options=options)
         t.reply(text, buttons=[t.button(HANDOFF, "buttons.talk_to_staff")])
         return
