@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from hotel_agent.channels.port import Button, ListPicker, OutboundMessage
 from hotel_agent.dialogue import choices
+from hotel_agent.dialogue.nlu.entities.room_types import RoomTypeName
 from hotel_agent.dialogue.nlu.types import Intent, Understanding
 from hotel_agent.dialogue.port import TurnInput
 from hotel_agent.dialogue.responses import Say
@@ -33,11 +34,15 @@ class Turn:
     now: datetime  # in the hotel's time zone
     hotel: HotelProfile | None  # None when the PMS could not tell
     room_types: list[RoomType]
+    room_type_names: tuple[RoomTypeName, ...] = ()  # as guests may name them
     # The option the guest picked: tapped, or typed as its number or its title.
     choice: str | None = None
     replies: list[OutboundMessage] = field(default_factory=list)
     handoff_reason: str | None = None
     unclear_before: int = 0  # unclear messages in a row before this one
+    resuming: bool = False  # the task is taken up again after a question was answered
+    party_unsure: bool = False  # the guest spoke of people but the count is not sure
+    mixed_rooms: bool = False  # several room types asked for in this message
 
     @property
     def language(self) -> str:
@@ -50,6 +55,13 @@ class Turn:
     @property
     def text(self) -> str:
         return self.input.message.text
+
+    @property
+    def write_key(self) -> str:
+        """The idempotency key of a PMS write made on this message (the guest's "yes"): a
+        retried turn or a redelivered webhook writes nothing new."""
+        message = self.input.message
+        return f"turn:{message.channel}:{message.provider_message_id}"
 
     def remember_choices(self) -> None:
         """Keep the options of this turn's last reply that had any, so that "3" or "Hablar

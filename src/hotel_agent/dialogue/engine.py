@@ -94,13 +94,14 @@ class Engine:
         # Names, e-mails and references say nothing about the guest's language ("Laura Gómez,
         # laura@example.com" is not Spanish): answers to those questions keep the language.
         keep_language = state.step in (Step.DETAILS, Step.FIND) and turn.language is not None
+        room_type_names = self.services.knowledge.room_type_names(room_types)
         understanding = self.services.understander.understand(
             message.text,
             now=now,
             language_hint=turn.language if keep_language else None,
             previous_language=turn.language,
             default_language=turn.hotel.default_language,
-            room_types=self.services.knowledge.room_type_names(room_types),
+            room_types=room_type_names,
             previous_entities=_previous_entities(state),
         )
         t = Turn(
@@ -111,6 +112,7 @@ class Engine:
             now=now,
             hotel=hotel,
             room_types=room_types,
+            room_type_names=room_type_names,
             choice=message.choice_id or choices.typed_choice(message.text, state.last_choices),
         )
         try:
@@ -257,6 +259,7 @@ class Engine:
 
     async def _resume(self, t: Turn) -> None:
         t.reply(t.say(f"resume.{t.state.flow.value if t.state.flow else 'booking'}"))
+        t.resuming = True
         await self._advance(t)
 
     def _misunderstood(self, t: Turn) -> None:

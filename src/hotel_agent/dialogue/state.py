@@ -16,6 +16,9 @@ from pydantic import BaseModel, Field, ValidationError
 
 from hotel_agent.pms.port import Stay
 
+# What a conversation keeps across tasks: what the guest booked here and what they proved.
+_PROOFS = ("my_bookings", "verified_emails", "proven_bookings")
+
 
 class Flow(StrEnum):
     BOOKING = "booking"
@@ -68,6 +71,15 @@ class OfferView(BaseModel):
         return self.names.get(language) or next(iter(self.names.values()))
 
 
+class Picked(BaseModel):
+    """The offer the guest picked, as shown: the summary restates any difference from it."""
+
+    room_type_id: str
+    stay: Stay | None
+    total: Decimal
+    currency: str
+
+
 class ChoiceView(BaseModel):
     """A button or list row shown to the guest."""
 
@@ -82,6 +94,10 @@ class DialogueState(BaseModel):
     offers: list[OfferView] = Field(default_factory=list)
     offers_for: Stay | None = None  # the stay the offers were searched for
     chosen: str | None = None  # room type id
+    picked: Picked | None = None
+    # Room types still to book for the same dates, one booking each ("a double and a single").
+    queued_rooms: list[str] = Field(default_factory=list)
+    room_by_room: bool = False  # the party is asked per room (several room types)
     guest_name: str | None = None
     guest_email: str | None = None
     guest_phone: str | None = None
@@ -92,6 +108,8 @@ class DialogueState(BaseModel):
     misunderstood: int = 0  # unclear answers in a row
     my_bookings: list[str] = Field(default_factory=list)  # PMS ids booked in this chat
     verified_emails: list[str] = Field(default_factory=list)  # e-mails the guest proved
+    # PMS ids of bookings the guest proved (reference + e-mail): "cancel it" then needs no proof.
+    proven_bookings: list[str] = Field(default_factory=list)
     last_choices: list[ChoiceView] = Field(default_factory=list)  # options of the last reply
 
     @classmethod
@@ -101,7 +119,7 @@ class DialogueState(BaseModel):
         try:
             return cls.model_validate(raw)
         except ValidationError:
-            keep = {k: raw[k] for k in ("my_bookings", "verified_emails") if k in raw}
+            keep = {k: raw[k] for k in _PROOFS if k in raw}
             try:
                 return cls.model_validate(keep)
             except ValidationError:
@@ -112,6 +130,6 @@ class DialogueState(BaseModel):
 
     def reset_flow(self) -> None:
         """Forget the task in progress, keep what the guest proved and booked."""
-        fresh = DialogueState(my_bookings=self.my_bookings, verified_emails=self.verified_emails)
+        fresh = DialogueState(**{name: getattr(self, name) for name in _PROOFS})
         for name in type(self).model_fields:
             setattr(self, name, getattr(fresh, name))

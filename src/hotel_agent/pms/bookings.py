@@ -4,6 +4,10 @@ The record is written with the idempotency key BEFORE the PMS call and committed
 happens next — a crash, a retried turn, a duplicate message — the next attempt with the same
 key finds it: a confirmed record is returned as is, an uncertain one is reconciled with the PMS
 (`find_booking_for`) before anything is created again.
+
+Changes and cancellations get the same treatment (`booking_changes`): a retried "yes" finds
+its record and, when the booking already carries the change, the guest hears it was made
+rather than "nothing to change".
 """
 
 from __future__ import annotations
@@ -14,7 +18,14 @@ import structlog
 from sqlalchemy.exc import IntegrityError
 
 from hotel_agent.db.engine import SessionFactory
-from hotel_agent.db.models import BookingRecord, BookingRecordStatus
+from hotel_agent.db.models import (
+    BookingChange,
+    BookingChangeKind,
+    BookingChangeStatus,
+    BookingRecord,
+    BookingRecordStatus,
+)
+from hotel_agent.db.repositories.booking_changes import BookingChangeRepository
 from hotel_agent.db.repositories.booking_records import BookingRecordRepository
 from hotel_agent.pms.errors import (
     InvalidStay,
@@ -66,15 +77,100 @@ class BookingService:
         await self._confirm(request.idempotency_key, booking)
         return booking
 
-    async def modify(self, pms_id: str, change: StayChange) -> Booking:
-        booking = await self.pms.modify_booking(pms_id, change)
+    async def modify(self, pms_id: str, change: StayChange, *, idempotency_key: str) -> Booking:
+        """Change the booking once per idempotency key, whatever retries happen."""
+        return await self._change(BookingChangeKind.MODIFY, pms_id, change, idempotency_key)
+
+    async def cancel(self, pms_id: str, *, idempotency_key: str) -> Booking:
+        """Cancel the booking once per idempotency key, whatever retries happen."""
+        return await self._change(BookingChangeKind.CANCEL, pms_id, None, idempotency_key)
+
+    async def change_made(self, idempotency_key: str) -> Booking | None:
+        """The booking as the change asked with this key left it, when that change is in
+        effect: a retried turn reports it instead of asking the PMS again."""
+        async with self.sessions() as session:
+            record = await BookingChangeRepository(session).by_key(idempotency_key)
+        if record is None or record.status == BookingChangeStatus.FAILED:
+            return None
+        return await self._in_effect(record)
+
+    async def _change(
+        self,
+        kind: BookingChangeKind,
+        pms_id: str,
+        change: StayChange | None,
+        idempotency_key: str,
+    ) -> Booking:
+        record = await self._claim_change(kind, pms_id, change, idempotency_key)
+        if record is not None:
+            made = await self._in_effect(record)
+            if made is not None:
+                return made
+        try:
+            if change is None:
+                booking = await self.pms.cancel_booking(pms_id)
+            else:
+                booking = await self.pms.modify_booking(pms_id, change)
+        except NOTHING_BOOKED as exc:
+            await self._mark_change(idempotency_key, BookingChangeStatus.FAILED, repr(exc))
+            raise
+        # Any other error leaves the record pending: the next attempt looks at the booking.
+        await self._mark_change(idempotency_key, BookingChangeStatus.DONE, None)
         await self._sync(booking)
         return booking
 
-    async def cancel(self, pms_id: str) -> Booking:
-        booking = await self.pms.cancel_booking(pms_id)
-        await self._sync(booking)
+    async def _claim_change(
+        self,
+        kind: BookingChangeKind,
+        pms_id: str,
+        change: StayChange | None,
+        key: str,
+    ) -> BookingChange | None:
+        """The earlier record for this key, or None after recording this attempt as pending."""
+        try:
+            async with self.sessions() as session, session.begin():
+                repo = BookingChangeRepository(session)
+                existing = await repo.by_key(key)
+                if existing is not None:
+                    return existing
+                repo.add(
+                    BookingChange(
+                        idempotency_key=key,
+                        pms_type=self.pms_type,
+                        pms_id=pms_id,
+                        kind=kind.value,
+                        status=BookingChangeStatus.PENDING.value,
+                        check_in=change.check_in if change else None,
+                        check_out=change.check_out if change else None,
+                        adults=change.adults if change else None,
+                        children=change.children if change else None,
+                    )
+                )
+            return None
+        except IntegrityError:
+            async with self.sessions() as session:
+                found = await BookingChangeRepository(session).by_key(key)
+            if found is None:
+                raise
+            return found
+
+    async def _in_effect(self, record: BookingChange) -> Booking | None:
+        booking = await self.pms.get_booking(record.pms_id)
+        if record.status == BookingChangeStatus.DONE:
+            return booking
+        if record.status == BookingChangeStatus.FAILED or not _carries(booking, record):
+            return None
+        # A pending record whose change the booking carries: the PMS made it, the agent
+        # crashed before writing so down.
+        await self._mark_change(record.idempotency_key, BookingChangeStatus.DONE, None)
         return booking
+
+    async def _mark_change(self, key: str, status: BookingChangeStatus, error: str | None) -> None:
+        async with self.sessions() as session, session.begin():
+            record = await BookingChangeRepository(session).by_key(key)
+            if record is not None:
+                record.status = status.value
+                record.error = error[:2000] if error else None
 
     async def recent(self, limit: int = 50) -> Sequence[BookingRecord]:
         async with self.sessions() as session:
@@ -168,6 +264,22 @@ class BookingService:
             if record is not None and record.status != BookingRecordStatus.CONFIRMED:
                 record.status = status.value
                 record.error = error[:2000]
+
+
+def _carries(booking: Booking, record: BookingChange) -> bool:
+    """Whether the booking already shows the change or cancellation the record asked for."""
+    if record.kind == BookingChangeKind.CANCEL:
+        return booking.status is BookingStatus.CANCELLED
+    stay = booking.stay
+    wanted = (
+        (record.check_in, stay.check_in),
+        (record.check_out, stay.check_out),
+        (record.adults, stay.adults),
+        (record.children, stay.children),
+    )
+    return booking.status is BookingStatus.CONFIRMED and all(
+        asked is None or asked == now for asked, now in wanted
+    )
 
 
 def _copy_booking(record: BookingRecord, booking: Booking) -> None:

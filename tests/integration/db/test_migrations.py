@@ -23,6 +23,7 @@ TABLES = {
     "outbox",
     "dead_letters",
     "booking_records",
+    "booking_changes",
     "pms_sim_hotels",
     "pms_sim_room_types",
     "pms_sim_weekday_rates",

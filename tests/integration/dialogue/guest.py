@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from hotel_agent.pms.port import Booking
+from hotel_agent.runtime import Runtime
+
 MONTHS_ES = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio",
     "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
@@ -84,3 +87,14 @@ class Guest:
 
     def buttons(self) -> list[str]:
         return [button["id"] for reply in self.last for button in reply.get("buttons", [])]
+
+
+async def the_booking(runtime: Runtime, email: str) -> Booking:
+    """The one booking in the PMS under this e-mail (the test fails if there are more)."""
+    [booking] = await runtime.pms.find_bookings(email=email)
+    return booking
+
+
+async def room_type_id(runtime: Runtime, name: str, language: str = "en") -> str:
+    """The PMS id of the room type with this name."""
+    return next(rt.id for rt in await runtime.pms.room_types() if rt.names[language] == name)

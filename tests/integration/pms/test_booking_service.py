@@ -168,17 +168,40 @@ async def test_modify_and_cancel_keep_the_record_in_step(runtime: Runtime) -> No
     request = booking_request(old)
     booking = await runtime.bookings.book(request, hotel_id=runtime.hotels.default_hotel_id)
 
-    changed = await runtime.bookings.modify(booking.pms_id, StayChange(check_out=new.check_out))
+    changed = await runtime.bookings.modify(
+        booking.pms_id, StayChange(check_out=new.check_out), idempotency_key="yes:modify"
+    )
 
     assert changed.stay == new and changed.total_price > booking.total_price
     assert_recorded(await record_for(runtime, request.idempotency_key), changed)
 
-    cancelled = await runtime.bookings.cancel(booking.pms_id)
+    cancelled = await runtime.bookings.cancel(booking.pms_id, idempotency_key="yes:cancel")
 
     assert cancelled.status is BookingStatus.CANCELLED
     record = await record_for(runtime, request.idempotency_key)
     assert record.status == "cancelled" and record.pms_id == booking.pms_id
     assert await rooms_left(runtime, new, DOUBLE.code) == free_before
+
+
+async def test_a_change_or_cancellation_retried_with_its_key_reports_it_made(
+    runtime: Runtime,
+) -> None:
+    """A retried "yes" (lease lost, worker restarted) finds its record: the guest hears the
+    change was made, and the PMS is not asked twice."""
+    old, new = stay(70, 2), stay(70, 3)
+    booking = await runtime.bookings.book(
+        booking_request(old), hotel_id=runtime.hotels.default_hotel_id
+    )
+    assert await runtime.bookings.change_made("yes:1") is None, "nothing asked yet"
+    change = StayChange(check_out=new.check_out)
+    first = await runtime.bookings.modify(booking.pms_id, change, idempotency_key="yes:1")
+    again = await runtime.bookings.modify(booking.pms_id, change, idempotency_key="yes:1")
+    assert first.stay == again.stay == new
+    assert (await runtime.bookings.change_made("yes:1")) == again
+
+    cancelled = await runtime.bookings.cancel(booking.pms_id, idempotency_key="yes:2")
+    made = await runtime.bookings.change_made("yes:2")
+    assert cancelled.status is made.status is BookingStatus.CANCELLED  # type: ignore[union-attr]
 
 
 async def test_twenty_simultaneous_attempts_with_one_key_book_once(

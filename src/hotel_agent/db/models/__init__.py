@@ -1,5 +1,10 @@
 """All ORM models, imported here so metadata (and Alembic) sees every table."""
 
+from hotel_agent.db.models.booking_change import (
+    BookingChange,
+    BookingChangeKind,
+    BookingChangeStatus,
+)
 from hotel_agent.db.models.booking_record import BookingRecord, BookingRecordStatus
 from hotel_agent.db.models.conversation import Conversation, ConversationOwner
 from hotel_agent.db.models.dead_letter import DeadLetter
@@ -11,6 +16,9 @@ from hotel_agent.db.models.outbox_item import OutboxItem, OutboxKind
 
 __all__ = [
     "STATUS_RANK",
+    "BookingChange",
+    "BookingChangeKind",
+    "BookingChangeStatus",
     "BookingRecord",
     "BookingRecordStatus",
     "Conversation",

@@ -10,14 +10,18 @@ summary as shown.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
-from hotel_agent.channels.port import ListPicker, ListRow, ListSection
 from hotel_agent.dialogue import choices
-from hotel_agent.dialogue.context import CHANGE, HANDOFF, NO, OFFER_PREFIX, YES, Turn
+from hotel_agent.dialogue.context import CHANGE, HANDOFF, NO, YES, Turn
+from hotel_agent.dialogue.flows import offers as offer_step
+from hotel_agent.dialogue.flows import party, room_by_room
+from hotel_agent.dialogue.flows.guest_details import bare_name, name_part
 from hotel_agent.dialogue.flows.pms_needs import ages_answer, missing_child_ages, needs_surname
 from hotel_agent.dialogue.flows.stay_rules import explain_refusal, merge_entities
 from hotel_agent.dialogue.nlu.text import normalize
+from hotel_agent.dialogue.nlu.types import Entities
 from hotel_agent.dialogue.services import DialogueServices
 from hotel_agent.dialogue.state import Flow, OfferView, Slots, Step
 from hotel_agent.pms.errors import InvalidStay, PmsOutcomeUnknown, RoomUnavailable
@@ -30,11 +34,6 @@ _OTHER_ROOM = re.compile(
     r"different room|change (the )?room)\b"
 )
 _SURE = 0.9  # classifier confidence above which a lower-case reply is not read as a name
-_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:['’.-][^\W\d_]+)*\.?$")
-_NOT_NAMES = frozenset({
-    "si", "no", "vale", "ok", "hola", "gracias", "yes", "hello", "hi", "thanks", "sure", "perfecto",
-    "claro", "bueno", "nada", "nothing", "please", "porfavor", "favor", "hey",
-})  # fmt: skip
 
 
 def start(t: Turn) -> None:
@@ -51,33 +50,43 @@ def consume(t: Turn) -> bool:
     if ages is not None:
         state.slots.children_ages = ages
         return True
+    picked = offer_step.picked_offer(t) if state.step is Step.CHOOSE else None
+    known_dates = state.slots.check_in is not None or state.slots.check_out is not None
+    if known_dates and not choices.says_a_date(t.text):
+        # A correction of the dates must say a date: "the second one" is not the 2nd.
+        entities = replace(entities, check_in=None, check_out=None, nights=None)
+    wanted = entities.room_type
+    if state.step is Step.CHOOSE and wanted and picked is None:
+        # A room type by name that is not on offer (full, or too small for the party).
+        offer_step.not_offered(t, wanted)
+        return True
+    if picked is not None:
+        # An answer to "which room?" is not also a date or a party: "the first one" is not
+        # the 1st of the month.
+        entities = replace(
+            entities,
+            check_in=None,
+            check_out=None,
+            nights=None,
+            adults=None,
+            children=None,
+            rooms=None,
+            impossible_date=False,
+        )
+    if picked is None:
+        entities = party.read(t, entities)
     used = bool(merge_entities(state.slots, entities))
-    if entities.email:
-        state.guest_email = entities.email
+    used = room_by_room.take_mixed_request(t) or used
+    used = _take_contact(t, entities) or used
+    if picked is not None:
+        offer_step.remember_pick(t, state.offers[picked])
         used = True
-    if entities.phone:
-        state.guest_phone = entities.phone
-        used = True
-    full_name = _full_name_answer(t) if needs_surname(t) else None
-    if full_name:
-        state.guest_name = full_name
-        used = True
-    elif entities.person_name:
-        state.guest_name = entities.person_name
-        used = True
-    elif state.step is Step.DETAILS and state.guest_name is None:
-        name = _bare_name(_without_contact(t.text, entities.email, entities.phone))
-        if name:
-            state.guest_name = name
-            used = True
-    if state.step is Step.CHOOSE:
-        index = _picked_offer(t)
-        if index is not None:
-            state.chosen = state.offers[index].room_type_id
-            used = True
     elif state.step is Step.CONFIRM and not used and (t.choice in (CHANGE, NO) or t.says_no()):
         t.reply(t.say("booking.what_to_change"))
         state.step = Step.COLLECT
+        return True
+    elif state.step is Step.CHOOSE and not used and choices.points_at_option(t.text):
+        offer_step.missed(t, kept=[])  # "that one" among several: ask which
         return True
     if state.step is not Step.CHOOSE and _OTHER_ROOM.search(normalize(t.text)):
         state.chosen = None
@@ -90,10 +99,40 @@ def consume(t: Turn) -> bool:
     return used
 
 
+def _take_contact(t: Turn, entities: Entities) -> bool:
+    """The guest's name, e-mail and phone, whenever they are given (even before choosing)."""
+    state = t.state
+    used = False
+    if entities.email:
+        state.guest_email = entities.email
+        used = True
+    if entities.phone:
+        state.guest_phone = entities.phone
+        used = True
+    full_name = _full_name_answer(t) if needs_surname(t) else None
+    if full_name:
+        state.guest_name = full_name
+        return True
+    if entities.person_name:
+        state.guest_name = entities.person_name
+        return True
+    if state.guest_name is None and (state.step is Step.DETAILS or entities.email):
+        # Asked for, or typed beside the e-mail ("name Sarah Connor, sarah@…").
+        typed = name_part(
+            t.text, entities.email, entities.phone, unprompted=state.step is not Step.DETAILS
+        )
+        if typed:
+            state.guest_name = bare_name(typed)
+            used = True
+    return used
+
+
 async def advance(t: Turn, services: DialogueServices, *, confirm: bool = False) -> None:
     """Ask for the first thing missing, or book when the guest said yes to the summary."""
     state = t.state
     slots = state.slots
+    if t.mixed_rooms:
+        room_by_room.explain(t)
     try:
         # What is already known is checked now: "del 20 al 18" is refused at once, not after
         # the party has been asked for.
@@ -122,6 +161,8 @@ async def advance(t: Turn, services: DialogueServices, *, confirm: bool = False)
         state.step = Step.COLLECT
         t.reply(t.say("booking.ask_children_ages"))
         return
+    # The list was the question pending and this message did not move the search: a miss.
+    was_choosing = state.step is Step.CHOOSE and state.offers_for == stay and not t.resuming
     if state.offers_for != stay:
         had_choice = state.chosen
         with stale_answers() as stale:
@@ -142,22 +183,27 @@ async def advance(t: Turn, services: DialogueServices, *, confirm: bool = False)
         if stale:
             t.reply(t.say("booking.stale_prices"))
         if not state.offers:
-            t.reply(t.say("booking.none", stay=_stay(t), party=_party(t)))
+            t.reply(
+                t.say("booking.none", stay=offer_step.stay_text(t), party=offer_step.party_text(t))
+            )
             slots.check_in = slots.check_out = None
             state.offers_for = None
             state.step = Step.COLLECT
             return
         if had_choice and state.chosen is None:
-            t.reply(t.say("booking.choice_gone", room=t.room_name(had_choice)))
+            _choice_gone(t, had_choice, stay)
     if state.chosen is None:
-        requested = slots.room_type
-        if requested and any(o.room_type_id == requested for o in state.offers):
-            state.chosen = requested
+        requested = next((o for o in state.offers if o.room_type_id == slots.room_type), None)
+        if requested is not None:
+            offer_step.remember_pick(t, requested)
+        elif was_choosing:
+            offer_step.missed(t, kept=_kept(t))
+            return
         else:
-            if requested:
-                t.reply(t.say("booking.requested_unavailable", room=t.room_name(requested)))
+            if slots.room_type:
+                t.reply(t.say("booking.requested_unavailable", room=t.room_name(slots.room_type)))
                 slots.room_type = None
-            _show_offers(t)
+            offer_step.show(t)
             return
     if state.guest_name is None or state.guest_email is None:
         _ask_details(t)
@@ -176,7 +222,37 @@ async def advance(t: Turn, services: DialogueServices, *, confirm: bool = False)
     if confirm:
         await _book(t, services)
         return
-    _show_summary(t)
+    offer_step.summary(t)
+
+
+def _choice_gone(t: Turn, room_type_id: str, stay: Stay) -> None:
+    """Why the room chosen is no longer offered: too small for the party now, or taken."""
+    room_type = next((rt for rt in t.room_types if rt.id == room_type_id), None)
+    per_room = (-(-stay.adults // stay.rooms), -(-stay.children // stay.rooms))
+    if room_type is not None and not room_type.fits(*per_room):
+        t.reply(
+            t.say(
+                "booking.choice_too_small",
+                room=room_type.name(t.language),
+                party=t.party_text(stay),
+            )
+        )
+    else:
+        t.reply(t.say("booking.choice_gone", room=t.room_name(room_type_id)))
+
+
+def _kept(t: Turn) -> list[str]:
+    """What this message gave that the booking keeps, for "I've noted…"."""
+    state = t.state
+    entities = t.understanding.entities
+    kept = []
+    if state.guest_name and (entities.person_name or name_part(t.text, entities.email, None)):
+        kept.append(t.say("booking.kept_name", name=state.guest_name))
+    if entities.email:
+        kept.append(t.say("booking.kept_email", email=entities.email))
+    if entities.phone:
+        kept.append(t.say("booking.kept_phone", phone=entities.phone))
+    return kept
 
 
 def reask(t: Turn) -> None:
@@ -185,7 +261,7 @@ def reask(t: Turn) -> None:
     if state.step is Step.CHOOSE and state.offers:
         example = state.offers[0].name(t.language).lower()
         t.reply(t.say("booking.choose_again", example=example))
-        _show_offers(t, intro=False)
+        offer_step.show(t, intro=False)
     elif state.step is Step.DETAILS:
         t.reply(t.say("booking.details_again"))
     elif state.step is Step.CONFIRM:
@@ -204,13 +280,11 @@ async def _book(t: Turn, services: DialogueServices) -> None:
     assert state.chosen
     assert state.guest_name
     assert state.guest_email
-    message = t.input.message
     request = BookingRequest(
         stay=stay,
         room_type_id=state.chosen,
         guest=GuestDetails(name=state.guest_name, email=state.guest_email, phone=state.guest_phone),
-        # The guest's "yes" message: a retried turn or a redelivered webhook books nothing new.
-        idempotency_key=f"turn:{message.channel}:{message.provider_message_id}",
+        idempotency_key=t.write_key,
     )
     try:
         booking = await services.bookings.book(
@@ -245,12 +319,14 @@ async def _book(t: Turn, services: DialogueServices) -> None:
             stay=t.stay_text(booking.stay),
             party=t.party_text(booking.stay),
             total=t.say.money(booking.total_price, booking.currency),
-            email=booking.guest.email,
             check_in_time=check_in_time,
             hotel=t.hotel_name,
         )
     )
-    state.reset_flow()
+    if state.queued_rooms:
+        room_by_room.next_room(t, state.slots)
+    else:
+        state.reset_flow()
     state.my_bookings.append(booking.pms_id)
 
 
@@ -279,6 +355,11 @@ def _beyond_any_split(slots: Slots, t: Turn, services: DialogueServices) -> bool
 def _ask_stay(t: Turn) -> None:
     slots = t.state.slots
     t.state.step = Step.COLLECT
+    if t.party_unsure and slots.adults is None:
+        t.reply(t.say("booking.party_unsure"))
+        if slots.check_in is None and slots.check_out is None:
+            t.reply(t.say("booking.ask_dates"))
+        return
     if slots.check_in is None and slots.check_out is None:
         key = "booking.ask_dates_and_guests" if slots.adults is None else "booking.ask_dates"
         t.reply(t.say(key))
@@ -286,6 +367,8 @@ def _ask_stay(t: Turn) -> None:
         t.reply(t.say("booking.ask_check_in"))
     elif slots.check_out is None:
         t.reply(t.say("booking.ask_check_out", check_in=t.say.day(slots.check_in, today=t.today)))
+    elif t.state.room_by_room and slots.room_type:
+        t.reply(t.say("booking.ask_guests_in_room", room=t.room_name(slots.room_type)))
     else:
         t.reply(t.say("booking.ask_guests"))
 
@@ -301,71 +384,6 @@ def _ask_details(t: Turn) -> None:
         t.reply(t.say("booking.ask_email"))
 
 
-def _show_offers(t: Turn, *, intro: bool = True) -> None:
-    state = t.state
-    state.step = Step.CHOOSE
-    rows = []
-    lines = []
-    for n, offer in enumerate(state.offers, 1):
-        name = offer.name(t.language)
-        prices = t.say(
-            "booking.offer_prices",
-            nightly=t.say.money(offer.nightly, offer.currency),
-            total=t.say.money(offer.total, offer.currency),
-        )
-        lines.append(f"{n}. {name}: {prices}")
-        rows.append(
-            ListRow(
-                id=f"{OFFER_PREFIX}{offer.room_type_id}",
-                title=name,
-                description=prices,
-            )
-        )
-    text = "\n".join(lines)
-    if intro:
-        text = t.say("booking.offers", stay=_stay(t), party=_party(t)) + "\n\n" + text
-    text += "\n\n" + t.say("booking.which_one")
-    picker = ListPicker(button=t.say("buttons.see_rooms"), sections=[ListSection(rows=rows)])
-    if t.input.supports_rich:
-        t.reply(text, list_picker=picker)
-    else:
-        t.reply(text)
-
-
-def _show_summary(t: Turn) -> None:
-    state = t.state
-    offer = next(o for o in state.offers if o.room_type_id == state.chosen)
-    state.step = Step.CONFIRM
-    t.reply(
-        t.say(
-            "booking.summary",
-            room=offer.name(t.language),
-            stay=_stay(t),
-            party=_party(t),
-            name=state.guest_name,
-            email=state.guest_email,
-            total=t.say.money(offer.total, offer.currency),
-        ),
-        buttons=[t.button(YES, "buttons.confirm_booking"), t.button(CHANGE, "buttons.change")],
-    )
-
-
-def _picked_offer(t: Turn) -> int | None:
-    offers = t.state.offers
-    if t.choice and t.choice.startswith(OFFER_PREFIX):
-        wanted = t.choice.removeprefix(OFFER_PREFIX)
-        return next((i for i, o in enumerate(offers) if o.room_type_id == wanted), None)
-    wanted_type = t.understanding.entities.room_type
-    if wanted_type:
-        found = next((i for i, o in enumerate(offers) if o.room_type_id == wanted_type), None)
-        if found is not None:
-            return found
-    index = choices.pick_index(t.text, len(offers))
-    if index is None:
-        index = choices.pick_by_price(t.text, [o.total for o in offers])
-    return index
-
-
 def answers_question(t: Turn) -> bool:
     """Whether the message plainly answers the question just asked (an e-mail, a capitalised
     name, an option's number): then it is read as that answer before anything else, so that
@@ -379,8 +397,8 @@ def answers_question(t: Turn) -> bool:
             return True
         if needs_surname(t) and _full_name_answer(t):
             return True
-        typed = _without_contact(t.text, entities.email, entities.phone)
-        if state.guest_name is not None or _bare_name(typed) is None:
+        typed = name_part(t.text, entities.email, entities.phone)
+        if state.guest_name is not None or typed is None:
             return False
         words = typed.split()
         # A capitalised name is one; in lower case ("pilar vega") two words or more, unless
@@ -388,7 +406,11 @@ def answers_question(t: Turn) -> bool:
         capitalised = all(word[:1].isupper() for word in words)
         return capitalised or (len(words) >= 2 and t.understanding.confidence < _SURE)
     if state.step is Step.CHOOSE:
-        return _picked_offer(t) is not None
+        return offer_step.answers_choice(t) or bool(entities.email or entities.phone)
+    if state.step is Step.COLLECT:
+        # Asked for dates and guests, "2 personas" is a party, not a request for a person.
+        said = _says_stay(entities) or party.said_in_a_sentence(t) is not None
+        return said and not choices.wants_a_person(t.text)
     return False
 
 
@@ -396,43 +418,22 @@ def _full_name_answer(t: Turn) -> str | None:
     """The full name once the surname just asked for is given: "Sarkisian" after "Cher", or
     "Cher Sarkisian" again. None when the message gives no surname."""
     entities = t.understanding.entities
-    said = entities.person_name or _bare_name(
-        _without_contact(t.text, entities.email, entities.phone)
-    )
+    typed = name_part(t.text, entities.email, entities.phone)
+    said = entities.person_name or (bare_name(typed) if typed else None)
     first = t.state.guest_name or ""
     if not said or said.lower() == first.lower():
         return None
     return said if said.split()[0].lower() == first.lower() else f"{first} {said}"
 
 
-def _bare_name(text: str) -> str | None:
-    """A reply that is only a name ("Ana García Pérez"), when we just asked for one."""
-    words = text.strip().split()
-    if not 1 <= len(words) <= 5:
-        return None
-    if not all(_NAME_WORD.match(word) for word in words):
-        return None
-    if any(normalize(word) in _NOT_NAMES for word in words):
-        return None
-    return " ".join(word if word[:1].isupper() else word.capitalize() for word in words)
-
-
-def _without_contact(text: str, email: str | None, phone: str | None) -> str:
-    """ "Ana García, ana@example.com" → "Ana García"."""
-    for value in (email, phone):
-        if value:
-            text = text.replace(value, " ")
-    text = re.sub(r"\S+@\S+|\+?\d[\d\s().-]{5,}", " ", text)
-    return re.sub(r"[,;:/]+|\b(y|and)\b\s*$", " ", text).strip(" .")
-
-
-def _stay(t: Turn) -> str:
-    slots = t.state.slots
-    assert slots.check_in
-    assert slots.check_out
-    return t.say.stay(slots.check_in, slots.check_out, today=t.today)
-
-
-def _party(t: Turn) -> str:
-    slots = t.state.slots
-    return t.say.party(slots.adults or 1, slots.children or 0, slots.rooms or 1)
+def _says_stay(entities: Entities) -> bool:
+    return any(
+        value is not None
+        for value in (
+            entities.check_in,
+            entities.check_out,
+            entities.nights,
+            entities.adults,
+            entities.children,
+        )
+    )

@@ -2,11 +2,14 @@
 
 A booking is the guest's when this conversation made it, when it was booked with the WhatsApp
 number writing to us (WhatsApp verified that number), or when the guest quotes its reference
-together with the e-mail it was booked with. Nothing else is shown or changed: a reference
-alone is not proof, and "cancel all bookings" finds nothing to cancel.
+together with the e-mail it was booked with (once proved, "cancel it" later needs no proof).
+Nothing else is shown or changed: a reference alone is not proof, and "cancel all bookings"
+finds nothing to cancel.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from hotel_agent.channels.port import Button, ListPicker, ListRow, ListSection
 from hotel_agent.dialogue import choices
@@ -48,6 +51,9 @@ def consume(t: Turn) -> bool:
         # What to change may come with the request ("move HS-7K2Q9D to the 16th"), on its own,
         # or as a correction at the summary; it is kept apart from the booking's stay.
         change = state.change or Slots()
+        if not choices.says_a_date(t.text):
+            # A new date must be said with a date: "the second one" moves nothing.
+            entities = replace(entities, check_in=None, check_out=None, nights=None)
         if merge_entities(change, entities):
             state.change = change
             used = True
@@ -89,6 +95,12 @@ def answers_question(t: Turn) -> bool:
 
 async def advance(t: Turn, services: DialogueServices, *, confirm: bool = False) -> None:
     state = t.state
+    if confirm and state.flow in (Flow.MODIFY, Flow.CANCEL):
+        made = await services.bookings.change_made(t.write_key)
+        if made is not None:
+            # This "yes" was already carried out (the turn is running again): say so.
+            _report_done(t, made)
+            return
     booking = await _the_booking(t, services)
     if booking is None:
         return
@@ -152,7 +164,7 @@ async def _the_booking(t: Turn, services: DialogueServices) -> Booking | None:
 async def _bookings_of_guest(t: Turn, services: DialogueServices) -> list[Booking]:
     """Upcoming bookings this guest provably holds: made here, or under their WhatsApp number."""
     found: dict[str, Booking] = {}
-    for pms_id in t.state.my_bookings:
+    for pms_id in dict.fromkeys(t.state.my_bookings + t.state.proven_bookings):
         booking = await services.pms.get_booking(pms_id)
         found[booking.pms_id] = booking
     message = t.input.message
@@ -189,6 +201,8 @@ def _is_theirs(t: Turn, booking: Booking) -> bool:
 
 def _take(t: Turn, booking: Booking) -> None:
     state = t.state
+    if booking.pms_id not in state.my_bookings + state.proven_bookings:
+        state.proven_bookings.append(booking.pms_id)
     state.booking_id = booking.pms_id
     state.booking_ref = booking.reference
     state.candidates = []
@@ -260,7 +274,7 @@ async def _cancel(t: Turn, services: DialogueServices, booking: Booking, *, conf
         )
         return
     try:
-        cancelled = await services.bookings.cancel(booking.pms_id)
+        cancelled = await services.bookings.cancel(booking.pms_id, idempotency_key=t.write_key)
     except PmsOutcomeUnknown:
         t.reply(t.say("handoff.change_unknown"))
         t.hand_off("cancel_outcome_unknown")
@@ -269,8 +283,7 @@ async def _cancel(t: Turn, services: DialogueServices, booking: Booking, *, conf
         explain_refusal(t, error)
         state.reset_flow()
         return
-    t.reply(t.say("cancel.done", reference=cancelled.reference))
-    state.reset_flow()
+    _report_done(t, cancelled)
 
 
 async def _modify(t: Turn, services: DialogueServices, booking: Booking, *, confirm: bool) -> None:
@@ -353,7 +366,9 @@ async def _modify(t: Turn, services: DialogueServices, booking: Booking, *, conf
         children=new_stay.children if new_stay.children != current.children else None,
     )
     try:
-        changed = await services.bookings.modify(booking.pms_id, stay_change)
+        changed = await services.bookings.modify(
+            booking.pms_id, stay_change, idempotency_key=t.write_key
+        )
     except RoomUnavailable:
         t.reply(t.say("modify.unavailable", room=t.room_name(booking.room_type_id), stay=new_dates))
         state.change = None
@@ -368,16 +383,23 @@ async def _modify(t: Turn, services: DialogueServices, booking: Booking, *, conf
         state.change = None
         state.step = Step.CHANGE
         return
-    t.reply(
-        t.say(
-            "modify.done",
-            reference=changed.reference,
-            stay=t.stay_text(changed.stay),
-            party=t.party_text(changed.stay),
-            total=t.say.money(changed.total_price, changed.currency),
+    _report_done(t, changed)
+
+
+def _report_done(t: Turn, booking: Booking) -> None:
+    if t.state.flow is Flow.CANCEL:
+        t.reply(t.say("cancel.done", reference=booking.reference))
+    else:
+        t.reply(
+            t.say(
+                "modify.done",
+                reference=booking.reference,
+                stay=t.stay_text(booking.stay),
+                party=t.party_text(booking.stay),
+                total=t.say.money(booking.total_price, booking.currency),
+            )
         )
-    )
-    state.reset_flow()
+    t.state.reset_flow()
 
 
 def _picked_candidate(t: Turn) -> int | None:

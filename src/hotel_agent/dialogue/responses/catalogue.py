@@ -7,7 +7,7 @@ it), so no reply is ever missing in a language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, time
 from decimal import Decimal
 from functools import cache
@@ -87,6 +87,19 @@ class Say:
             end=self.day(check_out, today=today),
             nights=self.nights((check_out - check_in).days),
         )
+
+    def options(self, items: Sequence[str]) -> str:
+        """ "A, B or C" / "A, B o C"."""
+        return self._joined(items, "units.or")
+
+    def together(self, items: Sequence[str]) -> str:
+        """ "A, B and C" / "A, B y C"."""
+        return self._joined(items, "units.and")
+
+    def _joined(self, items: Sequence[str], key: str) -> str:
+        if len(items) <= 1:
+            return "".join(items)
+        return self(key, first=", ".join(items[:-1]), second=items[-1])
 
     def party(self, adults: int, children: int = 0, rooms: int = 1) -> str:
         text = self.count("units.adults", adults)

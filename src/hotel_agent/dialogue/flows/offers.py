@@ -1,0 +1,193 @@
+"""The offers of a booking: shown, picked, asked again in other words, and the summary that
+restates every difference from the offer the guest picked.
+
+While the list is the question pending, a number, an ordinal, "the cheaper one", "la de
+arriba" or a room's name answers it; such an answer is never also read as dates or a party
+("the first one" is not the 1st of the month).
+"""
+
+from __future__ import annotations
+
+from hotel_agent.channels.port import ListPicker, ListRow, ListSection
+from hotel_agent.dialogue import choices
+from hotel_agent.dialogue.context import CHANGE, HANDOFF, OFFER_PREFIX, YES, Turn
+from hotel_agent.dialogue.state import OfferView, Picked, Step
+
+# Misses in a row at the option step after which reception is offered.
+_MISSES_BEFORE_STAFF = 2
+
+
+def picked_offer(t: Turn) -> int | None:
+    """The index of the offer this message picks, if it picks one."""
+    offers = t.state.offers
+    if t.choice and t.choice.startswith(OFFER_PREFIX):
+        wanted = t.choice.removeprefix(OFFER_PREFIX)
+        return next((i for i, o in enumerate(offers) if o.room_type_id == wanted), None)
+    wanted_type = t.understanding.entities.room_type
+    if wanted_type:
+        found = next((i for i, o in enumerate(offers) if o.room_type_id == wanted_type), None)
+        if found is not None:
+            return found
+    if len(offers) == 1 and choices.is_yes(t.text):
+        return 0  # "Shall I book the family room?" "yes"
+    index = choices.pick_index(t.text, len(offers))
+    if index is None:
+        index = choices.pick_by_price(t.text, [o.total for o in offers])
+    return index
+
+
+def answers_choice(t: Turn) -> bool:
+    """Whether the message answers the pending "which room?": a pick, "that one", or a room
+    type by name (offered or not)."""
+    return (
+        picked_offer(t) is not None
+        or choices.points_at_option(t.text)
+        or t.understanding.entities.room_type is not None
+    )
+
+
+def remember_pick(t: Turn, offer: OfferView) -> None:
+    """What the guest chose, as they saw it: the summary restates any difference from it."""
+    state = t.state
+    state.chosen = offer.room_type_id
+    state.picked = Picked(
+        room_type_id=offer.room_type_id,
+        stay=state.offers_for,
+        total=offer.total,
+        currency=offer.currency,
+    )
+
+
+def show(t: Turn, *, intro: bool = True) -> None:
+    state = t.state
+    state.step = Step.CHOOSE
+    rows = []
+    lines = []
+    for n, offer in enumerate(state.offers, 1):
+        name = offer.name(t.language)
+        prices = _prices(t, offer)
+        lines.append(f"{n}. {name}: {prices}")
+        rows.append(
+            ListRow(id=f"{OFFER_PREFIX}{offer.room_type_id}", title=name, description=prices)
+        )
+    text = "\n".join(lines)
+    if intro:
+        text = t.say("booking.offers", stay=stay_text(t), party=party_text(t)) + "\n\n" + text
+    text += "\n\n" + t.say("booking.which_one")
+    picker = ListPicker(button=t.say("buttons.see_rooms"), sections=[ListSection(rows=rows)])
+    t.reply(text, list_picker=picker if t.input.supports_rich else None)
+
+
+def missed(t: Turn, *, kept: list[str]) -> None:
+    """The message did not pick a room: say what was kept, ask again in other words, after
+    the second miss in a row offer reception, after the third hand over; never the identical
+    list again."""
+    state = t.state
+    state.step = Step.CHOOSE
+    state.misunderstood = t.unclear_before + 1
+    names = [offer.name(t.language) for offer in state.offers]
+    options = t.say.options(names)
+    text = t.say("booking.kept", what=t.say.together(kept)) + " " if kept else ""
+    if state.misunderstood > _MISSES_BEFORE_STAFF:
+        # Reception was offered and the guest still did not choose: a colleague takes over.
+        t.reply(text + t.say("handoff.misunderstood"))
+        t.hand_off("misunderstood")
+        return
+    if state.misunderstood == _MISSES_BEFORE_STAFF:
+        text += t.say("booking.choose_or_staff", options=options)
+        t.reply(text, buttons=[t.button(HANDOFF, "buttons.talk_to_staff")])
+        return
+    if len(names) == 1:
+        text += t.say("booking.choose_the_one", options=options)
+    else:
+        text += t.say("booking.choose_by_name", options=options, count=len(names))
+    t.reply(text)
+
+
+def not_offered(t: Turn, room_type_id: str) -> None:
+    """A room type asked for by name that is not among the offers (full, or too small)."""
+    t.reply(t.say("booking.requested_unavailable", room=t.room_name(room_type_id)))
+    missed(t, kept=[])
+    t.state.misunderstood = 0  # a clear answer, not a misunderstanding
+
+
+def summary(t: Turn) -> None:
+    state = t.state
+    offer = next(o for o in state.offers if o.room_type_id == state.chosen)
+    state.step = Step.CONFIRM
+    text = t.say(
+        "booking.summary",
+        room=offer.name(t.language),
+        stay=stay_text(t),
+        party=party_text(t),
+        name=state.guest_name,
+        email=state.guest_email,
+        total=t.say.money(offer.total, offer.currency),
+    )
+    changes = differences(t, offer)
+    if changes:
+        text = t.say("booking.changed", changes="\n".join(changes)) + "\n\n" + text
+    t.reply(
+        text, buttons=[t.button(YES, "buttons.confirm_booking"), t.button(CHANGE, "buttons.change")]
+    )
+
+
+def differences(t: Turn, offer: OfferView) -> list[str]:
+    """Each way the summary differs from the offer the guest picked, one line each."""
+    picked = t.state.picked
+    stay = t.state.offers_for
+    if picked is None or picked.stay is None or stay is None:
+        return []
+    lines = []
+    before, now = picked.stay, stay
+    if (before.check_in, before.check_out) != (now.check_in, now.check_out):
+        lines.append(
+            t.say("booking.changed_dates", before=t.stay_text(before), now=t.stay_text(now))
+        )
+    if (before.adults, before.children, before.rooms) != (now.adults, now.children, now.rooms):
+        lines.append(
+            t.say("booking.changed_party", before=t.party_text(before), now=t.party_text(now))
+        )
+    if picked.room_type_id != offer.room_type_id:
+        lines.append(
+            t.say(
+                "booking.changed_room",
+                before=t.room_name(picked.room_type_id),
+                now=offer.name(t.language),
+            )
+        )
+    if picked.total != offer.total:
+        lines.append(
+            t.say(
+                "booking.changed_total",
+                before=t.say.money(picked.total, picked.currency),
+                now=t.say.money(offer.total, offer.currency),
+            )
+        )
+    return lines
+
+
+def stay_text(t: Turn) -> str:
+    slots = t.state.slots
+    assert slots.check_in
+    assert slots.check_out
+    return t.say.stay(slots.check_in, slots.check_out, today=t.today)
+
+
+def party_text(t: Turn) -> str:
+    slots = t.state.slots
+    return t.say.party(slots.adults or 1, slots.children or 0, slots.rooms or 1)
+
+
+def _prices(t: Turn, offer: OfferView) -> str:
+    rooms = t.state.offers_for.rooms if t.state.offers_for else 1
+    nightly = t.say.money(offer.nightly, offer.currency)
+    total = t.say.money(offer.total, offer.currency)
+    if rooms == 1:
+        return t.say("booking.offer_prices", nightly=nightly, total=total)
+    return t.say(
+        "booking.offer_prices_rooms",
+        per_room=t.say.money(offer.nightly / rooms, offer.currency),
+        total=total,
+        rooms=t.say.count("units.rooms", rooms),
+    )
