@@ -73,7 +73,13 @@ class Understander:
             head, language=language, now=now, room_types=room_types, previous=previous_entities
         )
         intent = classification.intent
-        stay_details = (entities.check_in, entities.check_out, entities.nights, entities.adults)
+        stay_details = (
+            entities.check_in,
+            entities.check_out,
+            entities.nights,
+            entities.adults,
+            entities.rooms,
+        )
         if rules.is_stay_answer(normalize(head), intent, any(v is not None for v in stay_details)):
             intent = Intent.NEW_BOOKING  # "hasta el viernes", "from tomorrow": not a farewell
         return Understanding(

@@ -166,12 +166,11 @@ def is_injection(normalized: str) -> bool:
 
 
 # Farewells that name a day ("see you on Friday", "hasta mañana") stay farewells; other
-# greetings or farewells that carry stay details ("hasta el viernes", "from tomorrow") answer a
-# booking question.
+# greetings or farewells that carry stay details ("hola, 1 hab del 18 al 20", "good morning, 2
+# adults", "hasta el viernes", "from tomorrow") answer a booking question.
 _FAREWELL = re.compile(
     r"\b(?:adios|chao|chau|bye|goodbye|see\s+you|see\s+ya|nos\s+vemos|hasta\s+(?:luego|pronto"
-    r"|manana|la\s+vista|otra)|take\s+care|cuidate|good\s*night|buenas\s+noches|hello|hola"
-    r"|hi|hey|buenos\s+dias|buenas\s+tardes|good\s+(?:morning|afternoon|evening))\b"
+    r"|manana|la\s+vista|otra)|take\s+care|cuidate|good\s*night|buenas\s+noches)\b"
 )
 
 

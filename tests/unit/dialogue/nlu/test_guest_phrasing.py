@@ -230,6 +230,25 @@ def test_farewells_that_name_a_day_stay_farewells(understander: Understander, te
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "hola q tal, 1 hab del 18 al 20 de enero xfa",
+        "good morning, 2 adults",
+        "hi! a room from the 3rd to the 5th of January",
+    ],
+)
+def test_a_greeting_that_asks_for_a_stay_is_a_booking(
+    understander: Understander, text: str
+) -> None:
+    assert understand(understander, text).intent is Intent.NEW_BOOKING
+
+
+@pytest.mark.parametrize("text", ["hola", "buenos días", "good evening", "hi there"])
+def test_a_plain_greeting_stays_a_greeting(understander: Understander, text: str) -> None:
+    assert understand(understander, text).intent is Intent.GREET
+
+
+@pytest.mark.parametrize(
     "text", ["can you hold the room for us until 8pm?", "is there a family room?", "hola"]
 )
 def test_a_message_about_no_party_is_not_uncertain(understander: Understander, text: str) -> None:
