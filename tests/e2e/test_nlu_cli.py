@@ -13,7 +13,7 @@ import pytest
 
 CONTRACT_KEYS = [
     "text", "language", "intent", "topic", "check_in", "check_out", "nights", "adults",
-    "children", "rooms", "room_type", "person_name", "email", "phone", "booking_ref",
+    "children", "rooms", "party_uncertain", "room_type", "person_name", "email", "phone", "booking_ref",
     "confidence",
 ]  # fmt: skip
 # What an operator's shell might hold that would change the hotel or its defaults.
@@ -70,7 +70,8 @@ def test_each_argument_is_one_message_and_one_json_line(data_dir: Path) -> None:
         "nights": None,
         "adults": 2,
         "children": None,
-        "rooms": None,
+        "rooms": 1,  # "una habitación"
+        "party_uncertain": False,
         "room_type": None,
         "person_name": None,
         "email": None,
