@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -9,15 +10,19 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from hotel_agent.errors import HotelAgentError, RateLimited, Unauthorized
+from hotel_agent.errors import HotelAgentError, RateLimited, ServiceUnavailable, Unauthorized
 
 log = structlog.get_logger(__name__)
+# Pools reconnect within a second or two of the database coming back (see db/engine.py).
+RETRY_AFTER_SECONDS = "5"
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HotelAgentError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
-    for db_error in (OperationalError, DBAPIError, PoolTimeoutError, ConnectionError):
+    # asyncpg's own errors reach here only from code that talks to the driver directly.
+    db_errors = (OperationalError, DBAPIError, PoolTimeoutError, ConnectionError)
+    for db_error in (*db_errors, asyncpg.InterfaceError, asyncpg.PostgresConnectionError):
         app.add_exception_handler(db_error, _storage_down)
 
 
@@ -25,6 +30,8 @@ async def _domain_error(_: Request, exc: HotelAgentError) -> JSONResponse:
     headers = {}
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(exc.retry_after_seconds)
+    if isinstance(exc, ServiceUnavailable):
+        headers["Retry-After"] = RETRY_AFTER_SECONDS
     if isinstance(exc, Unauthorized) and exc.challenge:
         headers["WWW-Authenticate"] = exc.challenge
     return JSONResponse(
@@ -49,5 +56,5 @@ async def _storage_down(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(
         {"detail": "storage is unavailable, try again later", "code": "unavailable"},
         status_code=503,
-        headers={"Retry-After": "5"},
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
     )
