@@ -91,7 +91,12 @@ class QueueSettings(BaseSettings):
     lease_seconds: float = Field(default=60.0, gt=0)
     poll_interval_seconds: float = Field(default=0.5, gt=0)
     max_inbound_attempts: int = Field(default=5, ge=1)
-    max_send_attempts: int = Field(default=8, ge=1)
+    # Sends are retried with capped, jittered backoff (per row: base doubling up to
+    # retry_max_seconds) for as long as send_retry_hours after the row was queued (global
+    # budget): provider outages last hours, and WhatsApp's reply window is 24 h anyway.
+    # max_send_attempts is only a safety valve against a row that fails instantly forever.
+    max_send_attempts: int = Field(default=1000, ge=1)
+    send_retry_hours: float = Field(default=24.0, gt=0)
     retry_base_seconds: float = Field(default=1.0, gt=0)
     retry_max_seconds: float = Field(default=300.0, gt=0)
     in_process_worker: bool | None = Field(

@@ -133,19 +133,15 @@ class Sender:
                 assert content is not None
                 receipt = await channel.send(item.recipient, content)
         except SendError as error:
-            if error.retryable and item.attempts < self.settings.max_send_attempts:
-                await self._retry(item, error)
-            else:
-                await self._dead(item, error)
+            await self._failed(item, error)
             return
         except Exception as exc:
-            # An unexpected bug in an adapter: retry a few times, then dead-letter with details.
+            # An unexpected bug in an adapter: retried like a transient error, dead-lettered
+            # with the details once the budget is spent.
             log.exception("send.unexpected_error")
-            unexpected = SendError("unexpected_error", retryable=True, detail=repr(exc))
-            if item.attempts < self.settings.max_send_attempts:
-                await self._retry(item, unexpected)
-            else:
-                await self._dead(item, unexpected)
+            await self._failed(
+                item, SendError("unexpected_error", retryable=True, detail=repr(exc))
+            )
             return
         await self._mark_sent(item, receipt)
 
@@ -164,6 +160,21 @@ class Sender:
                     conversation.last_outbound_at = now
         OUTBOUND_MESSAGES.labels(item.channel, "sent").inc()
         log.info("send.ok", kind=item.kind, attempts=item.attempts)
+
+    async def _failed(self, item: OutboxItem, error: SendError) -> None:
+        if error.retryable and self._within_budget(item):
+            await self._retry(item, error)
+        else:
+            await self._dead(item, error)
+
+    def _within_budget(self, item: OutboxItem) -> bool:
+        """Whether a retryable failure is tried again: until `send_retry_hours` after the row
+        was queued (or re-queued by staff, see `hotel-agent staff resend`)."""
+        settings = self.settings
+        age = utcnow() - item.created_at
+        return item.attempts < settings.max_send_attempts and age < timedelta(
+            hours=settings.send_retry_hours
+        )
 
     async def _retry(self, item: OutboxItem, error: SendError) -> None:
         when = next_attempt_at(

@@ -122,6 +122,40 @@ async def test_retries_stop_after_the_configured_attempts(
     assert [d.reason for d in dead] == ["server_error"]
 
 
+async def test_an_outage_longer_than_the_old_eight_attempts_loses_nothing(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    # Issue 9: 8 attempts with a 1 s base dead-lettered replies after a one-minute outage.
+    runtime, channel, sender = await setup(
+        database_url, make_runtime, ["uno", "dos"], retry_max_seconds=0.005
+    )
+    channel.failures = [SendError("server_error", retryable=True, code=500)] * 30
+
+    await send_all(sender, rounds=400)
+
+    assert [m.text for _, m in channel.sent] == ["echo: uno", "echo: dos"], "order kept"
+    async with runtime.sessions() as session:
+        dead = (await session.scalars(select(DeadLetter))).all()
+    assert dead == []
+
+
+async def test_retries_stop_when_the_time_budget_is_spent(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    runtime, channel, sender = await setup(database_url, make_runtime, ["hola"], send_retry_hours=6)
+    async with runtime.sessions() as session, session.begin():
+        for item in (await session.scalars(select(OutboxItem))).all():
+            item.created_at = utcnow() - timedelta(hours=6, minutes=1)
+    channel.failures = [SendError("server_error", retryable=True, code=500)]
+
+    await send_all(sender)
+
+    assert channel.sent == []
+    async with runtime.sessions() as session:
+        dead = (await session.scalars(select(DeadLetter))).all()
+    assert [d.reason for d in dead] == ["server_error"]
+
+
 async def test_nothing_free_form_is_sent_outside_the_24_hour_window(
     database_url: str, make_runtime: MakeRuntime
 ) -> None:
