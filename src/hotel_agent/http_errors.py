@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from hotel_agent.errors import HotelAgentError, RateLimited, ServiceUnavailable, Unauthorized
 
@@ -17,9 +22,32 @@ log = structlog.get_logger(__name__)
 RETRY_AFTER_SECONDS = "5"
 
 
+class ErrorOut(BaseModel):
+    """The body of every error answer except 422 (which lists the invalid fields)."""
+
+    detail: str
+    code: str
+
+
+def error_response(description: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": description}
+
+
+# What any route may answer besides its own codes, for the published OpenAPI document.
+STORAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    503: error_response("The database is unavailable; retry after Retry-After seconds"),
+}
+BODY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: error_response("The body is not valid JSON (or nested too deeply)"),
+    413: error_response("The body is larger than MAX_BODY_BYTES"),
+    **STORAGE_RESPONSES,
+}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HotelAgentError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     # asyncpg's own errors reach here only from code that talks to the driver directly.
     db_errors = (OperationalError, DBAPIError, PoolTimeoutError, ConnectionError)
     for db_error in (*db_errors, asyncpg.InterfaceError, asyncpg.PostgresConnectionError):
@@ -46,8 +74,42 @@ async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResp
             {"detail": "the request body is not valid JSON", "code": "bad_request"},
             status_code=400,
         )
-    details = [{"loc": list(error.get("loc", ())), "msg": error.get("msg", "")} for error in errors]
+    # The shape FastAPI publishes for 422 (HTTPValidationError): loc, msg and type.
+    details = [
+        {
+            "loc": list(error.get("loc", ())),
+            "msg": error.get("msg", ""),
+            "type": error.get("type", "value_error"),
+        }
+        for error in errors
+    ]
     return JSONResponse({"detail": details, "code": "invalid_request"}, status_code=422)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """Framework errors (404 no route, 405, a body that cannot be parsed) in our error shape."""
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names the methods of the first route of the path only; a path served by
+        # two routes (GET and POST /api/webchat/messages) allows both.
+        headers["Allow"] = ", ".join(sorted(_allowed_methods(request)))
+    if exc.status_code in (204, 304):
+        return Response(status_code=exc.status_code, headers=headers)
+    code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(
+        exc.status_code, "http_error"
+    )
+    return JSONResponse(
+        {"detail": str(exc.detail), "code": code}, status_code=exc.status_code, headers=headers
+    )
+
+
+def _allowed_methods(request: Request) -> set[str]:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        route_methods = getattr(route, "methods", None)
+        if route_methods and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= set(route_methods)
+    return methods
 
 
 async def _storage_down(_: Request, exc: Exception) -> JSONResponse:

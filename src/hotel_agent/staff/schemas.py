@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from hotel_agent.inbox.ingest import storable
+
 # Who answers: the conversations waiting for staff (the default), the bot's, or every one.
 OwnerFilter = Literal["staff", "bot", "all"]
 REPLY_MAX_CHARS = 4096  # WhatsApp's text limit, the strictest of our channels
@@ -58,10 +60,12 @@ class StaffReplyIn(BaseModel):
     @field_validator("text")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        value = value.strip()
+        # NUL and lone surrogates cannot be stored (PostgreSQL refuses them): drop them here
+        # rather than fail the transaction as if the database were down.
+        value = storable(value).strip()
         if not value:
             raise ValueError("the reply is empty")
-        return value
+        return str(value)
 
 
 class StaffReplyOut(BaseModel):
@@ -70,8 +74,3 @@ class StaffReplyOut(BaseModel):
     took_over: bool = Field(
         description="The bot owned the conversation: replying made staff its owner"
     )
-
-
-class ErrorOut(BaseModel):
-    detail: str
-    code: str

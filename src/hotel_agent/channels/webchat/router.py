@@ -14,18 +14,30 @@ from pydantic import BaseModel, Field
 
 from hotel_agent.channels.webchat import service
 from hotel_agent.db.models import Message
+from hotel_agent.db.types import BIGINT_MAX
 from hotel_agent.deps import RuntimeDep
 from hotel_agent.errors import BadRequest, RateLimited
+from hotel_agent.http_errors import BODY_RESPONSES, STORAGE_RESPONSES, error_response
 from hotel_agent.runtime import Runtime
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_PATTERN = r"^[A-Za-z0-9_-]{8,128}$"
+TEXT_MAX_CHARS = 4096  # WhatsApp's limit, the chat page's maxlength
 router = APIRouter(tags=["webchat"])
+_RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: error_response("Too many messages; see Retry-After")
+}
 
 
 class WebChatMessageIn(BaseModel):
     session_id: str = Field(pattern=SESSION_PATTERN, description="The browser's chat session")
-    text: str = Field(default="", description="What the guest typed (or the chosen title)")
+    text: str = Field(
+        min_length=1,
+        max_length=TEXT_MAX_CHARS,
+        pattern=r"\S",
+        description="What the guest typed (or the chosen button's title): not blank. "
+        "WEBCHAT_MAX_TEXT_CHARS may set a lower limit (400 above it).",
+    )
     choice_id: str | None = Field(default=None, max_length=200, description="Button/row chosen")
     client_message_id: str | None = Field(
         default=None,
@@ -74,8 +86,9 @@ class Transcript(BaseModel):
     status_code=202,
     responses={
         200: {"model": PostResult, "description": "With `wait`: the turn finished in time"},
-        400: {"description": "Empty or too long text"},
-        429: {"description": "Too many messages; see Retry-After"},
+        **BODY_RESPONSES,
+        400: error_response("Not JSON, or longer than WEBCHAT_MAX_TEXT_CHARS"),
+        **_RATE_LIMITED,
     },
 )
 async def post_message(
@@ -86,9 +99,7 @@ async def post_message(
     wait: Annotated[float, Query(ge=0, le=60, description="Seconds to wait for the reply")] = 0,
 ) -> PostResult:
     settings = runtime.settings.webchat
-    text = body.text.strip()
-    if not text and not body.choice_id:
-        raise BadRequest("the message is empty")
+    text = body.text.strip()  # not blank: the schema's pattern says so
     if len(text) > settings.max_text_chars:
         raise BadRequest(f"the message is longer than {settings.max_text_chars} characters")
     await _limit(runtime, "webchat_client", _client_key(request), settings.rate_limit_per_client)
@@ -110,12 +121,18 @@ async def post_message(
     return result
 
 
-@router.get("/api/webchat/messages", response_model=Transcript)
+@router.get(
+    "/api/webchat/messages",
+    response_model=Transcript,
+    responses={**STORAGE_RESPONSES, **_RATE_LIMITED},
+)
 async def get_messages(
     request: Request,
     runtime: RuntimeDep,
     session_id: Annotated[str, Query(pattern=SESSION_PATTERN)],
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=BIGINT_MAX, description="Only messages after this id")
+    ] = 0,
 ) -> Transcript:
     settings = runtime.settings.webchat
     await _limit(runtime, "webchat_poll", _client_key(request), settings.rate_limit_poll_per_client)
