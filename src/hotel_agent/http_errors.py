@@ -20,6 +20,7 @@ from hotel_agent.errors import HotelAgentError, RateLimited, ServiceUnavailable,
 log = structlog.get_logger(__name__)
 # Pools reconnect within a second or two of the database coming back (see db/engine.py).
 RETRY_AFTER_SECONDS = "5"
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class ErrorOut(BaseModel):
@@ -104,12 +105,16 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
 
 
 def _allowed_methods(request: Request) -> set[str]:
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        route_methods = getattr(route, "methods", None)
-        if route_methods and route.matches(request.scope)[0] is not Match.NONE:
-            methods |= set(route_methods)
-    return methods
+    """Every method some route serves at this path: asked of the routes through Starlette's
+    own matching, so included routers and mounts count too."""
+    routes = request.app.router.routes
+    return {
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    }
 
 
 async def _storage_down(_: Request, exc: Exception) -> JSONResponse:
