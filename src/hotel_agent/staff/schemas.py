@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from hotel_agent.blank_text import NOT_BLANK_PATTERN, strip_blank
 from hotel_agent.inbox.ingest import storable
 
 # Who answers: the conversations waiting for staff (the default), the bot's, or every one.
@@ -55,14 +56,19 @@ class ConversationTranscript(BaseModel):
 
 
 class StaffReplyIn(BaseModel):
-    text: str = Field(max_length=REPLY_MAX_CHARS, description="What to send to the guest")
+    text: str = Field(
+        min_length=1,
+        max_length=REPLY_MAX_CHARS,
+        pattern=NOT_BLANK_PATTERN,
+        description="What to send to the guest: not blank",
+    )
 
     @field_validator("text")
     @classmethod
     def _not_blank(cls, value: str) -> str:
         # NUL and lone surrogates cannot be stored (PostgreSQL refuses them): drop them here
         # rather than fail the transaction as if the database were down.
-        value = storable(value).strip()
+        value = strip_blank(storable(value))
         if not value:
             raise ValueError("the reply is empty")
         return str(value)

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
+from hotel_agent.blank_text import NOT_BLANK_PATTERN, strip_blank
 from hotel_agent.channels.webchat import service
 from hotel_agent.db.models import Message
 from hotel_agent.db.types import BIGINT_MAX
@@ -34,7 +35,7 @@ class WebChatMessageIn(BaseModel):
     text: str = Field(
         min_length=1,
         max_length=TEXT_MAX_CHARS,
-        pattern=r"\S",
+        pattern=NOT_BLANK_PATTERN,
         description="What the guest typed (or the chosen button's title): not blank. "
         "WEBCHAT_MAX_TEXT_CHARS may set a lower limit (400 above it).",
     )
@@ -99,7 +100,7 @@ async def post_message(
     wait: Annotated[float, Query(ge=0, le=60, description="Seconds to wait for the reply")] = 0,
 ) -> PostResult:
     settings = runtime.settings.webchat
-    text = body.text.strip()  # not blank: the schema's pattern says so
+    text = strip_blank(body.text)  # not blank: the schema's pattern says so
     if len(text) > settings.max_text_chars:
         raise BadRequest(f"the message is longer than {settings.max_text_chars} characters")
     await _limit(runtime, "webchat_client", _client_key(request), settings.rate_limit_per_client)

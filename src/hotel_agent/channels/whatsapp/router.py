@@ -28,13 +28,18 @@ from hotel_agent.runtime import Runtime
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/webhooks/whatsapp", tags=["whatsapp"])
 SIGNATURE_HEADER = "X-Hub-Signature-256"
+_JSON_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 
 
 @router.get(
     "",
-    response_class=PlainTextResponse,
     summary="Meta's webhook verification",
-    responses={403: error_response("Wrong mode or verify token")},
+    # The challenge is echoed as text/plain; errors are JSON like everywhere else.
+    response_class=PlainTextResponse,
+    responses={
+        200: {"content": {"text/plain": {"schema": {"type": "string"}}}},
+        403: {**error_response("Wrong mode or verify token"), "content": _JSON_ERROR},
+    },
 )
 async def verify(
     runtime: RuntimeDep,
