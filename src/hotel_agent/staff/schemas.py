@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from hotel_agent.blank_text import NOT_BLANK_PATTERN, strip_blank
+from hotel_agent.blank_text import NOT_BLANK_SCHEMA, strip_blank
 from hotel_agent.inbox.ingest import storable
 
 # Who answers: the conversations waiting for staff (the default), the bot's, or every one.
@@ -57,9 +57,8 @@ class ConversationTranscript(BaseModel):
 
 class StaffReplyIn(BaseModel):
     text: str = Field(
-        min_length=1,
         max_length=REPLY_MAX_CHARS,
-        pattern=NOT_BLANK_PATTERN,
+        json_schema_extra=NOT_BLANK_SCHEMA,
         description="What to send to the guest: not blank",
     )
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hotel_agent.db.models import InboxEvent
+from hotel_agent.inbox.worker import Worker
 from hotel_agent.runtime import Runtime
 from tests.integration.inbox.helpers import EchoEngine
 from tests.private_postgres import PrivatePostgres, create_private_postgres, remove_private_postgres
@@ -52,13 +53,16 @@ async def _webchat(client: httpx.AsyncClient, n: int) -> httpx.Response:
 async def test_intake_answers_503_while_postgres_is_down_and_recovers_without_a_restart(
     private_postgres: PrivatePostgres, make_runtime: MakeRuntime, stop_mode: str
 ) -> None:
-    runtime = await make_runtime(make_settings(private_postgres.url), dialogue=EchoEngine())
+    engine = EchoEngine()
+    runtime = await make_runtime(make_settings(private_postgres.url), dialogue=engine)
     async with asgi_client(runtime) as client:
         # Warm both pools: the connections that will be dead after the restart.
         for n in range(3):
             assert (await _deliver(client, f"wamid.before{n}")).status_code == 200
             assert (await _webchat(client, n)).status_code == 202
         assert (await client.get("/health/ready")).status_code == 200
+        worker = Worker(runtime.sessions, runtime.dialogue, runtime.signals, runtime.settings.queue)
+        assert await worker.process_next(), "the worker's pool is warm too"
 
         private_postgres.stop(stop_mode)
         during = [await _deliver(client, f"wamid.during{n}") for n in range(3)]
@@ -70,6 +74,10 @@ async def test_intake_answers_503_while_postgres_is_down_and_recovers_without_a_
         after_webhook = await _deliver(client, "wamid.after")
         after_webchat = await _webchat(client, 99)
         ready_up = await client.get("/health/ready")
+        # The worker's first claim after the restart succeeds too, and drains the inbox.
+        turns = 0
+        while await worker.process_next():
+            turns += 1
 
     assert [r.status_code for r in during] == [503] * 6, [r.text for r in during]
     assert all(r.headers.get("Retry-After") for r in during)
@@ -80,3 +88,5 @@ async def test_intake_answers_503_while_postgres_is_down_and_recovers_without_a_
     async with runtime.sessions() as session:
         stored = await session.scalar(select(func.count()).select_from(InboxEvent))
     assert stored == 3 + 3 + 2, "everything acknowledged was stored, nothing else"
+    assert turns == stored - 1
+    assert len(engine.turns) == stored

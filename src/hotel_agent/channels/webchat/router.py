@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
-from hotel_agent.blank_text import NOT_BLANK_PATTERN, strip_blank
+from hotel_agent.blank_text import NOT_BLANK_SCHEMA, strip_blank
 from hotel_agent.channels.webchat import service
 from hotel_agent.db.models import Message
 from hotel_agent.db.types import BIGINT_MAX
@@ -33,9 +33,8 @@ _RATE_LIMITED: dict[int | str, dict[str, Any]] = {
 class WebChatMessageIn(BaseModel):
     session_id: str = Field(pattern=SESSION_PATTERN, description="The browser's chat session")
     text: str = Field(
-        min_length=1,
         max_length=TEXT_MAX_CHARS,
-        pattern=NOT_BLANK_PATTERN,
+        json_schema_extra=NOT_BLANK_SCHEMA,
         description="What the guest typed (or the chosen button's title): not blank. "
         "WEBCHAT_MAX_TEXT_CHARS may set a lower limit (400 above it).",
     )
@@ -45,6 +44,13 @@ class WebChatMessageIn(BaseModel):
         pattern=r"^[A-Za-z0-9_-]{1,64}$",
         description="Set it to retry a send safely: the same id is stored once",
     )
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not strip_blank(value.replace("\x00", "")):
+            raise ValueError("the message is empty")
+        return value
 
 
 class Choice(BaseModel):
