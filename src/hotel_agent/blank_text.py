@@ -9,7 +9,7 @@ escapes every dialect reads the same way.
 
 from __future__ import annotations
 
-from pydantic.json_schema import JsonDict
+from pydantic.config import JsonDict
 
 BLANK_CHARACTERS = (
     "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
