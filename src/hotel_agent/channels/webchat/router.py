@@ -33,8 +33,8 @@ _RATE_LIMITED: dict[int | str, dict[str, Any]] = {
 class WebChatMessageIn(BaseModel):
     session_id: str = Field(pattern=SESSION_PATTERN, description="The browser's chat session")
     text: str = Field(
-        max_length=TEXT_MAX_CHARS,
-        json_schema_extra=NOT_BLANK_SCHEMA,
+        # Published, enforced by the route (400 with the limit named, as the page expects).
+        json_schema_extra={**NOT_BLANK_SCHEMA, "maxLength": TEXT_MAX_CHARS},
         description="What the guest typed (or the chosen button's title): not blank. "
         "WEBCHAT_MAX_TEXT_CHARS may set a lower limit (400 above it).",
     )
@@ -107,8 +107,9 @@ async def post_message(
 ) -> PostResult:
     settings = runtime.settings.webchat
     text = strip_blank(body.text)  # not blank: the schema's pattern says so
-    if len(text) > settings.max_text_chars:
-        raise BadRequest(f"the message is longer than {settings.max_text_chars} characters")
+    limit = min(settings.max_text_chars, TEXT_MAX_CHARS)
+    if len(body.text) > limit:  # as sent, like the schema's maxLength
+        raise BadRequest(f"the message is longer than {limit} characters")
     await _limit(runtime, "webchat_client", _client_key(request), settings.rate_limit_per_client)
     await _limit(runtime, "webchat_session", body.session_id, settings.rate_limit_per_session)
     accepted = await service.submit(
