@@ -1,10 +1,12 @@
 """The sender: delivers outbox rows through their channel, retrying what can succeed later.
 
 A row is leased (so two senders never send it at once), sent outside any transaction, then
-marked sent with the provider's message id, rescheduled with jittered backoff, or
-dead-lettered with its reason. A free-form message is never sent outside the channel's reply
-window (WhatsApp's 24 hours): it is dead-lettered instead, for staff to follow up.
-Alerts for staff (ALERT rows) go to the staff webhook, with the same retries and dead letters.
+marked sent with the provider's message id; or, after a transient error, rescheduled with
+jittered backoff (that row, and with it every pending send of the same channel: the provider
+is what failed) until QUEUE_SEND_RETRY_HOURS have passed; or dead-lettered with its reason.
+A free-form message is never sent outside the channel's reply window (WhatsApp's 24 hours):
+it is dead-lettered instead, for staff to follow up. Alerts for staff (ALERT rows) go to the
+staff webhook, with the same retries and dead letters.
 """
 
 from __future__ import annotations
@@ -184,9 +186,11 @@ class Sender:
             cap=self.settings.retry_max_seconds,
         )
         async with self.sessions() as session, session.begin():
-            await OutboxRepository(session).retry_later(
-                item.id, owner=self.name, available_at=when, error=str(error)
-            )
+            outbox = OutboxRepository(session)
+            await outbox.retry_later(item.id, owner=self.name, available_at=when, error=str(error))
+            if item.kind != OutboxKind.ALERT:
+                # Global backoff: the channel (the provider) is what failed, not just this row.
+                await outbox.postpone_channel(item.channel, until=when)
         OUTBOUND_MESSAGES.labels(item.channel, "retry").inc()
         log.warning("send.retry", reason=error.reason, code=error.code, attempts=item.attempts)
 

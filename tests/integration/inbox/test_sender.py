@@ -139,6 +139,32 @@ async def test_an_outage_longer_than_the_old_eight_attempts_loses_nothing(
     assert dead == []
 
 
+async def test_a_provider_outage_holds_the_whole_channel_not_just_the_failed_row(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    runtime, channel, sender = await setup(
+        database_url, make_runtime, ["uno"], retry_base_seconds=600, retry_max_seconds=600
+    )
+    hotel = runtime.hotels.default_hotel_id
+    other = whatsapp_text("wamid.OTHER", "34622222222", "hola")
+    await runtime.ingest.accept(hotel, [other])
+    worker = Worker(runtime.sessions, EchoEngine(), runtime.signals, runtime.settings.queue)
+    while await worker.process_next():
+        pass
+    channel.failures = [SendError("server_error", retryable=True, code=500)]
+
+    await send_all(sender, rounds=5)
+
+    # One send failed; the backoff holds every pending send of the channel (other guest's
+    # reply and read receipts too) instead of each one probing the provider.
+    assert channel.sent == [] and channel.read == ["wamid.IN0"]  # sent before the outage
+    async with runtime.sessions() as session:
+        items = (await session.scalars(select(OutboxItem).where(OutboxItem.state != "sent"))).all()
+    assert len(items) == 3 and {i.state for i in items} == {"pending"}
+    assert sum(i.attempts for i in items) == 1
+    assert min(i.available_at for i in items) > utcnow() + timedelta(seconds=200)
+
+
 async def test_retries_stop_when_the_time_budget_is_spent(
     database_url: str, make_runtime: MakeRuntime
 ) -> None:

@@ -90,6 +90,22 @@ class OutboxRepository(LeasedQueue[OutboxItem]):
         payload = {"kind": item.kind, "message_id": item.message_id, **item.payload}
         await self._dead_letter(item, reason=reason, code=code, detail=detail, payload=payload)
 
+    async def postpone_channel(self, channel: str, *, until: datetime) -> int:
+        """Hold every pending send of a channel until `until` (the backoff of a send that just
+        failed transiently): during a provider outage the queue probes it about once per
+        backoff period instead of once per waiting row. Order is kept: rows keep their ids."""
+        result = await self.session.execute(
+            update(OutboxItem)
+            .where(
+                OutboxItem.channel == channel,
+                OutboxItem.kind != OutboxKind.ALERT,  # alerts go to the staff webhook
+                OutboxItem.state == QueueState.PENDING,
+                OutboxItem.available_at < until,
+            )
+            .values(available_at=until)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def dead_letter_count(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(DeadLetter)) or 0)
 
