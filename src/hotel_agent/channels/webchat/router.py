@@ -10,7 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
 
 from hotel_agent.blank_text import NOT_BLANK_SCHEMA, strip_blank
 from hotel_agent.channels.webchat import service
@@ -24,6 +25,7 @@ from hotel_agent.runtime import Runtime
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_PATTERN = r"^[A-Za-z0-9_-]{8,128}$"
 TEXT_MAX_CHARS = 4096  # WhatsApp's limit, the chat page's maxlength
+_CHOICE_ID: JsonDict = {"type": "string", "minLength": 1, "maxLength": 200}
 router = APIRouter(tags=["webchat"])
 _RATE_LIMITED: dict[int | str, dict[str, Any]] = {
     429: error_response("Too many messages; see Retry-After")
@@ -31,12 +33,23 @@ _RATE_LIMITED: dict[int | str, dict[str, Any]] = {
 
 
 class WebChatMessageIn(BaseModel):
+    # Published as "a non-blank text, or a choice": the validator enforces the same rule.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["text"], "properties": {"text": NOT_BLANK_SCHEMA}},
+                {"required": ["choice_id"], "properties": {"choice_id": _CHOICE_ID}},
+            ]
+        }
+    )
+
     session_id: str = Field(pattern=SESSION_PATTERN, description="The browser's chat session")
     text: str = Field(
+        default="",
         # Published, enforced by the route (400 with the limit named, as the page expects).
-        json_schema_extra={**NOT_BLANK_SCHEMA, "maxLength": TEXT_MAX_CHARS},
-        description="What the guest typed (or the chosen button's title): not blank. "
-        "WEBCHAT_MAX_TEXT_CHARS may set a lower limit (400 above it).",
+        json_schema_extra={"maxLength": TEXT_MAX_CHARS},
+        description="What the guest typed (or the chosen button's title); may be empty with "
+        "a choice_id. WEBCHAT_MAX_TEXT_CHARS may set a lower limit (400 above it).",
     )
     choice_id: str | None = Field(default=None, max_length=200, description="Button/row chosen")
     client_message_id: str | None = Field(
@@ -45,12 +58,11 @@ class WebChatMessageIn(BaseModel):
         description="Set it to retry a send safely: the same id is stored once",
     )
 
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not strip_blank(value.replace("\x00", "")):
+    @model_validator(mode="after")
+    def _not_empty(self) -> WebChatMessageIn:
+        if not strip_blank(self.text.replace("\x00", "")) and not self.choice_id:
             raise ValueError("the message is empty")
-        return value
+        return self
 
 
 class Choice(BaseModel):
@@ -106,7 +118,7 @@ async def post_message(
     wait: Annotated[float, Query(ge=0, le=60, description="Seconds to wait for the reply")] = 0,
 ) -> PostResult:
     settings = runtime.settings.webchat
-    text = strip_blank(body.text)  # not blank: the schema's pattern says so
+    text = strip_blank(body.text)  # may be empty when a choice was picked
     limit = min(settings.max_text_chars, TEXT_MAX_CHARS)
     if len(body.text) > limit:  # as sent, like the schema's maxLength
         raise BadRequest(f"the message is longer than {limit} characters")
