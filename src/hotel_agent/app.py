@@ -6,12 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from hotel_agent import __version__
 from hotel_agent.channels.webchat.router import router as webchat_router
 from hotel_agent.channels.webchat.router import static_files
 from hotel_agent.channels.whatsapp.router import router as whatsapp_router
 from hotel_agent.http_errors import install_error_handlers
+from hotel_agent.http_security import SecurityHeadersMiddleware
 from hotel_agent.observability.health import router as health_router
 from hotel_agent.observability.logging import configure_logging
 from hotel_agent.observability.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -40,12 +42,16 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             if own:
                 await rt.close()
 
+    docs = settings.docs_enabled
     app = FastAPI(
         title="Agente Hotelero",
         version=__version__,
         description="AI receptionist for hotels: WhatsApp and web chat webhooks, health, metrics.",
         lifespan=lifespan,
         debug=settings.debug,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
     install_error_handlers(app)
     app.include_router(health_router)
@@ -55,5 +61,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.mount("/static/webchat", static_files(), name="webchat-static")
     # Outermost first: the request id and timing cover the size check too.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=settings.http.frame_ancestors)
     app.add_middleware(RequestContextMiddleware)
+    trusted = settings.http.trusted_proxy_list()
+    if trusted:
+        # Here rather than uvicorn's proxy_headers, so the setting holds however the app is
+        # served; outermost, so the rate limits and logs see the client's address.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
     return app

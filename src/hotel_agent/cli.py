@@ -65,14 +65,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         # The embedded default must work from a fresh clone: create the schema on start.
         asyncio.run(_apply_migrations(settings, "head", downgrade=False))
     url = f"http://{args.host}:{args.port}/"
-    print(f"Agente Hotelero {__version__} — web chat at {url}  (API docs: {url}docs)", flush=True)
+    docs = f"  (API docs: {url}docs)" if settings.docs_enabled else ""
+    print(f"Agente Hotelero {__version__} — web chat at {url}{docs}", flush=True)
     uvicorn.run(
         create_app(settings),
         host=args.host,
         port=args.port,
         log_config=None,
         access_log=False,  # the request middleware writes one structured line per request
-        proxy_headers=True,
+        proxy_headers=False,  # the app believes HTTP_TRUSTED_PROXIES only (see app.py)
         server_header=False,
     )
     return 0

@@ -219,8 +219,10 @@ class Runtime:
         await self.engine.dispose()
 
     async def check_database(self) -> None:
-        async with self.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        """Both pools the requests use: sessions, and the webhook's autocommit inserts."""
+        for engine in (self.engine, self.ingest.engine):
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
 
     async def check_pms(self) -> None:
         health = await self.pms.health()

@@ -91,7 +91,12 @@ class QueueSettings(BaseSettings):
     lease_seconds: float = Field(default=60.0, gt=0)
     poll_interval_seconds: float = Field(default=0.5, gt=0)
     max_inbound_attempts: int = Field(default=5, ge=1)
-    max_send_attempts: int = Field(default=8, ge=1)
+    # Sends are retried with capped, jittered backoff (per row: base doubling up to
+    # retry_max_seconds) for as long as send_retry_hours after the row was queued (global
+    # budget): provider outages last hours, and WhatsApp's reply window is 24 h anyway.
+    # max_send_attempts is only a safety valve against a row that fails instantly forever.
+    max_send_attempts: int = Field(default=1000, ge=1)
+    send_retry_hours: float = Field(default=24.0, gt=0)
     retry_base_seconds: float = Field(default=1.0, gt=0)
     retry_max_seconds: float = Field(default=300.0, gt=0)
     in_process_worker: bool | None = Field(
@@ -138,6 +143,29 @@ class LlmSettings(BaseSettings):
     @property
     def enabled(self) -> bool:
         return bool(self.base_url)
+
+
+class HttpSettings(BaseSettings):
+    """What the HTTP side exposes and whom it believes (README: "Exposing the service")."""
+
+    model_config = _group_config("HTTP_")
+
+    # Addresses (IPs or CIDRs, comma-separated) of the reverse proxies whose X-Forwarded-For
+    # and X-Forwarded-Proto are believed. Empty (the default): nobody's, so a client cannot
+    # pick the address its rate limits are counted under. Set it to your proxy's address
+    # (127.0.0.1 for nginx on the same host) when there is one.
+    trusted_proxies: str = ""
+    # /docs, /redoc and /openapi.json. Default (None): on, except in production.
+    docs: bool | None = None
+    # Bearer token /metrics requires. Empty: /metrics is open, except in production where it
+    # is off (404) until a token is set.
+    metrics_token: str = ""
+    # Who may frame the HTML pages (CSP frame-ancestors): "'none'", or the hotel's site
+    # ("https://www.example-hotel.com") to embed the web chat in an iframe.
+    frame_ancestors: str = "'none'"
+
+    def trusted_proxy_list(self) -> list[str]:
+        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
 
 
 class PmsType(StrEnum):
@@ -189,6 +217,7 @@ class Settings(BaseSettings):
     pms: PmsSettings = Field(default_factory=PmsSettings)
     staff: StaffSettings = Field(default_factory=StaffSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
 
     @property
     def database_url(self) -> str:
@@ -205,6 +234,17 @@ class Settings(BaseSettings):
         if self.queue.in_process_worker is not None:
             return self.queue.in_process_worker
         return self.is_sqlite
+
+    @property
+    def docs_enabled(self) -> bool:
+        if self.http.docs is not None:
+            return self.http.docs
+        return self.environment is not Environment.PRODUCTION
+
+    @property
+    def metrics_open(self) -> bool:
+        """/metrics without a token: only outside production, and only when none is set."""
+        return not self.http.metrics_token and self.environment is not Environment.PRODUCTION
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -225,6 +265,11 @@ class Settings(BaseSettings):
             self.staff.api_token.strip().lower() in _PLACEHOLDERS or len(self.staff.api_token) < 16
         ):
             problems.append("STAFF_API_TOKEN is a placeholder or shorter than 16 characters")
+        if self.http.metrics_token and (
+            self.http.metrics_token.strip().lower() in _PLACEHOLDERS
+            or len(self.http.metrics_token) < 16
+        ):
+            problems.append("HTTP_METRICS_TOKEN is a placeholder or shorter than 16 characters")
         if self.pms.type is PmsType.QLOAPPS and (
             not self.pms.base_url or self.pms.api_key.strip().lower() in _PLACEHOLDERS
         ):

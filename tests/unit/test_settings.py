@@ -80,3 +80,23 @@ def test_production_starts_with_real_secrets(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", "a-long-verify-token")
     monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "EAAG-real-looking-token")
     assert Settings().environment == "production"
+
+
+def test_http_exposure_defaults_are_safe_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_TRUSTED_PROXIES", "HTTP_DOCS", "HTTP_METRICS_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    development = Settings()
+    assert development.http.trusted_proxy_list() == [], "nobody's X-Forwarded-For by default"
+    assert development.docs_enabled and development.metrics_open
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", "9f1c2e7a5b3d4c6e8f0a")
+    monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", "a-long-verify-token")
+    monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "EAAG-real-looking-token")
+    production = Settings()
+    assert not production.docs_enabled and not production.metrics_open
+    monkeypatch.setenv("HTTP_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")
+    monkeypatch.setenv("HTTP_METRICS_TOKEN", "short")
+    with pytest.raises(ValidationError, match="HTTP_METRICS_TOKEN is a placeholder or shorter"):
+        Settings()
+    monkeypatch.setenv("HTTP_METRICS_TOKEN", "m" * 24)
+    assert Settings().http.trusted_proxy_list() == ["127.0.0.1", "10.0.0.0/8"]

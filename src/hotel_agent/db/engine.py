@@ -12,13 +12,16 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from hotel_agent.settings import Settings
 
 SessionFactory = async_sessionmaker[AsyncSession]
+# Every pool recovers by itself after a database restart or failover: pre-ping tests each
+# connection at checkout (one round trip, far cheaper than a request answered 503 on a
+# connection the server closed long ago), and a disconnect seen mid-statement invalidates the
+# whole pool, so the connections opened before the restart are all replaced at their next use.
+_RECOVERY: dict[str, Any] = {"pool_pre_ping": True, "pool_recycle": 1800}
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
     url = settings.database_url
-    # No pre-ping: it costs a round trip on every checkout. A dead connection fails its
-    # request (503 to the provider, which retries) and is replaced; recycling bounds staleness.
-    kwargs: dict[str, Any] = {"echo": settings.db.echo, "pool_recycle": 1800}
+    kwargs: dict[str, Any] = {"echo": settings.db.echo, **_RECOVERY}
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         # SQLite has one writer; a single connection avoids "database is locked" between our
@@ -43,7 +46,7 @@ def create_autocommit_engine(settings: Settings, engine: AsyncEngine) -> AsyncEn
     return create_async_engine(
         settings.database_url,
         echo=settings.db.echo,
-        pool_recycle=1800,
+        **_RECOVERY,
         pool_size=settings.db.pool_size,
         max_overflow=settings.db.pool_size,
         isolation_level="AUTOCOMMIT",

@@ -12,6 +12,9 @@ from sqlalchemy.types import TypeDecorator
 
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 BigIntId = BigInteger().with_variant(Integer(), "sqlite")
+# The largest ids the columns hold: API parameters are bounded by them (422, not a 5xx).
+INTEGER_MAX = 2**31 - 1
+BIGINT_MAX = 2**63 - 1
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON text elsewhere.
 JsonDoc = JSON().with_variant(JSONB(), "postgresql")

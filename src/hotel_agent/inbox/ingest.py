@@ -32,8 +32,12 @@ def storable(value: Any) -> Any:
     return value
 
 
-def conversation_key(hotel_id: int, channel: str, sender_id: str) -> str:
-    return f"{hotel_id}:{channel}:{sender_id}"
+def conversation_key(hotel_id: int, message: dict[str, Any]) -> str:
+    """One key per guest, whichever identity a message carries: a WhatsApp guest known by
+    wa_id and business-scoped user id is keyed by the user id (`sender_alt_id`), which is
+    also all a message carries once the guest hides their number; so turns stay in order
+    across both. Messages with a wa_id alone (no user id yet) are keyed by the wa_id."""
+    return f"{hotel_id}:{message['channel']}:{message.get('sender_alt_id') or message['sender_id']}"
 
 
 class Ingest:
@@ -59,9 +63,7 @@ class Ingest:
                     hotel_id=hotel_id,
                     channel=message.channel,
                     provider_message_id=payload["provider_message_id"],
-                    conversation_key=conversation_key(
-                        hotel_id, message.channel, payload["sender_id"]
-                    ),
+                    conversation_key=conversation_key(hotel_id, payload),
                     sender_id=payload["sender_id"],
                     message_type=payload["type"],
                     payload=payload,

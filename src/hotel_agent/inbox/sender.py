@@ -1,10 +1,12 @@
 """The sender: delivers outbox rows through their channel, retrying what can succeed later.
 
 A row is leased (so two senders never send it at once), sent outside any transaction, then
-marked sent with the provider's message id, rescheduled with jittered backoff, or
-dead-lettered with its reason. A free-form message is never sent outside the channel's reply
-window (WhatsApp's 24 hours): it is dead-lettered instead, for staff to follow up.
-Alerts for staff (ALERT rows) go to the staff webhook, with the same retries and dead letters.
+marked sent with the provider's message id; or, after a transient error, rescheduled with
+jittered backoff (that row, and with it every pending send of the same channel: the provider
+is what failed) until QUEUE_SEND_RETRY_HOURS have passed; or dead-lettered with its reason.
+A free-form message is never sent outside the channel's reply window (WhatsApp's 24 hours):
+it is dead-lettered instead, for staff to follow up. Alerts for staff (ALERT rows) go to the
+staff webhook, with the same retries and dead letters.
 """
 
 from __future__ import annotations
@@ -133,19 +135,15 @@ class Sender:
                 assert content is not None
                 receipt = await channel.send(item.recipient, content)
         except SendError as error:
-            if error.retryable and item.attempts < self.settings.max_send_attempts:
-                await self._retry(item, error)
-            else:
-                await self._dead(item, error)
+            await self._failed(item, error)
             return
         except Exception as exc:
-            # An unexpected bug in an adapter: retry a few times, then dead-letter with details.
+            # An unexpected bug in an adapter: retried like a transient error, dead-lettered
+            # with the details once the budget is spent.
             log.exception("send.unexpected_error")
-            unexpected = SendError("unexpected_error", retryable=True, detail=repr(exc))
-            if item.attempts < self.settings.max_send_attempts:
-                await self._retry(item, unexpected)
-            else:
-                await self._dead(item, unexpected)
+            await self._failed(
+                item, SendError("unexpected_error", retryable=True, detail=repr(exc))
+            )
             return
         await self._mark_sent(item, receipt)
 
@@ -165,6 +163,21 @@ class Sender:
         OUTBOUND_MESSAGES.labels(item.channel, "sent").inc()
         log.info("send.ok", kind=item.kind, attempts=item.attempts)
 
+    async def _failed(self, item: OutboxItem, error: SendError) -> None:
+        if error.retryable and self._within_budget(item):
+            await self._retry(item, error)
+        else:
+            await self._dead(item, error)
+
+    def _within_budget(self, item: OutboxItem) -> bool:
+        """Whether a retryable failure is tried again: until `send_retry_hours` after the row
+        was queued (or re-queued by staff, see `hotel-agent staff resend`)."""
+        settings = self.settings
+        age = utcnow() - item.created_at
+        return item.attempts < settings.max_send_attempts and age < timedelta(
+            hours=settings.send_retry_hours
+        )
+
     async def _retry(self, item: OutboxItem, error: SendError) -> None:
         when = next_attempt_at(
             utcnow(),
@@ -173,9 +186,11 @@ class Sender:
             cap=self.settings.retry_max_seconds,
         )
         async with self.sessions() as session, session.begin():
-            await OutboxRepository(session).retry_later(
-                item.id, owner=self.name, available_at=when, error=str(error)
-            )
+            outbox = OutboxRepository(session)
+            await outbox.retry_later(item.id, owner=self.name, available_at=when, error=str(error))
+            if item.kind != OutboxKind.ALERT:
+                # Global backoff: the channel (the provider) is what failed, not just this row.
+                await outbox.postpone_channel(item.channel, until=when)
         OUTBOUND_MESSAGES.labels(item.channel, "retry").inc()
         log.warning("send.retry", reason=error.reason, code=error.code, attempts=item.attempts)
 

@@ -38,7 +38,7 @@ async def listen_for_inbox(dsn: str, signals: Signals, stop: asyncio.Event) -> N
             log.info("wakeups.listening", channel=INBOX_CHANNEL)
             while not stop.is_set() and not connection.is_closed():
                 await _wait(stop, RECONNECT_SECONDS)
-        except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
             log.warning("wakeups.unavailable", error=repr(exc)[:300])
             await _wait(stop, RECONNECT_SECONDS)
         finally:

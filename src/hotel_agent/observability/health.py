@@ -7,21 +7,24 @@ import time
 from typing import Any
 
 import structlog
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from hotel_agent.bearer import bearer_token, check_bearer_token
 from hotel_agent.db.repositories.inbox import InboxRepository
 from hotel_agent.db.repositories.leased_queue import QueueStats
 from hotel_agent.db.repositories.outbox import OutboxRepository
 from hotel_agent.db.types import utcnow
 from hotel_agent.deps import RuntimeDep
+from hotel_agent.http_errors import ErrorOut
 from hotel_agent.observability.metrics import DEAD_LETTER_ROWS, QUEUE_DEPTH, QUEUE_OLDEST_AGE
 from hotel_agent.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 router = APIRouter(tags=["operations"])
 CHECK_TIMEOUT_SECONDS = 3.0
+_OPTIONAL = frozenset({"redis"})  # reported in `degraded`; readiness stays 200 without it
 
 
 @router.get("/health/live", summary="The process is up (no I/O)")
@@ -31,12 +34,14 @@ async def live() -> dict[str, str]:
 
 @router.get(
     "/health/ready",
-    summary="Dependencies answer: database, and Redis when configured",
-    responses={503: {"description": "A check failed; the body names it"}},
+    summary="Dependencies answer: both database pools; Redis (reported, not required)",
+    responses={503: {"description": "A required check failed; the body names it"}},
 )
 async def ready(runtime: RuntimeDep) -> JSONResponse:
     checks: dict[str, dict[str, Any]] = {"database": await _timed(runtime.check_database())}
     if runtime.redis is not None:
+        # Reported, never failing: the rate limits fail open and the PMS cache falls back to
+        # this process's memory, so guests are still answered while Redis is away.
         checks["redis"] = await _timed(runtime.check_redis())
     if runtime.settings.pms.check_in_readiness:
         checks["pms"] = await _timed(runtime.check_pms(), runtime.settings.pms.timeout)
@@ -46,10 +51,12 @@ async def ready(runtime: RuntimeDep) -> JSONResponse:
             if runtime.dialogue_ready
             else {"status": "fail", "error": "loading the understanding models"}
         )
-    failing = [name for name, check in checks.items() if check["status"] != "ok"]
+    down = [name for name, check in checks.items() if check["status"] != "ok"]
+    failing = [name for name in down if name not in _OPTIONAL]
     body = {
         "status": "fail" if failing else "ok",
         "failing": failing,
+        "degraded": [name for name in down if name in _OPTIONAL],
         "checks": checks,
         # No I/O: whether this process currently fails PMS calls fast.
         "pms_breaker": runtime.pms.breaker_state.name.lower(),
@@ -57,8 +64,21 @@ async def ready(runtime: RuntimeDep) -> JSONResponse:
     return JSONResponse(body, status_code=503 if failing else 200)
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-async def metrics(runtime: RuntimeDep) -> Response:
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (HTTP_METRICS_TOKEN as a bearer token when set)",
+    response_class=Response,
+    responses={
+        401: {"model": ErrorOut, "description": "Missing or wrong bearer token"},
+        404: {"model": ErrorOut, "description": "Off: production without HTTP_METRICS_TOKEN"},
+    },
+)
+async def metrics(runtime: RuntimeDep, request: Request) -> Response:
+    if not runtime.settings.metrics_open:
+        check_bearer_token(
+            runtime.settings.http.metrics_token,
+            bearer_token(request.headers.get("authorization")),
+        )
     try:
         await _refresh_queue_gauges(runtime)
     except Exception as exc:

@@ -12,7 +12,7 @@ HTTP_REQUEST_SECONDS = Histogram(
 )
 INBOUND_MESSAGES = Counter(
     "hotel_agent_inbound_messages_total",
-    "Inbound guest messages by channel, type and outcome (stored, duplicate, ignored).",
+    "Inbound guest messages by channel, type and outcome (stored, duplicate, ignored, rejected).",
     ["channel", "type", "outcome"],
 )
 OUTBOUND_MESSAGES = Counter(

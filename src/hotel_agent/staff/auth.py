@@ -8,7 +8,6 @@ to a malformed body, and a stranger's body is never parsed.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -16,28 +15,10 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 
-from hotel_agent.errors import NotFound, Unauthorized
+from hotel_agent.bearer import bearer_token, check_bearer_token
 
 # Documents the Authorization header in OpenAPI (and /docs' "Authorize"); StaffRoute enforces it.
 bearer_scheme = HTTPBearer(auto_error=False, description="STAFF_API_TOKEN")
-
-
-def bearer_token(authorization: str | None) -> str | None:
-    """The credentials of an `Authorization: Bearer …` header (the scheme in any case)."""
-    scheme, _, credentials = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not credentials:
-        return None
-    return credentials
-
-
-def check_staff_token(configured: str, presented: str | None) -> None:
-    """Raise unless `presented` is the configured token (NotFound when none is configured)."""
-    if not configured:
-        raise NotFound("not found")
-    if presented is None or not hmac.compare_digest(
-        presented.encode("utf-8"), configured.encode("utf-8")
-    ):
-        raise Unauthorized("a valid staff token is required", challenge="Bearer")
 
 
 class StaffRoute(APIRoute):
@@ -48,7 +29,7 @@ class StaffRoute(APIRoute):
 
         async def staff_only(request: Request) -> Response:
             settings = request.app.state.runtime.settings
-            check_staff_token(
+            check_bearer_token(
                 settings.staff.api_token, bearer_token(request.headers.get("authorization"))
             )
             return await handler(request)

@@ -29,7 +29,9 @@ _PREVIEW_CHARS = 60
 
 def add_parser(commands: Any) -> None:
     staff = commands.add_parser(
-        "staff", help="conversations handed to staff: list, show, reply, handback, takeover"
+        "staff",
+        help="conversations handed to staff: list, show, reply, handback, takeover; "
+        "dead-letters, resend",
     )
     actions = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="conversations waiting for staff")
@@ -46,6 +48,10 @@ def add_parser(commands: Any) -> None:
     handback.add_argument("id", type=int, metavar="ID")
     takeover = actions.add_parser("takeover", help="answer the guest yourself; the bot stops")
     takeover.add_argument("id", type=int, metavar="ID")
+    dead = actions.add_parser("dead-letters", help="sends given up on, not re-sent yet")
+    dead.add_argument("--limit", type=int, default=50)
+    resend = actions.add_parser("resend", help="queue a dead letter again (see dead-letters)")
+    resend.add_argument("id", type=int, metavar="ID", help="the dead letter's id")
 
 
 def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) -> int:
@@ -63,6 +69,8 @@ async def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
             "reply": _reply,
             "handback": _handback,
             "takeover": _takeover,
+            "dead-letters": _dead_letters,
+            "resend": _resend,
         }[args.staff_command]
         return await action(runtime, args, out)
     except HotelAgentError as exc:
@@ -142,6 +150,36 @@ async def _takeover(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> 
 
     await service.take_over(runtime, args.id)
     out.write(f"conversation #{args.id} is answered by staff now; the bot stays silent\n")
+    return 0
+
+
+async def _dead_letters(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+    from hotel_agent.staff import dead_letters
+
+    letters = await dead_letters.list_dead_letters(runtime, limit=args.limit)
+    if not letters:
+        out.write("no dead letters\n")
+        return 0
+    zone = _zone(runtime)
+    for d in letters:
+        why = f"{d.reason}{f' ({d.error_code})' if d.error_code else ''}"
+        what = _preview(d.text) if d.text else "-"
+        out.write(
+            f"{d.id:<6} {_when(d.created_at, zone):<17} {d.channel:<9} {d.kind:<9} "
+            f"#{d.conversation_id:<5} {why:<28} {what}\n"
+        )
+    out.write("re-send one with: hotel-agent staff resend ID\n")
+    return 0
+
+
+async def _resend(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+    from hotel_agent.staff import dead_letters
+
+    letter = await dead_letters.resend(runtime, args.id)
+    out.write(
+        f"dead letter {letter.id} ({letter.kind} to conversation #{letter.conversation_id}) "
+        "is queued again; the running sender delivers it\n"
+    )
     return 0
 
 

@@ -7,20 +7,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from hotel_agent.db.types import BIGINT_MAX, INTEGER_MAX
 from hotel_agent.deps import RuntimeDep
+from hotel_agent.http_errors import BODY_RESPONSES, ErrorOut
 from hotel_agent.staff import service
 from hotel_agent.staff.auth import StaffRoute, bearer_scheme
 from hotel_agent.staff.schemas import (
     ConversationList,
     ConversationSummary,
     ConversationTranscript,
-    ErrorOut,
     OwnerFilter,
     StaffReplyIn,
     StaffReplyOut,
 )
 
 _AUTH: dict[int | str, dict[str, Any]] = {
+    **BODY_RESPONSES,
     401: {"model": ErrorOut, "description": "Missing or wrong bearer token"},
     404: {"model": ErrorOut, "description": "No such conversation, or the staff API is off"},
 }
@@ -31,7 +33,7 @@ router = APIRouter(
     dependencies=[Depends(bearer_scheme)],
     responses=_AUTH,
 )
-ConversationId = Annotated[int, Path(ge=1, description="The conversation's id")]
+ConversationId = Annotated[int, Path(ge=1, le=INTEGER_MAX, description="The conversation's id")]
 
 
 @router.get("/conversations", response_model=ConversationList)
@@ -50,7 +52,9 @@ async def list_conversations(
 async def get_transcript(
     runtime: RuntimeDep,
     conversation_id: ConversationId,
-    after: Annotated[int, Query(ge=0, description="Only messages after this id")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=BIGINT_MAX, description="Only messages after this id")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=service.TRANSCRIPT_PAGE)] = service.TRANSCRIPT_PAGE,
 ) -> ConversationTranscript:
     """The conversation and its transcript, oldest first, with each delivery status."""

@@ -7,6 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from hotel_agent.blank_text import NOT_BLANK_SCHEMA, strip_blank
+from hotel_agent.inbox.ingest import storable
+
 # Who answers: the conversations waiting for staff (the default), the bot's, or every one.
 OwnerFilter = Literal["staff", "bot", "all"]
 REPLY_MAX_CHARS = 4096  # WhatsApp's text limit, the strictest of our channels
@@ -53,15 +56,21 @@ class ConversationTranscript(BaseModel):
 
 
 class StaffReplyIn(BaseModel):
-    text: str = Field(max_length=REPLY_MAX_CHARS, description="What to send to the guest")
+    text: str = Field(
+        max_length=REPLY_MAX_CHARS,
+        json_schema_extra=NOT_BLANK_SCHEMA,
+        description="What to send to the guest: not blank",
+    )
 
     @field_validator("text")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        value = value.strip()
+        # NUL and lone surrogates cannot be stored (PostgreSQL refuses them): drop them here
+        # rather than fail the transaction as if the database were down.
+        value = strip_blank(storable(value))
         if not value:
             raise ValueError("the reply is empty")
-        return value
+        return str(value)
 
 
 class StaffReplyOut(BaseModel):
@@ -70,8 +79,3 @@ class StaffReplyOut(BaseModel):
     took_over: bool = Field(
         description="The bot owned the conversation: replying made staff its owner"
     )
-
-
-class ErrorOut(BaseModel):
-    detail: str
-    code: str

@@ -71,7 +71,7 @@ async def reply(runtime: Runtime, conversation_id: int, body: StaffReplyIn) -> S
     handoff: Handoff | None = None
     async with runtime.sessions() as session, session.begin():
         conversation = await _locked(session, conversation_id)
-        _check_deliverable(runtime, conversation, now)
+        check_deliverable(runtime, conversation, now)
         recipient = await _recipient(session, conversation)
         if conversation.owner == ConversationOwner.BOT:
             handoff = hand_to_staff(conversation, reason=STAFF_TAKEOVER, now=now)
@@ -145,7 +145,7 @@ async def _overview(session: AsyncSession, conversation_id: int) -> Conversation
     return rows[0]
 
 
-def _check_deliverable(runtime: Runtime, conversation: Conversation, now: datetime) -> None:
+def check_deliverable(runtime: Runtime, conversation: Conversation, now: datetime) -> None:
     channel = runtime.channels.get(conversation.channel)
     if channel is None:
         raise Conflict(

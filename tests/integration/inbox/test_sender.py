@@ -122,6 +122,66 @@ async def test_retries_stop_after_the_configured_attempts(
     assert [d.reason for d in dead] == ["server_error"]
 
 
+async def test_an_outage_longer_than_the_old_eight_attempts_loses_nothing(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    # Issue 9: 8 attempts with a 1 s base dead-lettered replies after a one-minute outage.
+    runtime, channel, sender = await setup(
+        database_url, make_runtime, ["uno", "dos"], retry_max_seconds=0.005
+    )
+    channel.failures = [SendError("server_error", retryable=True, code=500)] * 30
+
+    await send_all(sender, rounds=400)
+
+    assert [m.text for _, m in channel.sent] == ["echo: uno", "echo: dos"], "order kept"
+    async with runtime.sessions() as session:
+        dead = (await session.scalars(select(DeadLetter))).all()
+    assert dead == []
+
+
+async def test_a_provider_outage_holds_the_whole_channel_not_just_the_failed_row(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    runtime, channel, sender = await setup(
+        database_url, make_runtime, ["uno"], retry_base_seconds=600, retry_max_seconds=600
+    )
+    hotel = runtime.hotels.default_hotel_id
+    other = whatsapp_text("wamid.OTHER", "34622222222", "hola")
+    await runtime.ingest.accept(hotel, [other])
+    worker = Worker(runtime.sessions, EchoEngine(), runtime.signals, runtime.settings.queue)
+    while await worker.process_next():
+        pass
+    channel.failures = [SendError("server_error", retryable=True, code=500)]
+
+    await send_all(sender, rounds=5)
+
+    # One send failed; the backoff holds every pending send of the channel (other guest's
+    # reply and read receipts too) instead of each one probing the provider.
+    assert channel.sent == [] and channel.read == ["wamid.IN0"]  # sent before the outage
+    async with runtime.sessions() as session:
+        items = (await session.scalars(select(OutboxItem).where(OutboxItem.state != "sent"))).all()
+    assert len(items) == 3 and {i.state for i in items} == {"pending"}
+    assert sum(i.attempts for i in items) == 1
+    assert min(i.available_at for i in items) > utcnow() + timedelta(seconds=200)
+
+
+async def test_retries_stop_when_the_time_budget_is_spent(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    runtime, channel, sender = await setup(database_url, make_runtime, ["hola"], send_retry_hours=6)
+    async with runtime.sessions() as session, session.begin():
+        for item in (await session.scalars(select(OutboxItem))).all():
+            item.created_at = utcnow() - timedelta(hours=6, minutes=1)
+    channel.failures = [SendError("server_error", retryable=True, code=500)]
+
+    await send_all(sender)
+
+    assert channel.sent == []
+    async with runtime.sessions() as session:
+        dead = (await session.scalars(select(DeadLetter))).all()
+    assert [d.reason for d in dead] == ["server_error"]
+
+
 async def test_nothing_free_form_is_sent_outside_the_24_hour_window(
     database_url: str, make_runtime: MakeRuntime
 ) -> None:

@@ -6,8 +6,8 @@ import hmac
 
 import pytest
 
+from hotel_agent.bearer import bearer_token, check_bearer_token
 from hotel_agent.errors import NotFound, Unauthorized
-from hotel_agent.staff.auth import bearer_token, check_staff_token
 
 TOKEN = "staff-token-0123456789abcdef"
 
@@ -15,7 +15,7 @@ TOKEN = "staff-token-0123456789abcdef"
 @pytest.mark.parametrize("presented", [None, "", TOKEN, "anything"])
 def test_without_a_configured_token_the_api_is_off(presented: str | None) -> None:
     with pytest.raises(NotFound):
-        check_staff_token("", presented)
+        check_bearer_token("", presented)
 
 
 @pytest.mark.parametrize(
@@ -26,13 +26,13 @@ def test_a_missing_or_wrong_token_is_unauthorized_with_a_bearer_challenge(
     presented: str | None,
 ) -> None:
     with pytest.raises(Unauthorized) as refused:
-        check_staff_token(TOKEN, presented)
+        check_bearer_token(TOKEN, presented)
     assert refused.value.challenge == "Bearer"
     assert refused.value.status_code == 401
 
 
 def test_the_right_token_is_accepted() -> None:
-    check_staff_token(TOKEN, TOKEN)
+    check_bearer_token(TOKEN, TOKEN)
 
 
 def test_the_token_is_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,9 +47,9 @@ def test_the_token_is_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(hmac, "compare_digest", spy)
 
-    check_staff_token(TOKEN, TOKEN)
+    check_bearer_token(TOKEN, TOKEN)
     with pytest.raises(Unauthorized):
-        check_staff_token(TOKEN, "staff-token-0123456789abcdeX")
+        check_bearer_token(TOKEN, "staff-token-0123456789abcdeX")
 
     assert calls == [
         (TOKEN.encode(), TOKEN.encode()),

@@ -10,28 +10,59 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
 
+from hotel_agent.blank_text import NOT_BLANK_SCHEMA, strip_blank
 from hotel_agent.channels.webchat import service
 from hotel_agent.db.models import Message
+from hotel_agent.db.types import BIGINT_MAX
 from hotel_agent.deps import RuntimeDep
 from hotel_agent.errors import BadRequest, RateLimited
+from hotel_agent.http_errors import BODY_RESPONSES, STORAGE_RESPONSES, error_response
 from hotel_agent.runtime import Runtime
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_PATTERN = r"^[A-Za-z0-9_-]{8,128}$"
+TEXT_MAX_CHARS = 4096  # WhatsApp's limit, the chat page's maxlength
+_CHOICE_ID: JsonDict = {"type": "string", "minLength": 1, "maxLength": 200}
 router = APIRouter(tags=["webchat"])
+_RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: error_response("Too many messages; see Retry-After")
+}
 
 
 class WebChatMessageIn(BaseModel):
+    # Published as "a non-blank text, or a choice": the validator enforces the same rule.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["text"], "properties": {"text": NOT_BLANK_SCHEMA}},
+                {"required": ["choice_id"], "properties": {"choice_id": _CHOICE_ID}},
+            ]
+        }
+    )
+
     session_id: str = Field(pattern=SESSION_PATTERN, description="The browser's chat session")
-    text: str = Field(default="", description="What the guest typed (or the chosen title)")
+    text: str = Field(
+        default="",
+        # Published, enforced by the route (400 with the limit named, as the page expects).
+        json_schema_extra={"maxLength": TEXT_MAX_CHARS},
+        description="What the guest typed (or the chosen button's title); may be empty with "
+        "a choice_id. WEBCHAT_MAX_TEXT_CHARS may set a lower limit (400 above it).",
+    )
     choice_id: str | None = Field(default=None, max_length=200, description="Button/row chosen")
     client_message_id: str | None = Field(
         default=None,
         pattern=r"^[A-Za-z0-9_-]{1,64}$",
         description="Set it to retry a send safely: the same id is stored once",
     )
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> WebChatMessageIn:
+        if not strip_blank(self.text.replace("\x00", "")) and not self.choice_id:
+            raise ValueError("the message is empty")
+        return self
 
 
 class Choice(BaseModel):
@@ -74,8 +105,9 @@ class Transcript(BaseModel):
     status_code=202,
     responses={
         200: {"model": PostResult, "description": "With `wait`: the turn finished in time"},
-        400: {"description": "Empty or too long text"},
-        429: {"description": "Too many messages; see Retry-After"},
+        **BODY_RESPONSES,
+        400: error_response("Not JSON, or longer than WEBCHAT_MAX_TEXT_CHARS"),
+        **_RATE_LIMITED,
     },
 )
 async def post_message(
@@ -86,11 +118,10 @@ async def post_message(
     wait: Annotated[float, Query(ge=0, le=60, description="Seconds to wait for the reply")] = 0,
 ) -> PostResult:
     settings = runtime.settings.webchat
-    text = body.text.strip()
-    if not text and not body.choice_id:
-        raise BadRequest("the message is empty")
-    if len(text) > settings.max_text_chars:
-        raise BadRequest(f"the message is longer than {settings.max_text_chars} characters")
+    text = strip_blank(body.text)  # may be empty when a choice was picked
+    limit = min(settings.max_text_chars, TEXT_MAX_CHARS)
+    if len(body.text) > limit:  # as sent, like the schema's maxLength
+        raise BadRequest(f"the message is longer than {limit} characters")
     await _limit(runtime, "webchat_client", _client_key(request), settings.rate_limit_per_client)
     await _limit(runtime, "webchat_session", body.session_id, settings.rate_limit_per_session)
     accepted = await service.submit(
@@ -110,12 +141,18 @@ async def post_message(
     return result
 
 
-@router.get("/api/webchat/messages", response_model=Transcript)
+@router.get(
+    "/api/webchat/messages",
+    response_model=Transcript,
+    responses={**STORAGE_RESPONSES, **_RATE_LIMITED},
+)
 async def get_messages(
     request: Request,
     runtime: RuntimeDep,
     session_id: Annotated[str, Query(pattern=SESSION_PATTERN)],
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=BIGINT_MAX, description="Only messages after this id")
+    ] = 0,
 ) -> Transcript:
     settings = runtime.settings.webchat
     await _limit(runtime, "webchat_poll", _client_key(request), settings.rate_limit_poll_per_client)

@@ -3,6 +3,16 @@
 Meta adds fields and message types over time, so anything unknown is carried or skipped, never
 fatal; only a body without the parts we must have (which hotel number, which message, which
 guest) is rejected, with a message naming the part that is wrong.
+
+Field limits, checked per message so that one bad message never blocks the others of the
+same delivery (they are what our columns hold, far above what Meta sends):
+- message id longer than 255 characters, or a sender whose wa_id is longer than 32 and who
+  has no usable user id (or a user id longer than 128): the message is skipped (logged and
+  counted as `rejected`), the rest of the delivery is stored;
+- a user id longer than 128 beside a usable wa_id is dropped; a type longer than 24 becomes
+  "unknown"; a profile name is cut to 200 characters;
+- an error code outside a 32-bit integer in a status callback is kept in the error text only;
+- NUL characters are removed from every string (PostgreSQL cannot store them).
 """
 
 from __future__ import annotations
@@ -18,10 +28,25 @@ CHANNEL = "whatsapp"
 _MEDIA_TYPES = frozenset({"audio", "image", "document", "video", "sticker"})
 _CAPTIONED_TYPES = frozenset({"image", "document", "video"})
 _INTERACTIVE_REPLIES = ("button_reply", "list_reply")
+MESSAGE_ID_MAX = 255
+WA_ID_MAX = 32
+USER_ID_MAX = 128
+TYPE_MAX = 24
+NAME_MAX = 200
+_INT32 = range(-(2**31), 2**31)
 
 
 class WebhookPayloadError(ValueError):
     """The webhook body lacks a part Meta always sends; the message says which one."""
+
+
+class _Skipped(ValueError):
+    """One message we cannot store; the others of the delivery are still stored."""
+
+
+class SkippedMessage(BaseModel):
+    path: str
+    reason: str
 
 
 class ReceivedMessage(BaseModel):
@@ -49,6 +74,7 @@ class StatusUpdate(BaseModel):
 class ParsedWebhook(BaseModel):
     messages: list[ReceivedMessage] = Field(default_factory=list)
     statuses: list[StatusUpdate] = Field(default_factory=list)
+    skipped: list[SkippedMessage] = Field(default_factory=list)
 
 
 def parse_webhook(data: object) -> ParsedWebhook:
@@ -84,7 +110,12 @@ def _parse_change(change: dict[str, Any], change_path: str, parsed: ParsedWebhoo
     contacts = value.get("contacts")
     contacts = [c for c in contacts if isinstance(c, dict)] if isinstance(contacts, list) else []
     for m, raw in enumerate(_list(value, "messages", path, required=False)):
-        message = _message(_object(raw, f"{path}.messages[{m}]"), f"{path}.messages[{m}]", contacts)
+        message_path = f"{path}.messages[{m}]"
+        try:
+            message = _message(_object(raw, message_path), message_path, contacts)
+        except _Skipped as skipped:
+            parsed.skipped.append(SkippedMessage(path=message_path, reason=str(skipped)))
+            continue
         parsed.messages.append(ReceivedMessage(phone_number_id=phone_number_id, message=message))
     for s, raw in enumerate(_list(value, "statuses", path, required=False)):
         status = _object(raw, f"{path}.statuses[{s}]")
@@ -98,13 +129,21 @@ def _message(msg: dict[str, Any], path: str, contacts: list[dict[str, Any]]) -> 
     contact = _contact_for(contacts, wa_id, user_id)
     if contact is not None:
         user_id = user_id or _text(contact.get("user_id")) or None
-    # Guests who hide their number have no wa_id; their business-scoped user id keys them.
-    sender_id = wa_id or user_id
-    if sender_id is None:
+    if wa_id is None and user_id is None:
         raise WebhookPayloadError(
             f"{path} has no sender: no 'from' (wa_id), no user id, and no matching contact"
         )
+    if len(message_id) > MESSAGE_ID_MAX:
+        raise _Skipped(f"message id longer than {MESSAGE_ID_MAX} characters")
+    wa_id = wa_id if wa_id and len(wa_id) <= WA_ID_MAX else None
+    user_id = user_id if user_id and len(user_id) <= USER_ID_MAX else None
+    # Guests who hide their number have no wa_id; their business-scoped user id keys them.
+    sender_id = wa_id or user_id
+    if sender_id is None:
+        raise _Skipped(f"sender wa_id longer than {WA_ID_MAX} or user id longer than {USER_ID_MAX}")
     msg_type = _text(msg.get("type")) or "unknown"
+    if len(msg_type) > TYPE_MAX:
+        msg_type = "unknown"
     context = msg.get("context")
     return InboundMessage(
         channel=CHANNEL,
@@ -194,10 +233,14 @@ def _delivery_error(error: dict[str, Any]) -> DeliveryError:
     error_data = error.get("error_data")
     details = _text(error_data.get("details")) if isinstance(error_data, dict) else None
     message = _text(error.get("message"))
+    numeric = isinstance(code, int) and not isinstance(code, bool)
+    detail = details or message or ""
+    if numeric and code not in _INT32:
+        detail = f"{detail} (code {code})".strip()  # our column holds 32-bit codes only
     return DeliveryError(
-        code=code if isinstance(code, int) and not isinstance(code, bool) else None,
+        code=code if numeric and code in _INT32 else None,
         title=_text(error.get("title")) or message or "",
-        detail=details or message or "",
+        detail=detail,
     )
 
 
@@ -223,7 +266,7 @@ def _contact_name(contact: dict[str, Any] | None) -> str | None:
     profile = contact.get("profile") if contact is not None else None
     if not isinstance(profile, dict):
         return None
-    return _text(profile.get("name")) or None
+    return (_text(profile.get("name")) or "")[:NAME_MAX] or None
 
 
 def _timestamp(value: object) -> datetime:
@@ -248,8 +291,9 @@ def _number(value: object) -> float | None:
 def _text(value: object) -> str | None:
     if not isinstance(value, str):
         return None
-    # JSON may carry lone UTF-16 surrogates; they cannot be stored or re-encoded as UTF-8.
-    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    # JSON may carry lone UTF-16 surrogates and NULs; neither can be stored in PostgreSQL.
+    text = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text.replace("\x00", "")
 
 
 def _required_text(obj: dict[str, Any], key: str, path: str) -> str:

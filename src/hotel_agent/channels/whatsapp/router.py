@@ -21,15 +21,26 @@ from hotel_agent.channels.whatsapp.signature import verify_signature
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.deps import RuntimeDep
 from hotel_agent.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from hotel_agent.http_errors import BODY_RESPONSES, error_response
 from hotel_agent.observability.metrics import DELIVERY_STATUS_UPDATES, INBOUND_MESSAGES
 from hotel_agent.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/webhooks/whatsapp", tags=["whatsapp"])
 SIGNATURE_HEADER = "X-Hub-Signature-256"
+_JSON_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 
 
-@router.get("", response_class=PlainTextResponse, summary="Meta's webhook verification")
+@router.get(
+    "",
+    summary="Meta's webhook verification",
+    # The challenge is echoed as text/plain; errors are JSON like everywhere else.
+    response_class=PlainTextResponse,
+    responses={
+        200: {"content": {"text/plain": {"schema": {"type": "string"}}}},
+        403: {**error_response("Wrong mode or verify token"), "content": _JSON_ERROR},
+    },
+)
 async def verify(
     runtime: RuntimeDep,
     mode: str = Query("", alias="hub.mode"),
@@ -50,11 +61,12 @@ async def verify(
     "",
     summary="Receive WhatsApp messages and delivery statuses",
     responses={
-        400: {"description": "Not valid JSON, or not a WhatsApp webhook payload"},
-        401: {"description": "Missing signature"},
-        403: {"description": "Wrong signature"},
-        413: {"description": "Body too large"},
-        503: {"description": "Could not store the events; Meta will retry"},
+        **BODY_RESPONSES,
+        400: error_response("Not valid JSON, nested too deeply, or not a WhatsApp webhook payload"),
+        401: error_response("Missing signature"),
+        403: error_response("Wrong signature"),
+        404: error_response("The WhatsApp channel is not configured (no WHATSAPP_APP_SECRET)"),
+        503: error_response("Could not store the events; Meta will retry"),
     },
 )
 async def receive(request: Request, runtime: RuntimeDep) -> dict[str, int]:
@@ -72,10 +84,16 @@ async def receive(request: Request, runtime: RuntimeDep) -> dict[str, int]:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadRequest(f"the request body is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        # Meta's payloads nest a few levels; thousands of levels are an attack, not a retry.
+        raise BadRequest("the request body is nested too deeply") from exc
     try:
         parsed = parse_webhook(data)
     except WebhookPayloadError as exc:
         raise BadRequest(str(exc)) from exc
+    for skipped in parsed.skipped:
+        INBOUND_MESSAGES.labels("whatsapp", "unknown", "rejected").inc()
+        log.warning("whatsapp.message_skipped", path=skipped.path, reason=skipped.reason)
     stored = await _store_messages(runtime, parsed)
     updated = await _apply_statuses(runtime, parsed.statuses)
     return {"messages": stored, "statuses": updated}

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any, cast
 
+import asyncpg
 from sqlalchemy import Table, and_, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -14,6 +15,7 @@ from sqlalchemy.orm import aliased
 from hotel_agent.db.models import InboxEvent, QueueState
 from hotel_agent.db.repositories.leased_queue import UNFINISHED, LeasedQueue
 from hotel_agent.db.types import UTCDateTime
+from hotel_agent.errors import ServiceUnavailable
 
 # Built once: the webhook and the worker run these thousands of times a second, and a
 # prebuilt statement skips SQLAlchemy's per-call construction and cache-key work.
@@ -38,6 +40,21 @@ _ASYNCPG_INSERT = (
     "ON CONFLICT (channel, provider_message_id) DO NOTHING RETURNING id) "
     "SELECT id, pg_notify('hotel_agent_inbox', '') FROM inserted"
 )
+
+
+# SQLSTATE classes that mean "this connection or server is gone or refusing", not "this
+# statement is wrong": 08 connection exception, 57 operator intervention (shutdown, restart),
+# 53 insufficient resources (too many connections).
+_DISCONNECT_SQLSTATE_CLASSES = ("08", "57", "53")
+
+
+def _is_disconnect(exc: BaseException) -> bool:
+    if isinstance(exc, asyncpg.InterfaceError | OSError | ConnectionError | TimeoutError):
+        return True
+    state = getattr(exc, "sqlstate", None)
+    return isinstance(exc, asyncpg.PostgresError) and str(state)[:2] in (
+        _DISCONNECT_SQLSTATE_CLASSES
+    )
 
 
 def _asyncpg_value(value: Any) -> Any:
@@ -119,9 +136,17 @@ class InboxWriter:
         # `_INSERT["postgresql"]`; asyncpg prepares and caches it per connection.
         raw = await self.connection.get_raw_connection()
         driver: Any = raw.driver_connection
-        event_id: int | None = await driver.fetchval(
-            _ASYNCPG_INSERT, *(_asyncpg_value(params[name]) for name in _COLUMNS)
-        )
+        try:
+            event_id: int | None = await driver.fetchval(
+                _ASYNCPG_INSERT, *(_asyncpg_value(params[name]) for name in _COLUMNS)
+            )
+        except Exception as exc:
+            if not _is_disconnect(exc):
+                raise
+            # Straight asyncpg errors bypass SQLAlchemy's disconnect handling: without this
+            # the dead connection would go back to the pool and fail every later request.
+            await self.connection.invalidate(exc)
+            raise ServiceUnavailable("the database connection was lost") from exc
         return event_id
 
     async def find_id(self, channel: str, provider_message_id: str) -> int | None:

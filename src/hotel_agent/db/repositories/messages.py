@@ -177,3 +177,17 @@ class MessageRepository:
                 status_updated_at=at,
             )
         )
+
+    async def mark_queued_again(self, message_id: int, *, at: datetime) -> None:
+        """A dead-lettered message re-sent by staff: queued again, its old error cleared."""
+        await self.session.execute(
+            update(Message)
+            .where(Message.id == message_id, Message.status == DeliveryStatus.DEAD.value)
+            .values(
+                status=DeliveryStatus.QUEUED.value,
+                status_rank=STATUS_RANK[DeliveryStatus.QUEUED],
+                error_code=None,
+                error_detail=None,
+                status_updated_at=at,
+            )
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -89,5 +90,70 @@ class OutboxRepository(LeasedQueue[OutboxItem]):
         payload = {"kind": item.kind, "message_id": item.message_id, **item.payload}
         await self._dead_letter(item, reason=reason, code=code, detail=detail, payload=payload)
 
+    async def postpone_channel(self, channel: str, *, until: datetime) -> int:
+        """Hold every pending send of a channel until `until` (the backoff of a send that just
+        failed transiently): during a provider outage the queue probes it about once per
+        backoff period instead of once per waiting row. Order is kept: rows keep their ids."""
+        result = await self.session.execute(
+            update(OutboxItem)
+            .where(
+                OutboxItem.channel == channel,
+                OutboxItem.kind != OutboxKind.ALERT,  # alerts go to the staff webhook
+                OutboxItem.state == QueueState.PENDING,
+                OutboxItem.available_at < until,
+            )
+            .values(available_at=until)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def dead_letter_count(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(DeadLetter)) or 0)
+
+    async def dead_letters(self, limit: int) -> Sequence[tuple[DeadLetter, OutboxItem]]:
+        """Outbox rows still dead (not re-sent), newest first, each with its last dead letter."""
+        later = aliased(DeadLetter)
+        rows = await self.session.execute(
+            select(DeadLetter, OutboxItem)
+            .join(OutboxItem, OutboxItem.id == DeadLetter.source_id)
+            .where(
+                DeadLetter.source == self.source,
+                OutboxItem.state == QueueState.DEAD,
+                ~select(later.id)
+                .where(
+                    later.source == self.source,
+                    later.source_id == DeadLetter.source_id,
+                    later.id > DeadLetter.id,
+                )
+                .exists(),
+            )
+            .order_by(DeadLetter.id.desc())
+            .limit(limit)
+        )
+        return [(letter, item) for letter, item in rows]
+
+    async def find_dead_letter(self, dead_letter_id: int) -> tuple[DeadLetter, OutboxItem] | None:
+        row = (
+            await self.session.execute(
+                select(DeadLetter, OutboxItem)
+                .join(OutboxItem, OutboxItem.id == DeadLetter.source_id)
+                .where(DeadLetter.id == dead_letter_id, DeadLetter.source == self.source)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    async def requeue(self, item_id: int, *, now: datetime) -> bool:
+        """Queue a dead row again as if new: fresh attempts and retry budget, due now. The
+        dead letter stays as history."""
+        result = await self.session.execute(
+            update(OutboxItem)
+            .where(OutboxItem.id == item_id, OutboxItem.state == QueueState.DEAD)
+            .values(
+                state=QueueState.PENDING.value,
+                attempts=0,
+                available_at=now,
+                created_at=now,
+                lease_owner=None,
+                lease_until=None,
+            )
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)

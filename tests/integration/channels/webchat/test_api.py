@@ -96,7 +96,7 @@ async def test_a_choice_can_be_typed_or_picked(client: httpx.AsyncClient) -> Non
 @pytest.mark.parametrize(
     ("payload", "status"),
     [
-        ({"session_id": SESSION, "text": "   "}, 400),
+        ({"session_id": SESSION, "text": "   "}, 422),  # blank: refused by the schema
         ({"session_id": SESSION, "text": "x" * 1001}, 400),
         ({"session_id": "short", "text": "hola"}, 422),
         ({"session_id": "bad session id!", "text": "hola"}, 422),
