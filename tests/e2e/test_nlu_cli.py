@@ -13,8 +13,8 @@ import pytest
 
 CONTRACT_KEYS = [
     "text", "language", "intent", "topic", "check_in", "check_out", "nights", "adults",
-    "children", "rooms", "party_uncertain", "room_type", "person_name", "email", "phone", "booking_ref",
-    "confidence",
+    "children", "rooms", "party_uncertain", "room_type", "person_name", "email", "phone",
+    "booking_ref", "confidence",
 ]  # fmt: skip
 # What an operator's shell might hold that would change the hotel or its defaults.
 _FOREIGN_ENV = ("WHATSAPP_", "DATABASE_", "DB_", "POSTGRES_", "REDIS_", "PMS_", "HOTEL_")
