@@ -94,6 +94,7 @@ browser: ## Install Debian's Chromium for the browser tests (needs root)
 # ---- Gates (DEVELOPERS.md "Gates"): each one fails on a finding and when it cannot check ----
 SEMGREP := $(UV) run --frozen --project tools/semgrep semgrep
 SCAN_PATHS ?= src
+SECRET_SCAN_FILES ?= $(shell git ls-files)
 AUDIT_PROJECT ?= .
 AUDIT_DIR ?= build/security-deps
 OWASP_MAX_EXAMPLES ?= 100
@@ -107,7 +108,8 @@ security-fast: install ## bandit (medium/high fail) + semgrep with the repo's ru
 
 .PHONY: secret-scan
 secret-scan: install ## detect-secrets on every tracked file against the reviewed .secrets.baseline
-	git ls-files -z | xargs -0 $(RUN) detect-secrets-hook --baseline .secrets.baseline
+	@test -n "$(SECRET_SCAN_FILES)" || { echo "secret-scan: no files to scan" >&2; exit 1; }
+	$(RUN) detect-secrets-hook --baseline .secrets.baseline $(SECRET_SCAN_FILES)
 
 .PHONY: security-deps
 security-deps: install ## pip-audit on the locked dependencies; an unreachable vulnerability source fails
