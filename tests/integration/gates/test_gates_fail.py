@@ -5,6 +5,7 @@ temporary directory, so the repository itself is never modified."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import textwrap
@@ -17,6 +18,9 @@ from fastapi.responses import JSONResponse
 from tests.fakes.server import ThreadedServer
 
 ROOT = Path(__file__).resolve().parents[3]
+UV = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
+SEMGREP = [UV, "run", "--frozen", "--project", "tools/semgrep", "semgrep", "--metrics=off"]
+SEMGREP += ["--disable-version-check", "--config", ".semgrep/"]
 
 
 def make(target: str, *variables: str, env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -80,8 +84,7 @@ def test_semgrep_rule_catches_yaml_load(tmp_path: Path) -> None:
     # The same planted file, semgrep alone (bandit would stop the make target first).
     planted = plant(tmp_path, "loader.py", "import yaml\n\ndef read(t):\n    return yaml.load(t)\n")
     done = subprocess.run(
-        ["uv", "run", "--frozen", "--project", "tools/semgrep", "semgrep", "--metrics=off"]
-        + ["--disable-version-check", "--config", ".semgrep/", "--error", "--quiet", str(planted)],
+        [*SEMGREP, "--error", "--quiet", str(planted)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -114,7 +117,7 @@ def vulnerable_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         'dependencies = ["pyyaml==5.3.1"]\n[tool.uv]\npackage = false\n',
         encoding="utf-8",
     )
-    subprocess.run(["uv", "lock", "--project", str(project)], check=True, capture_output=True)
+    subprocess.run([UV, "lock", "--project", str(project)], check=True, capture_output=True)
     return project
 
 
@@ -167,12 +170,16 @@ def _api(broken: bool) -> FastAPI:
 
 def test_owasp_scan_fails_on_a_route_that_returns_500() -> None:
     with ThreadedServer(_api(broken=True)) as server:
-        code, output = make("owasp-scan", f"OWASP_TARGET_URL={server.origin}", "OWASP_MAX_EXAMPLES=20")
+        code, output = make(
+            "owasp-scan", f"OWASP_TARGET_URL={server.origin}", "OWASP_MAX_EXAMPLES=20"
+        )
     assert code != 0
     assert "Server error" in output
 
 
 def test_owasp_scan_passes_on_a_correct_route() -> None:
     with ThreadedServer(_api(broken=False)) as server:
-        code, output = make("owasp-scan", f"OWASP_TARGET_URL={server.origin}", "OWASP_MAX_EXAMPLES=20")
+        code, output = make(
+            "owasp-scan", f"OWASP_TARGET_URL={server.origin}", "OWASP_MAX_EXAMPLES=20"
+        )
     assert code == 0, output
