@@ -100,6 +100,8 @@ AUDIT_DIR ?= build/security-deps
 OWASP_MAX_EXAMPLES ?= 100
 OWASP_TARGET_URL ?=
 OWASP_TOKEN ?=
+COMPLIANCE_ARGS ?=
+WORKFLOWS ?= $(wildcard .github/workflows/*.yml)
 
 .PHONY: security-fast
 security-fast: install ## bandit (medium/high fail) + semgrep with the repo's rules (.semgrep/), offline
@@ -134,4 +136,13 @@ owasp-scan: install ## schemathesis on the OpenAPI (in-process on SQLite+Postgre
 
 .PHONY: compliance-report
 compliance-report: install ## Run every gate; write build/compliance/report.{md,json} (pass / fail / not run)
-	$(RUN) python scripts/compliance_report.py --out build/compliance
+	$(RUN) python scripts/compliance_report.py --out build/compliance $(COMPLIANCE_ARGS)
+
+.PHONY: lint-ci
+lint-ci: install ## Workflows and dependabot against their schemas, yamllint, shellcheck, ruff on scripts/
+	$(RUN) check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
+	$(RUN) check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+	$(RUN) yamllint --strict $(WORKFLOWS) .github/dependabot.yml .pre-commit-config.yaml .semgrep .yamllint.yml
+	$(RUN) shellcheck .ci/run $(wildcard scripts/*.sh)
+	$(RUN) ruff check scripts
+	$(RUN) ruff format --check scripts

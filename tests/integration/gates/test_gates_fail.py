@@ -183,3 +183,16 @@ def test_owasp_scan_passes_on_a_correct_route() -> None:
             "owasp-scan", f"OWASP_TARGET_URL={server.origin}", "OWASP_MAX_EXAMPLES=20"
         )
     assert code == 0, output
+
+
+def test_lint_ci_fails_on_an_invalid_workflow(tmp_path: Path) -> None:
+    # `runs-on` is required: GitHub would refuse this workflow when it is pushed.
+    broken = plant(tmp_path, "ci.yml", "on: push\njobs:\n  test:\n    steps:\n      - run: make\n")
+    code, output = make("lint-ci", f"WORKFLOWS={broken}")
+    assert code != 0
+    assert "runs-on" in output
+
+
+def test_lint_ci_passes_on_the_repository() -> None:
+    code, output = make("lint-ci")
+    assert code == 0, output
