@@ -105,6 +105,11 @@ WORKFLOWS ?= $(wildcard .github/workflows/*.yml)
 
 .PHONY: security-fast
 security-fast: install ## bandit (medium/high fail) + semgrep with the repo's rules (.semgrep/), offline
+	@# bandit and semgrep both pass silently on a missing or empty path: refuse that instead.
+	@for path in $(SCAN_PATHS); do \
+		test -n "$$(find "$$path" -name '*.py' -print -quit 2>/dev/null)" || \
+		{ echo "security-fast: no Python files under $$path, nothing was checked" >&2; exit 1; }; \
+	done
 	$(RUN) bandit -q -c pyproject.toml -r $(SCAN_PATHS) -ll
 	$(SEMGREP) --metrics=off --disable-version-check --config .semgrep/ --error --quiet $(SCAN_PATHS)
 	@# The rules' own tests (.semgrep/*.py); semgrep --test skips hidden directories, hence a copy.

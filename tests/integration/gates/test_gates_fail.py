@@ -196,3 +196,10 @@ def test_lint_ci_fails_on_an_invalid_workflow(tmp_path: Path) -> None:
 def test_lint_ci_passes_on_the_repository() -> None:
     code, output = make("lint-ci")
     assert code == 0, output
+
+
+def test_security_fast_fails_when_there_is_nothing_to_check(tmp_path: Path) -> None:
+    # bandit and semgrep exit 0 on a missing or empty path; the gate must not.
+    code, output = make("security-fast", f"SCAN_PATHS={tmp_path / 'missing'}")
+    assert code != 0
+    assert "nothing was checked" in output
