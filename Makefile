@@ -151,3 +151,16 @@ restore: install ## Restore BACKUP=dir into TARGET_URL=postgresql://…/name or 
 	HOTEL_AGENT_PYTHON=.venv/bin/python scripts/restore.sh "$(BACKUP)" \
 		$(if $(TARGET_URL),--target-url "$(TARGET_URL)") $(if $(TARGET_FILE),--target-file "$(TARGET_FILE)") \
 		$(if $(REPLACE),--replace)
+
+.PHONY: migrations-check
+migrations-check: install ## Migrations up → down → up on empty PostgreSQL and SQLite; no model diff
+	$(PYTEST) tests/integration/db/test_migrations.py
+
+.PHONY: validate-deployment
+validate-deployment: install ## Pre-deployment checks (here; VALIDATE_ARGS=--compose for the stack)
+	HOTEL_AGENT_PYTHON=.venv/bin/python HOTEL_AGENT_CMD=.venv/bin/hotel-agent \
+		scripts/pre-deployment-validation.sh $(VALIDATE_ARGS)
+
+.PHONY: deploy
+deploy: ## Deploy IMAGE to the compose stack, rolling back if unhealthy (DEPLOY_ARGS=--dry-run …)
+	scripts/deploy.sh --image $(IMAGE) $(DEPLOY_ARGS)

@@ -87,6 +87,8 @@ rm -rf "$WORKDIR"/var/lib/apt/lists/* "$WORKDIR"/var/cache/apt/*.bin \
 find "$WORKDIR"/usr/share/locale -mindepth 1 -maxdepth 1 ! -name 'locale.alias' \
   -exec rm -rf {} +
 
+# mktemp made the directory 0700: as the image's "/", it would lock out non-root users.
+chmod 755 "$WORKDIR"
 tar --numeric-owner -C "$WORKDIR" -c . | docker import \
   --change 'ENV LANG=C.UTF-8' \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
@@ -94,6 +96,6 @@ tar --numeric-owner -C "$WORKDIR" -c . | docker import \
   --message "debootstrap $SUITE minbase + python3.11 (scripts/local-base-image.sh)" \
   - "$TAG"
 
-docker run --rm --network none "$TAG" python3 -c \
+docker run --rm --network none --user 65534:65534 "$TAG" python3 -c \
   'import sys, ssl, venv, zoneinfo; assert sys.version_info[:2] == (3, 11); zoneinfo.ZoneInfo("Europe/Madrid"); print("base image ok:", sys.version.split()[0])'
 docker image ls "$TAG"

@@ -234,8 +234,3 @@ def test_retention_keeps_the_newest_backups(tmp_path: Path) -> None:
         ).strip()
     )
     assert sorted(p.name for p in out.iterdir()) == ["hotel-agent-20260103T000000Z", newest.name]
-
-
-@pytest.mark.parametrize("script", ["backup.sh", "restore.sh"])
-def test_help(script: str) -> None:
-    assert "Usage: scripts/" + script in run_script(script, "--help")
