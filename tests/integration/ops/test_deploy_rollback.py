@@ -94,6 +94,7 @@ def ready(port: int) -> int:
         return status
 
 
+@pytest.mark.timeout(1200)  # three container starts and an image build, for real
 def test_a_release_that_is_not_healthy_is_rolled_back(stack: tuple[Path, int, str]) -> None:
     stack_dir, port, good = stack
     first = deploy(stack_dir, port, good)
