@@ -27,10 +27,11 @@ RUN apt-get update \
 RUN python3 -m venv /opt/uv && /opt/uv/bin/pip install "uv==${UV_VERSION}"
 
 WORKDIR /app
-# Dependencies first (a layer that survives source edits), then the project, non-editable:
-# only the runtime group of uv.lock, never the dev tools.
-COPY pyproject.toml uv.lock README.md ./
+# Dependencies first (a layer that survives source and README edits), then the project,
+# non-editable: only the runtime group of uv.lock, never the dev tools.
+COPY pyproject.toml uv.lock ./
 RUN /opt/uv/bin/uv sync --frozen --no-dev --no-install-project --python python3
+COPY README.md ./
 COPY src ./src
 RUN /opt/uv/bin/uv sync --frozen --no-dev --no-editable --python python3
 
