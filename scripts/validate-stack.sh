@@ -86,7 +86,9 @@ check "shellcheck scripts" "$VENV_BIN/shellcheck" -x scripts/*.sh scripts/lib/*.
 check "ruff scripts" "$VENV_BIN/ruff" check scripts
 check "ruff format scripts" "$VENV_BIN/ruff" format --check scripts
 check "compose config" compose_config
-check "promtool check config" promtool check config deploy/prometheus/prometheus.yml
+# --syntax-only: the files it names (the metrics token, the rules) exist only in the container;
+# the rules are checked on their own below.
+check "promtool check config" promtool check config --syntax-only deploy/prometheus/prometheus.yml
 check "promtool check rules" promtool check rules deploy/prometheus/alerts.yml
 check "promtool test rules" promtool test rules deploy/prometheus/alerts.test.yml
 check "amtool check-config" amtool check-config deploy/alertmanager/alertmanager.yml
