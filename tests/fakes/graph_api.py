@@ -78,6 +78,8 @@ class FakeGraphApi(FakeServer):
         self._read_receipts: list[RecordedRequest] = []
         self._scripted: deque[_Scripted] = deque()
         self._media: dict[str, tuple[bytes, str, str]] = {}
+        # The phone number node, as Graph answers it (pre-deployment checks read it).
+        self.phone_numbers: dict[str, dict[str, str]] = {}
         self._media_ids = itertools.count(1460000000000001)
         self._requests = 0
         self._failures = 0
@@ -199,6 +201,8 @@ class FakeGraphApi(FakeServer):
         if refusal is not None:
             return refusal
         media_id = request.path_params["media_id"]
+        if media_id in self.phone_numbers:  # `GET /{version}/{phone number id}`: the number
+            return JSONResponse(self.phone_numbers[media_id])
         with self._condition:
             media = self._media.get(media_id)
         if media is None:

@@ -1,10 +1,10 @@
 """The dialogue engine: one guest message in, the replies and the next state out.
 
 Order of a turn: what is not text gets an honest "text only"; a request for a person or a
-complaint hands over at once; "start over" resets; a hotel question is answered (and the task
-in progress resumes); otherwise the task in progress takes what the message says; a new task
-starts from the intent; small talk is answered; anything else is asked again once, differently,
-and a second unclear message in a row hands the conversation to staff.
+complaint hands over at once; "start over" resets; a hotel question is answered, also one after
+thanks (and the task in progress resumes); otherwise the task in progress takes what the
+message says; a new task starts from the intent; small talk is answered; anything else is asked
+again once, differently, and a second unclear message in a row hands the conversation to staff.
 
 PMS writes happen only in the flows, and only on a yes to the summary just shown. When the PMS
 cannot answer, the guest hears so and a colleague takes over: nothing is invented.
@@ -45,6 +45,12 @@ _WORD = re.compile(r"[^\W_]", re.UNICODE)
 _GREETING = re.compile(
     r"^\W*(hola|buen[oa]s( d[ií]as| tardes| noches)?|hi|hello|hey|good (morning|afternoon|"
     r"evening))\b",
+    re.IGNORECASE,
+)
+# "Thanks!" / "muchas gracias," opening a message that goes on to ask something.
+_THANKS = re.compile(
+    r"^\W*(?:(?:ok|okay|vale)\W+)?(?:(?:muchas|mil|much[ií]simas)\s+)?"
+    r"(?:gracias|thanks|thank you|thx|cheers)(?:\s+(?:so much|a lot|very much))?\b",
     re.IGNORECASE,
 )
 _FLOW_OF_INTENT = {
@@ -174,6 +180,11 @@ class Engine:
             state.reset_flow()
             t.reply(t.say("small_talk.start_over"), buttons=_menu(t))
             return
+        if self._thanks_and_asks(t):
+            # "thanks! actually what time is check-in?": the welcome, then the answer.
+            t.reply(t.say("small_talk.thanks_then_answer"))
+            await self._answer_question(t)
+            return
         if (
             u.intent is Intent.FAQ
             and u.confidence >= _FAQ_CONFIDENCE
@@ -261,6 +272,23 @@ class Engine:
         t.reply(t.say(f"resume.{t.state.flow.value if t.state.flow else 'booking'}"))
         t.resuming = True
         await self._advance(t)
+
+    def _thanks_and_asks(self, t: Turn) -> bool:
+        """True when the message opens with thanks and goes on with a question about the hotel;
+        the question's meaning then replaces the classifier's "thanks" reading of the whole."""
+        thanked = _THANKS.match(t.text)
+        if thanked is None or t.choice is not None:
+            return False
+        rest = t.text[thanked.end() :]
+        if not _WORD.search(rest):
+            return False
+        u = t.understanding
+        if u.intent is not Intent.FAQ:
+            asked = self.services.understander.understand(rest, now=t.now, language_hint=t.language)
+            if asked.intent is not Intent.FAQ:
+                return False
+            u.intent, u.topic, u.confidence = asked.intent, asked.topic, asked.confidence
+        return u.confidence >= _FAQ_CONFIDENCE and not _says_stay(u.entities)
 
     def _misunderstood(self, t: Turn) -> None:
         state = t.state

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
 import httpx
@@ -228,18 +228,6 @@ async def test_twenty_simultaneous_attempts_with_one_key_book_once(
 
 
 # --- The QloApps adapter over HTTP, with faults the fake injects -----------------------------
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeQloApps]:
-    with FakeQloApps() as server:
-        yield server
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as client:
-        yield client
 
 
 def qloapps_bookings(

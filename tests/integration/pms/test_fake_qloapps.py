@@ -14,12 +14,6 @@ JSON = {"output_format": "JSON"}
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeQloApps]:
-    with FakeQloApps() as server:
-        yield server
-
-
-@pytest.fixture
 def api(fake: FakeQloApps) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=fake.base_url, auth=(DEMO_KEY, "")) as client:
         yield client

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from decimal import Decimal
 
@@ -23,23 +22,6 @@ from tests.integration.pms.qloapps_support import (
     qloapps,
     stay,
 )
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeQloApps]:
-    with FakeQloApps() as server:
-        yield server
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as client:
-        yield client
-
-
-@pytest.fixture
-def pms(http: httpx.AsyncClient, fake: FakeQloApps) -> QloAppsPms:
-    return qloapps(http, fake.base_url)
 
 
 def posted_stays(fake: FakeQloApps, method: str = "POST") -> list[dict[str, object]]:

@@ -7,7 +7,6 @@ Reads that fail are `PmsUnavailable` (try later). Writes that may have happened 
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 
 import httpx
@@ -27,23 +26,6 @@ from tests.fakes.qloapps import DEMO_KEY, FakeQloApps
 from tests.integration.pms.qloapps_support import GUEST, booking_request, qloapps, stay
 
 PERSONAL = (GUEST.name, "Ruiz", GUEST.email, str(GUEST.phone))
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeQloApps]:
-    with FakeQloApps() as server:
-        yield server
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as client:
-        yield client
-
-
-@pytest.fixture
-def pms(http: httpx.AsyncClient, fake: FakeQloApps) -> QloAppsPms:
-    return qloapps(http, fake.base_url)
 
 
 @pytest.fixture

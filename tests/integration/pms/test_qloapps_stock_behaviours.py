@@ -8,7 +8,6 @@ the demo hotel: General Rooms 1000 a night, "Room Maintenance Fees" 250 a night 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 
 import httpx
@@ -26,23 +25,6 @@ from tests.integration.pms.qloapps_support import (
     qloapps,
     stay,
 )
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeQloApps]:
-    with FakeQloApps() as server:
-        yield server
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as client:
-        yield client
-
-
-@pytest.fixture
-def pms(http: httpx.AsyncClient, fake: FakeQloApps) -> QloAppsPms:
-    return qloapps(http, fake.base_url)
 
 
 def order_total(fake: FakeQloApps, pms_id: str) -> Decimal:

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Before a deploy: are the settings production-ready, the secrets real, the database reachable
+# and migrated, Redis up, the PMS credentials good, the WhatsApp token valid, the disk roomy
+# and the image there? Stops at the first failed check and prints a summary.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+
+MODE=local
+COMPOSE_DIR="deploy/compose"
+MIN_FREE_MB="${MIN_FREE_MB:-2048}"
+DISK_PATH=""
+SKIP=()
+PYTHON="${HOTEL_AGENT_PYTHON:-python3}"
+AGENT="${HOTEL_AGENT_CMD:-hotel-agent}"
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/pre-deployment-validation.sh [--compose] [--min-free-mb N] [--disk-path DIR]
+                                            [--skip CHECK]...
+
+Checks, in order, stopping at the first failure:
+  settings   ENVIRONMENT=production and the settings' own validation: secrets present and
+             not placeholders, DEBUG off, QloApps credentials when PMS_TYPE=qloapps
+  disk       at least N MB free (default 2048) where the data lives
+  image      (--compose) the image named IMAGE in deploy/compose/.env exists locally
+  database   reachable and at the migration head of this code
+  redis      answers PING (when REDIS_URL is set)
+  pms        `hotel-agent pms check`: credentials, hotel, room types
+  whatsapp   the access token and phone number id, asked of WHATSAPP_API_BASE_URL
+
+  --compose          run the checks in the stack's api service (docker compose run), with its
+                     settings and network; default: here, with this environment and .env
+  --min-free-mb N    free space required (default: MIN_FREE_MB or 2048)
+  --disk-path DIR    where to measure it (default: Docker's root with --compose, else DATA_DIR)
+  --skip CHECK       leave a check out (repeatable), e.g. --skip whatsapp for a web-chat-only
+                     hotel
+  -h, --help         this help
+
+Local mode uses HOTEL_AGENT_PYTHON (default python3) and HOTEL_AGENT_CMD (default hotel-agent).
+USAGE
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --compose) MODE=compose; shift ;;
+    --min-free-mb) MIN_FREE_MB="$2"; shift 2 ;;
+    --disk-path) DISK_PATH="$2"; shift 2 ;;
+    --skip) SKIP+=("$2"); shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+compose() {
+  if docker compose version >/dev/null 2>&1; then
+    (cd "$COMPOSE_DIR" && docker compose "$@")
+  else
+    (cd "$COMPOSE_DIR" && docker-compose "$@")
+  fi
+}
+
+# The agent's Python and command, here or in a one-off api container of the stack.
+agent_python_check() {
+  if [ "$MODE" = compose ]; then
+    compose run --rm -T --no-deps api python3 - "$1" <scripts/predeploy_checks.py
+  else
+    "$PYTHON" scripts/predeploy_checks.py "$1"
+  fi
+}
+agent_command() {
+  if [ "$MODE" = compose ]; then
+    compose run --rm -T --no-deps api hotel-agent "$@"
+  else
+    $AGENT "$@"
+  fi
+}
+
+check_disk() {
+  local path="$DISK_PATH" free_mb
+  if [ -z "$path" ]; then
+    if [ "$MODE" = compose ]; then
+      path="$(docker info -f '{{.DockerRootDir}}' 2>/dev/null || echo /)"
+    else
+      path="${DATA_DIR:-data}"
+      [ -d "$path" ] || path=.
+    fi
+  fi
+  free_mb="$(df -Pm "$path" | awk 'NR == 2 { print $4 }')"
+  if [ "${free_mb:-0}" -lt "$MIN_FREE_MB" ]; then
+    echo "${free_mb} MB free on $path, below ${MIN_FREE_MB} MB"
+    return 1
+  fi
+  echo "${free_mb} MB free on $path"
+}
+
+check_image() {
+  local image
+  image="$(sed -n 's/^IMAGE=//p' "$COMPOSE_DIR/.env" 2>/dev/null | tail -n1)"
+  image="${image:-hotel-agent:latest}"
+  if ! docker image inspect "$image" >/dev/null 2>&1; then
+    echo "image $image is not on this host (make build-production IMAGE=$image)"
+    return 1
+  fi
+  echo "$image ($(docker image inspect -f '{{.Id}}' "$image" | cut -c8-19))"
+}
+
+check_pms() {
+  local output
+  if output="$(agent_command pms check 2>&1)"; then
+    echo "$output" | head -n2 | paste -sd' '
+  else
+    echo "$output" | tail -n3 | paste -sd' '
+    return 1
+  fi
+}
+
+checks=(settings disk)
+[ "$MODE" = compose ] && checks+=(image)
+checks+=(database redis pms whatsapp)
+
+results=()
+status=0
+for name in "${checks[@]}"; do
+  if [[ " ${SKIP[*]-} " == *" $name "* ]]; then
+    results+=("skip  $name")
+    continue
+  fi
+  if [ "$status" -ne 0 ]; then
+    results+=("----  $name (not run)")
+    continue
+  fi
+  case "$name" in
+    disk) output="$(check_disk)" ;;
+    image) output="$(check_image)" ;;
+    pms) output="$(check_pms)" ;;
+    *) output="$(agent_python_check "$name" 2>&1 | tail -n1)" ;;
+  esac
+  result=$?  # the case's: the assignment's, i.e. the check's (pipefail)
+  if [ "$result" -eq 0 ]; then
+    results+=("ok    $name: $output")
+  else
+    results+=("FAIL  $name: $output")
+    status=1
+  fi
+done
+
+echo "pre-deployment validation ($MODE):"
+printf '  %s\n' "${results[@]}"
+if [ "$status" -ne 0 ]; then
+  echo "NOT ready to deploy: fix the failed check and run this again."
+  exit 1
+fi
+echo "ready to deploy."

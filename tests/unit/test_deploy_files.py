@@ -1,0 +1,79 @@
+"""The monitoring files in deploy/ query metrics the agent really exports, and the Grafana
+dashboard is one the provisioning can load (promtool, amtool and the compose check run in
+`make validate-stack`; this test needs none of them)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from prometheus_client import REGISTRY
+
+import hotel_agent.observability.metrics  # noqa: F401  (registers the agent's metrics)
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+DASHBOARD = DEPLOY / "grafana" / "dashboards" / "hotel-agent.json"
+METRIC = re.compile(r"\b(hotel_agent_[a-z_]+)")
+
+
+def exported_series() -> set[str]:
+    """Every series name the agent's /metrics can show."""
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum"), "gauge": ("",)}
+    return {
+        family.name + suffix
+        for family in REGISTRY.collect()
+        if family.name.startswith("hotel_agent_")
+        for suffix in suffixes.get(family.type, ("",))
+    }
+
+
+def dashboard_exprs() -> list[str]:
+    dashboard = json.loads(DASHBOARD.read_text())
+    return [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+
+
+def alert_exprs() -> list[str]:
+    rules = yaml.safe_load((DEPLOY / "prometheus" / "alerts.yml").read_text())
+    return [rule["expr"] for group in rules["groups"] for rule in group["rules"]]
+
+
+@pytest.mark.parametrize("source", ["dashboard", "alerts"])
+def test_queries_use_metrics_the_agent_exports(source: str) -> None:
+    exprs = dashboard_exprs() if source == "dashboard" else alert_exprs()
+    used = {name for expr in exprs for name in METRIC.findall(expr)}
+    assert len(used) >= 6, "the walk found the queries"
+    assert sorted(used - exported_series()) == []
+
+
+def test_the_dashboard_covers_the_operations_questions() -> None:
+    exprs = "\n".join(dashboard_exprs())
+    for series in (
+        "hotel_agent_inbound_messages_total",
+        "hotel_agent_outbound_messages_total",
+        "hotel_agent_http_request_duration_seconds_bucket",
+        "hotel_agent_queue_depth",
+        "hotel_agent_queue_oldest_age_seconds",
+        "hotel_agent_dead_letters_total",
+        "hotel_agent_pms_breaker_state",
+        'operation="create_booking"',
+        "hotel_agent_handoffs_total",
+    ):
+        assert series in exprs
+
+
+def test_the_dashboard_loads_from_the_provisioned_datasource() -> None:
+    dashboard = json.loads(DASHBOARD.read_text())
+    datasources = yaml.safe_load(
+        (DEPLOY / "grafana" / "provisioning" / "datasources" / "prometheus.yml").read_text()
+    )
+    uids = {source["uid"] for source in datasources["datasources"]}
+    ids = [panel["id"] for panel in dashboard["panels"]]
+    assert dashboard["uid"] and dashboard["title"]
+    assert len(ids) == len(set(ids)), "panel ids are unique"
+    for panel in dashboard["panels"]:
+        assert panel["datasource"]["uid"] in uids, panel["title"]
+        assert panel["targets"], panel["title"]
+        assert {"x", "y", "w", "h"} <= panel["gridPos"].keys()
