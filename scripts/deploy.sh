@@ -92,7 +92,8 @@ healthy() {
 
 smoke() {
   $SMOKE || return 0
-  python3 scripts/webchat_booking.py --greet-only "$SMOKE_URL" >/dev/null
+  # --insecure like the health check: a fresh stack serves a self-signed certificate.
+  python3 scripts/webchat_booking.py --greet-only --insecure "$SMOKE_URL" >/dev/null
 }
 
 # --- 1. pre-checks

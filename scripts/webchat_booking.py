@@ -16,6 +16,7 @@ import argparse
 import json
 import re
 import secrets
+import ssl
 import sys
 import urllib.error
 import urllib.request
@@ -38,11 +39,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("base_url", help="the agent's address, e.g. http://127.0.0.1:8000")
     parser.add_argument("--greet-only", action="store_true", help="say hello; book nothing")
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="accept any TLS certificate (the stack's self-signed one, like curl --insecure)",
+    )
     parser.add_argument("--days-ahead", type=int, default=50, help="check-in this many days out")
     parser.add_argument("--timezone", default="Europe/Madrid", help="the hotel's time zone")
     parser.add_argument("--wait", type=float, default=20, help="seconds to wait for each reply")
     args = parser.parse_args()
-    chat = Chat(args.base_url.rstrip("/"), args.wait)
+    chat = Chat(args.base_url.rstrip("/"), args.wait, insecure=args.insecure)
     try:
         result = greet(chat) if args.greet_only else book(chat, args.days_ahead, args.timezone)
     except ChatFailed as exc:
@@ -53,9 +59,15 @@ def main() -> int:
 
 
 class Chat:
-    def __init__(self, base_url: str, wait: float) -> None:
+    def __init__(self, base_url: str, wait: float, *, insecure: bool = False) -> None:
         self.base_url = base_url
         self.wait = wait
+        # A fresh stack serves a self-signed certificate; the deploy smoke test on the same
+        # host accepts it, as its health check does.
+        self.tls = ssl.create_default_context()
+        if insecure:
+            self.tls.check_hostname = False
+            self.tls.verify_mode = ssl.CERT_NONE
         self.session_id = f"smoke-{secrets.token_hex(8)}"
         self.said: list[str] = []
 
@@ -68,7 +80,9 @@ class Chat:
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.wait + 10) as answer:  # noqa: S310
+            with urllib.request.urlopen(  # noqa: S310
+                request, timeout=self.wait + 10, context=self.tls
+            ) as answer:
                 payload: dict[str, Any] = json.load(answer)
         except (urllib.error.URLError, TimeoutError, ValueError) as exc:
             raise ChatFailed(f"{text!r}: {exc}") from exc
