@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -19,27 +18,10 @@ from hotel_agent.inbox.sender import Sender
 from hotel_agent.inbox.worker import Worker
 from hotel_agent.runtime import Runtime
 from tests.fakes.collecting_channel import CollectingChannel
-from tests.integration.inbox.helpers import EchoEngine
-from tests.support import VERIFY_TOKEN, asgi_client, make_settings, signed_headers, whatsapp_fixture
+from tests.support import VERIFY_TOKEN, signed_headers, whatsapp_fixture
 
-MakeRuntime = Callable[..., Awaitable[Runtime]]
 fixture = whatsapp_fixture
 signed = signed_headers
-
-
-@pytest.fixture
-async def runtime(database_url: str, make_runtime: MakeRuntime) -> Runtime:
-    return await make_runtime(
-        make_settings(database_url),
-        dialogue=EchoEngine(),
-        channels={"whatsapp": CollectingChannel()},
-    )
-
-
-@pytest.fixture
-async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    async with asgi_client(runtime) as http:
-        yield http
 
 
 async def count(runtime: Runtime, model: Any) -> int:

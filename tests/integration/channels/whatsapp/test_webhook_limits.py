@@ -5,36 +5,15 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from hotel_agent.db.models import DeadLetter, Guest, InboxEvent, Message
 from hotel_agent.inbox.worker import Worker
 from hotel_agent.runtime import Runtime
-from tests.fakes.collecting_channel import CollectingChannel
-from tests.integration.inbox.helpers import EchoEngine
-from tests.support import asgi_client, make_settings, signed_headers, whatsapp_fixture
-
-MakeRuntime = Callable[..., Awaitable[Runtime]]
-
-
-@pytest.fixture
-async def runtime(database_url: str, make_runtime: MakeRuntime) -> Runtime:
-    return await make_runtime(
-        make_settings(database_url),
-        dialogue=EchoEngine(),
-        channels={"whatsapp": CollectingChannel()},
-    )
-
-
-@pytest.fixture
-async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    async with asgi_client(runtime) as http:
-        yield http
+from tests.support import signed_headers, whatsapp_fixture
 
 
 async def post(client: httpx.AsyncClient, payload: Any) -> httpx.Response:
