@@ -81,7 +81,7 @@ fmt: install ## Format and autofix
 
 .PHONY: eval-nlu
 eval-nlu: install ## NLU accuracy: held-out test set beside public corpora present locally (DEVELOPERS.md)
-	$(RUN) python -m hotel_agent.dialogue.nlu.evaluate
+	$(RUN) python -m hotel_agent.nlu.evaluate
 
 .PHONY: bench
 bench: install ## Benchmarks: print JSON figures (webhook throughput, latency, memory)

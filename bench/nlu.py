@@ -31,13 +31,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from _common import main, progress, summary
-from hotel_agent.dialogue.nlu import intent_model
-from hotel_agent.dialogue.nlu.entities import extract_entities
-from hotel_agent.dialogue.nlu.intents import IntentClassifier
-from hotel_agent.dialogue.nlu.language import detect_language
-from hotel_agent.dialogue.nlu.pipeline import Understander
-from hotel_agent.dialogue.nlu.text import for_models
-from hotel_agent.dialogue.nlu.training_data import load_examples
+from hotel_agent.nlu import intent_model
+from hotel_agent.nlu.entities import extract_entities
+from hotel_agent.nlu.intents import IntentClassifier
+from hotel_agent.nlu.language import detect_language
+from hotel_agent.nlu.pipeline import Understander
+from hotel_agent.nlu.text import for_models
+from hotel_agent.nlu.training_data import load_examples
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=ZoneInfo("Europe/Madrid"))
 LONG_MESSAGE = (

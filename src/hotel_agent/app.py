@@ -9,17 +9,17 @@ from fastapi import FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from hotel_agent import __version__
-from hotel_agent.channels.webchat.router import router as webchat_router
-from hotel_agent.channels.webchat.router import static_files
-from hotel_agent.channels.whatsapp.router import router as whatsapp_router
-from hotel_agent.http_errors import install_error_handlers
-from hotel_agent.http_security import SecurityHeadersMiddleware
-from hotel_agent.observability.health import router as health_router
 from hotel_agent.observability.logging import configure_logging
-from hotel_agent.observability.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import Settings, get_settings
-from hotel_agent.staff.router import router as staff_router
+from hotel_agent.web.errors import install_error_handlers
+from hotel_agent.web.health import router as health_router
+from hotel_agent.web.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from hotel_agent.web.security import SecurityHeadersMiddleware
+from hotel_agent.web.staff import router as staff_router
+from hotel_agent.web.webchat import router as webchat_router
+from hotel_agent.web.webchat import static_files
+from hotel_agent.web.whatsapp import router as whatsapp_router
 
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:

@@ -26,7 +26,6 @@ from hotel_agent.db.engine import (
 )
 from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.dialogue.engine import Engine
-from hotel_agent.dialogue.nlu.pipeline import Understander
 from hotel_agent.dialogue.port import DialogueEngine
 from hotel_agent.dialogue.services import DialogueServices
 from hotel_agent.inbox.ingest import Ingest
@@ -37,6 +36,7 @@ from hotel_agent.inbox.worker import Worker
 from hotel_agent.knowledge import knowledge_for
 from hotel_agent.llm.factory import build_language_model
 from hotel_agent.llm.port import LanguageModel
+from hotel_agent.nlu.pipeline import Understander
 from hotel_agent.pms.bookings import BookingService
 from hotel_agent.pms.factory import build_pms, stay_policy
 from hotel_agent.pms.resilience import ResilientPms

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Protocol
 
-from hotel_agent.dialogue.nlu.entities.numbers import NUMBER, to_int
-from hotel_agent.dialogue.nlu.text import normalize
+from hotel_agent.nlu.entities.numbers import NUMBER, to_int
+from hotel_agent.nlu.text import normalize
 
 _ORDINALS = {
     "primer": 1, "primera": 1, "primero": 1, "first": 1, "1st": 1, "uno": 1,

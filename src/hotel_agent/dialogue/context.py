@@ -7,11 +7,11 @@ from datetime import date, datetime
 
 from hotel_agent.channels.port import Button, ListPicker, OutboundMessage
 from hotel_agent.dialogue import choices
-from hotel_agent.dialogue.nlu.entities.room_types import RoomTypeName
-from hotel_agent.dialogue.nlu.types import Intent, Understanding
 from hotel_agent.dialogue.port import TurnInput
 from hotel_agent.dialogue.responses import Say
 from hotel_agent.dialogue.state import ChoiceView, DialogueState, Step
+from hotel_agent.nlu.entities.room_types import RoomTypeName
+from hotel_agent.nlu.types import Intent, Understanding
 from hotel_agent.pms.port import HotelProfile, RoomType, Stay
 
 # Ids of the buttons the engine offers; a typed answer works as well.

@@ -25,11 +25,11 @@ from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import BOOK, HANDOFF, MY_BOOKING, Turn
 from hotel_agent.dialogue.flows import booking, faq, manage
 from hotel_agent.dialogue.flows.stay_rules import as_entities
-from hotel_agent.dialogue.nlu.types import Entities, Intent, Topic
 from hotel_agent.dialogue.port import TurnInput, TurnOutput
 from hotel_agent.dialogue.responses import Say
 from hotel_agent.dialogue.services import DialogueServices
 from hotel_agent.dialogue.state import DialogueState, Flow, Step
+from hotel_agent.nlu.types import Entities, Intent, Topic
 from hotel_agent.pms.errors import BookingNotFound, PmsAuthError, PmsError, PmsUnavailable
 from hotel_agent.pms.port import HotelProfile, RoomType
 

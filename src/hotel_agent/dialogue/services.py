@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hotel_agent.dialogue.nlu.pipeline import Understander
 from hotel_agent.knowledge import HotelKnowledge
 from hotel_agent.llm.port import LanguageModel
+from hotel_agent.nlu.pipeline import Understander
 from hotel_agent.pms.bookings import BookingService
 from hotel_agent.pms.policy import StayPolicy
 from hotel_agent.pms.port import Pms

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hotel_agent.backoff import next_attempt_at
 from hotel_agent.channels.port import Channel, OutboundMessage, SendError, SendReceipt
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import OutboxItem, OutboxKind
@@ -26,7 +27,6 @@ from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.db.repositories.outbox import OutboxRepository
 from hotel_agent.db.types import utcnow
-from hotel_agent.inbox.backoff import next_attempt_at
 from hotel_agent.inbox.signals import Signals, wait_event
 from hotel_agent.observability.metrics import DEAD_LETTERS, OUTBOUND_MESSAGES
 from hotel_agent.settings import QueueSettings

@@ -19,6 +19,7 @@ from datetime import timedelta
 
 import structlog
 
+from hotel_agent.backoff import next_attempt_at
 from hotel_agent.channels.port import InboundMessage
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import ConversationOwner, InboxEvent, OutboxKind
@@ -29,7 +30,6 @@ from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.db.repositories.outbox import OutboxRepository
 from hotel_agent.db.types import utcnow
 from hotel_agent.dialogue.port import DialogueEngine, HotelInfo, TurnInput, TurnOutput
-from hotel_agent.inbox.backoff import next_attempt_at
 from hotel_agent.inbox.signals import Signals, wait_event
 from hotel_agent.observability.metrics import DEAD_LETTERS, TURN_SECONDS, TURNS
 from hotel_agent.settings import QueueSettings

@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hotel_agent.dialogue.nlu.types import Topic
 from hotel_agent.knowledge.search import search_words
+from hotel_agent.nlu.types import Topic
 
 TOPICS = tuple(topic.value for topic in Topic)
 _LANGUAGE = re.compile(r"^[a-z]{2}$")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from hotel_agent.dialogue.nlu.entities.folding import fold
-from hotel_agent.dialogue.nlu.entities.room_types import RoomTypeName
 from hotel_agent.knowledge.entries import FaqEntry
 from hotel_agent.knowledge.search import KeywordIndex
+from hotel_agent.nlu.entities.folding import fold
+from hotel_agent.nlu.entities.room_types import RoomTypeName
 from hotel_agent.pms.port import RoomType
 
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from hotel_agent.dialogue.nlu.entities.folding import fold
+from hotel_agent.nlu.entities.folding import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
 

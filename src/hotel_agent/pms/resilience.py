@@ -31,7 +31,7 @@ import httpx
 import structlog
 from pydantic import TypeAdapter
 
-from hotel_agent.inbox.backoff import next_attempt_at
+from hotel_agent.backoff import next_attempt_at
 from hotel_agent.observability.metrics import PMS_CACHE, PMS_CALL_SECONDS, PMS_CALLS
 from hotel_agent.pms.breaker import BreakerState, CircuitBreaker, CircuitOpen
 from hotel_agent.pms.cache import CacheKind, PmsCache

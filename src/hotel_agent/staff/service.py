@@ -22,7 +22,7 @@ from hotel_agent.inbox.sender import reply_window_closed
 from hotel_agent.observability.logging import mask_pii
 from hotel_agent.runtime import Runtime
 from hotel_agent.staff.handoff import STAFF_TAKEOVER, Handoff, announce, hand_to_bot, hand_to_staff
-from hotel_agent.staff.schemas import (
+from hotel_agent.web.staff_schemas import (
     ConversationList,
     ConversationSummary,
     ConversationTranscript,

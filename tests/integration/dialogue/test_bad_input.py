@@ -24,10 +24,10 @@ import pytest
 from sqlalchemy import select
 
 from hotel_agent.channels.port import InboundMessage
+from hotel_agent.db.models.pms_simulator import SimBooking, SimOccupancy
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.dialogue.port import HotelInfo, TurnInput, TurnOutput
 from hotel_agent.pms.port import Booking, BookingRequest, BookingStatus, GuestDetails, Stay
-from hotel_agent.pms.simulator.models import SimBooking, SimOccupancy
 from hotel_agent.runtime import Runtime
 from tests.integration.dialogue.guest import (
     MONTHS_EN,

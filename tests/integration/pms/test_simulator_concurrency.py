@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from hotel_agent.db import migrate
 from hotel_agent.db.engine import SessionFactory, create_engine, create_session_factory
+from hotel_agent.db.models.pms_simulator import SimBooking, SimOccupancy, SimRoomType
 from hotel_agent.pms.errors import RoomUnavailable
 from hotel_agent.pms.policy import StayPolicy
 from hotel_agent.pms.port import (
@@ -30,7 +31,6 @@ from hotel_agent.pms.port import (
 )
 from hotel_agent.pms.simulator.adapter import SimulatorPms
 from hotel_agent.pms.simulator.demo_hotel import DEMO_HOTEL
-from hotel_agent.pms.simulator.models import SimBooking, SimOccupancy, SimRoomType
 from hotel_agent.settings import DatabaseSettings, Settings
 
 SUITE = next(room for room in DEMO_HOTEL.room_types if room.code == "STE")

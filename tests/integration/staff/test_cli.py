@@ -9,10 +9,10 @@ import io
 from collections.abc import Awaitable, Callable
 
 from hotel_agent.channels.webchat import service as webchat
+from hotel_agent.cli import staff as staff_cli
 from hotel_agent.inbox.sender import Sender
 from hotel_agent.inbox.worker import Worker
 from hotel_agent.runtime import Runtime
-from hotel_agent.staff import cli as staff_cli
 from tests.integration.staff.helpers import HANDOFF_REPLY, ReceptionEngine, staff_settings
 
 MakeRuntime = Callable[..., Awaitable[Runtime]]

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hotel_agent.inbox.backoff import next_attempt_at
+from hotel_agent.backoff import next_attempt_at
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 

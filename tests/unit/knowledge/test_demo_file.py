@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from hotel_agent.dialogue.nlu.types import Topic
 from hotel_agent.knowledge import HotelKnowledge
+from hotel_agent.nlu.types import Topic
 from hotel_agent.pms.simulator.demo_hotel import DEMO_HOTEL
 from tests.unit.knowledge.support import demo_knowledge
 

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hotel_agent.dialogue.nlu.entities import RoomTypeName
-from hotel_agent.dialogue.nlu.entities.room_types import match_room_type
-from hotel_agent.dialogue.nlu.intents import shared_classifier
-from hotel_agent.dialogue.nlu.pipeline import Understander
 from hotel_agent.knowledge import HotelKnowledge
+from hotel_agent.nlu.entities import RoomTypeName
+from hotel_agent.nlu.entities.room_types import match_room_type
+from hotel_agent.nlu.intents import shared_classifier
+from hotel_agent.nlu.pipeline import Understander
 from hotel_agent.pms.port import RoomType
 from hotel_agent.pms.simulator.demo_hotel import DEMO_HOTEL
 from tests.unit.knowledge.support import demo_knowledge, demo_room_types

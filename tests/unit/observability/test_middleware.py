@@ -17,7 +17,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import Receive, Scope, Send
 
 from hotel_agent.observability.logging import configure_logging
-from hotel_agent.observability.middleware import (
+from hotel_agent.web.middleware import (
     BodySizeLimitMiddleware,
     RequestContextMiddleware,
 )

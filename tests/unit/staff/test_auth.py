@@ -6,8 +6,8 @@ import hmac
 
 import pytest
 
-from hotel_agent.bearer import bearer_token, check_bearer_token
 from hotel_agent.errors import NotFound, Unauthorized
+from hotel_agent.web.bearer import bearer_token, check_bearer_token
 
 TOKEN = "staff-token-0123456789abcdef"
 

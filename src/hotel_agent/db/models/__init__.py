@@ -37,4 +37,4 @@ __all__ = [
 ]
 
 # The embedded PMS simulator's tables live in its own package; registered here for Alembic.
-import hotel_agent.pms.simulator.models  # noqa: F401
+import hotel_agent.db.models.pms_simulator  # noqa: F401

@@ -20,10 +20,10 @@ from hotel_agent.dialogue.flows import party, room_by_room
 from hotel_agent.dialogue.flows.guest_details import bare_name, name_part
 from hotel_agent.dialogue.flows.pms_needs import ages_answer, missing_child_ages, needs_surname
 from hotel_agent.dialogue.flows.stay_rules import explain_refusal, merge_entities
-from hotel_agent.dialogue.nlu.text import normalize
-from hotel_agent.dialogue.nlu.types import Entities
 from hotel_agent.dialogue.services import DialogueServices
 from hotel_agent.dialogue.state import Flow, OfferView, Slots, Step
+from hotel_agent.nlu.text import normalize
+from hotel_agent.nlu.types import Entities
 from hotel_agent.pms.errors import InvalidStay, PmsOutcomeUnknown, RoomUnavailable
 from hotel_agent.pms.policy import validate_party_fits, validate_stay
 from hotel_agent.pms.port import BookingRequest, GuestDetails, Stay

@@ -15,10 +15,10 @@ import re
 import structlog
 
 from hotel_agent.dialogue.context import HANDOFF, Turn
-from hotel_agent.dialogue.nlu.types import Intent, Topic
 from hotel_agent.dialogue.services import DialogueServices
 from hotel_agent.knowledge.entries import FaqEntry
 from hotel_agent.knowledge.pms_facts import PMS_TIMES, contradicts, pms_facts
+from hotel_agent.nlu.types import Intent, Topic
 
 log = structlog.get_logger(__name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from hotel_agent.dialogue.nlu.text import normalize
+from hotel_agent.nlu.text import normalize
 
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:['’.-][^\W\d_]+)*\.?$")
 _NOT_NAMES = frozenset({

@@ -12,8 +12,8 @@ from dataclasses import replace
 
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import Turn
-from hotel_agent.dialogue.nlu.types import Entities
 from hotel_agent.dialogue.state import Step
+from hotel_agent.nlu.types import Entities
 
 
 def read(t: Turn, entities: Entities) -> Entities:

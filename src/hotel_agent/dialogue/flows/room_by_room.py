@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from hotel_agent.dialogue.context import Turn
-from hotel_agent.dialogue.nlu.entities.room_types import match_room_type
 from hotel_agent.dialogue.state import Flow, Slots, Step
+from hotel_agent.nlu.entities.room_types import match_room_type
 
 # "una doble y una individual", "a double + a single", "a family room, plus a double".
 # ("a double with sea view" names one room: "with" does not separate rooms.)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from hotel_agent.dialogue.context import Turn
-from hotel_agent.dialogue.nlu.types import Entities
 from hotel_agent.dialogue.state import Slots
+from hotel_agent.nlu.types import Entities
 from hotel_agent.pms.errors import InvalidStay
 
 _STAY_FIELDS = ("check_in", "check_out", "adults", "children", "rooms", "room_type")

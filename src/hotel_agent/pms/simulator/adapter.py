@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotel_agent.db.engine import SessionFactory
+from hotel_agent.db.models.pms_simulator import SimBooking, SimHotel, SimRoomType
 from hotel_agent.db.types import utcnow
 from hotel_agent.pms.errors import (
     BookingNotFound,
@@ -54,7 +55,6 @@ from hotel_agent.pms.simulator.convert import (
     room_type_from_row,
 )
 from hotel_agent.pms.simulator.demo_hotel import DEMO_HOTEL, HotelSpec
-from hotel_agent.pms.simulator.models import SimBooking, SimHotel, SimRoomType
 from hotel_agent.pms.simulator.rates import quote, stay_nights
 from hotel_agent.pms.simulator.repository import SimulatorRepository
 from hotel_agent.pms.simulator.seed import seed_hotel

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from hotel_agent.db.models.pms_simulator import SimBooking, SimRoomType
 from hotel_agent.db.types import utcnow
 from hotel_agent.pms.port import (
     Booking,
@@ -18,7 +19,6 @@ from hotel_agent.pms.port import (
     RoomType,
     Stay,
 )
-from hotel_agent.pms.simulator.models import SimBooking, SimRoomType
 
 # No 0/O, 1/I/L: a guest reads the reference aloud or types it from a screenshot.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -10,9 +10,7 @@ from typing import Any
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotel_agent.db.repositories._dialect import insert_for
-from hotel_agent.pms.simulator.convert import normalize_reference
-from hotel_agent.pms.simulator.models import (
+from hotel_agent.db.models.pms_simulator import (
     SimBooking,
     SimHotel,
     SimOccupancy,
@@ -20,6 +18,8 @@ from hotel_agent.pms.simulator.models import (
     SimSeason,
     SimWeekdayRate,
 )
+from hotel_agent.db.repositories._dialect import insert_for
+from hotel_agent.pms.simulator.convert import normalize_reference
 from hotel_agent.pms.simulator.rates import RatePlan, Season
 
 _MAX_ID_DIGITS = 18  # larger numbers cannot be a BIGINT id

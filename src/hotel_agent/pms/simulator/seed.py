@@ -10,10 +10,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from hotel_agent.db.engine import SessionFactory
+from hotel_agent.db.models.pms_simulator import SimHotel, SimRoomType, SimSeason, SimWeekdayRate
 from hotel_agent.db.repositories._dialect import insert_for
 from hotel_agent.db.types import utcnow
 from hotel_agent.pms.simulator.demo_hotel import DEMO_HOTEL, HotelSpec
-from hotel_agent.pms.simulator.models import SimHotel, SimRoomType, SimSeason, SimWeekdayRate
 
 
 async def seed_hotel(sessions: SessionFactory, spec: HotelSpec = DEMO_HOTEL) -> bool:

@@ -1,0 +1,150 @@
+"""The `hotel-agent` command: serve, worker, migrate, chat, pms, nlu, staff."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+
+from hotel_agent import __version__
+from hotel_agent.cli import nlu as nlu_cli
+from hotel_agent.cli import pms as pms_cli
+from hotel_agent.cli import staff as staff_cli
+from hotel_agent.settings import Settings, get_settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    settings = get_settings()
+    handler = {
+        "serve": _serve,
+        "worker": _worker,
+        "migrate": _migrate,
+        "chat": _chat,
+        "pms": _pms,
+        "nlu": nlu_cli.run,
+        "staff": _staff,
+    }
+    return handler[args.command](args, settings)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hotel-agent", description="Agente Hotelero: an AI receptionist for hotels."
+    )
+    parser.add_argument("--version", action="version", version=f"hotel-agent {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser("serve", help="run the API (and, on SQLite, the worker)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    worker = commands.add_parser("worker", help="run worker and sender loops (PostgreSQL)")
+    worker.add_argument("--concurrency", type=int, default=4, help="parallel turns")
+    worker.add_argument("--senders", type=int, default=2, help="parallel outbox senders")
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("--revision", default="head", help="target revision (default: head)")
+    migrate.add_argument("--downgrade", action="store_true", help="downgrade to --revision")
+    commands.add_parser("chat", help="chat with the agent in this terminal")
+    pms_cli.add_parser(commands)
+    nlu_cli.add_parser(commands)
+    staff_cli.add_parser(commands)
+    return parser
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from hotel_agent.app import create_app
+
+    if settings.is_sqlite:
+        # The embedded default must work from a fresh clone: create the schema on start.
+        asyncio.run(_apply_migrations(settings, "head", downgrade=False))
+    url = f"http://{args.host}:{args.port}/"
+    docs = f"  (API docs: {url}docs)" if settings.docs_enabled else ""
+    print(f"Agente Hotelero {__version__} — web chat at {url}{docs}", flush=True)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,  # the request middleware writes one structured line per request
+        proxy_headers=False,  # the app believes HTTP_TRUSTED_PROXIES only (see app.py)
+        server_header=False,
+    )
+    return 0
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    from hotel_agent.observability.logging import configure_logging
+    from hotel_agent.runtime import Runtime
+
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    async def run() -> None:
+        runtime = Runtime.build(settings)
+        await runtime.load_hotels()
+        runtime.start_background(workers=args.concurrency, senders=args.senders)
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await runtime.close()
+
+    asyncio.run(run())
+    return 0
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    asyncio.run(_apply_migrations(settings, args.revision, downgrade=args.downgrade))
+    print(f"database at revision {args.revision}", flush=True)
+    return 0
+
+
+async def _apply_migrations(settings: Settings, revision: str, *, downgrade: bool) -> None:
+    from hotel_agent.db import migrate
+    from hotel_agent.db.engine import create_engine
+
+    engine = create_engine(settings)
+    try:
+        if downgrade:
+            await migrate.downgrade(engine, revision)
+        else:
+            await migrate.upgrade(engine, revision)
+    finally:
+        await engine.dispose()
+
+
+def _pms(args: argparse.Namespace, settings: Settings) -> int:
+    from hotel_agent.observability.logging import configure_logging
+
+    configure_logging("WARNING", json=settings.log_json)
+    if settings.is_sqlite:
+        asyncio.run(_apply_migrations(settings, "head", downgrade=False))
+    return pms_cli.run(args, settings)
+
+
+def _staff(args: argparse.Namespace, settings: Settings) -> int:
+    from hotel_agent.observability.logging import configure_logging
+
+    configure_logging("WARNING", json=settings.log_json)
+    if settings.is_sqlite:
+        asyncio.run(_apply_migrations(settings, "head", downgrade=False))
+    return staff_cli.run(args, settings)
+
+
+def _chat(_: argparse.Namespace, settings: Settings) -> int:
+    from hotel_agent.cli.chat import run_terminal_chat
+
+    if settings.is_sqlite:
+        asyncio.run(_apply_migrations(settings, "head", downgrade=False))
+    return asyncio.run(run_terminal_chat(settings, sys.stdin, sys.stdout))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""`hotel-agent staff …`: the conversations waiting for staff, their transcripts, replies,
+takeover and handback — straight on the database, through the same service as the staff API.
+
+A reply is queued in the outbox; whichever sender runs delivers it (`serve` on SQLite runs one
+in-process, PostgreSQL deployments run `hotel-agent worker`). Nothing is sent by this command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TextIO
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from hotel_agent.errors import HotelAgentError
+from hotel_agent.settings import Settings
+from hotel_agent.web.staff_schemas import StaffReplyIn
+
+if TYPE_CHECKING:
+    from hotel_agent.runtime import Runtime
+    from hotel_agent.web.staff_schemas import ConversationSummary
+
+_PREVIEW_CHARS = 60
+
+
+def add_parser(commands: Any) -> None:
+    staff = commands.add_parser(
+        "staff",
+        help="conversations handed to staff: list, show, reply, handback, takeover; "
+        "dead-letters, resend",
+    )
+    actions = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="conversations waiting for staff")
+    listing.add_argument(
+        "--all", action="store_true", help="every conversation, the bot's included"
+    )
+    listing.add_argument("--limit", type=int, default=50)
+    show = actions.add_parser("show", help="a conversation and its transcript")
+    show.add_argument("id", type=int, metavar="ID")
+    reply = actions.add_parser("reply", help="send the guest a message from staff")
+    reply.add_argument("id", type=int, metavar="ID")
+    reply.add_argument("text", nargs="+", metavar="TEXT", help="the message (words are joined)")
+    handback = actions.add_parser("handback", help="let the bot answer the guest again")
+    handback.add_argument("id", type=int, metavar="ID")
+    takeover = actions.add_parser("takeover", help="answer the guest yourself; the bot stops")
+    takeover.add_argument("id", type=int, metavar="ID")
+    dead = actions.add_parser("dead-letters", help="sends given up on, not re-sent yet")
+    dead.add_argument("--limit", type=int, default=50)
+    resend = actions.add_parser("resend", help="queue a dead letter again (see dead-letters)")
+    resend.add_argument("id", type=int, metavar="ID", help="the dead letter's id")
+
+
+def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) -> int:
+    return asyncio.run(_run(args, settings, out))
+
+
+async def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from hotel_agent.runtime import Runtime
+
+    runtime = Runtime.build(settings)
+    try:
+        action = {
+            "list": _list,
+            "show": _show,
+            "reply": _reply,
+            "handback": _handback,
+            "takeover": _takeover,
+            "dead-letters": _dead_letters,
+            "resend": _resend,
+        }[args.staff_command]
+        return await action(runtime, args, out)
+    except HotelAgentError as exc:
+        out.write(f"error: {exc.detail}\n")
+        return 1
+    finally:
+        await runtime.close()
+
+
+async def _list(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+    from hotel_agent.staff import service
+
+    listing = await service.list_conversations(
+        runtime, "all" if args.all else "staff", limit=args.limit
+    )
+    if not listing.conversations:
+        out.write("no conversations\n" if args.all else "no conversation is waiting for staff\n")
+        return 0
+    zone = _zone(runtime)
+    for c in listing.conversations:
+        last = _preview(c.last_message_text) if c.last_message_text is not None else "-"
+        out.write(
+            f"#{c.id:<5} {c.channel:<9} {c.owner:<6} {_who(c):<28} {c.language or '-':<3} "
+            f"{_when(c.last_message_at, zone):<17} {c.handoff_reason or '-':<16} {last}\n"
+        )
+    return 0
+
+
+async def _show(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+    from hotel_agent.staff import service
+
+    transcript = await service.transcript(runtime, args.id)
+    zone = _zone(runtime)
+    c = transcript.conversation
+    out.write(f"conversation #{c.id} on {c.channel} with {_who(c)}\n")
+    owner = "staff" if c.owner == "staff" else "the bot"
+    since = f" since {_when(c.handoff_at, zone)}" if c.handoff_at else ""
+    reason = f" (reason: {c.handoff_reason})" if c.handoff_reason else ""
+    out.write(f"answered by {owner}{since}{reason}; language {c.language or 'unknown'}\n\n")
+    if not transcript.messages:
+        out.write("(no messages yet)\n")
+    for m in transcript.messages:
+        status = "" if m.direction == "in" else f"  [{m.status}{': ' + m.error if m.error else ''}]"
+        text = m.text or f"[{m.type}]"
+        out.write(f"{_when(m.created_at, zone)}  {m.author:>5}: {text}{status}\n")
+    return 0
+
+
+async def _reply(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+    from hotel_agent.staff import service
+
+    try:
+        body = StaffReplyIn(text=" ".join(args.text))
+    except ValidationError as exc:
+        out.write(f"error: {exc.errors()[0]['msg'].removeprefix('Value error, ')}\n")
+        return 2
+    result = await service.reply(runtime, args.id, body)
+    if result.took_over:
+        out.write(f"took conversation #{args.id} over from the bot\n")
+    out.write(
+        f"queued message {result.message.id} to conversation #{args.id} "
+        f"({result.conversation.channel}); the running sender delivers it\n"
+    )
+    return 0
+
+
+async def _handback(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+    from hotel_agent.staff import service
+
+    await service.hand_back(runtime, args.id)
+    out.write(f"conversation #{args.id} is answered by the bot again\n")
+    return 0
+
+
+async def _takeover(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+    from hotel_agent.staff import service
+
+    await service.take_over(runtime, args.id)
+    out.write(f"conversation #{args.id} is answered by staff now; the bot stays silent\n")
+    return 0
+
+
+async def _dead_letters(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+    from hotel_agent.staff import dead_letters
+
+    letters = await dead_letters.list_dead_letters(runtime, limit=args.limit)
+    if not letters:
+        out.write("no dead letters\n")
+        return 0
+    zone = _zone(runtime)
+    for d in letters:
+        why = f"{d.reason}{f' ({d.error_code})' if d.error_code else ''}"
+        what = _preview(d.text) if d.text else "-"
+        out.write(
+            f"{d.id:<6} {_when(d.created_at, zone):<17} {d.channel:<9} {d.kind:<9} "
+            f"#{d.conversation_id:<5} {why:<28} {what}\n"
+        )
+    out.write("re-send one with: hotel-agent staff resend ID\n")
+    return 0
+
+
+async def _resend(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+    from hotel_agent.staff import dead_letters
+
+    letter = await dead_letters.resend(runtime, args.id)
+    out.write(
+        f"dead letter {letter.id} ({letter.kind} to conversation #{letter.conversation_id}) "
+        "is queued again; the running sender delivers it\n"
+    )
+    return 0
+
+
+def _zone(runtime: Runtime) -> ZoneInfo:
+    return ZoneInfo(runtime.settings.hotel.timezone)
+
+
+def _when(at: datetime | None, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if at else "-"
+
+
+def _who(c: ConversationSummary) -> str:
+    parts = [c.guest_name or "guest", c.phone or ""]
+    return " ".join(p for p in parts if p)
+
+
+def _preview(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _PREVIEW_CHARS else flat[: _PREVIEW_CHARS - 1] + "…"

@@ -1,0 +1,60 @@
+"""Entities of one guest message: stay dates, party, contact details and room type.
+
+Offline and fast: Duckling (compiled in) for calendar expressions, our own rules for what it
+gets wrong (see each module's rules), rapidfuzz for room type names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from hotel_agent.nlu.entities.contact import extract_contact
+from hotel_agent.nlu.entities.date_grammar import names_impossible_day
+from hotel_agent.nlu.entities.dates import extract_dates
+from hotel_agent.nlu.entities.folding import fold
+from hotel_agent.nlu.entities.party import extract_party
+from hotel_agent.nlu.entities.room_types import RoomTypeName, match_room_type
+from hotel_agent.nlu.types import Entities
+
+__all__ = ["RoomTypeName", "extract_entities"]
+
+
+def extract_entities(
+    text: str,
+    *,
+    language: str,
+    now: datetime,
+    room_types: Sequence[RoomTypeName] = (),
+    previous: Entities | None = None,
+) -> Entities:
+    """What `text` says about the stay, read in `language` ("es" or "en") at the hotel's `now`.
+
+    `room_types` are the hotel's room types as guests may name them. `previous` holds the
+    conversation's slots so far: corrections ("no, mejor el 16", "one more night", "un niño
+    más") are read relative to it. The result carries only what this message says or implies,
+    for the dialogue to merge into its slots; None means "not said".
+    """
+    stay = extract_dates(text, language=language, now=now, previous=previous)
+    party = extract_party(text, previous=previous)
+    contact = extract_contact(text)
+    return Entities(
+        check_in=stay.check_in,
+        check_out=stay.check_out,
+        nights=stay.nights,
+        adults=party.adults,
+        children=party.children,
+        children_ages=party.children_ages,
+        rooms=party.rooms,
+        party_uncertain=party.uncertain,
+        room_type=match_room_type(text, room_types),
+        person_name=contact.person_name,
+        email=contact.email,
+        phone=contact.phone,
+        booking_ref=contact.booking_ref,
+        impossible_date=(
+            stay.check_in is None
+            and stay.check_out is None
+            and names_impossible_day(fold(text), language)
+        ),
+    )

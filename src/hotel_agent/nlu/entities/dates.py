@@ -1,0 +1,300 @@
+"""Check-in, check-out and nights of one message, resolved against the hotel's clock.
+
+Rules, in order:
+- A range ("del 15 al 18", "this weekend", "Dec 28 - Jan 2") gives both dates; the first one said
+  wins. An impossible day ("31 de febrero", "del 30 al 31 de febrero") gives no date at all, and
+  nothing else is read into its words.
+- Otherwise single days: one after an arrival word ("llegamos", "from", "check in") or the first
+  plain one is the check-in; one after a departure word ("hasta", "leaving", "check out") or the
+  next plain one is the check-out, taken as its first reading after the check-in ("del 3 de enero
+  ... el 7" is 7 January).
+- Dates prefer the future: a day already past this year is next year's; "el 3" is the next 3rd.
+- A stay length ("3 noches", "una semana" = 7) fills the missing date; nights is derived from two
+  dates when not said. A check-out on or before the check-in is kept as said, without nights: the
+  dialogue asks.
+- With `previous` (the slots so far): a lone new check-in keeps the nights ("no, mejor el 16"), a
+  lone check-out or stay length keeps the check-in, "one more night" extends the stay, and a bare
+  day ("el 20") is read in the month of the previous check-in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from hotel_agent.nlu.entities.date_grammar import DayRef, scan
+from hotel_agent.nlu.entities.duckling_time import TimeMention, find_days
+from hotel_agent.nlu.entities.folding import fold
+from hotel_agent.nlu.types import Entities
+
+Role = Literal["in", "out"] | None
+
+_IN_CUE = re.compile(
+    r"\b(?:lleg\w*|entrad\w*|entramos|check(?:ing)?[\s-]?in|arriv\w*|desde|a partir|from|starting"
+    r"|empezando|comenzando)\b"
+)
+_OUT_CUE = re.compile(
+    r"\b(?:salid\w*|salimos|salgo|saldr\w*|salir|nos vamos|me voy|irnos|hasta"
+    r"|check(?:ing)?[\s-]?out|leav\w*|depart\w*|until|till|through|regres\w*|volvemos)\b"
+)
+# Duckling reads "el 14" but not "a partir del 14": "del" becomes " el" (offsets unchanged).
+_DEL_DAY = re.compile(r"\bdel(?=\s+(?:d[ií]a\s+)?\d{1,2}\b(?!\s*[/:.]))", re.IGNORECASE)
+# The part of a day says nothing of the date, and Duckling loses ranges over it ("from tomorrow
+# till friday morning" is read as tomorrow morning): it is blanked after a day's name.
+_PART_OF_DAY = re.compile(
+    r"(\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:lunes|martes|mi[eé]rcoles|jueves"
+    r"|viernes|s[aá]bado|domingo)|\btomorrow|\bma[ñn]ana|\d(?:st|nd|rd|th)?)"
+    r"(\s+(?:in\s+the\s+)?(?:morning|afternoon|evening|a\.?m\.?|p\.?m\.?)"
+    r"|\s+(?:por|a)\s+la\s+(?:ma[ñn]ana|tarde|noche))\b",
+    re.IGNORECASE,
+)
+_DAY_ONLY = re.compile(r"(?:(?:on\s+)?the\s+|el\s+(?:dia\s+)?|dia\s+)?(\d{1,2})(?:st|nd|rd|th|º)?")
+_CUE_WINDOW = 40
+# A range whose first day is after its last ("del 28 al 2 de enero") crosses a month end, as
+# long as that makes a plausible stay; "del 18 al 15 de diciembre" is a slip, kept as said.
+_MAX_WRAPPED_NIGHTS = 21
+# A check-out read again after the check-in ("... hasta el domingo") stays this close to it.
+_MAX_STAY = timedelta(days=120)
+
+
+@dataclass(frozen=True)
+class StayDates:
+    check_in: date | None = None
+    check_out: date | None = None
+    nights: int | None = None
+
+
+@dataclass(frozen=True)
+class _Stay:
+    start: int
+    end: int
+    check_in: date
+    check_out: date
+
+
+@dataclass(frozen=True)
+class _Single:
+    start: int
+    end: int
+    role: Role
+    candidates: tuple[date, ...]  # readings, the preferred first
+    day_only: int | None  # "el 16": read again relative to whatever anchors it
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _next_day(day: int, not_before: date) -> date | None:
+    """The first date >= not_before whose day of the month is `day`."""
+    year, month = not_before.year, not_before.month
+    for _ in range(13):
+        found = _valid(year, month, day)
+        if found is not None and found >= not_before:
+            return found
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+def _next_month_day(month: int, day: int, not_before: date) -> date | None:
+    for year in range(not_before.year, not_before.year + 5):  # 29 February waits for a leap year
+        found = _valid(year, month, day)
+        if found is not None and found >= not_before:
+            return found
+    return None
+
+
+def _dated_range(
+    first: DayRef, last: DayRef, months: tuple[int, int], not_before: date
+) -> tuple[date, date] | None:
+    """The range with these months; the years said, else the first check-in >= not_before."""
+    month_in, month_out = months
+    crosses_year = month_out < month_in
+    if first.year is not None:
+        start = _valid(first.year, month_in, first.day)
+    elif last.year is not None:
+        start = _valid(last.year - crosses_year, month_in, first.day)
+    else:
+        start = _next_month_day(month_in, first.day, not_before)
+    if start is None:
+        return None
+    end = _valid(last.year or start.year + crosses_year, month_out, last.day)
+    return (start, end) if end else None
+
+
+def _resolve_range(first: DayRef, last: DayRef, not_before: date) -> tuple[date, date] | None:
+    if first.month is None and last.month is None:
+        start = _next_day(first.day, not_before)
+        if start is None:
+            return None
+        end = _next_day(last.day, start + timedelta(days=1))
+        if end is None or end - start > timedelta(days=_MAX_WRAPPED_NIGHTS):
+            end = _valid(start.year, start.month, last.day)
+        return (start, end) if end else None
+    said_in = first.month or last.month or 1
+    said_out = last.month or said_in
+    if (first.month is None or last.month is None) and first.day > last.day:
+        # "del 28 al 2 de enero" crosses a month end: the month not said is the one before/after.
+        months = (
+            (said_in, said_in % 12 + 1)
+            if last.month is None
+            else ((said_out - 2) % 12 + 1, said_out)
+        )
+        wrapped = _dated_range(first, last, months, not_before)
+        if wrapped and wrapped[1] - wrapped[0] <= timedelta(days=_MAX_WRAPPED_NIGHTS):
+            return wrapped
+    return _dated_range(first, last, (said_in, said_out), not_before)
+
+
+def _pick(candidates: tuple[date, ...], not_before: date, until: date = date.max) -> date:
+    """The preferred reading unless it is before `not_before`: then the first one after (and
+    not after `until`), else the preferred one as said."""
+    return next((day for day in candidates if not_before <= day <= until), candidates[0])
+
+
+def _role(folded: str, start: int, since: int) -> Role:
+    """Arrival or departure, from the closest cue word before the day (and after the last day)."""
+    window = folded[max(since, start - _CUE_WINDOW) : start]
+    last_in = max((m.end() for m in _IN_CUE.finditer(window)), default=-1)
+    last_out = max((m.end() for m in _OUT_CUE.finditer(window)), default=-1)
+    if last_in == last_out:  # neither
+        return None
+    return "in" if last_in > last_out else "out"
+
+
+def _from_duckling(mention: TimeMention, folded: str, since: int, today: date) -> _Stay | _Single:
+    if mention.kind == "range":
+        pairs = list(zip(mention.firsts, mention.lasts, strict=True))
+        first, last = next((pair for pair in pairs if pair[0] >= today), pairs[0])
+        return _Stay(mention.start, mention.end, first, last)
+    role: Role = "in" if mention.kind == "from" else "out" if mention.kind == "to" else None
+    shape = _DAY_ONLY.fullmatch(folded[mention.start : mention.end])
+    return _Single(
+        mention.start,
+        mention.end,
+        role or _role(folded, mention.start, since),
+        mention.firsts,
+        int(shape.group(1)) if shape else None,
+    )
+
+
+def _mentions(
+    text: str, *, language: str, now: datetime, day_anchor: date
+) -> tuple[list[_Stay | _Single], list[tuple[int, bool]]]:
+    """Every range and single day in order, and the stay lengths said (count, is_extra)."""
+    today = now.date()
+    folded = fold(text)
+    grammar = scan(folded, language=language, today=today)
+    found: list[_Stay | _Single] = []
+    # An impossible day yields no mention, but its span stays claimed (blanked below).
+    for said in grammar.ranges:
+        anchor = day_anchor if said.first.month is None and said.last.month is None else today
+        stay = _resolve_range(said.first, said.last, anchor)
+        if stay is not None:
+            found.append(_Stay(said.start, said.end, *stay))
+    found += [_Stay(w.start, w.end, w.check_in, w.check_out) for w in grammar.weekends]
+    for numeric in grammar.numeric:
+        ref = numeric.ref
+        if ref is None or ref.month is None:
+            continue
+        if ref.year:
+            day = _valid(ref.year, ref.month, ref.day)
+        else:
+            day = _next_month_day(ref.month, ref.day, today)
+        if day is not None:
+            role = _role(folded, numeric.start, 0)
+            found.append(_Single(numeric.start, numeric.end, role, (day,), None))
+    blanked = list(text)
+    for span in grammar.spans():
+        blanked[span.start : span.end] = " " * (span.end - span.start)
+    since = 0
+    for mention in find_days(_for_duckling("".join(blanked)), language=language, now=now):
+        found.append(_from_duckling(mention, folded, since, today))
+        since = mention.end
+    found.sort(key=lambda m: m.start)
+    return found, [(n.count, n.extra) for n in grammar.nights]
+
+
+def _for_duckling(text: str) -> str:
+    """`text` with what misleads Duckling blanked, every offset unchanged."""
+    text = _DEL_DAY.sub(" el", text)
+    return _PART_OF_DAY.sub(lambda m: m[1] + " " * len(m[2]), text)
+
+
+def _resolve_single(
+    single: _Single, not_before: date, *, day_anchor: date, until: date = date.max
+) -> date:
+    if single.day_only is not None:
+        day = _next_day(single.day_only, max(not_before, day_anchor))
+        if day is not None:
+            return day
+    return _pick(single.candidates, not_before, until)
+
+
+def _choose(
+    found: list[_Stay | _Single], today: date, day_anchor: date, out_anchor: date
+) -> tuple[date | None, date | None]:
+    stays = [m for m in found if isinstance(m, _Stay)]
+    if stays:
+        return stays[0].check_in, stays[0].check_out
+    singles = [m for m in found if isinstance(m, _Single)]
+    arrival = next((s for s in singles if s.role == "in"), None) or next(
+        (s for s in singles if s.role is None), None
+    )
+    later = [s for s in singles if s is not arrival and s.role != "in"]
+    if arrival is not None:
+        later = [s for s in later if s.role == "out" or s.start > arrival.start]
+    departure = next((s for s in later if s.role == "out"), None) or next(iter(later), None)
+    check_in = _resolve_single(arrival, today, day_anchor=day_anchor) if arrival else None
+    check_out = None
+    if departure is not None:
+        after = check_in + timedelta(days=1) if check_in else out_anchor
+        check_out = _resolve_single(departure, after, day_anchor=after, until=after + _MAX_STAY)
+    return check_in, check_out
+
+
+def extract_dates(
+    text: str, *, language: str, now: datetime, previous: Entities | None = None
+) -> StayDates:
+    """The stay dates said in `text`; `now` is the hotel's local time."""
+    today = now.date()
+    before = previous or Entities()
+    day_anchor = today
+    if before.check_in is not None and before.check_in >= today:
+        day_anchor = max(today, before.check_in.replace(day=1))
+    out_anchor = before.check_in + timedelta(days=1) if before.check_in else today
+    found, lengths = _mentions(text, language=language, now=now, day_anchor=day_anchor)
+    check_in, check_out = _choose(found, today, day_anchor, out_anchor)
+    plain = [count for count, extra in lengths if not extra]
+    extra = [count for count, is_extra in lengths if is_extra]
+    nights = plain[-1] if plain else None
+
+    known_nights = before.nights
+    if known_nights is None and before.check_in and before.check_out:
+        known_nights = (before.check_out - before.check_in).days
+    if check_in is None and check_out is None and nights is None and extra and before.check_out:
+        check_out = before.check_out + timedelta(days=extra[-1])
+        nights = known_nights + extra[-1] if known_nights else None
+    elif check_in and check_out is None and nights is None and known_nights and known_nights > 0:
+        nights = known_nights
+    if before.check_in and check_in is None and (check_out is None) != (nights is None):
+        # A new check-out or stay length only: the stay still starts on the known check-in.
+        start = before.check_in
+        if check_out is None and nights is not None:
+            check_out = start + timedelta(days=nights)
+        elif check_out is not None and check_out > start:
+            nights = (check_out - start).days
+
+    if check_in and check_out:
+        if nights is None and check_out > check_in:
+            nights = (check_out - check_in).days
+    elif check_in and nights is not None:
+        check_out = check_in + timedelta(days=nights)
+    elif check_out and nights is not None and before.check_in is None:
+        check_in = check_out - timedelta(days=nights)
+    return StayDates(check_in, check_out, nights)

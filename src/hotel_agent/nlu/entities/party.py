@@ -1,0 +1,315 @@
+"""Who is staying: adults, children (and their ages), and how many rooms.
+
+Rules:
+- Counts are taken as said, even 0 or 40: the dialogue judges them, not the extractor.
+- A count of persons ("3 personas", "party of 6", "para dos", "una pareja", "just me") becomes
+  adults unless children are mentioned too. Then a total that includes them ("somos 4, dos de
+  ellos niños", "family of four with two kids") leaves adults = persons - children, while an
+  added group ("somos 2 y un bebé") keeps the persons as adults.
+- Without any count, relatives are counted: the speaker when they travel ("mi mujer y yo", "me,
+  my wife...", "voy con mi..."), one per adult relative, one child per "my son" / "nuestra hija".
+- Rooms from a count ("2 habitaciones", "dos dobles", "a double and a single") or a room said
+  with an article ("a room", "una doble"): 1.
+- "2 rooms with 2 adults each": the count is per room. "two couples" are 4, "a 5-year-old" a
+  child aged 5, "9 pax of which two are children" 7 adults and 2 children.
+- People said without a sure count ("me and some friends", "somos varios", "my wife and kids",
+  "one for us") make the party uncertain: no adults or children are guessed, the dialogue asks.
+- "un niño más" / "one more adult" adds to `previous`; without it, nothing is assumed.
+- A number right after "el", "the", "habitación", "room" or "#" is a date or a room number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from hotel_agent.nlu.entities.folding import fold
+from hotel_agent.nlu.entities.numbers import NUMBER, to_int
+from hotel_agent.nlu.types import Entities
+
+_ADULT = r"(?:adult[oa]s?|adults?|mayores|grown[\s-]?ups?)"
+_PERSON = (
+    r"(?:personas?|people|persons?|guests?|huespedes|huesped|pax|amig[oa]s|friends|colleagues"
+    r"|companer[oa]s)"
+)
+_CHILD = (
+    r"(?:(?:little|small|young|wee)\s+ones|nin[oa]s?|nenes?|nenas?|crios|crias|peques|pequenos|hij[oa]s?|menores|bebes?|kids?"
+    r"|children|child|babies|baby|infants?|toddlers?|sons?|daughters?|teenagers?|adolescentes)"
+)
+_ARTICLES = frozenset({"a", "an", "un", "una"})
+_COUNT = re.compile(
+    rf"(?<![\w/.,:])(?P<num>{NUMBER})\s+(?:(?:little|small|young|pequen[oa]s)\s+)?"
+    rf"(?:(?:de\s+ell[oa]s|of\s+them|are|son|seran|will\s+be)\s+(?:(?:son|are)\s+)?)?"
+    rf"(?P<noun>(?P<adult>{_ADULT})|(?P<child>{_CHILD})|{_PERSON})\b"
+)
+_MORE = re.compile(
+    rf"\b(?P<num>{NUMBER})\s+(?:(?P<adult>{_ADULT})|{_CHILD})\s+(?:mas|more|extra)\b"
+    rf"|\b(?:otr[oa]|another|one\s+more)\s+(?:(?P<adult2>{_ADULT})|{_CHILD})\b"
+    rf"|\b(?P<num2>{NUMBER})\s+more\s+(?:(?P<adult3>{_ADULT})|{_CHILD})\b"
+)
+_NOT_GUESTS = re.compile(
+    r"\s*(?:noches?|nights?|semanas?|weeks?|dias?|days?|euros?|€|eur\b|\$|dollars?|libras?"
+    r"|pounds?|horas?|hours?|h\b|am\b|pm\b|habitacion|rooms?|doubles?|dobles?|individual"
+    r"|singles?|suites?|de\b|del\b|of\b|%|[:/.,]\d|\d|anos|years?|minut|meses|months?|estrellas"
+    rf"|stars|veces|times|o'clock|{_ADULT}|{_CHILD})"
+)
+_TOTAL = re.compile(
+    rf"\b(?P<lead>somos|seremos|seriamos|vamos\s+a\s+ser|we'd\s+be|we\s+would\s+be|estaremos|vamos|viajamos|we\s+are|we're|we\s+will\s+be|we'll\s+be"
+    rf"|there\s+(?:are|will\s+be)|party\s+of|group\s+of|family\s+of|grupo\s+de|familia\s+de"
+    rf"|en\s+total|in\s+total|para|for)\s+(?P<num>{NUMBER})\b"
+)
+_OF_US = re.compile(rf"\b(?P<num>{NUMBER})\s+(?:of\s+us|de\s+nosotr[oa]s)\b")
+# Between "somos 2" and "un bebé": an added group, not a total that includes the children.
+_ADDED = re.compile(r"[\s,]*(?:y|and|\+|mas|plus|con|with)\b[\s,]*")
+_INCLUSIVE_LEAD = ("family", "familia", "group", "grupo", "en total", "in total")
+_COUPLE = re.compile(
+    r"\b(?:una\s+pareja|somos\s+pareja|un\s+matrimonio|a\s+(?:married\s+)?couple\b(?!\s+of)"
+    r"|mi\s+pareja\s+y\s+yo|yo\s+y\s+mi\s+pareja|the\s+two\s+of\s+us|nosotros\s+dos)\b"
+)
+_SOLO = re.compile(
+    r"\b(?:solo\s+yo|yo\s+sol[oa]|solo\s+para\s+mi|para\s+mi\s+sol[oa]|viajo\s+sol[oa]"
+    r"|voy\s+sol[oa]|just\s+(?:me|myself|for\s+me)|only\s+(?:me|myself|for\s+me)"
+    r"|(?:me|myself)\s+(?:only|alone)|(?:for\s+)?(?:me|myself)\s+on\s+my\s+own"
+    r"|(?:travell?ing|coming|going)\s+alone|on\s+my\s+own|by\s+myself)\b"
+)
+_NO_CHILDREN = re.compile(
+    r"\b(?:sin\s+(?:ninos|hijos|peques|crios|menores)|ningun\s+nino|no\s+(?:kids|children)"
+    r"|without\s+(?:kids|children)|(?:just|only|solo|solamente)\s+(?:adults|adultos)"
+    r"|adults\s+only|adultos\s+solo)\b"
+)
+_OWN = r"\b(?:mi|mis|my|our|nuestr[oa]s?)\s+(?:(?:little|young|teenage|pequen[oa])\s+)?"
+_KIN = (
+    r"(?:(?P<pair>padres|parents|suegros|in-laws|abuelos|grandparents)"
+    r"|(?P<kid>hij[oa]|bebe|nin[oa]|nene|nena|son|daughter|baby|kid|child|boy|girl)"
+    r"|(?P<grown>mujer|marido|esposa|esposo|pareja|novi[oa]|madre|padre|mama|papa|suegr[oa]"
+    r"|herman[oa]|amig[oa]|abuel[oa]|wife|husband|partner|boyfriend|girlfriend|fiancee?"
+    r"|mother|father|mum|mom|dad|brother|sister|friend|grandma|grandpa|grandmother"
+    r"|grandfather))\b"
+)
+_RELATIVE = re.compile(_OWN + _KIN)
+# "my mom and dad", "mi mujer y mi hijo": each relative of a list counts.
+_NEXT_RELATIVE = re.compile(r"\s*(?:,|\band\b|\by\b|&)\s*(?:(?:mi|my|our|nuestr[oa])\s+)?" + _KIN)
+_COUPLES = re.compile(rf"(?<![\w/.,:])(?P<num>{NUMBER})\s+(?:couples|parejas|matrimonios)\b")
+# "a 5-year-old", "two 3 year olds", "my 7 yo": children with their age.
+_AGED = re.compile(
+    rf"(?:(?<![\w/.,:])(?P<num>{NUMBER})|\b(?:my|our))\s+(?P<age>\d{{1,2}}|{NUMBER})"
+    r"[\s-]*(?:years?|yrs?|y)[\s-]*olds?\b|\b(?:my|our)\s+(?P<yo>\d{1,2})\s*yo\b"
+)
+# The count just said is per room: "2 rooms with 2 adults each".
+_EACH = re.compile(
+    r"\s*(?:each|per\s+room|in\s+each(?:\s+room)?|cada\s+una|en\s+cada\s+una"
+    r"|(?:en\s+)?cada\s+habitacion|por\s+habitacion|por\s+cuarto)\b"
+)
+# People without a sure count: the dialogue must ask, not guess.
+_VAGUE_KIDS = re.compile(
+    r"\b(?:and|with|plus|y|con|mas)\s+(?:the\s+|los\s+|las\s+)?(?:kids|children|little\s+ones"
+    r"|ninos|ninas|hijos|hijas|peques|crios|nietos|grandchildren)\b"
+)
+# Relatives beside a count, not in it: "2 adults and 2 kids plus a double for the grandparents".
+_EXTRA_PAIR = re.compile(
+    r"\b(?:for|plus|and|with|y|con|para|mas)\s+(?:the|los|las)\s+(?:grandparents|parents"
+    r"|in-laws|abuelos|padres|suegros)\b"
+)
+_VAGUE = re.compile(
+    r"\b(?:some|a\s+few|few|several|a\s+group\s+of|a\s+bunch\s+of)\s+"
+    r"(?:friends|people|colleagues|guests|kids|children|of\s+us|family)\b"
+    r"|\b(?:with|and|plus)\s+(?:my|our|the)\s+(?:family|kids|children|friends|colleagues|team"
+    r"|sons|daughters|grandchildren)\b"
+    r"|\bwe(?:'re|\s+are)\s+a\s+(?:group|family|few)\b(?!\s+of)|\b(?:a\s+room|one)\s+for\s+us\b"
+    r"|\b(?:varios|varias|unos\s+cuantos|unas\s+cuantas|algunos\s+amigos|un\s+grupo)\b"
+    r"(?!\s+de\s+\d)|\b(?:con|y|mas)\s+(?:mi|mis|nuestr[oa]s?|la|los)\s+(?:familia|hijos|ninos"
+    r"|peques|amigos|amigas|companeros|nietos)\b|\bsomos\s+(?:un\s+grupo|una\s+familia|familia)\b"
+    r"(?!\s+de\s)|\buna\s+(?:habitacion\s+)?para\s+nosotros\b"
+)
+# The speaker travels too: "mi mujer y yo", "me, my wife...", "voy con mi madre".
+_ME = re.compile(
+    r"\b(?:y\s+yo|yo\s+y|yo\s*,|conmigo|con\s+(?:mi|mis|nuestr\w+)|(?:for|and)\s+me"
+    r"|me\s*(?:,|and\b)|and\s+i|i\s+and|myself|with\s+(?:my|our)|(?:para|a)\s+mi\s*(?:,|y\b))\b"
+    r"|,\s*yo\b|^me\b"
+)
+# "vamos mi marido y los niños": counts the speaker among relatives, not before children alone
+# ("we have two kids" says nothing of how many adults).
+_WE = re.compile(r"\b(?:vamos|venimos|viajamos|nosotros|we|us)\b")
+_AGES = re.compile(
+    rf"[\s,]*(?:(?:de|aged?|ages?|edades?)\s+|\(\s*|(?:she|he|they)(?:'s|\s+is|\s+are|'re)\s+"
+    rf"|(?:tiene|tienen)\s+)(?P<list>{NUMBER}(?:\s*(?:,|y|and|&)\s*{NUMBER})*)"
+    rf"\s*(?P<unit>anos|years?(?:\s+old)?|yrs?|y/?o\b)?"
+)
+_EXISTS_BEFORE = re.compile(r"\b(?:is\s+there|hay|there's)\s*$")
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:\bel|\bla|\bthe|habitacion|room|\bhab|numero|number|#)\s*$")
+_ROOMS = re.compile(
+    rf"(?<![\w/.,:])(?P<num>{NUMBER})\s+(?:sol[oa]\s+)?"
+    r"(?:(?:hotel|smoking|non[\s-]?smoking|available|different|separate|adjoining|connecting"
+    r"|great|nice|quiet|free)\s+)?"
+    rf"(?P<item>(?:dobles?|individual(?:es)?|singles?|doubles?"
+    r"|twins?|suites?|triples?|familiar(?:es)?|family(?!\s+of)|matrimoniales?)\b"
+    r"(?!\s+(?:nights?|noches?|beds?|camas?|check|occupancy|ocupacion|days?|dias?)))?"
+    r"\s*(?P<noun>habitaciones|habitacion|cuartos?|rooms?|habs?\b)?"
+)
+
+
+@dataclass(frozen=True)
+class Party:
+    adults: int | None = None
+    children: int | None = None
+    children_ages: list[int] = field(default_factory=list)
+    rooms: int | None = None
+    uncertain: bool = False  # people are said, but not how many: adults/children left None
+
+
+def _ages_after(folded: str, end: int) -> list[int]:
+    match = _AGES.match(folded, end, min(len(folded), end + 50))
+    if match is None or (
+        match.group().lstrip(" ,").startswith("de")
+        and not match["unit"]
+        and _NOT_GUESTS.match(folded, match.end())
+    ):
+        return []
+    ages = [to_int(t) for t in re.split(r"\s*(?:,|\by\b|\band\b|&)\s*", match["list"])]
+    return [age for age in ages if age is not None and age <= 17]
+
+
+def _rooms(folded: str) -> int | None:
+    counted: int | None = None
+    items = 0
+    article = None  # "a room", however often it is said, is one room
+    for match in _ROOMS.finditer(folded):
+        count = to_int(match["num"]) or 0
+        if match["noun"] and match["num"] not in _ARTICLES:
+            counted = count
+        elif _EXISTS_BEFORE.search(folded, max(0, match.start() - 12), match.start()):
+            continue  # "is there a suite?"
+        elif match["item"]:
+            items += count  # "una doble y una individual"
+        elif match["noun"]:
+            article = 1
+    return counted if counted is not None else (items or article)
+
+
+@dataclass
+class _Said:
+    """Counts as the message states them, the latest one winning, with where they were said."""
+
+    adults: int | None = None
+    children: int | None = None
+    ages: list[int] = field(default_factory=list)
+    persons: int | None = None
+    persons_at: int = -1
+    persons_end: int = -1
+    children_at: int = -1
+    inclusive: bool = False  # the persons are a total including the children ("family of 4")
+    more_adults: int = 0
+    more_children: int = 0
+    each: bool = False  # the counts are per room
+
+    def saw_persons(self, count: int | None, match: re.Match[str], inclusive: bool) -> None:
+        if match.start() > self.persons_at:
+            self.persons, self.persons_at, self.persons_end = count, match.start(), match.end()
+            self.inclusive = inclusive
+
+
+def _additions(folded: str, said: _Said) -> list[range]:
+    """Additions ("un niño más", "2 more adults"), whose spans are no counts of their own."""
+    spans = []
+    for match in _MORE.finditer(folded):
+        count = to_int(match["num"] or match["num2"] or "1") or 0
+        if match["adult"] or match["adult2"] or match["adult3"]:
+            said.more_adults += count
+        else:
+            said.more_children += count
+            said.ages = _ages_after(folded, match.end()) or said.ages
+        spans.append(range(match.start(), match.end()))
+    return spans
+
+
+def _counts(folded: str, said: _Said, skip: list[range]) -> None:
+    for match in _COUNT.finditer(folded):
+        if any(match.start() in span for span in skip):
+            continue
+        if _NOT_A_COUNT_BEFORE.search(folded, max(0, match.start() - 15), match.start()):
+            continue
+        count = to_int(match["num"])
+        said.each = said.each or _EACH.match(folded, match.end()) is not None
+        if match["adult"]:
+            said.adults = count
+        elif match["child"]:
+            said.children, said.children_at = count, match.start()
+            said.ages = _ages_after(folded, match.end()) or said.ages
+        elif not (match["num"] in _ARTICLES and match["noun"].startswith(("guest", "huesp"))):
+            said.saw_persons(count, match, inclusive=False)
+
+
+def _totals(folded: str, said: _Said) -> None:
+    totals = [m for m in _TOTAL.finditer(folded) if not _NOT_GUESTS.match(folded, m.end())]
+    for match in sorted([*totals, *_OF_US.finditer(folded)], key=lambda m: m.start()):
+        if match["num"] not in _ARTICLES:
+            inclusive = match.re is _TOTAL and match["lead"].startswith(_INCLUSIVE_LEAD)
+            said.saw_persons(to_int(match["num"]), match, inclusive)
+    for pattern, size in ((_COUPLE, 2), (_SOLO, 1)):
+        for match in pattern.finditer(folded):
+            said.saw_persons(size, match, inclusive=False)
+    for match in _COUPLES.finditer(folded):
+        couples = to_int(match["num"])
+        said.saw_persons(None if couples is None else couples * 2, match, inclusive=False)
+    for match in _AGED.finditer(folded):
+        if match.start() > said.children_at:
+            count = 1 if match["num"] is None else to_int(match["num"]) or 0
+            age = to_int(match["age"] or match["yo"])
+            said.children = (said.children or 0) + count
+            said.children_at = match.start()
+            said.ages = [*said.ages, *([age] * count if age is not None else [])]
+    for match in _NO_CHILDREN.finditer(folded):
+        if match.start() > said.children_at:
+            said.children, said.children_at = 0, match.start()
+
+
+def _relatives(folded: str, said: _Said) -> None:
+    """Without counts: the speaker and the relatives they name ("mi mujer y yo", "my son")."""
+    relatives: list[re.Match[str]] = []
+    for match in _RELATIVE.finditer(folded):
+        if relatives and match.start() < relatives[-1].end():
+            continue  # already read as part of a list
+        relatives.append(match)
+        while (listed := _NEXT_RELATIVE.match(folded, relatives[-1].end())) is not None:
+            relatives.append(listed)
+    if said.adults is None and said.persons is None and (relatives or said.children):
+        grown = sum(2 if m["pair"] else 1 for m in relatives if not m["kid"])
+        speaker = _ME.search(folded) or (grown and _WE.search(folded))
+        said.adults = grown + (1 if speaker else 0) or None
+    kids = [m for m in relatives if m["kid"]]
+    if said.children is None and kids:
+        said.children = len(kids)
+        said.ages = _ages_after(folded, kids[-1].end()) or said.ages
+
+
+def extract_party(text: str, *, previous: Entities | None = None) -> Party:
+    """Guests and rooms said in `text` (see the module rules)."""
+    folded = fold(text)
+    said = _Said()
+    _counts(folded, said, skip=_additions(folded, said))
+    _totals(folded, said)
+    counted = said.adults is not None or said.persons is not None
+    uncertain = (
+        (not counted and _VAGUE.search(folded) is not None)
+        or (said.children is None and _VAGUE_KIDS.search(folded) is not None)
+        or _EXTRA_PAIR.search(folded) is not None
+    )
+    _relatives(folded, said)
+    adults, children, persons = said.adults, said.children, said.persons
+    if adults is None and persons is not None:
+        adults = persons
+        after = said.persons_end
+        added = _ADDED.fullmatch(folded, after, said.children_at) if said.children_at > 0 else None
+        if children and persons > children and (said.inclusive or not added):
+            adults = persons - children
+    if said.more_adults and previous is not None and previous.adults is not None:
+        adults = previous.adults + said.more_adults
+    if said.more_children and previous is not None:
+        children = (previous.children or 0) + said.more_children
+    rooms = _rooms(folded)
+    if said.each and rooms:
+        adults = None if adults is None else adults * rooms
+        children = None if children is None else children * rooms
+    if uncertain and said.more_adults == said.more_children == 0:
+        return Party(None, None, [], rooms, uncertain=True)
+    return Party(adults, children, said.ages, rooms)

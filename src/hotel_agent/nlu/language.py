@@ -1,0 +1,131 @@
+"""Which language a guest writes in: Spanish or English.
+
+Lingua (restricted to the two languages) reads sentences well, but on one or two words it
+guesses ("hello" → Spanish 0.62, "yes" → 50/50). So short messages are decided by marker words
+that only one language uses, messages with no letters ("👍", "2") and words both languages share
+("ok", "wifi") keep the language we already knew, and a message with a fair share of marker words
+from both languages ("Can I pay con tarjeta?") says nothing about the guest's preference either.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import TYPE_CHECKING
+
+from hotel_agent.nlu.text import normalize, words
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
+
+SUPPORTED = ("es", "en")
+
+SHORT_WORDS = 3  # up to this many words, lingua's guesses are not trusted alone
+# Lingua's confidence needed to leave the language we knew: higher for short texts, where a
+# couple of letters decide it.
+SWITCH_SHORT = 0.85
+SWITCH_LONG = 0.75
+MIXED_SHARE = 0.25  # the smaller language has at least this share of the marker words
+
+# Loanwords and names guests use in both languages: no evidence either way.
+_SHARED = re.compile(
+    r"\b(?:(?:late |early )?check ?-?(?:in|out)|room service|pet friendly|wi ?-?fi|ok|okay|okey"
+    r"|hotel|parking|spa|gym|fitness|jacuzzi|sauna|buffet|minibar|suite|bar|taxi|email|online"
+    r"|booking|bizum|paypal|visa|express|lol|jaja\w*|haha\w*)\b"
+)
+
+
+def _word_list(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Frequent words (accents dropped) that belong to one of the two languages only. Words both
+# spell alike ("no", "me", "a", "he", "son", "come") are left out on purpose.
+_SPANISH = _word_list(
+    """
+    el los las la lo un una unos unas de del al y o que en con por para es son esta estan estoy
+    hay tiene tienen teneis tienes tengo tenemos quiero quisiera queria queremos puedo puede
+    podemos podeis pueden puedes se su sus mi mis tu tus nos les le muy mas pero como cuando
+    donde cual cuanto cuanta cuantos cuesta vale hola gracias adios si claro bueno buenas
+    buenos buen dia dias tarde tardes noche noches habitacion habitaciones reserva reservar
+    reservado desayuno precio cancelar anular cambiar fecha fechas personas adultos ninos manana
+    hoy ayer semana finde porfa favor perfecto genial ya tambien hasta desde sin necesito somos
+    vamos llegar llegamos salida entrada aparcamiento piscina gimnasio perro mascota mascotas
+    tarjeta pagar efectivo agua caliente aire ducha bano cama llave puerta ruido limpieza toallas
+    sabanas nada algo alguien todo este ese eso esto aqui ahora despues antes dos tres cuatro cinco
+    hablar persona recepcion funciona hora horas quien chao luego pronto vemos mil muchas
+    muchisimas usted ustedes vosotros nosotros ella pues entonces todavia porque asi bien
+    mal mejor peor incluido hacer hace quiere estamos habeis tenia saludos acuerdo holi wenas
+    chau dale correcto exacto esa esas esos eres soy aceptan aceptais admiten enviame mandame
+    gustaria podria podrias tendria tendrian cuales nuestra nuestro vuestra vuestro oye xfa
+    """
+)
+_ENGLISH = _word_list(
+    """
+    the an and or of to for with is are was were be been being have do does did can could would
+    will should shall i im ive id you your youre we our us my it its this that there what when
+    where which who how much many please pls thanks thank hi hello hey bye yes yeah yep yup sure
+    room rooms book booked reservation breakfast price night nights cancel change dates people
+    adults kids children tomorrow today tonight week weekend want wanna like need get at on in
+    from by about not dont cant isnt doesnt any some anything someone here now later before after
+    two three four five talk speak human working work broken dirty time free pool dog pets card
+    pay cash money water hot air shower bathroom bed key door noise cleaning towels sheets nothing
+    something anyone good morning afternoon evening see great perfect just also still very really
+    so but if because well bad better worse let lets included arrive leave stay check thx ty
+    plz np nope nah hiya correct never mind guys folks mate sorry wanna gonna whats thats
+    theres wont didnt
+    """
+)
+
+
+def detect_language(text: str, *, previous: str | None, default: str) -> str:
+    """The language of a guest message, "es" or "en", given the conversation's so far.
+
+    `previous` is the language of the conversation until now, `default` the hotel's language
+    for a conversation whose language is not known yet.
+    """
+    if default not in SUPPORTED:
+        raise ValueError(f"default language {default!r} is not one of {SUPPORTED}")
+    prior = previous if previous in SUPPORTED else default
+    # Loanwords out, accents kept: "el check in es a las 3?" is Spanish to lingua only without
+    # "check in", and "aceptáis" says more than "aceptais".
+    own_words = _SHARED.sub(" ", text.casefold())
+    evidence = words(normalize(own_words))
+    if not evidence:  # no letters ("👍", "2"), or only shared words ("ok", "wifi?")
+        return prior
+    spanish = sum(word in _SPANISH for word in evidence)
+    english = sum(word in _ENGLISH for word in evidence)
+    markers = spanish + english
+    if spanish and english and min(spanish, english) / markers >= MIXED_SHARE:
+        return prior
+    by_markers = ("es" if spanish > english else "en") if markers else None
+    if len(words(normalize(text))) <= SHORT_WORDS:
+        return by_markers or _lingua_or(own_words, prior, threshold=SWITCH_SHORT)
+    return _lingua_or(own_words, by_markers or prior, threshold=SWITCH_LONG)
+
+
+def _lingua_or(text: str, fallback: str, *, threshold: float) -> str:
+    """Lingua's language when it is at least `threshold` sure, else `fallback`."""
+    best = _detector().compute_language_confidence_values(text)[0]
+    language = "es" if best.language.name == "SPANISH" else "en"
+    return language if best.value >= threshold else fallback
+
+
+_lock = threading.Lock()
+_built: list[LanguageDetector] = []
+
+
+def _detector() -> LanguageDetector:
+    """One detector per process, built on first use; its models load on the first detection
+    (about 0.9 s and 85 MB, the price of lingua's accuracy on short texts)."""
+    if not _built:
+        with _lock:
+            if not _built:
+                from lingua import Language, LanguageDetectorBuilder
+
+                _built.append(
+                    LanguageDetectorBuilder.from_languages(
+                        Language.SPANISH, Language.ENGLISH
+                    ).build()
+                )
+    return _built[0]

@@ -1,0 +1,1 @@
+"""HTTP interface: routers, request dependencies, error mapping, middleware."""

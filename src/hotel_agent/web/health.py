@@ -1,0 +1,114 @@
+"""Liveness, readiness and Prometheus metrics endpoints."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from hotel_agent.db.repositories.inbox import InboxRepository
+from hotel_agent.db.repositories.leased_queue import QueueStats
+from hotel_agent.db.repositories.outbox import OutboxRepository
+from hotel_agent.db.types import utcnow
+from hotel_agent.observability.metrics import DEAD_LETTER_ROWS, QUEUE_DEPTH, QUEUE_OLDEST_AGE
+from hotel_agent.runtime import Runtime
+from hotel_agent.web.bearer import bearer_token, check_bearer_token
+from hotel_agent.web.deps import RuntimeDep
+from hotel_agent.web.errors import ErrorOut
+
+log = structlog.get_logger(__name__)
+router = APIRouter(tags=["operations"])
+CHECK_TIMEOUT_SECONDS = 3.0
+_OPTIONAL = frozenset({"redis"})  # reported in `degraded`; readiness stays 200 without it
+
+
+@router.get("/health/live", summary="The process is up (no I/O)")
+async def live() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get(
+    "/health/ready",
+    summary="Dependencies answer: both database pools; Redis (reported, not required)",
+    responses={503: {"description": "A required check failed; the body names it"}},
+)
+async def ready(runtime: RuntimeDep) -> JSONResponse:
+    checks: dict[str, dict[str, Any]] = {"database": await _timed(runtime.check_database())}
+    if runtime.redis is not None:
+        # Reported, never failing: the rate limits fail open and the PMS cache falls back to
+        # this process's memory, so guests are still answered while Redis is away.
+        checks["redis"] = await _timed(runtime.check_redis())
+    if runtime.settings.pms.check_in_readiness:
+        checks["pms"] = await _timed(runtime.check_pms(), runtime.settings.pms.timeout)
+    if runtime.runs_turns:
+        checks["dialogue"] = (
+            {"status": "ok"}
+            if runtime.dialogue_ready
+            else {"status": "fail", "error": "loading the understanding models"}
+        )
+    down = [name for name, check in checks.items() if check["status"] != "ok"]
+    failing = [name for name in down if name not in _OPTIONAL]
+    body = {
+        "status": "fail" if failing else "ok",
+        "failing": failing,
+        "degraded": [name for name in down if name in _OPTIONAL],
+        "checks": checks,
+        # No I/O: whether this process currently fails PMS calls fast.
+        "pms_breaker": runtime.pms.breaker_state.name.lower(),
+    }
+    return JSONResponse(body, status_code=503 if failing else 200)
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (HTTP_METRICS_TOKEN as a bearer token when set)",
+    response_class=Response,
+    responses={
+        401: {"model": ErrorOut, "description": "Missing or wrong bearer token"},
+        404: {"model": ErrorOut, "description": "Off: production without HTTP_METRICS_TOKEN"},
+    },
+)
+async def metrics(runtime: RuntimeDep, request: Request) -> Response:
+    if not runtime.settings.metrics_open:
+        check_bearer_token(
+            runtime.settings.http.metrics_token,
+            bearer_token(request.headers.get("authorization")),
+        )
+    try:
+        await _refresh_queue_gauges(runtime)
+    except Exception as exc:
+        # Still serve process metrics when the database is down; the gauges keep old values.
+        log.warning("metrics.queue_gauges_failed", error=repr(exc)[:300])
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def _timed(check: Any, timeout: float = CHECK_TIMEOUT_SECONDS) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        await asyncio.wait_for(check, timeout)
+    except Exception as exc:
+        return {"status": "fail", "error": f"{type(exc).__name__}: {exc}"[:300]}
+    return {"status": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
+async def _refresh_queue_gauges(runtime: Runtime) -> None:
+    async with runtime.sessions() as session:
+        inbox = await InboxRepository(session).stats()
+        outbox_repo = OutboxRepository(session)
+        outbox = await outbox_repo.stats()
+        dead = await outbox_repo.dead_letter_count()
+    for name, stats in (("inbox", inbox), ("outbox", outbox)):
+        QUEUE_DEPTH.labels(name).set(stats.depth)
+        QUEUE_OLDEST_AGE.labels(name).set(_age(stats))
+    DEAD_LETTER_ROWS.set(dead)
+
+
+def _age(stats: QueueStats) -> float:
+    if stats.oldest is None:
+        return 0.0
+    return max(0.0, (utcnow() - stats.oldest).total_seconds())

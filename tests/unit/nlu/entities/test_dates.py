@@ -1,0 +1,203 @@
+"""Stay dates as guests write them, resolved on Saturday 2026-11-28 unless said otherwise."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from hotel_agent.nlu.entities.dates import StayDates, extract_dates
+from hotel_agent.nlu.types import Entities
+from tests.unit.nlu.entities.support import NOW, SUNDAY, WEDNESDAY
+
+D = date
+
+
+def stay(
+    check_in: date | None, check_out: date | None = None, nights: int | None = None
+) -> StayDates:
+    return StayDates(check_in, check_out, nights)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Me gustaría llegar el 9 de diciembre", "es", stay(D(2026, 12, 9))),
+        ("arrival December 9th", "en", stay(D(2026, 12, 9))),
+        ("¿Hay hueco el 2?", "es", stay(D(2026, 12, 2))),
+        ("llegada 20/1", "es", stay(D(2027, 1, 20))),
+        ("on 1/20", "en", stay(D(2027, 1, 20))),  # only month-first is valid
+        ("on 03/04", "en", stay(D(2027, 4, 3))),  # both valid: day-first
+        ("el 03/04", "es", stay(D(2027, 4, 3))),
+        ("el 4 de marzo de 2027", "es", stay(D(2027, 3, 4))),
+        ("el 25 de noviembre", "es", stay(D(2027, 11, 25))),  # already past this year
+        ("el 28 de noviembre", "es", stay(D(2026, 11, 28))),  # today
+        ("check in 2027-01-05", "en", stay(D(2027, 1, 5))),
+        ("el 6-1-2027", "es", stay(D(2027, 1, 6))),
+        ("para Navidad", "es", stay(D(2026, 12, 25))),
+        ("llegada el 5 de enero a las 3 de la tarde", "es", stay(D(2027, 1, 5))),
+    ],
+)
+def test_single_days(text: str, language: str, expected: StayDates) -> None:
+    assert extract_dates(text, language=language, now=NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("del 7 al 9 de enero", "es", stay(D(2027, 1, 7), D(2027, 1, 9), 2)),
+        ("del 30 de diciembre al 4 de enero", "es", stay(D(2026, 12, 30), D(2027, 1, 4), 5)),
+        ("7-9 ene", "es", stay(D(2027, 1, 7), D(2027, 1, 9), 2)),
+        ("from the 10th to the 14th", "en", stay(D(2026, 12, 10), D(2026, 12, 14), 4)),
+        ("between the 1st and the 4th of January", "en", stay(D(2027, 1, 1), D(2027, 1, 4), 3)),
+        ("entre el 5 y el 8 de diciembre", "es", stay(D(2026, 12, 5), D(2026, 12, 8), 3)),
+        ("del 29 al 2", "es", stay(D(2026, 11, 29), D(2026, 12, 2), 3)),
+        ("from Jan 3 to Jan 6", "en", stay(D(2027, 1, 3), D(2027, 1, 6), 3)),
+        ("December 20-22", "en", stay(D(2026, 12, 20), D(2026, 12, 22), 2)),
+        ("del 20/12 al 3/1", "es", stay(D(2026, 12, 20), D(2027, 1, 3), 14)),
+        ("from 12/28 to 1/2", "en", stay(D(2026, 12, 28), D(2027, 1, 2), 5)),
+        ("del lunes al miércoles", "es", stay(D(2026, 11, 30), D(2026, 12, 2), 2)),
+        ("Thursday to Saturday", "en", stay(D(2026, 12, 3), D(2026, 12, 5), 2)),
+        ("15 - 17 de enero de 2027", "es", stay(D(2027, 1, 15), D(2027, 1, 17), 2)),
+        ("del 1 al 5 de diciembre de 2027", "es", stay(D(2027, 12, 1), D(2027, 12, 5), 4)),
+        ("desde el viernes hasta el domingo", "es", stay(D(2026, 12, 4), D(2026, 12, 6), 2)),
+        ("check in Sunday, check out Wednesday", "en", stay(D(2026, 11, 29), D(2026, 12, 2), 3)),
+        ("llego el 30 y me voy el 4", "es", stay(D(2026, 11, 30), D(2026, 12, 4), 4)),
+    ],
+)
+def test_ranges_and_pairs(text: str, language: str, expected: StayDates) -> None:
+    assert extract_dates(text, language=language, now=NOW) == expected
+
+
+def test_year_rollover_said_in_november() -> None:
+    said = extract_dates("del 28 de diciembre al 2 de enero", language="es", now=NOW)
+    assert said == stay(D(2026, 12, 28), D(2027, 1, 2), 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "now", "expected"),
+    [
+        ("hoy", "es", NOW, stay(D(2026, 11, 28))),
+        ("pasado mañana para 3 noches", "es", NOW, stay(D(2026, 11, 30), D(2026, 12, 3), 3)),
+        ("tomorrow for a week", "en", NOW, stay(D(2026, 11, 29), D(2026, 12, 6), 7)),
+        ("el viernes, dos noches", "es", NOW, stay(D(2026, 12, 4), D(2026, 12, 6), 2)),
+        ("para el finde", "es", NOW, stay(D(2026, 11, 28), D(2026, 11, 29), 1)),
+        ("this coming weekend", "en", WEDNESDAY, stay(D(2026, 11, 27), D(2026, 11, 29), 2)),
+        ("el próximo fin de semana", "es", NOW, stay(D(2026, 12, 4), D(2026, 12, 6), 2)),
+        ("the following weekend", "en", WEDNESDAY, stay(D(2026, 12, 4), D(2026, 12, 6), 2)),
+        ("next weekend", "en", SUNDAY, stay(D(2026, 12, 25), D(2026, 12, 27), 2)),
+        ("a fortnight from January 4", "en", NOW, stay(D(2027, 1, 4), D(2027, 1, 18), 14)),
+        ("tres semanas", "es", NOW, stay(None, None, 21)),
+        ("in two weeks, for 3 nights", "en", NOW, stay(D(2026, 12, 12), D(2026, 12, 15), 3)),
+        ("en dos semanas", "es", NOW, stay(D(2026, 12, 12))),  # when, not how long
+        ("nos vamos el domingo", "es", NOW, stay(None, D(2026, 11, 29))),
+        ("until the 5th", "en", NOW, stay(None, D(2026, 12, 5))),
+        ("salida el 9, cinco noches", "es", NOW, stay(D(2026, 12, 4), D(2026, 12, 9), 5)),
+    ],
+)
+def test_relative_days_and_lengths(
+    text: str, language: str, now: datetime, expected: StayDates
+) -> None:
+    assert extract_dates(text, language=language, now=now) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("el 30 de febrero", "es"),
+        ("llegada 31/04", "es"),
+        ("del 31 de abril al 2 de mayo", "es"),
+        ("February 30th", "en"),
+        ("from 30/02 to 02/03", "en"),
+    ],
+)
+def test_impossible_days_give_no_date(text: str, language: str) -> None:
+    assert extract_dates(text, language=language, now=NOW) == stay(None)
+
+
+def test_a_correction_after_an_impossible_day_counts() -> None:
+    said = extract_dates("el 31 de febrero, no, perdón, el 3 de marzo", language="es", now=NOW)
+    assert said == stay(D(2027, 3, 3))
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("una habitación junto al mar", "es"),
+        ("do you have a sun terrace?", "en"),
+        ("uno de mis hijos tiene 8", "es"),
+        ("llegaremos a las 9 de la noche", "es"),
+        ("llegamos por la mañana", "es"),
+        ("we arrive at 3pm", "en"),
+        ("the room costs 120 euros", "en"),
+        ("room 203 please", "en"),
+        ("mi teléfono es 612 34 56 78", "es"),
+        ("is reception open 24/7?", "en"),
+        ("what are your weekend rates?", "en"),
+        ("¿Cuánto cuesta la noche?", "es"),
+        ("somos 2 adultos y 3 niños", "es"),
+        ("de 2 a 3 personas", "es"),
+        ("la semana que viene", "es"),  # a week, not a day: the dialogue asks which
+    ],
+)
+def test_ordinary_sentences_have_no_dates(text: str, language: str) -> None:
+    assert extract_dates(text, language=language, now=NOW) == stay(None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Kept as said, without nights: the dialogue asks which date is wrong.
+        ("del 18 al 15 de diciembre", stay(D(2026, 12, 18), D(2026, 12, 15))),
+        (
+            "llegamos el 10 de diciembre y salimos el 8 de diciembre",
+            stay(D(2026, 12, 10), D(2026, 12, 8)),
+        ),
+    ],
+)
+def test_check_out_before_check_in_is_kept_as_said(text: str, expected: StayDates) -> None:
+    assert extract_dates(text, language="es", now=NOW) == expected
+
+
+def test_a_fixed_offset_clock_gives_the_same_days() -> None:
+    fixed = NOW.astimezone(timezone(timedelta(hours=1)))
+    assert extract_dates("mañana", language="es", now=fixed) == stay(D(2026, 11, 29))
+
+
+def test_late_evening_uses_the_hotels_date_not_utc() -> None:
+    late = datetime(2026, 11, 28, 23, 30, tzinfo=timezone(timedelta(hours=5)))
+    assert extract_dates("tomorrow", language="en", now=late) == stay(D(2026, 11, 29))
+
+
+DEC_15_18 = Entities(check_in=D(2026, 12, 15), check_out=D(2026, 12, 18), nights=3)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "previous", "expected"),
+    [
+        ("no, el 20 mejor", "es", DEC_15_18, stay(D(2026, 12, 20), D(2026, 12, 23), 3)),
+        (
+            "better the 10th",
+            "en",
+            Entities(check_in=D(2027, 1, 5), check_out=D(2027, 1, 8)),
+            stay(D(2027, 1, 10), D(2027, 1, 13), 3),
+        ),
+        ("mejor hasta el 22", "es", DEC_15_18, stay(None, D(2026, 12, 22), 7)),
+        ("make it 5 nights", "en", DEC_15_18, stay(None, D(2026, 12, 20), 5)),
+        ("dos noches más", "es", DEC_15_18, stay(None, D(2026, 12, 20), 5)),
+        ("otra noche, por favor", "es", DEC_15_18, stay(None, D(2026, 12, 19), 4)),
+        (
+            "del 10 al 12",
+            "es",
+            Entities(check_in=D(2027, 1, 20)),
+            stay(D(2027, 1, 10), D(2027, 1, 12), 2),
+        ),
+        ("el 16", "es", Entities(check_in=D(2026, 12, 15)), stay(D(2026, 12, 16))),
+        ("one more night", "en", None, stay(None)),
+        ("del 2 al 4 de enero", "es", DEC_15_18, stay(D(2027, 1, 2), D(2027, 1, 4), 2)),
+    ],
+)
+def test_corrections_relative_to_previous(
+    text: str, language: str, previous: Entities | None, expected: StayDates
+) -> None:
+    assert extract_dates(text, language=language, now=NOW, previous=previous) == expected

@@ -1,0 +1,133 @@
+"""Who is staying, as guests say it in Spanish and English."""
+
+from __future__ import annotations
+
+import pytest
+
+from hotel_agent.nlu.entities.party import Party, extract_party
+from hotel_agent.nlu.types import Entities
+
+
+def party(
+    adults: int | None = None,
+    children: int | None = None,
+    ages: list[int] | None = None,
+    rooms: int | None = None,
+) -> Party:
+    return Party(adults, children, ages or [], rooms)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("seremos tres adultos y una niña", party(3, 1)),
+        ("dos adultos y tres niños de 2, 6 y 9 años", party(2, 3, [2, 6, 9])),
+        ("un adulto con dos peques de 4 y 7", party(1, 2, [4, 7])),
+        ("para cuatro", party(4)),
+        ("una habitación para una persona", party(1, rooms=1)),
+        ("somos un matrimonio con un bebé", party(2, 1)),
+        ("solo para mí", party(1)),
+        ("yo sola", party(1)),
+        ("6 personas", party(6)),
+        ("somos diez", party(10)),
+        ("somos 5 en total, 3 niños", party(2, 3)),
+        ("somos 2 y un bebé", party(2, 1)),
+        ("familia de cinco", party(5)),
+        ("vamos a ir mi novio y yo", party(2)),
+        ("yo y mis dos hijas", party(1, 2)),
+        ("viajo con mi madre", party(2)),
+        ("la reserva es para mis padres", party(2)),
+        ("dos adultos, ningún niño", party(2, 0)),
+        ("solo adultos, somos 4", party(4, 0)),
+        ("un par de amigos y yo", party(2)),
+        ("3 habitaciones para 9 personas", party(9, rooms=3)),
+        ("dos dobles y una individual", party(rooms=3)),
+        ("quiero una habitación doble", party(rooms=1)),
+        ("una sola habitación", party(rooms=1)),
+        ("1 habitación para 2", party(2, rooms=1)),
+        ("nuestro hijo tiene 12 años", party(children=1, ages=[12])),
+        ("0 adultos", party(0)),
+        ("somos 35 personas", party(35)),
+    ],
+)
+def test_spanish(text: str, expected: Party) -> None:
+    assert extract_party(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("two adults and a toddler", party(2, 1)),
+        ("3 adults, 2 kids aged 5 and 11", party(3, 2, [5, 11])),
+        ("one adult plus two children, ages 8 & 10", party(1, 2, [8, 10])),
+        ("a room for four please", party(4, rooms=1)),
+        ("for one person", party(1)),
+        ("just the two of us", party(2)),
+        ("a married couple", party(2)),
+        ("only me", party(1)),
+        ("I'm coming on my own", party(1)),
+        ("we're 5", party(5)),
+        ("there will be 7 of us", party(7)),
+        ("group of 12 colleagues", party(12)),
+        ("family of five with three kids", party(2, 3)),
+        ("we are 3 and a baby", party(3, 1)),
+        ("my wife, my son and me", party(2, 1)),
+        ("me and my girlfriend", party(2)),
+        ("my partner and I plus our little girl", party(2, 1)),
+        ("a room for my parents", party(2, rooms=1)),
+        ("2 adults, no children", party(2, 0)),
+        ("adults only, 2 of us", party(2, 0)),
+        ("two rooms for four people", party(4, rooms=2)),
+        ("two singles", party(rooms=2)),
+        ("a twin and a double", party(rooms=2)),
+        ("one room", party(rooms=1)),
+        ("a double room for 3 nights", party(rooms=1)),
+        ("four guests", party(4)),
+        ("a couple of kids and 2 adults", party(2, 2)),
+        ("0 people", party(0)),
+    ],
+)
+def test_english(text: str, expected: Party) -> None:
+    assert extract_party(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el 15 de diciembre",
+        "on the 3rd",
+        "120 euros por noche",
+        "is it 95 pounds for 2 nights?",
+        "estoy en la habitación 304",
+        "room 12 has no hot water",
+        "para el 2",
+        "for 3 nights",
+        "para dos noches",
+        "we land at 10 pm",
+        "tengo una pregunta",
+        "a couple of questions",
+        "is there a family room?",
+        "llego a las 5",
+        "somos de Sevilla",
+        "I am a guest at your hotel",
+    ],
+)
+def test_numbers_that_are_not_guests(text: str) -> None:
+    assert extract_party(text) == party()
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "expected"),
+    [
+        ("un adulto más", Entities(adults=2), party(3)),
+        ("and one more child", Entities(adults=2, children=1), party(children=2)),
+        ("otro niño", Entities(adults=2), party(children=1)),
+        ("2 more adults", Entities(adults=1, children=2), party(3)),
+        ("un niño más", None, party()),  # nothing known to add to
+        ("mejor 3 adultos", Entities(adults=2), party(3)),
+    ],
+)
+def test_additions_relative_to_previous(
+    text: str, previous: Entities | None, expected: Party
+) -> None:
+    assert extract_party(text, previous=previous) == expected

@@ -1,0 +1,122 @@
+"""Training and the trained model's arrays: the features are scikit-learn's, the numpy scoring
+matches scikit-learn's TF-IDF, training is deterministic, and the disk cache is safe."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+
+from hotel_agent.nlu import intent_model, intents
+from hotel_agent.nlu.intent_model import TrainedModel, ngrams
+from hotel_agent.nlu.intents import CACHE_PREFIX, IntentClassifier, load_or_train
+from hotel_agent.nlu.text import normalize
+from hotel_agent.nlu.training_data import Example, load_examples
+
+MESSAGES = [
+    "quiero reservar una habitación doble para el finde",
+    "the wifi keeps dropping in room 12",
+    "¿admiten perros pequeños?",
+    "palabras que el modelo nunca vio: zzzqx wubwub",
+]
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[Example]:
+    return load_examples()
+
+
+@pytest.fixture(scope="module")
+def model(examples: list[Example]) -> TrainedModel:
+    return intent_model.train(examples)
+
+
+def test_features_are_char_wb_2_to_5_grams_and_word_1_to_2_grams() -> None:
+    text = normalize("¿Tenéis parking gratis?")
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False)
+    word_grams = TfidfVectorizer(
+        ngram_range=(1, 2), lowercase=False, token_pattern=r"(?u)\b[^\W\d_]+\b"
+    )
+    expected = chars.build_analyzer()(text) + [
+        f"w:{gram}" for gram in word_grams.build_analyzer()(text)
+    ]
+    assert Counter(ngrams(text)) == Counter(expected)
+
+
+def test_numpy_scoring_matches_scikit_learn_tfidf(
+    examples: list[Example], model: TrainedModel
+) -> None:
+    vectorizer = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True)
+    vectorizer.fit([normalize(example.text) for example in examples])
+    classifier = IntentClassifier(model)
+    for message in MESSAGES:
+        row = vectorizer.transform([normalize(message)])
+        expected = row @ model.intents.weights + model.intents.bias
+        intent_scores, _ = classifier.scores(normalize(message))
+        assert np.allclose(intent_scores, expected[0])
+
+
+def test_training_is_deterministic(examples: list[Example], model: TrainedModel) -> None:
+    again = intent_model.train(examples)
+    assert again.vocabulary == model.vocabulary
+    assert np.array_equal(again.intents.weights, model.intents.weights)
+    assert np.array_equal(again.topics.weights, model.topics.weights)
+
+
+def test_a_saved_model_loads_back_identical(model: TrainedModel, tmp_path: Path) -> None:
+    path = tmp_path / "model.npz"
+    intent_model.save(model, path)
+    loaded = intent_model.load(path)
+    assert loaded.vocabulary == model.vocabulary
+    assert loaded.intents.labels == model.intents.labels
+    assert loaded.topics.labels == model.topics.labels
+    assert np.array_equal(loaded.idf, model.idf)
+    assert np.array_equal(loaded.intents.weights, model.intents.weights)
+    assert np.array_equal(loaded.topics.bias, model.topics.bias)
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
+
+
+def _cached(tmp_path: Path) -> Path:
+    return tmp_path / f"{CACHE_PREFIX}{intent_model.cache_key()}.npz"
+
+
+def test_the_cache_is_written_once_then_read_without_training(
+    model: TrainedModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intent_model, "train", lambda _: model)
+    load_or_train(tmp_path)
+    assert _cached(tmp_path).is_file()
+
+    def no_training(_: object) -> TrainedModel:
+        raise AssertionError("trained although a cached model exists")
+
+    monkeypatch.setattr(intent_model, "train", no_training)
+    assert load_or_train(tmp_path).vocabulary == model.vocabulary
+
+
+def test_a_damaged_cache_is_replaced_and_older_ones_removed(
+    model: TrainedModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intent_model, "train", lambda _: model)
+    stale = tmp_path / f"{CACHE_PREFIX}0000000000000000.npz"
+    stale.write_bytes(b"an older model")
+    _cached(tmp_path).write_bytes(b"PK\x03\x04 cut short by a full disk")
+    assert load_or_train(tmp_path).vocabulary == model.vocabulary
+    assert intent_model.load(_cached(tmp_path)).vocabulary == model.vocabulary
+    assert not stale.exists()
+
+
+def test_an_unwritable_cache_only_costs_training(
+    model: TrainedModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intent_model, "train", lambda _: model)
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("")
+    assert load_or_train(blocked).vocabulary == model.vocabulary
+
+
+def test_the_shared_classifier_is_built_once() -> None:
+    assert intents.shared_classifier() is intents.shared_classifier(Path("/nonexistent"))
