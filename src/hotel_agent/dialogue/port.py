@@ -26,6 +26,9 @@ class TurnInput:
     state: dict[str, Any]  # the engine's own state from the previous turn
     guest_name: str | None
     supports_rich: bool  # buttons and lists render natively on this channel
+    # The guest's phone number in E.164 ("+34600111222") when the channel proves it (WhatsApp
+    # delivers from the number itself); None where anyone could type any number.
+    verified_phone: str | None = None
 
 
 @dataclass

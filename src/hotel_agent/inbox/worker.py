@@ -135,6 +135,9 @@ class Worker:
                 state=dict(conversation.state or {}),
                 guest_name=guest.display_name if guest else None,
                 supports_rich=message.channel in RICH_CHANNELS,
+                verified_phone=(
+                    "+" + message.sender_id.lstrip("+") if message.channel == "whatsapp" else None
+                ),
             )
         structlog.contextvars.bind_contextvars(conversation_id=conversation_id)
         output: TurnOutput | None = None

@@ -208,8 +208,8 @@ async def advance(t: Turn, services: DialogueServices, *, confirm: bool = False)
     if state.guest_name is None or state.guest_email is None:
         _ask_details(t)
         return
-    if t.input.message.channel == "whatsapp" and state.guest_phone is None:
-        state.guest_phone = "+" + t.input.message.sender_id.lstrip("+")
+    if state.guest_phone is None and t.input.verified_phone is not None:
+        state.guest_phone = t.input.verified_phone
     # What this PMS refuses a booking without (QloApps: a surname and a phone).
     if needs_surname(t):
         state.step = Step.DETAILS

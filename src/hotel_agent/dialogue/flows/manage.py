@@ -167,9 +167,8 @@ async def _bookings_of_guest(t: Turn, services: DialogueServices) -> list[Bookin
     for pms_id in dict.fromkeys(t.state.my_bookings + t.state.proven_bookings):
         booking = await services.pms.get_booking(pms_id)
         found[booking.pms_id] = booking
-    message = t.input.message
-    if message.channel == "whatsapp":
-        for booking in await services.pms.find_bookings(phone="+" + message.sender_id):
+    if t.input.verified_phone is not None:
+        for booking in await services.pms.find_bookings(phone=t.input.verified_phone):
             found[booking.pms_id] = booking
     upcoming = [
         b
@@ -190,13 +189,9 @@ def _is_theirs(t: Turn, booking: Booking) -> bool:
         if email not in state.verified_emails:
             state.verified_emails.append(email)
         return True
-    message = t.input.message
+    verified = t.input.verified_phone
     phone = booking.guest.phone
-    return (
-        message.channel == "whatsapp"
-        and phone is not None
-        and _digits(phone) == _digits(message.sender_id)
-    )
+    return verified is not None and phone is not None and _digits(phone) == _digits(verified)
 
 
 def _take(t: Turn, booking: Booking) -> None:
