@@ -23,9 +23,8 @@ from starlette.staticfiles import StaticFiles
 from tests.e2e.browser import DESKTOP, PHONE, OpenPage, launch_chromium
 from tests.fakes.server import ThreadedServer
 
-import hotel_agent
+from hotel_agent.web.webchat import STATIC_DIR
 
-STATIC_DIR = Path(hotel_agent.__file__).parent / "channels" / "webchat" / "static"
 SESSION_RE = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 HOTEL_NAME = "Hotel Las Dunas"
 BUTTONS = [{"id": "book", "title": "Book a room"}, {"id": "info", "title": "Hotel info"}]
