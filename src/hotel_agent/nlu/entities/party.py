@@ -36,11 +36,13 @@ _CHILD = (
     r"(?:(?:little|small|young|wee)\s+ones|nin[oa]s?|nenes?|nenas?|crios|crias|peques|pequenos|hij[oa]s?|menores|bebes?|kids?"
     r"|children|child|babies|baby|infants?|toddlers?|sons?|daughters?|teenagers?|adolescentes)"
 )
+# "a baby cot", "la silla del bebé" name the child's things, not a child.
+_CHILD_THING = r"(?!\s+(?:cots?|cribs?|beds?|chairs?|seats?|menus?|cunas?|sillas?|tronas?))"
 _ARTICLES = frozenset({"a", "an", "un", "una"})
 _COUNT = re.compile(
     rf"(?<![\w/.,:])(?P<num>{NUMBER})\s+(?:(?:little|small|young|pequen[oa]s)\s+)?"
     rf"(?:(?:de\s+ell[oa]s|of\s+them|are|son|seran|will\s+be)\s+(?:(?:son|are)\s+)?)?"
-    rf"(?P<noun>(?P<adult>{_ADULT})|(?P<child>{_CHILD})|{_PERSON})\b"
+    rf"(?P<noun>(?P<adult>{_ADULT})|(?P<child>{_CHILD}\b{_CHILD_THING})|{_PERSON})\b"
 )
 _MORE = re.compile(
     rf"\b(?P<num>{NUMBER})\s+(?:(?P<adult>{_ADULT})|{_CHILD})\s+(?:mas|more|extra)\b"
@@ -80,13 +82,21 @@ _NO_CHILDREN = re.compile(
 _OWN = r"\b(?:mi|mis|my|our|nuestr[oa]s?)\s+(?:(?:little|young|teenage|pequen[oa])\s+)?"
 _KIN = (
     r"(?:(?P<pair>padres|parents|suegros|in-laws|abuelos|grandparents)"
-    r"|(?P<kid>hij[oa]|bebe|nin[oa]|nene|nena|son|daughter|baby|kid|child|boy|girl)"
+    r"|(?P<kid>hij[oa]|bebe|nin[oa]|nene|nena|peque|pequen[oa]|cri[oa]|son|daughter|baby|kid"
+    r"|child|boy|girl|little\s+one|toddler|infant)"
     r"|(?P<grown>mujer|marido|esposa|esposo|pareja|novi[oa]|madre|padre|mama|papa|suegr[oa]"
     r"|herman[oa]|amig[oa]|abuel[oa]|wife|husband|partner|boyfriend|girlfriend|fiancee?"
     r"|mother|father|mum|mom|dad|brother|sister|friend|grandma|grandpa|grandmother"
     r"|grandfather))\b"
 )
 _RELATIVE = re.compile(_OWN + _KIN)
+# "mi pareja y yo con el peque de 4": one child said with "the" after "with"/"and"; not the
+# child's things ("with the baby cot").
+_THE_KID = re.compile(
+    r"\b(?:con|y|mas|and|with|plus)\s+(?P<det>el|la|the)\s+(?:(?:little|young|pequen[oa])\s+)?"
+    r"(?:bebe|nin[oa]|nene|nena|peque|pequen[oa]|cri[oa]|baby|kid|child|boy|girl|little\s+one"
+    r"|toddler|infant)\b" + _CHILD_THING
+)
 # "my mom and dad", "mi mujer y mi hijo": each relative of a list counts.
 _NEXT_RELATIVE = re.compile(r"\s*(?:,|\band\b|\by\b|&)\s*(?:(?:mi|my|our|nuestr[oa])\s+)?" + _KIN)
 _COUPLES = re.compile(rf"(?<![\w/.,:])(?P<num>{NUMBER})\s+(?:couples|parejas|matrimonios)\b")
@@ -196,16 +206,19 @@ class _Said:
     persons: int | None = None
     persons_at: int = -1
     persons_end: int = -1
+    persons_are_adults: bool = False  # "mi pareja y yo", "just me": the count names adults
     children_at: int = -1
     inclusive: bool = False  # the persons are a total including the children ("family of 4")
     more_adults: int = 0
     more_children: int = 0
     each: bool = False  # the counts are per room
 
-    def saw_persons(self, count: int | None, match: re.Match[str], inclusive: bool) -> None:
+    def saw_persons(
+        self, count: int | None, match: re.Match[str], inclusive: bool, adults: bool = False
+    ) -> None:
         if match.start() > self.persons_at:
             self.persons, self.persons_at, self.persons_end = count, match.start(), match.end()
-            self.inclusive = inclusive
+            self.inclusive, self.persons_are_adults = inclusive, adults
 
 
 def _additions(folded: str, said: _Said) -> list[range]:
@@ -247,10 +260,11 @@ def _totals(folded: str, said: _Said) -> None:
             said.saw_persons(to_int(match["num"]), match, inclusive)
     for pattern, size in ((_COUPLE, 2), (_SOLO, 1)):
         for match in pattern.finditer(folded):
-            said.saw_persons(size, match, inclusive=False)
+            said.saw_persons(size, match, inclusive=False, adults=True)
     for match in _COUPLES.finditer(folded):
         couples = to_int(match["num"])
-        said.saw_persons(None if couples is None else couples * 2, match, inclusive=False)
+        count = None if couples is None else couples * 2
+        said.saw_persons(count, match, inclusive=False, adults=True)
     for match in _AGED.finditer(folded):
         if match.start() > said.children_at:
             count = 1 if match["num"] is None else to_int(match["num"]) or 0
@@ -272,14 +286,18 @@ def _relatives(folded: str, said: _Said) -> None:
         relatives.append(match)
         while (listed := _NEXT_RELATIVE.match(folded, relatives[-1].end())) is not None:
             relatives.append(listed)
-    if said.adults is None and said.persons is None and (relatives or said.children):
+    the_kids = [m for m in _THE_KID.finditer(folded) if m.start("det") > said.children_at]
+    if said.adults is None and said.persons is None and (relatives or the_kids or said.children):
         grown = sum(2 if m["pair"] else 1 for m in relatives if not m["kid"])
         speaker = _ME.search(folded) or (grown and _WE.search(folded))
         said.adults = grown + (1 if speaker else 0) or None
     kids = [m for m in relatives if m["kid"]]
-    if said.children is None and kids:
-        said.children = len(kids)
-        said.ages = _ages_after(folded, kids[-1].end()) or said.ages
+    if said.children is None and (kids or the_kids):
+        said.children = len(kids) + len(the_kids)
+        firsts = [m.start() for m in kids] + [m.start("det") for m in the_kids]
+        said.children_at = min(firsts)
+        last = max((*kids, *the_kids), key=lambda m: m.end())
+        said.ages = _ages_after(folded, last.end()) or said.ages
 
 
 def extract_party(text: str, *, previous: Entities | None = None) -> Party:
@@ -300,7 +318,12 @@ def extract_party(text: str, *, previous: Entities | None = None) -> Party:
         adults = persons
         after = said.persons_end
         added = _ADDED.fullmatch(folded, after, said.children_at) if said.children_at > 0 else None
-        if children and persons > children and (said.inclusive or not added):
+        if (
+            children
+            and persons > children
+            and not said.persons_are_adults
+            and (said.inclusive or not added)
+        ):
             adults = persons - children
     if said.more_adults and previous is not None and previous.adults is not None:
         adults = previous.adults + said.more_adults

@@ -48,6 +48,12 @@ def party(
         ("nuestro hijo tiene 12 años", party(children=1, ages=[12])),
         ("0 adultos", party(0)),
         ("somos 35 personas", party(35)),
+        # A couple said in words is two adults, whoever comes with them.
+        ("somos mi pareja y yo con el peque de 4 años", party(2, 1, [4])),
+        ("mi pareja y yo con mi hijo de 5", party(2, 1, [5])),
+        ("mi mujer y yo con el bebé", party(2, 1)),
+        ("somos 2 con la niña de 7 años", party(2, 1, [7])),
+        ("somos 3, mi pareja y yo y el peque", party(2, 1)),
     ],
 )
 def test_spanish(text: str, expected: Party) -> None:
@@ -58,6 +64,12 @@ def test_spanish(text: str, expected: Party) -> None:
     ("text", "expected"),
     [
         ("two adults and a toddler", party(2, 1)),
+        ("my wife and I with the baby", party(2, 1)),
+        ("me and my husband and our little one, she's 3", party(2, 1, [3])),
+        ("we are two plus the kid (6)", party(2, 1, [6])),
+        ("me and the little one", party(1, 1)),
+        ("just me, is there a baby cot?", party(1)),
+        ("two couples and the baby", party(4, 1)),
         ("3 adults, 2 kids aged 5 and 11", party(3, 2, [5, 11])),
         ("one adult plus two children, ages 8 & 10", party(1, 2, [8, 10])),
         ("a room for four please", party(4, rooms=1)),
