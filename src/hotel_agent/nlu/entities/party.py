@@ -139,6 +139,11 @@ _ME = re.compile(
 )
 # "vamos mi marido y los niños": counts the speaker among relatives, not before children alone
 # ("we have two kids" says nothing of how many adults).
+_OUR_CHILD = re.compile(
+    r"\b(?:our|nuestr[oa]s?)\s+(?:(?:little|young|teenage|pequen[oa])\s+)?(?:\d{1,2}[\s-]*"
+    r"(?:years?|yrs?|y)[\s-]*olds?|hij[oa]s?|bebe|nin[oa]s?|nenes?|nenas?|sons?|daughters?|baby"
+    r"|kids?|child|children|boys?|girls?|little\s+ones?)\b"
+)
 _WE = re.compile(r"\b(?:vamos|venimos|viajamos|nosotros|we|us)\b")
 _AGES = re.compile(
     rf"[\s,]*(?:(?:de|aged?|ages?|edades?)\s+|\(\s*|(?:she|he|they)(?:'s|\s+is|\s+are|'re)\s+"
@@ -289,7 +294,9 @@ def _relatives(folded: str, said: _Said) -> None:
     the_kids = [m for m in _THE_KID.finditer(folded) if m.start("det") > said.children_at]
     if said.adults is None and said.persons is None and (relatives or the_kids or said.children):
         grown = sum(2 if m["pair"] else 1 for m in relatives if not m["kid"])
-        speaker = _ME.search(folded) or (grown and _WE.search(folded))
+        # "my wife and our son": a child who is "ours" beside a partner is the speaker's too.
+        ours = _OUR_CHILD.search(folded) is not None
+        speaker = _ME.search(folded) or (grown and (_WE.search(folded) or ours))
         said.adults = grown + (1 if speaker else 0) or None
     kids = [m for m in relatives if m["kid"]]
     if said.children is None and (kids or the_kids):

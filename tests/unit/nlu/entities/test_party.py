@@ -54,6 +54,7 @@ def party(
         ("mi mujer y yo con el bebé", party(2, 1)),
         ("somos 2 con la niña de 7 años", party(2, 1, [7])),
         ("somos 3, mi pareja y yo y el peque", party(2, 1)),
+        ("mi mujer y nuestro hijo de 7", party(2, 1, [7])),
     ],
 )
 def test_spanish(text: str, expected: Party) -> None:
@@ -68,6 +69,8 @@ def test_spanish(text: str, expected: Party) -> None:
         ("me and my husband and our little one, she's 3", party(2, 1, [3])),
         ("we are two plus the kid (6)", party(2, 1, [6])),
         ("me and the little one", party(1, 1)),
+        ("my wife and our 7 year old", party(2, 1, [7])),
+        ("a room for our son", party(children=1, rooms=1)),
         ("just me, is there a baby cot?", party(1)),
         ("two couples and the baby", party(4, 1)),
         ("3 adults, 2 kids aged 5 and 11", party(3, 2, [5, 11])),
