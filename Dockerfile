@@ -35,7 +35,7 @@ COPY README.md ./
 COPY src ./src
 RUN /opt/uv/bin/uv sync --frozen --no-dev --no-editable --python python3
 
-# Size (the image is mostly native code: lingua ~100 MB, scipy, numpy, duckling):
+# Size (the image is mostly native code: scipy, numpy, scikit-learn, duckling):
 # - test suites of the scientific stack go;
 # - debug symbols go, except from the auditwheel-patched libraries of numpy/scipy/sklearn,
 #   which break when stripped ("ELF load command address/offset not page-aligned");

@@ -4,7 +4,7 @@
    fixed seed) after a warm-up, then each stage alone (language, intent, entities) on the same
    messages, then 5,000-character messages; milliseconds per message.
 2. cold start, in this process: importing scikit-learn (0 when already imported), training the
-   intent models, writing and reading the model cache, lingua's first detection.
+   intent models, writing and reading the model cache, the language model on first detection.
 3. `hotel-agent nlu ok` as a new process: with an empty model cache (imports scikit-learn and
    trains) and with the cache filled, next to `import hotel_agent.cli` alone, which every
    `hotel-agent` command pays.
@@ -81,8 +81,8 @@ def cold_start() -> dict[str, Any]:
         loaded = time.perf_counter() - started
         size = path.stat().st_size
     started = time.perf_counter()
-    detect_language("the first message loads lingua's models", previous=None, default="es")
-    lingua = time.perf_counter() - started
+    detect_language("the first message trains the language model", previous=None, default="es")
+    language_model = time.perf_counter() - started
     return {
         "training_examples": len(examples),
         "features": len(model.vocabulary),
@@ -91,7 +91,7 @@ def cold_start() -> dict[str, Any]:
         "cache_save_seconds": round(saved, 3),
         "cache_load_seconds": round(loaded, 3),
         "cache_bytes": size,
-        "lingua_first_detection_seconds": round(lingua, 3),
+        "language_model_first_detection_seconds": round(language_model, 3),
     }
 
 
@@ -101,7 +101,7 @@ def latency_per_message(*, quick: bool) -> dict[str, Any]:
     texts = texts[:400] if quick else texts
     classifier = IntentClassifier(intent_model.train(load_examples()))
     understander = Understander(classifier)
-    for text in texts[:100]:  # warm-up: lingua's models, Duckling, caches
+    for text in texts[:100]:  # warm-up: the language model, Duckling, caches
         understander.understand(text, now=NOW)
     stages: dict[str, Callable[[str], object]] = {
         "understand": lambda text: understander.understand(text, now=NOW),
