@@ -18,6 +18,8 @@ import pytest
 from hotel_agent.pms.port import BookingStatus
 from hotel_agent.runtime import Runtime
 from tests.integration.dialogue.guest import (
+    MONTHS_EN,
+    MONTHS_ES,
     Guest,
     english_range,
     future_stay,
@@ -303,6 +305,66 @@ async def test_a_child_spoken_of_is_never_dropped(
     await guest.hears("yes")
     booking = await the_booking(runtime, "mia.wong@example.com")
     assert (booking.stay.adults, booking.stay.children) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("said_party", "email", "summary"),
+    [
+        ("somos mi pareja y yo con el peque de 4 años", "lucia.paz@example.com", "2 adultos y 1"),
+        ("mi mujer y nuestro hijo de 7", "jorge.gil@example.com", "2 adultos y 1"),
+    ],
+)
+async def test_una_pareja_con_su_peque_son_dos_adultos_y_un_nino(
+    client: httpx.AsyncClient, runtime: Runtime, said_party: str, email: str, summary: str
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=60, nights=2)
+    said = await guest.hears(f"hola, una habitación {spanish_range(check_in, check_out)}")
+    said = await guest.hears(said_party)
+    assert summary in said and "€" in said  # offers for the whole family, no question first
+    await guest.hears("la familiar")
+    name = email.split("@")[0].replace(".", " ").title()
+    await guest.hears(f"{name}, {email}")
+    await guest.hears("sí")
+    booking = await the_booking(runtime, email)
+    assert (booking.stay.adults, booking.stay.children) == (2, 1)
+
+
+async def test_my_wife_and_our_little_one_are_two_adults_and_a_child(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=61, nights=2)
+    said = await guest.hears(
+        f"a room {english_range(check_in, check_out)} for my wife and I with the baby"
+    )
+    assert "2 adults and 1 child" in said
+    await guest.hears("the family room")
+    await guest.hears("Omar Haddad, omar.haddad@example.com")
+    await guest.hears("yes")
+    booking = await the_booking(runtime, "omar.haddad@example.com")
+    assert (booking.stay.adults, booking.stay.children) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("hi, a room for 2 adults, 3 nights, leaving on {day} {month_en}", "A stay from "),
+        ("hola, habitación para 2, salimos el {day} de {month_es}, 3 noches", "Una estancia del "),
+    ],
+)
+async def test_a_stay_worked_out_into_the_past_is_shown_not_just_refused(
+    client: httpx.AsyncClient, message: str, expected: str
+) -> None:
+    tomorrow = hotel_today() + timedelta(days=1)
+    month_en, month_es = MONTHS_EN[tomorrow.month - 1], MONTHS_ES[tomorrow.month - 1]
+    said = await Guest(client).hears(
+        message.format(day=tomorrow.day, month_en=month_en, month_es=month_es)
+    )
+    # The guest gave a departure, not an arrival: the reply shows the arrival it worked out.
+    assert expected in said and "€" not in said
+    arrival = tomorrow - timedelta(days=3)
+    assert f" {arrival.day} " in said and "(3 " in said
 
 
 # --- 7. names beside contact details -------------------------------------------------------
