@@ -8,6 +8,7 @@ migrations themselves."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import shutil
 import time
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from hotel_agent.channels.port import Channel
 from hotel_agent.db import migrate
 from hotel_agent.dialogue.port import DialogueEngine
+from hotel_agent.nlu.intents import shared_classifier
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import Settings, normalize_database_url
 from tests.support import server_missing
@@ -34,6 +36,22 @@ POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.
 # about the code, so no example fails for being slow. HYPOTHESIS_PROFILE=default restores it.
 hypothesis_settings.register_profile("no-deadline", deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "no-deadline"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nlu_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One trained intent model for the whole run, in a folder the xdist workers share: the
+    first worker trains it (the others wait on the lock) and every process loads it, including
+    CLI processes whose DATA_DIR `seed_nlu_cache` filled from here."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    cache = root / "nlu-model"
+    cache.mkdir(exist_ok=True)
+    with (root / "nlu-model.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shared_classifier(cache)
+    return cache
 
 
 def _postgres_database_url(name: str) -> str:
