@@ -6,6 +6,9 @@ UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 RUN := $(UV) run --frozen
 PYTEST := $(RUN) pytest -p no:cacheprovider
 COVERAGE_MIN ?= 85
+# Parallel test processes (pytest-xdist); most tests wait on databases and subprocesses, so
+# more workers than cores pays. TEST_WORKERS=0 runs everything in this one process.
+TEST_WORKERS ?= 4
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help
@@ -40,8 +43,8 @@ chat: install ## Chat with the agent in this terminal
 	$(RUN) hotel-agent chat
 
 .PHONY: test
-test: install ## All tests (unit, integration, e2e) with coverage
-	$(PYTEST) --cov --cov-report=term --cov-fail-under=$(COVERAGE_MIN) tests
+test: install ## All tests (unit, integration, e2e) with coverage, in TEST_WORKERS processes
+	$(PYTEST) -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term --cov-fail-under=$(COVERAGE_MIN) tests
 
 .PHONY: test-unit
 test-unit: install ## Unit tests only (no I/O)

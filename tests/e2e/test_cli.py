@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+from tests.support import seed_nlu_cache
 
 from hotel_agent import __version__
 
@@ -45,7 +46,8 @@ def test_migrate_creates_the_database(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "hotel_agent.db").exists()
 
 
-def test_terminal_chat_answers_through_the_pipeline(tmp_path: Path) -> None:
+def test_terminal_chat_answers_through_the_pipeline(tmp_path: Path, nlu_model_cache: Path) -> None:
+    seed_nlu_cache(nlu_model_cache, tmp_path / "data")
     output = run_cli("chat", env=fresh_env(tmp_path), stdin="Hola\n")
     assert "¡Hola! Soy el asistente virtual de Hotel Mirador del Puerto." in output
     assert "3. Hablar con recepción" in output, "buttons become numbered choices"

@@ -33,16 +33,6 @@ from tests.support import make_settings
 MakeRuntime = Callable[..., Awaitable[Runtime]]
 
 
-@pytest.fixture
-async def runtime(sqlite_runtime: Runtime) -> Runtime:
-    return sqlite_runtime
-
-
-@pytest.fixture
-async def client(chat: httpx.AsyncClient) -> httpx.AsyncClient:
-    return chat
-
-
 def next_january(day: int) -> date:
     today = hotel_today()
     this_year = date(today.year, 1, day)
