@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hotel_agent.bookings.port import BookingLedger
 from hotel_agent.knowledge import HotelKnowledge
 from hotel_agent.llm.port import LanguageModel
 from hotel_agent.nlu.pipeline import Understander
-from hotel_agent.pms.bookings import BookingService
 from hotel_agent.pms.policy import StayPolicy
 from hotel_agent.pms.port import Pms
 
@@ -16,7 +16,7 @@ from hotel_agent.pms.port import Pms
 class DialogueServices:
     understander: Understander
     pms: Pms
-    bookings: BookingService
+    bookings: BookingLedger
     knowledge: HotelKnowledge
     policy: StayPolicy
     llm: LanguageModel | None = None
