@@ -29,6 +29,7 @@ from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.dialogue.engine import Engine
 from hotel_agent.dialogue.port import DialogueEngine
 from hotel_agent.dialogue.services import DialogueServices
+from hotel_agent.dialogue.thresholds import Thresholds
 from hotel_agent.inbox.ingest import Ingest
 from hotel_agent.inbox.sender import Sender
 from hotel_agent.inbox.signals import Signals
@@ -119,7 +120,7 @@ class Runtime:
                     knowledge=knowledge_for(settings),
                     policy=stay_policy(settings),
                     llm=llm,
-                    llm_min_confidence=settings.llm.min_confidence,
+                    thresholds=Thresholds(ask_model_below=settings.llm.min_confidence),
                 )
             )
         return cls(

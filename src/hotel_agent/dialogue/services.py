@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hotel_agent.bookings.port import BookingLedger
+from hotel_agent.dialogue.thresholds import DEFAULTS, Thresholds
 from hotel_agent.knowledge import HotelKnowledge
 from hotel_agent.llm.port import LanguageModel
 from hotel_agent.nlu.pipeline import Understander
@@ -20,5 +21,4 @@ class DialogueServices:
     knowledge: HotelKnowledge
     policy: StayPolicy
     llm: LanguageModel | None = None
-    # Below this intent confidence the language model (when configured) is asked.
-    llm_min_confidence: float = 0.55
+    thresholds: Thresholds = DEFAULTS
