@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hotel_agent.bookings.ledger import DatabaseBookingLedger
 from hotel_agent.channels.port import Channel
 from hotel_agent.channels.webchat.channel import WebChatChannel
 from hotel_agent.channels.whatsapp.client import WhatsAppCloudClient
@@ -28,6 +29,7 @@ from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.dialogue.engine import Engine
 from hotel_agent.dialogue.port import DialogueEngine
 from hotel_agent.dialogue.services import DialogueServices
+from hotel_agent.dialogue.thresholds import Thresholds
 from hotel_agent.inbox.ingest import Ingest
 from hotel_agent.inbox.sender import Sender
 from hotel_agent.inbox.signals import Signals
@@ -37,7 +39,6 @@ from hotel_agent.knowledge import knowledge_for
 from hotel_agent.llm.factory import build_language_model
 from hotel_agent.llm.port import LanguageModel
 from hotel_agent.nlu.pipeline import Understander
-from hotel_agent.pms.bookings import BookingService
 from hotel_agent.pms.factory import build_pms, stay_policy
 from hotel_agent.pms.resilience import ResilientPms
 from hotel_agent.ratelimit import RateLimiter, build_rate_limiter
@@ -70,7 +71,7 @@ class Runtime:
     http: httpx.AsyncClient
     rate_limiter: RateLimiter
     pms: ResilientPms
-    bookings: BookingService
+    bookings: DatabaseBookingLedger
     understander: Understander
     llm: LanguageModel | None = None
     redis: Redis | None = None
@@ -106,7 +107,7 @@ class Runtime:
                 phone_number_id=settings.whatsapp.phone_number_id,
                 timeout=settings.whatsapp.timeout_seconds,
             )
-        bookings = BookingService(sessions, pms, pms_type=settings.pms.type.value)
+        bookings = DatabaseBookingLedger(sessions, pms, pms_type=settings.pms.type.value)
         # The trained intent model is kept under DATA_DIR: later starts load it.
         understander = Understander(model_cache=settings.data_dir / "nlu")
         llm = build_language_model(settings)
@@ -119,7 +120,7 @@ class Runtime:
                     knowledge=knowledge_for(settings),
                     policy=stay_policy(settings),
                     llm=llm,
-                    llm_min_confidence=settings.llm.min_confidence,
+                    thresholds=Thresholds(ask_model_below=settings.llm.min_confidence),
                 )
             )
         return cls(
