@@ -95,6 +95,17 @@ class OutboundMessage(BaseModel):
         return "\n".join(lines)
 
 
+class DeliveryStatus(BaseModel):
+    """A provider's word on a message we sent: sent, delivered, read, played or failed."""
+
+    channel: str
+    provider_message_id: str
+    status: str
+    timestamp: datetime
+    error_code: int | None = None
+    error_detail: str | None = None  # why it failed, when it did
+
+
 class SendReceipt(BaseModel):
     provider_message_id: str | None
 

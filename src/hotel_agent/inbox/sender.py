@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.backoff import next_attempt_at
 from hotel_agent.channels.port import Channel, OutboundMessage, SendError, SendReceipt
+from hotel_agent.channels.staff_webhook import StaffWebhook
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import OutboxItem, OutboxKind
 from hotel_agent.db.repositories.conversations import ConversationRepository
@@ -30,7 +31,6 @@ from hotel_agent.db.types import utcnow
 from hotel_agent.inbox.signals import Signals, wait_event
 from hotel_agent.observability.metrics import DEAD_LETTERS, OUTBOUND_MESSAGES
 from hotel_agent.settings import QueueSettings
-from hotel_agent.staff.alerts import StaffWebhook
 
 log = structlog.get_logger(__name__)
 

@@ -14,17 +14,16 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hotel_agent.channels import staff_webhook
 from hotel_agent.db.models import Conversation, ConversationOwner, OutboxKind
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.db.repositories.outbox import OutboxRepository
+from hotel_agent.errors import Conflict, NotFound
 from hotel_agent.observability.metrics import HANDOFFS
 
 log = structlog.get_logger(__name__)
 
-# Outbox rows of kind ALERT go out through the staff webhook, not a guest channel.
-ALERT_CHANNEL = "staff_webhook"
-ALERT_RECIPIENT = "staff"
 # The reason recorded when staff take a conversation themselves.
 STAFF_TAKEOVER = "staff_takeover"
 # The reason recorded when the engine hands over without saying why.
@@ -55,6 +54,32 @@ def hand_to_staff(conversation: Conversation, *, reason: str | None, now: dateti
     return Handoff(conversation_id=conversation.id, channel=conversation.channel, reason=clean)
 
 
+async def locked(session: AsyncSession, conversation_id: int) -> Conversation:
+    """The conversation, locked for the caller's transaction (NotFound if there is none)."""
+    conversation = await ConversationRepository(session).lock(conversation_id)
+    if conversation is None:
+        raise NotFound(f"conversation {conversation_id} does not exist")
+    return conversation
+
+
+async def take_over(session: AsyncSession, conversation_id: int, *, now: datetime) -> Handoff:
+    """Staff answer from now on (reason staff_takeover). Conflict if staff already do.
+    The caller commits, then `announce`s the handoff."""
+    conversation = await locked(session, conversation_id)
+    if conversation.owner == ConversationOwner.STAFF:
+        raise Conflict(f"conversation {conversation_id} is already answered by staff")
+    return hand_to_staff(conversation, reason=STAFF_TAKEOVER, now=now)
+
+
+async def hand_back(session: AsyncSession, conversation_id: int) -> None:
+    """The bot answers the guest's next message, from a fresh state (language kept).
+    Conflict if the bot already owns the conversation."""
+    conversation = await locked(session, conversation_id)
+    if conversation.owner == ConversationOwner.BOT:
+        raise Conflict(f"conversation {conversation_id} is already answered by the bot")
+    hand_to_bot(conversation)
+
+
 def hand_to_bot(conversation: Conversation) -> None:
     """The bot answers again, starting afresh: the engine's state of before the handoff is
     stale (staff may have settled what it was asking about); the language is kept."""
@@ -76,10 +101,10 @@ async def queue_alert(
     assert hotel is not None
     OutboxRepository(session).add(
         kind=OutboxKind.ALERT,
-        channel=ALERT_CHANNEL,
+        channel=staff_webhook.CHANNEL,
         hotel_id=hotel_id,
         conversation_id=handoff.conversation_id,
-        recipient=ALERT_RECIPIENT,
+        recipient=staff_webhook.RECIPIENT,
         payload=alert_body(
             handoff,
             hotel={"id": hotel.id, "slug": hotel.slug, "name": hotel.name},

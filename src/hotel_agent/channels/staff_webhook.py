@@ -1,4 +1,5 @@
-"""The staff alert webhook: the sender posts ALERT outbox rows here, as JSON.
+"""The staff alert webhook, an outbound channel for staff: the sender posts ALERT outbox rows
+here, as JSON.
 
 Its answers map to `SendError` like a guest channel's: network errors, timeouts, 429 and 5xx
 are retried with backoff; any other refusal is dead-lettered with the status and the start of
@@ -13,6 +14,9 @@ import httpx
 
 from hotel_agent.channels.port import SendError
 
+# The outbox row of an alert names this channel and this recipient (no guest address).
+CHANNEL = "staff_webhook"
+RECIPIENT = "staff"
 _DETAIL_CHARS = 300
 
 
