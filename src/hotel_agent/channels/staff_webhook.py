@@ -14,9 +14,6 @@ import httpx
 
 from hotel_agent.channels.port import SendError
 
-# The outbox row of an alert names this channel and this recipient (no guest address).
-CHANNEL = "staff_webhook"
-RECIPIENT = "staff"
 _DETAIL_CHARS = 300
 
 

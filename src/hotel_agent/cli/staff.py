@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
@@ -65,30 +66,31 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) 
 
 @dataclass(frozen=True)
 class _Desk:
-    """What the staff commands use: the database, the channels configured, the queue's wake-ups
-    (no sender runs in this process, so waking it is a no-op; the running one polls)."""
+    """What the staff commands use: the database and the queue's wake-ups (no sender runs in
+    this process, so waking it is a no-op; the running one polls)."""
 
     settings: Settings
     sessions: SessionFactory
-    channels: Mapping[str, Channel]
     signals: Signals
 
 
-async def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+@asynccontextmanager
+async def _channels(settings: Settings) -> AsyncIterator[Mapping[str, Channel]]:
+    """The channels configured, for the commands that queue a send: is it deliverable?"""
     import httpx
 
     from hotel_agent.channels.factory import build_channels
+
+    async with httpx.AsyncClient(timeout=settings.whatsapp.timeout_seconds) as http:
+        yield build_channels(settings, http)
+
+
+async def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from hotel_agent.db.engine import create_engine, create_session_factory
     from hotel_agent.inbox.signals import Signals
 
     engine = create_engine(settings)
-    http = httpx.AsyncClient(timeout=settings.whatsapp.timeout_seconds)
-    desk = _Desk(
-        settings=settings,
-        sessions=create_session_factory(engine),
-        channels=build_channels(settings, http),
-        signals=Signals(),
-    )
+    desk = _Desk(settings=settings, sessions=create_session_factory(engine), signals=Signals())
     try:
         action = {
             "list": _list,
@@ -104,7 +106,6 @@ async def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
         out.write(f"error: {exc.detail}\n")
         return 1
     finally:
-        await http.aclose()
         await engine.dispose()
 
 
@@ -157,7 +158,8 @@ async def _reply(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
     except ValidationError as exc:
         out.write(f"error: {exc.errors()[0]['msg'].removeprefix('Value error, ')}\n")
         return 2
-    result = await service.reply(desk.sessions, desk.channels, desk.signals, args.id, body)
+    async with _channels(desk.settings) as channels:
+        result = await service.reply(desk.sessions, channels, desk.signals, args.id, body)
     if result.took_over:
         out.write(f"took conversation #{args.id} over from the bot\n")
     out.write(
@@ -206,7 +208,8 @@ async def _dead_letters(desk: _Desk, args: argparse.Namespace, out: TextIO) -> i
 async def _resend(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
     from hotel_agent.staff import dead_letters
 
-    letter = await dead_letters.resend(desk.sessions, desk.channels, desk.signals, args.id)
+    async with _channels(desk.settings) as channels:
+        letter = await dead_letters.resend(desk.sessions, channels, desk.signals, args.id)
     out.write(
         f"dead letter {letter.id} ({letter.kind} to conversation #{letter.conversation_id}) "
         "is queued again; the running sender delivers it\n"

@@ -14,7 +14,6 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotel_agent.channels import staff_webhook
 from hotel_agent.db.models import Conversation, ConversationOwner, OutboxKind
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.hotels import HotelRepository
@@ -23,6 +22,10 @@ from hotel_agent.errors import Conflict, NotFound
 from hotel_agent.observability.metrics import HANDOFFS
 
 log = structlog.get_logger(__name__)
+
+# Outbox rows of kind ALERT go out through the staff webhook, not a guest channel.
+ALERT_CHANNEL = "staff_webhook"
+ALERT_RECIPIENT = "staff"
 
 # The reason recorded when staff take a conversation themselves.
 STAFF_TAKEOVER = "staff_takeover"
@@ -101,10 +104,10 @@ async def queue_alert(
     assert hotel is not None
     OutboxRepository(session).add(
         kind=OutboxKind.ALERT,
-        channel=staff_webhook.CHANNEL,
+        channel=ALERT_CHANNEL,
         hotel_id=hotel_id,
         conversation_id=handoff.conversation_id,
-        recipient=staff_webhook.RECIPIENT,
+        recipient=ALERT_RECIPIENT,
         payload=alert_body(
             handoff,
             hotel={"id": hotel.id, "slug": hotel.slug, "name": hotel.name},

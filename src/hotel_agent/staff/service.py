@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotel_agent.channels.port import Channel, OutboundMessage
+from hotel_agent.channels.port import Channel, OutboundMessage, reply_window_closed
 from hotel_agent.conversations import handoff as handoffs
 from hotel_agent.conversations.handoff import STAFF_TAKEOVER, Handoff, announce, hand_to_staff
 from hotel_agent.conversations.outbound import guest_address, queue_outbound
@@ -24,7 +24,6 @@ from hotel_agent.db.repositories.conversations import ConversationOverview, Conv
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.db.types import utcnow
 from hotel_agent.errors import Conflict, NotFound
-from hotel_agent.inbox.sender import reply_window_closed
 from hotel_agent.inbox.signals import Signals
 from hotel_agent.observability.logging import mask_pii
 from hotel_agent.staff.schemas import (

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
+from hotel_agent.channels.port import reply_window_closed
 from hotel_agent.channels.staff_webhook import StaffWebhook
 from hotel_agent.channels.webchat.channel import WebChatChannel
 from hotel_agent.conversations.handoff import (
@@ -18,7 +19,6 @@ from hotel_agent.conversations.handoff import (
     staff_url,
 )
 from hotel_agent.db.models import Conversation
-from hotel_agent.inbox.sender import reply_window_closed
 from hotel_agent.staff.schemas import REPLY_MAX_CHARS, StaffReplyIn
 from tests.fakes.collecting_channel import CollectingChannel
 
