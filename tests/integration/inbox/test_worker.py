@@ -19,7 +19,7 @@ from hotel_agent.db.models import (
 )
 from hotel_agent.db.repositories.inbox import InboxRepository
 from hotel_agent.db.types import utcnow
-from hotel_agent.inbox.worker import Worker
+from hotel_agent.inbox.worker import Lease, Worker
 from hotel_agent.runtime import Runtime
 from tests.integration.inbox.helpers import EchoEngine, whatsapp_text
 from tests.support import make_settings
@@ -176,3 +176,38 @@ async def test_staff_owned_conversations_get_no_bot_reply(
             select(func.count()).select_from(Message).where(Message.direction == "out")
         )
     assert (inbound, outbound) == (2, 1), "the guest's message is kept for staff; no bot reply"
+
+
+async def test_the_queue_runs_whatever_turn_handler_it_is_given(
+    sqlite_url: str, make_runtime: MakeRuntime
+) -> None:
+    """Order, leases and the finishing commit are the queue's; what a turn does is not."""
+    runtime = await make_runtime(make_settings(sqlite_url))
+    seen: list[tuple[str | None, str]] = []
+
+    async def handler(event: InboxEvent, lease: Lease) -> str:
+        seen.append((event.provider_message_id, lease.owner))
+        async with runtime.sessions() as session, session.begin():
+            assert await lease.finish(session, now=utcnow())
+        return "handled"
+
+    worker = Worker(
+        runtime.sessions, handler, runtime.signals, runtime.settings.queue, name="worker-x"
+    )
+    hotel = runtime.hotels.default_hotel_id
+    await runtime.ingest.accept(
+        hotel,
+        [
+            whatsapp_text("wamid.H1", "34611111111", "uno"),
+            whatsapp_text("wamid.H2", "34611111111", "dos"),
+        ],
+    )
+
+    assert await drain(worker) == 2
+
+    assert seen == [("wamid.H1", "worker-x"), ("wamid.H2", "worker-x")]
+    async with runtime.sessions() as session:
+        states = (await session.scalars(select(InboxEvent.state).order_by(InboxEvent.id))).all()
+        messages = await session.scalar(select(func.count()).select_from(Message))
+    assert states == ["done", "done"]
+    assert messages == 0, "the queue itself writes no transcript"
