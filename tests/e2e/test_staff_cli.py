@@ -12,9 +12,9 @@ from pathlib import Path
 from tests.integration.staff.helpers import HANDOFF_REPLY, ReceptionEngine
 from tests.support import make_settings
 
-from hotel_agent.channels.webchat import service as webchat
+from hotel_agent.conversations import webchat
+from hotel_agent.conversations.turns import turn_worker
 from hotel_agent.db import migrate
-from hotel_agent.inbox.worker import Worker
 from hotel_agent.runtime import Runtime
 
 _FOREIGN_ENV = ("WHATSAPP_", "DATABASE_", "DB_", "POSTGRES_", "REDIS_", "PMS_", "HOTEL_", "STAFF_")
@@ -45,8 +45,13 @@ async def _hand_over(database: Path) -> None:
     try:
         await migrate.upgrade(runtime.engine)
         await runtime.load_hotels()
-        await webchat.submit(runtime, "e2e-guest-session", "quiero hablar con una persona")
-        worker = Worker(runtime.sessions, engine, runtime.signals, runtime.settings.queue)
+        await webchat.submit(
+            runtime.ingest,
+            runtime.hotels.default_hotel_id,
+            "e2e-guest-session",
+            "quiero hablar con una persona",
+        )
+        worker = turn_worker(runtime.sessions, engine, runtime.signals, runtime.settings.queue)
         assert await worker.process_next()
     finally:
         await runtime.close()

@@ -61,9 +61,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from hotel_agent.app import create_app
 
-    if settings.is_sqlite:
-        # The embedded default must work from a fresh clone: create the schema on start.
-        asyncio.run(_apply_migrations(settings, "head", downgrade=False))
+    # The embedded default must work from a fresh clone: create the schema on start.
+    _ensure_sqlite_schema(settings)
     url = f"http://{args.host}:{args.port}/"
     docs = f"  (API docs: {url}docs)" if settings.docs_enabled else ""
     print(f"Agente Hotelero {__version__} — web chat at {url}{docs}", flush=True)
@@ -106,6 +105,14 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _ensure_sqlite_schema(settings: Settings) -> None:
+    """On SQLite (the embedded default), create or upgrade the schema unless it is current."""
+    from hotel_agent.db.schema_version import sqlite_at_head
+
+    if settings.is_sqlite and not sqlite_at_head(settings.database_url):
+        asyncio.run(_apply_migrations(settings, "head", downgrade=False))
+
+
 async def _apply_migrations(settings: Settings, revision: str, *, downgrade: bool) -> None:
     from hotel_agent.db import migrate
     from hotel_agent.db.engine import create_engine
@@ -124,8 +131,7 @@ def _pms(args: argparse.Namespace, settings: Settings) -> int:
     from hotel_agent.observability.logging import configure_logging
 
     configure_logging("WARNING", json=settings.log_json)
-    if settings.is_sqlite:
-        asyncio.run(_apply_migrations(settings, "head", downgrade=False))
+    _ensure_sqlite_schema(settings)
     return pms_cli.run(args, settings)
 
 
@@ -133,16 +139,14 @@ def _staff(args: argparse.Namespace, settings: Settings) -> int:
     from hotel_agent.observability.logging import configure_logging
 
     configure_logging("WARNING", json=settings.log_json)
-    if settings.is_sqlite:
-        asyncio.run(_apply_migrations(settings, "head", downgrade=False))
+    _ensure_sqlite_schema(settings)
     return staff_cli.run(args, settings)
 
 
 def _chat(_: argparse.Namespace, settings: Settings) -> int:
     from hotel_agent.cli.chat import run_terminal_chat
 
-    if settings.is_sqlite:
-        asyncio.run(_apply_migrations(settings, "head", downgrade=False))
+    _ensure_sqlite_schema(settings)
     return asyncio.run(run_terminal_chat(settings, sys.stdin, sys.stdout))
 
 

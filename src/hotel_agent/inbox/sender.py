@@ -14,13 +14,20 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.backoff import next_attempt_at
-from hotel_agent.channels.port import Channel, OutboundMessage, SendError, SendReceipt
+from hotel_agent.channels.port import (
+    Channel,
+    OutboundMessage,
+    SendError,
+    SendReceipt,
+    reply_window_closed,
+)
+from hotel_agent.channels.staff_webhook import StaffWebhook
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import OutboxItem, OutboxKind
 from hotel_agent.db.repositories.conversations import ConversationRepository
@@ -30,20 +37,8 @@ from hotel_agent.db.types import utcnow
 from hotel_agent.inbox.signals import Signals, wait_event
 from hotel_agent.observability.metrics import DEAD_LETTERS, OUTBOUND_MESSAGES
 from hotel_agent.settings import QueueSettings
-from hotel_agent.staff.alerts import StaffWebhook
 
 log = structlog.get_logger(__name__)
-
-
-def reply_window_closed(
-    channel: Channel | None, last_inbound_at: datetime | None, now: datetime
-) -> bool:
-    """Whether a free-form message may no longer be sent (WhatsApp: 24 h after the guest's
-    last message; channels without a window never close)."""
-    window = channel.reply_window_seconds if channel else None
-    if window is None:
-        return False
-    return last_inbound_at is None or (now - last_inbound_at).total_seconds() > window
 
 
 class Sender:

@@ -1,0 +1,26 @@
+"""What this process can do right now beyond its dependencies: the background loops tell it,
+`/health/ready` reads it. One object, so the runtime itself holds no flags that change."""
+
+from __future__ import annotations
+
+
+class Readiness:
+    def __init__(self) -> None:
+        self._runs_turns = False
+        self._dialogue_loaded = False
+
+    def runs_turns(self) -> None:
+        """This process runs dialogue turns: readiness waits for the understanding models."""
+        self._runs_turns = True
+
+    def dialogue_loaded(self) -> None:
+        """The understanding models are loaded: the first turn is answered at full speed."""
+        self._dialogue_loaded = True
+
+    def dialogue_check(self) -> dict[str, str] | None:
+        """The readiness check of the dialogue; None where this process runs no turns."""
+        if not self._runs_turns:
+            return None
+        if self._dialogue_loaded:
+            return {"status": "ok"}
+        return {"status": "fail", "error": "loading the understanding models"}
