@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -77,6 +78,14 @@ def server_missing(what: str, reason: str) -> NoReturn:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{message}; CI must provide it", pytrace=False)
     pytest.skip(f"{message}; start it or set the TEST_* URL to run this test")
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 WHATSAPP_FIXTURES = Path(__file__).parent / "fixtures" / "whatsapp"
