@@ -9,7 +9,7 @@ import asyncio
 import httpx
 import pytest
 
-from tests.chaos.conftest import ChaosDatabase, Stack, eventually
+from tests.chaos.harness import ChaosDatabase, Stack, eventually
 from tests.chaos.whatsapp import deliver, deliver_until_acknowledged, text_delivery
 from tests.fakes.graph_api import FakeGraphApi
 

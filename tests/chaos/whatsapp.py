@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from tests.chaos.harness import ChaosDatabase, eventually
+from tests.fakes.graph_api import FakeGraphApi
 from tests.support import signed_headers, whatsapp_fixture
 
 
@@ -65,3 +67,82 @@ def texts(bodies: list[dict[str, Any]]) -> str:
         elif body.get("type") == "interactive":
             parts.append(body["interactive"]["body"]["text"])
     return "\n".join(parts)
+
+
+class WhatsAppGuest:
+    """A guest with a whole conversation: each step waits until the turn is done and its
+    replies were sent, then returns the Graph API bodies sent to this guest since the last."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        graph: FakeGraphApi,
+        database: ChaosDatabase,
+        wa_id: str,
+        *,
+        name: str = "Ana Ruiz",
+    ) -> None:
+        self.client, self.graph, self.database = client, graph, database
+        self.wa_id, self.name = wa_id, name
+        self.sequence = 0
+        self.seen = 0
+
+    def next_id(self) -> str:
+        self.sequence += 1
+        return f"wamid.CHAOS-{self.wa_id}-{self.sequence:03d}"
+
+    async def says(self, text: str, *, wait: bool = True) -> list[dict[str, Any]]:
+        message_id = self.next_id()
+        return await self._send(
+            message_id, text_delivery(self.wa_id, message_id, text, name=self.name), wait
+        )
+
+    async def taps(
+        self, kind: str, choice_id: str, title: str, *, wait: bool = True
+    ) -> list[dict[str, Any]]:
+        message_id = self.next_id()
+        return await self._send(
+            message_id, choice_delivery(self.wa_id, message_id, kind, choice_id, title), wait
+        )
+
+    async def _send(self, message_id: str, body: bytes, wait: bool) -> list[dict[str, Any]]:
+        assert await deliver(self.client, body) == 200
+        if not wait:
+            return []
+        await self.answered(message_id)
+        return self.fresh()
+
+    async def answered(self, message_id: str, timeout: float = 60) -> None:
+        """Wait until the turn of `message_id` is done and every reply left the outbox."""
+
+        async def done() -> bool:
+            pending = await self.database.scalar(
+                "SELECT count(*) FROM inbox_events WHERE provider_message_id = :id "
+                "AND state = 'done'",
+                id=message_id,
+            )
+            unsent = await self.database.scalar(
+                "SELECT count(*) FROM outbox WHERE kind = 'message' AND state <> 'sent'"
+            )
+            return pending == 1 and unsent == 0
+
+        await eventually(done, timeout=timeout, what=f"the turn of {message_id} answered")
+
+    def fresh(self) -> list[dict[str, Any]]:
+        """Bodies sent to this guest since the last call."""
+        mine = [r.body for r in self.graph.sent if r.body.get("to") == self.wa_id]
+        fresh, self.seen = mine[self.seen :], len(mine)
+        return fresh
+
+
+async def assert_each_reply_sent_once(database: ChaosDatabase, graph: FakeGraphApi) -> None:
+    """Every reply in the transcript reached the Graph API exactly once, and nothing else did:
+    the provider ids recorded on the replies are the ids the fake answered, one for one."""
+    recorded = sorted(
+        row[0]
+        for row in await database.rows(
+            "SELECT provider_message_id FROM messages WHERE direction = 'out'"
+        )
+    )
+    accepted = sorted(str(r.wamid) for r in graph.sent)
+    assert accepted == recorded, "a reply sent twice, or sent without being recorded"

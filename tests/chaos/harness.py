@@ -1,0 +1,223 @@
+"""The chaos harness: real `hotel-agent` processes, their settings, and the test's look-ups
+(fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from sqlalchemy import text
+
+from hotel_agent.db.engine import create_engine
+from tests.fakes.chaos_proxy import ChaosProxy
+from tests.fakes.qloapps import DEMO_KEY
+from tests.support import (
+    ACCESS_TOKEN,
+    APP_SECRET,
+    PHONE_NUMBER_ID,
+    VERIFY_TOKEN,
+    free_port,
+    make_settings,
+)
+
+_OWN_ENV_PREFIXES = (
+    "DATABASE_",
+    "POSTGRES_",
+    "DB_",
+    "REDIS_",
+    "WHATSAPP_",
+    "PMS_",
+    "QUEUE_",
+    "STAFF_",
+    "LLM_",
+    "HTTP_",
+    "WEBCHAT_",
+    "HOTEL_",
+)
+
+
+def proxied(url: str, proxy: ChaosProxy) -> str:
+    """`url` with its host and port replaced by the proxy's."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)
+    host = f"{netloc[0]}@{proxy.address}" if len(netloc) == 2 else proxy.address
+    return urlunsplit(parts._replace(netloc=host))
+
+
+def upstream(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    return parts.hostname or "127.0.0.1", parts.port or 0
+
+
+@dataclass
+class ChaosDatabase:
+    url: str  # the real server, for the test's own look-ups
+    proxy: ChaosProxy  # what the app goes through
+
+    @property
+    def app_url(self) -> str:
+        return proxied(self.url, self.proxy)
+
+    async def scalar(self, sql: str, **params: Any) -> Any:
+        engine = create_engine(make_settings(self.url))
+        try:
+            async with engine.connect() as connection:
+                return (await connection.execute(text(sql), params)).scalar()
+        finally:
+            await engine.dispose()
+
+    async def rows(self, sql: str, **params: Any) -> list[Any]:
+        engine = create_engine(make_settings(self.url))
+        try:
+            async with engine.connect() as connection:
+                return list((await connection.execute(text(sql), params)).all())
+        finally:
+            await engine.dispose()
+
+
+@dataclass
+class AppProcess:
+    """One `hotel-agent` process (serve or worker) with its output in a log file."""
+
+    args: list[str]
+    env: dict[str, str]
+    log_file: Path
+    port: int | None = None
+    process: subprocess.Popen[bytes] | None = None
+    restarts: int = field(default=0)
+
+    @property
+    def base_url(self) -> str:
+        assert self.port is not None, "a worker has no HTTP port"
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> AppProcess:
+        with self.log_file.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "hotel_agent", *self.args],
+                env=self.env,
+                cwd=self.log_file.parent,  # no developer .env is read
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        if self.port is not None:
+            self._wait_live()
+        return self
+
+    def _wait_live(self) -> None:
+        deadline = time.monotonic() + 60
+        while True:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.args[0]} exited; see {self.log_file}")
+            try:
+                if httpx.get(f"{self.base_url}/health/live", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.args[0]} did not start; see {self.log_file}")
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, leases and open transactions are abandoned."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def restart(self) -> AppProcess:
+        self.kill()
+        self.restarts += 1
+        return self.start()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_file.read_text(errors="replace")
+
+
+@dataclass
+class Stack:
+    """What a test configures, and the processes it started (stopped at the end)."""
+
+    tmp_path: Path
+    data_dir: Path
+    processes: list[AppProcess] = field(default_factory=list)
+
+    def env(self, **settings: str | float | bool) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(_OWN_ENV_PREFIXES)}
+        env.update(
+            ENVIRONMENT="test",
+            DATA_DIR=str(self.data_dir),
+            LOG_LEVEL="INFO",
+            LOG_JSON="true",
+            WHATSAPP_VERIFY_TOKEN=VERIFY_TOKEN,
+            WHATSAPP_APP_SECRET=APP_SECRET,
+            WHATSAPP_ACCESS_TOKEN=ACCESS_TOKEN,
+            WHATSAPP_PHONE_NUMBER_ID=PHONE_NUMBER_ID,
+            WHATSAPP_TIMEOUT_SECONDS="5",
+            QUEUE_POLL_INTERVAL_SECONDS="0.05",
+            QUEUE_RETRY_BASE_SECONDS="0.05",
+            QUEUE_RETRY_MAX_SECONDS="1",
+        )
+        env.update(
+            {
+                key.upper(): str(value).lower() if isinstance(value, bool) else str(value)
+                for key, value in settings.items()
+            }
+        )
+        return env
+
+    def serve(self, **settings: str | float | bool) -> AppProcess:
+        port = free_port()
+        return self._start(["serve", "--port", str(port)], settings, port=port)
+
+    def worker(self, **settings: str | float | bool) -> AppProcess:
+        return self._start(["worker", "--concurrency", "2", "--senders", "1"], settings)
+
+    def _start(
+        self, args: list[str], settings: dict[str, Any], *, port: int | None = None
+    ) -> AppProcess:
+        name = f"{args[0]}-{len(self.processes)}"
+        process = AppProcess(args, self.env(**settings), self.tmp_path / f"{name}.log", port=port)
+        self.processes.append(process)
+        return process.start()
+
+
+def qloapps_settings(pms_proxy: ChaosProxy, **extra: Any) -> dict[str, Any]:
+    """Env for the app to reach the fake QloApps through the proxy."""
+    return {
+        "PMS_TYPE": "qloapps",
+        "PMS_BASE_URL": f"http://{pms_proxy.address}/api",
+        "PMS_API_KEY": DEMO_KEY,
+        **extra,
+    }
+
+
+async def eventually(check: Any, *, timeout: float = 30, what: str = "condition") -> Any:
+    """Poll `check` (sync or async) until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} not reached after {timeout}s")
+        await asyncio.sleep(0.1)
