@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,26 @@ class ChaosDatabase:
         finally:
             await engine.dispose()
 
+    async def settled(self) -> bool:
+        """No turn waiting or running, no send waiting or in flight (dead letters are done)."""
+        unfinished = await self.scalar(
+            "SELECT (SELECT count(*) FROM inbox_events WHERE state IN ('pending', 'processing'))"
+            " + (SELECT count(*) FROM outbox WHERE state IN ('pending', 'processing'))"
+        )
+        return unfinished == 0
+
+    async def queues(self) -> str:
+        """The unfinished rows of both queues, for a failure message."""
+        inbox = await self.rows(
+            "SELECT id, provider_message_id, state, attempts, lease_owner, lease_until, "
+            "available_at, last_error FROM inbox_events WHERE state <> 'done' ORDER BY id"
+        )
+        outbox = await self.rows(
+            "SELECT id, kind, state, attempts, lease_owner, lease_until, available_at, "
+            "last_error FROM outbox WHERE state <> 'sent' ORDER BY id"
+        )
+        return f"inbox: {inbox}\noutbox: {outbox}"
+
     async def rows(self, sql: str, **params: Any) -> list[Any]:
         engine = create_engine(make_settings(self.url))
         try:
@@ -114,7 +135,7 @@ class AppProcess:
         return self
 
     def _wait_live(self) -> None:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # a loaded CI machine starts slowly
         while True:
             assert self.process is not None
             if self.process.poll() is not None:
@@ -209,8 +230,15 @@ def qloapps_settings(pms_proxy: ChaosProxy, **extra: Any) -> dict[str, Any]:
     }
 
 
-async def eventually(check: Any, *, timeout: float = 30, what: str = "condition") -> Any:
-    """Poll `check` (sync or async) until it returns something truthy."""
+async def eventually(
+    check: Any,
+    *,
+    timeout: float = 30,
+    what: str = "condition",
+    explain: Callable[[], Awaitable[str]] | None = None,
+) -> Any:
+    """Poll `check` (sync or async) until it returns something truthy; on timeout, fail with
+    `what` and what `explain` says (the queues, say)."""
     deadline = time.monotonic() + timeout
     while True:
         result = check()
@@ -219,5 +247,6 @@ async def eventually(check: Any, *, timeout: float = 30, what: str = "condition"
         if result:
             return result
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} not reached after {timeout}s")
+            detail = f"\n{await explain()}" if explain is not None else ""
+            raise TimeoutError(f"{what} not reached after {timeout}s{detail}")
         await asyncio.sleep(0.1)

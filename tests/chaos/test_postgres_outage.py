@@ -88,16 +88,12 @@ async def test_webhooks_answer_503_never_200_unstored_and_intake_recovers_withou
     # Exactly once: one inbox event, one transcript row and one turn's replies per message.
     expected = GUESTS + 1  # the warm-up message too
 
-    async def all_turns_done() -> bool:
-        pending = await chaos_db.scalar(
-            "SELECT count(*) FROM inbox_events WHERE state NOT IN ('done', 'dead')"
-        )
-        unsent = await chaos_db.scalar(
-            "SELECT count(*) FROM outbox WHERE kind = 'message' AND state <> 'sent'"
-        )
-        return pending == 0 and unsent == 0
-
-    await eventually(all_turns_done, timeout=120, what="every turn run and every reply sent")
+    await eventually(
+        chaos_db.settled,
+        timeout=120,
+        what="every turn run and every reply sent",
+        explain=chaos_db.queues,
+    )
     assert await chaos_db.scalar("SELECT count(*) FROM inbox_events") == expected
     inbound = await chaos_db.rows(
         "SELECT provider_message_id, count(*) FROM messages WHERE direction = 'in' "

@@ -116,17 +116,19 @@ class WhatsAppGuest:
         """Wait until the turn of `message_id` is done and every reply left the outbox."""
 
         async def done() -> bool:
-            pending = await self.database.scalar(
+            turn_done = await self.database.scalar(
                 "SELECT count(*) FROM inbox_events WHERE provider_message_id = :id "
                 "AND state = 'done'",
                 id=message_id,
             )
-            unsent = await self.database.scalar(
-                "SELECT count(*) FROM outbox WHERE kind = 'message' AND state <> 'sent'"
-            )
-            return pending == 1 and unsent == 0
+            return turn_done == 1 and await self.database.settled()
 
-        await eventually(done, timeout=timeout, what=f"the turn of {message_id} answered")
+        await eventually(
+            done,
+            timeout=timeout,
+            what=f"the turn of {message_id} answered",
+            explain=self.database.queues,
+        )
 
     def fresh(self) -> list[dict[str, Any]]:
         """Bodies sent to this guest since the last call."""
@@ -135,14 +137,20 @@ class WhatsAppGuest:
         return fresh
 
 
-async def assert_each_reply_sent_once(database: ChaosDatabase, graph: FakeGraphApi) -> None:
-    """Every reply in the transcript reached the Graph API exactly once, and nothing else did:
-    the provider ids recorded on the replies are the ids the fake answered, one for one."""
-    recorded = sorted(
-        row[0]
+async def assert_each_reply_sent_once(
+    database: ChaosDatabase, graph: FakeGraphApi, *, in_order: bool = False
+) -> None:
+    """Every reply in the transcript (but those dead-lettered) reached the Graph API exactly
+    once, and nothing else did: the provider ids recorded on the replies are the ids the fake
+    answered, one for one; `in_order` (one conversation): in the transcript's order too."""
+    recorded = [
+        str(row[0])
         for row in await database.rows(
-            "SELECT provider_message_id FROM messages WHERE direction = 'out'"
+            "SELECT provider_message_id FROM messages WHERE direction = 'out' "
+            "AND status <> 'dead' ORDER BY id"
         )
-    )
-    accepted = sorted(str(r.wamid) for r in graph.sent)
-    assert accepted == recorded, "a reply sent twice, or sent without being recorded"
+    ]
+    accepted = [str(r.wamid) for r in graph.sent]
+    if not in_order:
+        recorded, accepted = sorted(recorded), sorted(accepted)
+    assert accepted == recorded, "a reply sent twice, out of order, or sent unrecorded"
