@@ -63,7 +63,7 @@ class ChaosProxy:
         if self._loop is None or self._thread is None:
             return
         with contextlib.suppress(RuntimeError):
-            self._call(self._close_all(listen=False))
+            self._call(self._shutdown())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._loop = None
@@ -138,6 +138,14 @@ class ChaosProxy:
         for link in list(self._links):
             link.reset()
         self._links.clear()
+
+    async def _shutdown(self) -> None:
+        await self._close_all(listen=False)
+        # Links still winding down (a delayed chunk, a pending drain) end here, not with the loop.
+        tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections_accepted += 1
