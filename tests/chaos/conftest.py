@@ -17,8 +17,8 @@ import pytest
 from hotel_agent.db import migrate
 from hotel_agent.db.engine import create_engine
 from hotel_agent.nlu.pipeline import Understander
-from tests.chaos.harness import ChaosDatabase, Stack, upstream
-from tests.fakes.chaos_proxy import ChaosProxy
+from tests.chaos.harness import ChaosDatabase, Stack
+from tests.fakes.chaos_proxy import ChaosProxy, upstream
 from tests.fakes.graph_api import FakeGraphApi
 from tests.fakes.qloapps import FakeQloApps
 from tests.support import ACCESS_TOKEN, make_settings

@@ -13,13 +13,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from sqlalchemy import text
 
 from hotel_agent.db.engine import create_engine
-from tests.fakes.chaos_proxy import ChaosProxy
+from tests.fakes.chaos_proxy import ChaosProxy, proxied
 from tests.fakes.qloapps import DEMO_KEY
 from tests.support import (
     ACCESS_TOKEN,
@@ -43,20 +42,8 @@ _OWN_ENV_PREFIXES = (
     "HTTP_",
     "WEBCHAT_",
     "HOTEL_",
+    "CHECK_PMS_IN_READINESS",
 )
-
-
-def proxied(url: str, proxy: ChaosProxy) -> str:
-    """`url` with its host and port replaced by the proxy's."""
-    parts = urlsplit(url)
-    netloc = parts.netloc.rsplit("@", 1)
-    host = f"{netloc[0]}@{proxy.address}" if len(netloc) == 2 else proxy.address
-    return urlunsplit(parts._replace(netloc=host))
-
-
-def upstream(url: str) -> tuple[str, int]:
-    parts = urlsplit(url)
-    return parts.hostname or "127.0.0.1", parts.port or 0
 
 
 @dataclass
@@ -114,7 +101,6 @@ class AppProcess:
     log_file: Path
     port: int | None = None
     process: subprocess.Popen[bytes] | None = None
-    restarts: int = field(default=0)
 
     @property
     def base_url(self) -> str:
@@ -157,7 +143,6 @@ class AppProcess:
 
     def restart(self) -> AppProcess:
         self.kill()
-        self.restarts += 1
         return self.start()
 
     def stop(self) -> None:
@@ -167,9 +152,6 @@ class AppProcess:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
                 self.kill()
-
-    def log(self) -> str:
-        return self.log_file.read_text(errors="replace")
 
 
 @dataclass

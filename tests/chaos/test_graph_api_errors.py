@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from tests.chaos.harness import ChaosDatabase, Stack, eventually, upstream
+from tests.chaos.harness import ChaosDatabase, Stack, eventually
 from tests.chaos.whatsapp import WhatsAppGuest, assert_each_reply_sent_once
-from tests.fakes.chaos_proxy import ChaosProxy
+from tests.fakes.chaos_proxy import ChaosProxy, upstream
 from tests.fakes.graph_api import FakeGraphApi
 
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from tests.chaos.conftest import REDIS_URL
-from tests.chaos.harness import ChaosDatabase, Stack, eventually, proxied
+from tests.chaos.harness import ChaosDatabase, Stack, eventually
 from tests.chaos.whatsapp import deliver, text_delivery
-from tests.fakes.chaos_proxy import ChaosProxy
+from tests.fakes.chaos_proxy import ChaosProxy, proxied
 from tests.fakes.graph_api import FakeGraphApi
 from tests.integration.dialogue.guest import future_stay, spanish_range
 

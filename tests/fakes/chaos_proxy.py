@@ -23,6 +23,7 @@ import struct
 import threading
 from collections.abc import Coroutine
 from typing import Any, Self, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 _T = TypeVar("_T")
 _CHUNK = 65536
@@ -195,3 +196,17 @@ def _reset(writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     writer.transport.abort()
+
+
+def proxied(url: str, proxy: ChaosProxy) -> str:
+    """`url` with its host and port replaced by the proxy's."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)
+    host = f"{netloc[0]}@{proxy.address}" if len(netloc) == 2 else proxy.address
+    return urlunsplit(parts._replace(netloc=host))
+
+
+def upstream(url: str) -> tuple[str, int]:
+    """The host and port a URL points at: what a proxy in front of it forwards to."""
+    parts = urlsplit(url)
+    return parts.hostname or "127.0.0.1", parts.port or 0
