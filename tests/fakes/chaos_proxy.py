@@ -158,12 +158,16 @@ class ChaosProxy:
         link = _Link(writer, up_writer)
         self._links.add(link)
         try:
-            await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+            await asyncio.gather(
+                self._pipe(reader, up_writer, link), self._pipe(up_reader, writer, link)
+            )
         finally:
             self._links.discard(link)
             link.reset()
 
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pipe(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, link: _Link
+    ) -> None:
         try:
             while chunk := await reader.read(_CHUNK):
                 if self._delay:
@@ -175,7 +179,10 @@ class ChaosProxy:
             if writer.can_write_eof():
                 writer.write_eof()
         except (OSError, RuntimeError):
-            pass  # the other side went away, or the link was reset: the finally closes both
+            # One side was reset (a SIGKILLed client's kernel sends RST): reset the other side
+            # too, as a direct connection would. Left open, PostgreSQL would keep the dead
+            # client's transaction, and its row locks, forever.
+            link.reset()
 
 
 class _Link:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import socketserver
+import struct
 import threading
 from collections.abc import Iterator
 
@@ -81,3 +82,24 @@ def test_delay_still_delivers(proxy: ChaosProxy) -> None:
     proxy.delay(0.05)
     with _connect(proxy) as sock:
         assert _echo(sock) == b"ping"
+
+
+def test_a_client_that_dies_takes_its_upstream_connection_with_it() -> None:
+    """A SIGKILLed client's kernel resets its connection: the server behind the proxy must see
+    the connection end too (PostgreSQL then rolls back the dead client's transaction)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    with listener, ChaosProxy(*listener.getsockname()[:2]) as proxy:
+        client = _connect(proxy)
+        server_side, _ = listener.accept()
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.sendall(b"BEGIN")
+        client.close()  # RST, as when the process is killed
+        server_side.settimeout(5)
+        with server_side:
+            received = b""
+            try:
+                while chunk := server_side.recv(4096):
+                    received += chunk
+            except ConnectionResetError:
+                pass  # ended by a reset rather than a close: ended all the same
+    assert received in (b"", b"BEGIN")
