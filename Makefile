@@ -43,8 +43,8 @@ chat: install ## Chat with the agent in this terminal
 	$(RUN) hotel-agent chat
 
 .PHONY: test
-test: install ## All tests (unit, integration, e2e) with coverage, in TEST_WORKERS processes
-	$(PYTEST) -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term --cov-fail-under=$(COVERAGE_MIN) tests
+test: install ## All tests (unit, integration, e2e) with coverage, in TEST_WORKERS processes; not the chaos suite
+	$(PYTEST) -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term --cov-fail-under=$(COVERAGE_MIN) --ignore=tests/chaos tests
 
 .PHONY: test-unit
 test-unit: install ## Unit tests only (no I/O)
@@ -66,9 +66,17 @@ test-qloapps-live: install ## PMS contract suite + a web chat journey on a real 
 test-circuit-breakers: install ## Circuit breaker and resilience tests
 	$(PYTEST) -m circuit_breaker tests
 
+.PHONY: chaos-test
+chaos-test: install ## Chaos: real serve/worker processes, faults injected by a TCP proxy (minutes)
+	$(PYTEST) tests/chaos
+
+.PHONY: chaos-db
+chaos-db: install ## Chaos tests of the database path only (marker chaos_db)
+	$(PYTEST) -m chaos_db tests/chaos
+
 .PHONY: coverage
 coverage: install ## Tests with an HTML coverage report in htmlcov/
-	$(PYTEST) --cov --cov-report=term --cov-report=html tests
+	$(PYTEST) --cov --cov-report=term --cov-report=html --ignore=tests/chaos tests
 	@echo "open htmlcov/index.html"
 
 .PHONY: lint

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -88,6 +89,14 @@ def seed_nlu_cache(cache: Path, data_dir: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for model in cache.glob(f"{CACHE_PREFIX}*.npz"):
         shutil.copyfile(model, target / model.name)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 WHATSAPP_FIXTURES = Path(__file__).parent / "fixtures" / "whatsapp"

@@ -140,7 +140,28 @@ class Sender:
                 item, SendError("unexpected_error", retryable=True, detail=repr(exc))
             )
             return
-        await self._mark_sent(item, receipt)
+        await self._record_sent(item, receipt)
+
+    async def _record_sent(self, item: OutboxItem, receipt: SendReceipt | None) -> None:
+        """The provider accepted the message: record it, retrying through a database outage.
+
+        Until this commits the row looks unsent, and once its lease expires it is sent again:
+        giving up at the first database error turned every send in flight during a database
+        blip into a duplicate for the guest. So keep trying while the lease is ours (less a
+        margin); only a longer outage or a crash here still sends twice (DEVELOPERS.md)."""
+        assert item.lease_until is not None
+        deadline = item.lease_until - self.lease * 0.2
+        pause = 0.1
+        while True:
+            try:
+                await self._mark_sent(item, receipt)
+                return
+            except Exception:
+                if utcnow() + timedelta(seconds=pause) >= deadline:
+                    raise
+                log.warning("send.record_retry", exc_info=True)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 2.0)
 
     async def _mark_sent(self, item: OutboxItem, receipt: SendReceipt | None) -> None:
         now = utcnow()
