@@ -78,6 +78,7 @@ class Runtime:
     hotels: HotelDirectory = field(default_factory=lambda: HotelDirectory(0, {}))
     runs_turns: bool = False  # this process runs dialogue turns (start_background)
     dialogue_ready: bool = False  # the understanding models are loaded
+    turns_ready: asyncio.Event = field(default_factory=asyncio.Event)  # set with dialogue_ready
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -186,6 +187,7 @@ class Runtime:
         """
         await asyncio.to_thread(self.understander.warm_up)
         self.dialogue_ready = True
+        self.turns_ready.set()
         if self._stop.is_set():
             return
         workers = [

@@ -205,7 +205,10 @@ class Settings(BaseSettings):
     debug: bool = False
     data_dir: Path = Path("data")
     log_level: str = "INFO"
-    log_json: bool = True
+    log_json: bool | None = Field(
+        default=None,
+        description="JSON log lines; default: JSON when stdout is not a terminal, readable on one.",
+    )
     max_body_bytes: int = Field(default=3 * 1024 * 1024, ge=1024)
 
     db: DatabaseSettings = Field(default_factory=DatabaseSettings)

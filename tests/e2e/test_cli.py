@@ -27,11 +27,27 @@ def run_cli(*args: str, env: dict[str, str], stdin: str = "", timeout: float = 6
     return result.stdout
 
 
+def hotel_agent(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The command as an operator runs it, exit status and all; in `cwd`, so that no
+    developer's `.env` is read."""
+    return subprocess.run(
+        [sys.executable, "-m", "hotel_agent", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+# Settings of the developer's shell that would change what a fresh install does.
+_FOREIGN_ENV = ("WHATSAPP_", "DATABASE_", "DB_", "POSTGRES_", "REDIS_", "PMS_", "HOTEL_", "STAFF_")
+
+
 def fresh_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "DATABASE_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN_ENV)}
     env.update(DATA_DIR=str(tmp_path / "data"), LOG_LEVEL="WARNING")
-    env.pop("POSTGRES_URL", None)
-    env.pop("REDIS_URL", None)
     return env
 
 
