@@ -40,6 +40,7 @@ from hotel_agent.nlu.pipeline import Understander
 from hotel_agent.pms.bookings import BookingService
 from hotel_agent.pms.factory import build_pms, stay_policy
 from hotel_agent.pms.resilience import ResilientPms
+from hotel_agent.privacy.retention import retention_loop
 from hotel_agent.ratelimit import RateLimiter, build_rate_limiter
 from hotel_agent.settings import Settings
 from hotel_agent.staff.alerts import StaffWebhook
@@ -173,6 +174,9 @@ class Runtime:
             self._tasks.append(asyncio.create_task(listener, name="inbox-wakeups"))
         if workers:
             self._tasks.append(asyncio.create_task(self._run_workers(workers), name="workers"))
+            if self.settings.retention.periodic:
+                retention = retention_loop(self.sessions, self.settings.retention, self._stop)
+                self._tasks.append(asyncio.create_task(retention, name="retention"))
         for _ in range(senders):
             sender = Sender(
                 self.sessions, self.channels, self.signals, self.settings.queue, alerts=self.alerts

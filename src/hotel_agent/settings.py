@@ -195,6 +195,23 @@ class HttpSettings(BaseSettings):
         return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
 
 
+class RetentionSettings(BaseSettings):
+    """How long guests' data is kept (docs/privacy.md); 0 keeps it forever."""
+
+    model_config = _group_config("RETENTION_")
+
+    # Transcript messages older than this are deleted, and the details the dialogue collected
+    # (name, e-mail) cleared from conversations idle as long; dead letters too.
+    messages_days: int = Field(default=365, ge=0)
+    # Raw payloads of guest messages already handled (the transcript keeps the text).
+    inbox_days: int = Field(default=30, ge=0)
+    # Workers (and `serve` on SQLite) run the job this often; `hotel-agent retention run` runs
+    # it once.
+    interval_hours: float = Field(default=24.0, gt=0)
+    # Off: only `hotel-agent retention run` (from cron, say) removes old data.
+    periodic: bool = True
+
+
 class PmsType(StrEnum):
     SIMULATOR = "simulator"
     QLOAPPS = "qloapps"
@@ -266,6 +283,7 @@ class Settings(BaseSettings):
     staff: StaffSettings = Field(default_factory=StaffSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
 
     @property
     def database_url(self) -> str:

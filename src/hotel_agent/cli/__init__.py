@@ -6,18 +6,21 @@ import argparse
 import asyncio
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hotel_agent import __version__
 from hotel_agent.cli import doctor
 from hotel_agent.cli import nlu as nlu_cli
 from hotel_agent.cli import pms as pms_cli
+from hotel_agent.cli import privacy as privacy_cli
 from hotel_agent.cli import staff as staff_cli
 from hotel_agent.settings import Settings
 
 if TYPE_CHECKING:
     from hotel_agent.runtime import Runtime
+
+Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,9 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "worker": _worker,
         "migrate": _migrate,
         "chat": _chat,
-        "pms": _pms,
+        "pms": _operator(pms_cli.run),
         "nlu": nlu_cli.run,
-        "staff": _staff,
+        "staff": _operator(staff_cli.run),
+        "guest": _operator(privacy_cli.run_guest),
+        "retention": _operator(privacy_cli.run_retention),
     }
     return handler[args.command](args, settings)
 
@@ -66,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     pms_cli.add_parser(commands)
     nlu_cli.add_parser(commands)
     staff_cli.add_parser(commands)
+    privacy_cli.add_parsers(commands)
     return parser
 
 
@@ -174,22 +180,22 @@ async def _apply_migrations(settings: Settings, revision: str, *, downgrade: boo
         await engine.dispose()
 
 
-def _pms(args: argparse.Namespace, settings: Settings) -> int:
+def _operator(command: Callable[[argparse.Namespace, Settings], int]) -> Handler:
+    def handler(args: argparse.Namespace, settings: Settings) -> int:
+        _prepare_operator_command(settings)
+        return command(args, settings)
+
+    return handler
+
+
+def _prepare_operator_command(settings: Settings) -> None:
+    """Quiet logs (warnings, such as the privacy audit line, still show), and on SQLite a
+    schema, so each command works from a fresh install."""
     from hotel_agent.observability.logging import configure_logging
 
     configure_logging("WARNING", json=settings.log_json)
     if settings.is_sqlite:
         asyncio.run(_apply_migrations(settings, "head", downgrade=False))
-    return pms_cli.run(args, settings)
-
-
-def _staff(args: argparse.Namespace, settings: Settings) -> int:
-    from hotel_agent.observability.logging import configure_logging
-
-    configure_logging("WARNING", json=settings.log_json)
-    if settings.is_sqlite:
-        asyncio.run(_apply_migrations(settings, "head", downgrade=False))
-    return staff_cli.run(args, settings)
 
 
 def _chat(_: argparse.Namespace, settings: Settings) -> int:
