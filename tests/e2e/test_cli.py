@@ -55,6 +55,16 @@ def test_version(tmp_path: Path) -> None:
     assert run_cli("--version", env=fresh_env(tmp_path)).strip() == f"hotel-agent {__version__}"
 
 
+def test_the_installed_entry_point_is_the_documented_command(tmp_path: Path) -> None:
+    # `make install` installs it in .venv/bin beside this interpreter: `uv run hotel-agent`.
+    entry_point = Path(sys.executable).parent / "hotel-agent"
+    done = subprocess.run(
+        [str(entry_point), "--help"], capture_output=True, text=True, timeout=60, check=True
+    )
+    for command in ("serve", "worker", "doctor", "guest", "retention", "staff", "pms"):
+        assert f"    {command}" in done.stdout
+
+
 def test_migrate_creates_the_database(tmp_path: Path) -> None:
     output = run_cli("migrate", env=fresh_env(tmp_path))
     assert "database at revision head" in output
