@@ -107,11 +107,16 @@ def test_doctor_production_refuses_sqlite_and_plain_http(tmp_path: Path) -> None
         "WHATSAPP_VERIFY_TOKEN": "a-real-verify-token",
         "WHATSAPP_ACCESS_TOKEN": "a-real-access-token-456",
         "WHATSAPP_API_BASE_URL": "http://graph.example/v23.0",
+        # An internal service name (compose, Kubernetes) needs no TLS.
+        "PMS_TYPE": "qloapps",
+        "PMS_BASE_URL": "http://qloapps/api",
+        "PMS_API_KEY": "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345",
     }
     done = hotel_agent(tmp_path, "doctor", "--production", "--check", "production", env=env)
     assert done.returncode == 1
     assert done.stdout.startswith("FAIL  production")
     assert "SQLite" in done.stdout and "WHATSAPP_API_BASE_URL is not https" in done.stdout
+    assert "PMS_BASE_URL" not in done.stdout
 
 
 def test_doctor_warns_about_an_unreachable_service_but_fails_it_in_production(

@@ -159,19 +159,24 @@ async def check_production(ctx: Context) -> str:
     if problems:
         raise CheckFailed(
             "; ".join(problems),
-            "DATABASE_URL=postgresql://…, and https:// for every remote service",
+            "DATABASE_URL=postgresql://…, and https:// for every service across the internet",
         )
     return "production settings, secrets set and not placeholders, TLS to remote services"
 
 
 def _uses_tls(url: str) -> bool:
+    """https, or a host that never crosses the internet: this machine (a local proxy, a test
+    double), a private address, or a single-label name (a compose or Kubernetes service such
+    as `http://qloapps/api`)."""
     parts = urlsplit(url)
     if parts.scheme == "https":
         return True
-    try:  # a service on this machine (a local proxy, a test double) needs no TLS
-        return ipaddress.ip_address(parts.hostname or "").is_loopback
+    host = parts.hostname or ""
+    try:
+        address = ipaddress.ip_address(host)
     except ValueError:
-        return parts.hostname == "localhost"
+        return "." not in host
+    return address.is_loopback or address.is_private
 
 
 # --- this machine ---------------------------------------------------------------------------
