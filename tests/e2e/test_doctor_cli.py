@@ -57,6 +57,19 @@ def test_serve_refuses_an_unwritable_data_dir(tmp_path: Path) -> None:
     assert f"DATA_DIR {blocker / 'data'} is not writable" in line
 
 
+def test_a_read_only_data_dir_only_warns_with_postgresql(tmp_path: Path) -> None:
+    # Kubernetes runs the image on a read-only root: DATA_DIR then only holds the NLU model.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    env = {
+        **fresh_env(tmp_path),
+        "DATA_DIR": str(blocker / "data"),
+        "DATABASE_URL": "postgresql://agent@127.0.0.1:1/hotel",
+    }
+    done = hotel_agent(tmp_path, "doctor", "--check", "data-dir", env=env)
+    assert done.returncode == 0 and done.stdout.startswith("warn  data-dir"), done.stdout
+
+
 def test_production_without_secrets_refuses_to_start(tmp_path: Path) -> None:
     env = {**fresh_env(tmp_path), "ENVIRONMENT": "production"}
     line = refused_to_start(hotel_agent(tmp_path, "serve", env=env))

@@ -189,8 +189,13 @@ async def check_data_dir(ctx: Context) -> str:
         with tempfile.NamedTemporaryFile(dir=data_dir, prefix=".doctor-"):
             pass
     except OSError as exc:
+        problem = f"DATA_DIR {data_dir} is not writable ({exc.strerror})"
+        if not ctx.settings.is_sqlite:
+            # With PostgreSQL only the NLU model cache lives there, and the image ships the
+            # model (Kubernetes runs it on a read-only root): a miss costs a training run.
+            raise CheckWarning(problem, "fine when the NLU check is ok") from None
         raise CheckFailed(
-            f"DATA_DIR {data_dir} is not writable ({exc.strerror})",
+            problem,
             "point DATA_DIR at a writable directory (the SQLite file and NLU models live there)",
         ) from None
     return f"{data_dir} writable"
