@@ -57,13 +57,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hotel-agent {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    serve = commands.add_parser("serve", help="run the API (and, on SQLite, the worker)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    worker = commands.add_parser("worker", help="run worker and sender loops (PostgreSQL)")
+    serve = commands.add_parser(
+        "serve",
+        help="run the API (and, on SQLite, the worker)",
+        epilog="Examples: `hotel-agent serve`, `hotel-agent serve --host 0.0.0.0 --port 8080`. "
+        "It runs `hotel-agent doctor`'s start checks first and exits 2 with one line on a "
+        "misconfiguration.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    worker = commands.add_parser(
+        "worker",
+        help="run worker and sender loops (PostgreSQL)",
+        epilog="Example: `hotel-agent worker --concurrency 8 --senders 2`.",
+    )
     worker.add_argument("--concurrency", type=int, default=4, help="parallel turns")
     worker.add_argument("--senders", type=int, default=2, help="parallel outbox senders")
-    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate = commands.add_parser(
+        "migrate",
+        help="apply database migrations",
+        epilog="Examples: `hotel-agent migrate`, "
+        "`hotel-agent migrate --downgrade --revision 0006`.",
+    )
     migrate.add_argument("--revision", default="head", help="target revision (default: head)")
     migrate.add_argument("--downgrade", action="store_true", help="downgrade to --revision")
     commands.add_parser("chat", help="chat with the agent in this terminal")
