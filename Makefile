@@ -240,7 +240,7 @@ migrations-check: install ## Migrations up → down → up on empty PostgreSQL a
 
 .PHONY: validate-deployment
 validate-deployment: install ## Pre-deployment checks (here; VALIDATE_ARGS=--compose for the stack)
-	HOTEL_AGENT_PYTHON=.venv/bin/python HOTEL_AGENT_CMD=.venv/bin/hotel-agent \
+	HOTEL_AGENT_CMD=.venv/bin/hotel-agent \
 		scripts/pre-deployment-validation.sh $(VALIDATE_ARGS)
 
 .PHONY: deploy

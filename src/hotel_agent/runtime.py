@@ -42,6 +42,7 @@ from hotel_agent.nlu.pipeline import Understander
 from hotel_agent.observability.readiness import Readiness
 from hotel_agent.pms.factory import build_pms, stay_policy
 from hotel_agent.pms.resilience import ResilientPms
+from hotel_agent.privacy.retention import retention_loop
 from hotel_agent.ratelimit import RateLimiter, build_rate_limiter
 from hotel_agent.settings import Settings
 
@@ -156,6 +157,9 @@ class Runtime:
             self._tasks.append(asyncio.create_task(listener, name="inbox-wakeups"))
         if workers:
             self._tasks.append(asyncio.create_task(self._run_workers(workers), name="workers"))
+            if self.settings.retention.periodic:
+                retention = retention_loop(self.sessions, self.settings.retention, self._stop)
+                self._tasks.append(asyncio.create_task(retention, name="retention"))
         for _ in range(senders):
             sender = Sender(
                 self.sessions, self.channels, self.signals, self.settings.queue, alerts=self.alerts

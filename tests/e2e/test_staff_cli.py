@@ -4,11 +4,10 @@ while the conversation was handed over by the pipeline in another process."""
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.e2e.test_cli import fresh_env, hotel_agent
 from tests.integration.staff.helpers import HANDOFF_REPLY, ReceptionEngine
 from tests.support import make_settings
 
@@ -17,22 +16,9 @@ from hotel_agent.conversations.turns import turn_worker
 from hotel_agent.db import migrate
 from hotel_agent.runtime import Runtime
 
-_FOREIGN_ENV = ("WHATSAPP_", "DATABASE_", "DB_", "POSTGRES_", "REDIS_", "PMS_", "HOTEL_", "STAFF_")
-
 
 def staff_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN_ENV)}
-    env.update(DATA_DIR=str(tmp_path / "data"), LOG_LEVEL="WARNING")
-    # cwd is the test's directory: no developer `.env` is read.
-    return subprocess.run(
-        [sys.executable, "-m", "hotel_agent", "staff", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    return hotel_agent(tmp_path, "staff", *args, env=fresh_env(tmp_path))
 
 
 async def _hand_over(database: Path) -> None:

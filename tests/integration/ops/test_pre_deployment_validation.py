@@ -47,7 +47,6 @@ def production_env(
         "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
         "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
         "WHATSAPP_API_BASE_URL": graph.base_url,
-        "HOTEL_AGENT_PYTHON": sys.executable,
         "HOTEL_AGENT_CMD": f"{sys.executable} -m hotel_agent",
     }
 
