@@ -80,10 +80,11 @@ coverage: install ## Tests with an HTML coverage report in htmlcov/
 	@echo "open htmlcov/index.html"
 
 .PHONY: lint
-lint: install ## ruff (lint + format check) and mypy
+lint: install ## ruff (lint + format check), mypy and the import contract (.importlinter)
 	$(RUN) ruff check src tests bench
 	$(RUN) ruff format --check src tests bench
 	$(RUN) mypy
+	$(RUN) lint-imports --no-cache
 
 .PHONY: fmt
 fmt: install ## Format and autofix

@@ -116,7 +116,7 @@ def test_doctor_production_refuses_sqlite_and_plain_http(tmp_path: Path) -> None
     env = {
         **fresh_env(tmp_path),
         "ENVIRONMENT": "production",
-        "WHATSAPP_APP_SECRET": "a-real-app-secret-123",
+        "WHATSAPP_APP_SECRET": "a-real-app-secret-123",  # pragma: allowlist secret
         "WHATSAPP_VERIFY_TOKEN": "a-real-verify-token",
         "WHATSAPP_ACCESS_TOKEN": "a-real-access-token-456",
         "WHATSAPP_API_BASE_URL": "http://graph.example/v23.0",
