@@ -21,7 +21,7 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 def lint_imports(src: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(src)}
-    return subprocess.run(  # noqa: S603 - our own console script, fixed arguments
+    return subprocess.run(
         [str(LINT_IMPORTS), "--no-cache", "--config", str(ROOT / ".importlinter")],
         cwd=src.parent,
         env=env,
