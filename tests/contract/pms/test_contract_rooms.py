@@ -19,7 +19,7 @@ from hotel_agent.pms.port import (
     Stay,
     StayChange,
 )
-from hotel_agent.pms.rooms import quote_rooms
+from hotel_agent.pms.rooms import RoomParty, quote_rooms, room_choices
 
 # The suite's fixture (fresh guests per test, their bookings cancelled after) and helpers.
 from tests.contract.pms.test_contract import (  # noqa: F401
@@ -123,6 +123,31 @@ async def test_rooms_of_two_types_are_quoted_and_booked_as_one_booking(pms: Pms)
     assert (again.pms_id, again.reference) == (booking.pms_id, booking.reference)
     for room_type_id in types:
         assert await rooms_left(pms, the_stay, room_type_id) == before[room_type_id] - 1
+
+
+async def test_the_choices_for_a_family_and_grandparents_book_as_quoted(pms: Pms) -> None:
+    the_stay = stay(55, 2)
+    family = RoomParty(adults=2, children=1, child_ages=[6])
+    grandparents = RoomParty(adults=2)
+    room_types = await pms.room_types()
+
+    choices = await room_choices(pms, the_stay.check_in, the_stay.check_out, [family, grandparents])
+
+    assert choices, "the subject hotel must hold a family and a couple"
+    totals = [choice.total_price for choice in choices]
+    assert totals[0] == min(totals)
+    for choice in choices:
+        assert [(r.line.adults, r.line.children) for r in choice.rooms] == [(2, 1), (2, 0)]
+        by_id = {rt.id: rt for rt in room_types}
+        assert all(
+            by_id[r.line.room_type_id].fits(r.line.adults, r.line.children) for r in choice.rooms
+        )
+    cheapest = choices[0]
+    booking = await pms.create_booking(
+        rooms_request(the_stay, [room.line for room in cheapest.rooms])
+    )
+    assert rooms_of(booking.room_lines) == rooms_of([room.line for room in cheapest.rooms])
+    assert abs(booking.total_price - cheapest.total_price) <= 2 * CENT
 
 
 async def test_cancelling_rooms_of_two_types_frees_every_room(pms: Pms) -> None:
