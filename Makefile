@@ -6,6 +6,9 @@ UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 RUN := $(UV) run --frozen
 PYTEST := $(RUN) pytest -p no:cacheprovider
 COVERAGE_MIN ?= 85
+# Parallel test processes (pytest-xdist); most tests wait on databases and subprocesses, so
+# more workers than cores pays. TEST_WORKERS=0 runs everything in this one process.
+TEST_WORKERS ?= 4
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help
@@ -40,8 +43,8 @@ chat: install ## Chat with the agent in this terminal
 	$(RUN) hotel-agent chat
 
 .PHONY: test
-test: install ## All tests (unit, integration, e2e) with coverage
-	$(PYTEST) --cov --cov-report=term --cov-fail-under=$(COVERAGE_MIN) tests
+test: install ## All tests (unit, integration, e2e) with coverage, in TEST_WORKERS processes; not the chaos suite
+	$(PYTEST) -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term --cov-fail-under=$(COVERAGE_MIN) --ignore=tests/chaos tests
 
 .PHONY: test-unit
 test-unit: install ## Unit tests only (no I/O)
@@ -63,9 +66,17 @@ test-qloapps-live: install ## PMS contract suite + a web chat journey on a real 
 test-circuit-breakers: install ## Circuit breaker and resilience tests
 	$(PYTEST) -m circuit_breaker tests
 
+.PHONY: chaos-test
+chaos-test: install ## Chaos: real serve/worker processes, faults injected by a TCP proxy (minutes)
+	$(PYTEST) tests/chaos
+
+.PHONY: chaos-db
+chaos-db: install ## Chaos tests of the database path only (marker chaos_db)
+	$(PYTEST) -m chaos_db tests/chaos
+
 .PHONY: coverage
 coverage: install ## Tests with an HTML coverage report in htmlcov/
-	$(PYTEST) --cov --cov-report=term --cov-report=html tests
+	$(PYTEST) --cov --cov-report=term --cov-report=html --ignore=tests/chaos tests
 	@echo "open htmlcov/index.html"
 
 .PHONY: lint
@@ -229,7 +240,7 @@ migrations-check: install ## Migrations up → down → up on empty PostgreSQL a
 
 .PHONY: validate-deployment
 validate-deployment: install ## Pre-deployment checks (here; VALIDATE_ARGS=--compose for the stack)
-	HOTEL_AGENT_PYTHON=.venv/bin/python HOTEL_AGENT_CMD=.venv/bin/hotel-agent \
+	HOTEL_AGENT_CMD=.venv/bin/hotel-agent \
 		scripts/pre-deployment-validation.sh $(VALIDATE_ARGS)
 
 .PHONY: deploy

@@ -10,7 +10,6 @@ COMPOSE_DIR="deploy/compose"
 MIN_FREE_MB="${MIN_FREE_MB:-2048}"
 DISK_PATH=""
 SKIP=()
-PYTHON="${HOTEL_AGENT_PYTHON:-python3}"
 AGENT="${HOTEL_AGENT_CMD:-hotel-agent}"
 
 usage() {
@@ -20,12 +19,13 @@ Usage: scripts/pre-deployment-validation.sh [--compose] [--min-free-mb N] [--dis
 
 Checks, in order, stopping at the first failure:
   settings   ENVIRONMENT=production and the settings' own validation: secrets present and
-             not placeholders, DEBUG off, QloApps credentials when PMS_TYPE=qloapps
+             not placeholders, DEBUG off, QloApps credentials when PMS_TYPE=qloapps, not
+             SQLite, https to remote services
   disk       at least N MB free (default 2048) where the data lives
   image      (--compose) the image named IMAGE in deploy/compose/.env exists locally
   database   reachable and at the migration head of this code
   redis      answers PING (when REDIS_URL is set)
-  pms        `hotel-agent pms check`: credentials, hotel, room types
+  pms        the PMS answers: credentials, hotel, room types
   whatsapp   the access token and phone number id, asked of WHATSAPP_API_BASE_URL
 
   --compose          run the checks in the stack's api service (docker compose run), with its
@@ -36,7 +36,8 @@ Checks, in order, stopping at the first failure:
                      hotel
   -h, --help         this help
 
-Local mode uses HOTEL_AGENT_PYTHON (default python3) and HOTEL_AGENT_CMD (default hotel-agent).
+Every check but disk and image is `hotel-agent doctor --production --check NAME`.
+Local mode runs HOTEL_AGENT_CMD (default hotel-agent).
 USAGE
 }
 
@@ -59,14 +60,7 @@ compose() {
   fi
 }
 
-# The agent's Python and command, here or in a one-off api container of the stack.
-agent_python_check() {
-  if [ "$MODE" = compose ]; then
-    compose run --rm -T --no-deps api python3 - "$1" <scripts/predeploy_checks.py
-  else
-    "$PYTHON" scripts/predeploy_checks.py "$1"
-  fi
-}
+# The agent's command, here or in a one-off api container of the stack.
 agent_command() {
   if [ "$MODE" = compose ]; then
     compose run --rm -T --no-deps api hotel-agent "$@"
@@ -104,14 +98,16 @@ check_image() {
   echo "$image ($(docker image inspect -f '{{.Id}}' "$image" | cut -c8-19))"
 }
 
-check_pms() {
-  local output
-  if output="$(agent_command pms check 2>&1)"; then
-    echo "$output" | head -n2 | paste -sd' '
-  else
-    echo "$output" | tail -n3 | paste -sd' '
-    return 1
-  fi
+# doctor prints "STATUS NAME message — fix: …"; the summary keeps the message and the fix.
+# Its first failure (settings that cannot be read fail before the check asked for), else its
+# one line.
+doctor_check() {
+  local output status
+  output="$(agent_command doctor --production --check "$1" 2>&1)"
+  status=$?
+  { grep -m1 '^FAIL' <<<"$output" || tail -n1 <<<"$output"; } |
+    sed -E 's/^(ok|warn|FAIL|skip) +[a-z-]+ +//'
+  return "$status"
 }
 
 checks=(settings disk)
@@ -132,10 +128,10 @@ for name in "${checks[@]}"; do
   case "$name" in
     disk) output="$(check_disk)" ;;
     image) output="$(check_image)" ;;
-    pms) output="$(check_pms)" ;;
-    *) output="$(agent_python_check "$name" 2>&1 | tail -n1)" ;;
+    settings) output="$(doctor_check production)" ;;
+    *) output="$(doctor_check "$name")" ;;
   esac
-  result=$?  # the case's: the assignment's, i.e. the check's (pipefail)
+  result=$?  # the case's: the assignment's, i.e. doctor's (pipefail)
   if [ "$result" -eq 0 ]; then
     results+=("ok    $name: $output")
   else

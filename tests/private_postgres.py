@@ -6,22 +6,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support import server_missing
+from tests.support import free_port, server_missing
 
 PG_BIN = Path(os.environ.get("TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -87,7 +79,7 @@ def create_private_postgres() -> PrivatePostgres:
         timeout=120,
         **_as_postgres_user(),
     )
-    server = PrivatePostgres(data_dir=data_dir, port=_free_port(), log_file=base / "postgres.log")
+    server = PrivatePostgres(data_dir=data_dir, port=free_port(), log_file=base / "postgres.log")
     server.start()
     return server
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +18,7 @@ import pytest
 
 from hotel_agent.app import create_app
 from hotel_agent.channels.whatsapp.signature import sign
+from hotel_agent.nlu.intents import CACHE_PREFIX
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import (
     DatabaseSettings,
@@ -77,6 +80,23 @@ def server_missing(what: str, reason: str) -> NoReturn:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{message}; CI must provide it", pytrace=False)
     pytest.skip(f"{message}; start it or set the TEST_* URL to run this test")
+
+
+def seed_nlu_cache(cache: Path, data_dir: Path) -> None:
+    """Put the run's trained intent model (the `nlu_model_cache` fixture) into an install's
+    DATA_DIR: its CLI processes load it, as on any start after the first, instead of training."""
+    target = data_dir / "nlu"
+    target.mkdir(parents=True, exist_ok=True)
+    for model in cache.glob(f"{CACHE_PREFIX}*.npz"):
+        shutil.copyfile(model, target / model.name)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 WHATSAPP_FIXTURES = Path(__file__).parent / "fixtures" / "whatsapp"

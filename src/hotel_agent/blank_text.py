@@ -1,4 +1,5 @@
-"""What counts as a blank message, stated once for the published schema and the server.
+"""What counts as a blank message, stated once for the published schema and the server; and
+what text can be stored at all.
 
 `\\s` differs between regex dialects (JSON Schema's ECMA-262, Python's `re`, pydantic's Rust
 engine: U+0085 and U+FEFF are whitespace in some and not in others), so a `\\S` pattern would
@@ -8,6 +9,8 @@ escapes every dialect reads the same way.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from pydantic.config import JsonDict
 
@@ -27,3 +30,15 @@ def strip_blank(text: str) -> str:
 # For a `Field(json_schema_extra=...)`: published in the schema, while the model's validator
 # (using strip_blank) enforces the same rule with a message a person can read.
 NOT_BLANK_SCHEMA: JsonDict = {"minLength": 1, "pattern": NOT_BLANK_PATTERN}
+
+
+def storable(value: Any) -> Any:
+    """Make guest-supplied strings storable everywhere: PostgreSQL rejects NUL characters and
+    lone surrogates (which JSON escapes can carry), so replace them instead of failing."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {key: storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    return value

@@ -15,9 +15,11 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hotel_agent.bookings.ledger import DatabaseBookingLedger
+from hotel_agent.channels.factory import build_channels, build_staff_webhook
 from hotel_agent.channels.port import Channel
-from hotel_agent.channels.webchat.channel import WebChatChannel
-from hotel_agent.channels.whatsapp.client import WhatsAppCloudClient
+from hotel_agent.channels.staff_webhook import StaffWebhook
+from hotel_agent.conversations.turns import turn_worker
 from hotel_agent.db.engine import (
     SessionFactory,
     create_autocommit_engine,
@@ -28,21 +30,21 @@ from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.dialogue.engine import Engine
 from hotel_agent.dialogue.port import DialogueEngine
 from hotel_agent.dialogue.services import DialogueServices
+from hotel_agent.dialogue.thresholds import Thresholds
 from hotel_agent.inbox.ingest import Ingest
 from hotel_agent.inbox.sender import Sender
 from hotel_agent.inbox.signals import Signals
 from hotel_agent.inbox.wakeups import asyncpg_dsn, listen_for_inbox
-from hotel_agent.inbox.worker import Worker
 from hotel_agent.knowledge import knowledge_for
 from hotel_agent.llm.factory import build_language_model
 from hotel_agent.llm.port import LanguageModel
 from hotel_agent.nlu.pipeline import Understander
-from hotel_agent.pms.bookings import BookingService
+from hotel_agent.observability.readiness import Readiness
 from hotel_agent.pms.factory import build_pms, stay_policy
 from hotel_agent.pms.resilience import ResilientPms
+from hotel_agent.privacy.retention import retention_loop
 from hotel_agent.ratelimit import RateLimiter, build_rate_limiter
 from hotel_agent.settings import Settings
-from hotel_agent.staff.alerts import StaffWebhook
 
 log = structlog.get_logger(__name__)
 
@@ -70,14 +72,13 @@ class Runtime:
     http: httpx.AsyncClient
     rate_limiter: RateLimiter
     pms: ResilientPms
-    bookings: BookingService
+    bookings: DatabaseBookingLedger
     understander: Understander
     llm: LanguageModel | None = None
     redis: Redis | None = None
     alerts: StaffWebhook | None = None  # the staff alert webhook, when one is configured
     hotels: HotelDirectory = field(default_factory=lambda: HotelDirectory(0, {}))
-    runs_turns: bool = False  # this process runs dialogue turns (start_background)
-    dialogue_ready: bool = False  # the understanding models are loaded
+    readiness: Readiness = field(default_factory=Readiness)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -97,16 +98,7 @@ class Runtime:
             else None
         )
         pms = build_pms(settings, sessions=sessions, http=http, redis=redis)
-        channels: dict[str, Channel] = {"webchat": WebChatChannel()}
-        if settings.whatsapp.access_token and settings.whatsapp.phone_number_id:
-            channels["whatsapp"] = WhatsAppCloudClient(
-                http,
-                base_url=settings.whatsapp.api_base_url,
-                access_token=settings.whatsapp.access_token,
-                phone_number_id=settings.whatsapp.phone_number_id,
-                timeout=settings.whatsapp.timeout_seconds,
-            )
-        bookings = BookingService(sessions, pms, pms_type=settings.pms.type.value)
+        bookings = DatabaseBookingLedger(sessions, pms, pms_type=settings.pms.type.value)
         # The trained intent model is kept under DATA_DIR: later starts load it.
         understander = Understander(model_cache=settings.data_dir / "nlu")
         llm = build_language_model(settings)
@@ -119,7 +111,7 @@ class Runtime:
                     knowledge=knowledge_for(settings),
                     policy=stay_policy(settings),
                     llm=llm,
-                    llm_min_confidence=settings.llm.min_confidence,
+                    thresholds=Thresholds(ask_model_below=settings.llm.min_confidence),
                 )
             )
         return cls(
@@ -128,7 +120,7 @@ class Runtime:
             sessions=sessions,
             signals=signals,
             ingest=Ingest(autocommit_engine, signals),
-            channels=channels,
+            channels=build_channels(settings, http),
             dialogue=dialogue,
             http=http,
             rate_limiter=build_rate_limiter(settings.redis.url),
@@ -137,15 +129,7 @@ class Runtime:
             understander=understander,
             llm=llm,
             redis=redis,
-            alerts=(
-                StaffWebhook(
-                    http,
-                    settings.staff.alert_webhook_url,
-                    timeout=settings.staff.alert_timeout_seconds,
-                )
-                if settings.staff.alert_webhook_url
-                else None
-            ),
+            alerts=build_staff_webhook(settings, http),
         )
 
     async def load_hotels(self) -> None:
@@ -164,7 +148,8 @@ class Runtime:
         self.hotels = HotelDirectory(default_hotel_id=hotel.id, by_phone_number_id=numbers)
 
     def start_background(self, *, workers: int = 1, senders: int = 1) -> None:
-        self.runs_turns = workers > 0
+        if workers:
+            self.readiness.runs_turns()
         if self.engine.dialect.name == "postgresql":
             listener = listen_for_inbox(
                 asyncpg_dsn(self.settings.database_url), self.signals, self._stop
@@ -172,6 +157,9 @@ class Runtime:
             self._tasks.append(asyncio.create_task(listener, name="inbox-wakeups"))
         if workers:
             self._tasks.append(asyncio.create_task(self._run_workers(workers), name="workers"))
+            if self.settings.retention.periodic:
+                retention = retention_loop(self.sessions, self.settings.retention, self._stop)
+                self._tasks.append(asyncio.create_task(retention, name="retention"))
         for _ in range(senders):
             sender = Sender(
                 self.sessions, self.channels, self.signals, self.settings.queue, alerts=self.alerts
@@ -185,11 +173,11 @@ class Runtime:
         "dialogue" is not ready until the first turn can be answered at full speed.
         """
         await asyncio.to_thread(self.understander.warm_up)
-        self.dialogue_ready = True
+        self.readiness.dialogue_loaded()
         if self._stop.is_set():
             return
         workers = [
-            Worker(
+            turn_worker(
                 self.sessions,
                 self.dialogue,
                 self.signals,

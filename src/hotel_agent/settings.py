@@ -41,7 +41,9 @@ class DatabaseSettings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "POSTGRES_URL", "DB_URL"),
         description="SQLAlchemy URL; empty means a SQLite file under DATA_DIR.",
     )
+    # Connections per process (PostgreSQL).
     pool_size: int = Field(default=10, ge=1)
+    # Log every SQL statement (debugging only: statements carry guest data).
     echo: bool = False
 
     @field_validator("url")
@@ -53,17 +55,24 @@ class DatabaseSettings(BaseSettings):
 class RedisSettings(BaseSettings):
     model_config = _group_config("REDIS_")
 
+    # Shared rate limits and PMS cache across processes; unset: per process.
     url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL"))
 
 
 class WhatsAppSettings(BaseSettings):
     model_config = _group_config("WHATSAPP_")
 
+    # The token you type in Meta's webhook form; Meta echoes it when it registers the webhook.
     verify_token: str = ""
+    # The Meta app's secret: deliveries are signed with it; without it the webhook is off.
     app_secret: str = ""
+    # Bearer token for sending (a permanent System User token in production).
     access_token: str = ""
+    # The id of the hotel's WhatsApp number (not the number itself).
     phone_number_id: str = ""
+    # Graph API base URL; point it at a test server in tests.
     api_base_url: str = DEFAULT_GRAPH_BASE_URL
+    # Seconds per Graph API call.
     timeout_seconds: float = Field(default=10.0, gt=0)
 
     @property
@@ -76,9 +85,12 @@ class HotelSettings(BaseSettings):
 
     model_config = _group_config("HOTEL_")
 
+    # Short identifier of the hotel in the database.
     slug: str = "demo"
     name: str = "Hotel Mirador del Puerto"  # the embedded PMS simulator's demo hotel
+    # The hotel's time zone: relative dates ("tomorrow") are read in it.
     timezone: str = "Europe/Madrid"
+    # Language of messages that show none (`es` or `en`).
     default_language: str = "es"
     # The hotel's FAQ answers and room-type synonyms (YAML, both languages); default: the
     # demo hotel's file shipped in hotel_agent/knowledge/data/.
@@ -88,16 +100,22 @@ class HotelSettings(BaseSettings):
 class QueueSettings(BaseSettings):
     model_config = _group_config("QUEUE_")
 
+    # How long a worker holds a claimed message before another may take it over.
     lease_seconds: float = Field(default=60.0, gt=0)
+    # How often idle workers look for work when no wake-up arrives.
     poll_interval_seconds: float = Field(default=0.5, gt=0)
+    # Turns tried this many times before the message is dead-lettered.
     max_inbound_attempts: int = Field(default=5, ge=1)
     # Sends are retried with capped, jittered backoff (per row: base doubling up to
     # retry_max_seconds) for as long as send_retry_hours after the row was queued (global
     # budget): provider outages last hours, and WhatsApp's reply window is 24 h anyway.
     # max_send_attempts is only a safety valve against a row that fails instantly forever.
     max_send_attempts: int = Field(default=1000, ge=1)
+    # Retry budget of a failing send, from when it was queued.
     send_retry_hours: float = Field(default=24.0, gt=0)
+    # First retry delay of a failing send (doubles each time).
     retry_base_seconds: float = Field(default=1.0, gt=0)
+    # Cap of the retry delay.
     retry_max_seconds: float = Field(default=300.0, gt=0)
     in_process_worker: bool | None = Field(
         default=None,
@@ -108,11 +126,15 @@ class QueueSettings(BaseSettings):
 class WebChatSettings(BaseSettings):
     model_config = _group_config("WEBCHAT_")
 
+    # Web chat messages per client address.
     rate_limit_per_client: str = "120/minute"
+    # Web chat messages per chat session.
     rate_limit_per_session: str = "30/minute"
     # Open chat pages poll every few seconds, and guests behind one hotel NAT share an address.
     rate_limit_poll_per_client: str = "600/minute"
+    # Longest a web chat request waits for the reply (`?wait=`).
     max_wait_seconds: float = Field(default=30.0, gt=0)
+    # Longest web chat message accepted.
     max_text_chars: int = Field(default=4096, ge=1)
 
 
@@ -125,6 +147,7 @@ class StaffSettings(BaseSettings):
     api_token: str = ""
     # Each handoff is POSTed here as JSON (e.g. a chat-ops incoming webhook); empty = no hook.
     alert_webhook_url: str = ""
+    # Seconds per alert webhook call.
     alert_timeout_seconds: float = Field(default=5.0, gt=0)
 
 
@@ -133,9 +156,13 @@ class LlmSettings(BaseSettings):
 
     model_config = _group_config("LLM_")
 
+    # OpenAI-compatible API base URL; unset: no model.
     base_url: str = ""
+    # Bearer key of that API.
     api_key: str = ""
+    # Model name sent to that API.
     model: str = "gpt-4o-mini"
+    # Seconds per model call; the agent carries on without the model after that.
     timeout_seconds: float = Field(default=8.0, gt=0)
     # Below this intent confidence the model is asked to classify the message.
     min_confidence: float = Field(default=0.55, ge=0, le=1)
@@ -168,6 +195,23 @@ class HttpSettings(BaseSettings):
         return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
 
 
+class RetentionSettings(BaseSettings):
+    """How long guests' data is kept (docs/privacy.md); 0 keeps it forever."""
+
+    model_config = _group_config("RETENTION_")
+
+    # Transcript messages older than this are deleted, and the details the dialogue collected
+    # (name, e-mail) cleared from conversations idle as long; dead letters too.
+    messages_days: int = Field(default=365, ge=0)
+    # Raw payloads of guest messages already handled (the transcript keeps the text).
+    inbox_days: int = Field(default=30, ge=0)
+    # Workers (and `serve` on SQLite) run the job this often; `hotel-agent retention run` runs
+    # it once.
+    interval_hours: float = Field(default=24.0, gt=0)
+    # Off: only `hotel-agent retention run` (from cron, say) removes old data.
+    periodic: bool = True
+
+
 class PmsType(StrEnum):
     SIMULATOR = "simulator"
     QLOAPPS = "qloapps"
@@ -176,23 +220,35 @@ class PmsType(StrEnum):
 class PmsSettings(BaseSettings):
     model_config = _group_config("PMS_")
 
+    # Which PMS: the embedded simulator (a demo hotel in the app's database) or QloApps.
     type: PmsType = PmsType.SIMULATOR
+    # QloApps: the shop's address (`https://hotel.example`, with or without `/api`).
     base_url: str = ""
+    # QloApps webservice key (permissions: docs/qloapps.md).
     api_key: str = ""
+    # QloApps hotel id.
     hotel_id: int = Field(default=1, ge=1)
     timeout: float = Field(default=10.0, gt=0, description="Seconds per PMS call")
+    # Longest stay the agent books.
     max_stay_nights: int = Field(default=30, ge=1)
+    # How far ahead the agent books.
     booking_horizon_days: int = Field(default=365, ge=1)
+    # Most rooms in one booking.
     max_rooms_per_booking: int = Field(default=5, ge=1)
     read_retries: int = Field(default=2, ge=0, description="Extra attempts for reads only")
     breaker_failures: int = Field(default=5, ge=1, description="Failures that open the breaker")
+    # Window in which the breaker counts failures.
     breaker_window_seconds: float = Field(default=60.0, gt=0)
+    # Time an open breaker waits before trying the PMS again.
     breaker_recovery_seconds: float = Field(default=30.0, gt=0)
+    # Cache lifetime of room types.
     room_types_ttl_seconds: float = Field(default=3600.0, gt=0)
+    # Cache lifetime of an availability answer.
     availability_ttl_seconds: float = Field(default=60.0, gt=0)
     stale_ttl_seconds: float = Field(
         default=6 * 3600.0, gt=0, description="How long cached answers may serve when PMS is down"
     )
+    # Include the PMS in `/health/ready`.
     check_in_readiness: bool = Field(
         default=False, validation_alias=AliasChoices("CHECK_PMS_IN_READINESS")
     )
@@ -201,11 +257,20 @@ class PmsSettings(BaseSettings):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
+    # `production` refuses placeholder secrets and DEBUG, hides /docs and closes /metrics
+    # without a token.
     environment: Environment = Environment.DEVELOPMENT
+    # FastAPI debug pages (tracebacks in answers); never in production.
     debug: bool = False
+    # Writable directory for the SQLite file and the trained NLU models.
     data_dir: Path = Path("data")
+    # DEBUG, INFO, WARNING or ERROR.
     log_level: str = "INFO"
-    log_json: bool = True
+    log_json: bool | None = Field(
+        default=None,
+        description="JSON log lines; default: JSON when stdout is not a terminal, readable on one.",
+    )
+    # Larger requests are answered 413 before they are read.
     max_body_bytes: int = Field(default=3 * 1024 * 1024, ge=1024)
 
     db: DatabaseSettings = Field(default_factory=DatabaseSettings)
@@ -218,6 +283,7 @@ class Settings(BaseSettings):
     staff: StaffSettings = Field(default_factory=StaffSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
 
     @property
     def database_url(self) -> str:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+from tests.support import seed_nlu_cache
 
 from hotel_agent import __version__
 
@@ -27,16 +28,42 @@ def run_cli(*args: str, env: dict[str, str], stdin: str = "", timeout: float = 6
     return result.stdout
 
 
+def hotel_agent(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The command as an operator runs it, exit status and all; in `cwd`, so that no
+    developer's `.env` is read."""
+    return subprocess.run(
+        [sys.executable, "-m", "hotel_agent", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+# Settings of the developer's shell that would change what a fresh install does.
+_FOREIGN_ENV = ("WHATSAPP_", "DATABASE_", "DB_", "POSTGRES_", "REDIS_", "PMS_", "HOTEL_", "STAFF_")
+
+
 def fresh_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "DATABASE_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN_ENV)}
     env.update(DATA_DIR=str(tmp_path / "data"), LOG_LEVEL="WARNING")
-    env.pop("POSTGRES_URL", None)
-    env.pop("REDIS_URL", None)
     return env
 
 
 def test_version(tmp_path: Path) -> None:
     assert run_cli("--version", env=fresh_env(tmp_path)).strip() == f"hotel-agent {__version__}"
+
+
+def test_the_installed_entry_point_is_the_documented_command(tmp_path: Path) -> None:
+    # `make install` installs it in .venv/bin beside this interpreter: `uv run hotel-agent`.
+    entry_point = Path(sys.executable).parent / "hotel-agent"
+    done = subprocess.run(
+        [str(entry_point), "--help"], capture_output=True, text=True, timeout=60, check=True
+    )
+    for command in ("serve", "worker", "doctor", "guest", "retention", "staff", "pms"):
+        assert f"    {command}" in done.stdout
 
 
 def test_migrate_creates_the_database(tmp_path: Path) -> None:
@@ -45,7 +72,8 @@ def test_migrate_creates_the_database(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "hotel_agent.db").exists()
 
 
-def test_terminal_chat_answers_through_the_pipeline(tmp_path: Path) -> None:
+def test_terminal_chat_answers_through_the_pipeline(tmp_path: Path, nlu_model_cache: Path) -> None:
+    seed_nlu_cache(nlu_model_cache, tmp_path / "data")
     output = run_cli("chat", env=fresh_env(tmp_path), stdin="Hola\n")
     assert "¡Hola! Soy el asistente virtual de Hotel Mirador del Puerto." in output
     assert "3. Hablar con recepción" in output, "buttons become numbered choices"

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support import seed_nlu_cache
 
 CONTRACT_KEYS = [
     "text", "language", "intent", "topic", "check_in", "check_out", "nights", "adults",
@@ -21,9 +22,11 @@ _FOREIGN_ENV = ("WHATSAPP_", "DATABASE_", "DB_", "POSTGRES_", "REDIS_", "PMS_", 
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # One DATA_DIR for the module: the first run trains and caches the model, the others load it.
-    return tmp_path_factory.mktemp("nlu-cli")
+def data_dir(tmp_path_factory: pytest.TempPathFactory, nlu_model_cache: Path) -> Path:
+    # One DATA_DIR for the module, holding the run's trained model: every process loads it.
+    folder = tmp_path_factory.mktemp("nlu-cli")
+    seed_nlu_cache(nlu_model_cache, folder / "data")
+    return folder
 
 
 def nlu(

@@ -7,11 +7,11 @@ import asyncio
 import json
 import os
 import subprocess
-import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from tests.e2e.test_cli import hotel_agent
 from tests.fakes.qloapps import FakeQloApps
 from tests.support import make_settings
 
@@ -31,16 +31,7 @@ def fresh_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def pms_cli(tmp_path: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    # cwd is the test's directory: no developer `.env` is read.
-    return subprocess.run(
-        [sys.executable, "-m", "hotel_agent", "pms", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    return hotel_agent(tmp_path, "pms", *args, env=env)
 
 
 def assert_no_traceback(result: subprocess.CompletedProcess[str]) -> None:

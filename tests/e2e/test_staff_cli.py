@@ -4,35 +4,21 @@ while the conversation was handed over by the pipeline in another process."""
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.e2e.test_cli import fresh_env, hotel_agent
 from tests.integration.staff.helpers import HANDOFF_REPLY, ReceptionEngine
 from tests.support import make_settings
 
-from hotel_agent.channels.webchat import service as webchat
+from hotel_agent.conversations import webchat
+from hotel_agent.conversations.turns import turn_worker
 from hotel_agent.db import migrate
-from hotel_agent.inbox.worker import Worker
 from hotel_agent.runtime import Runtime
-
-_FOREIGN_ENV = ("WHATSAPP_", "DATABASE_", "DB_", "POSTGRES_", "REDIS_", "PMS_", "HOTEL_", "STAFF_")
 
 
 def staff_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN_ENV)}
-    env.update(DATA_DIR=str(tmp_path / "data"), LOG_LEVEL="WARNING")
-    # cwd is the test's directory: no developer `.env` is read.
-    return subprocess.run(
-        [sys.executable, "-m", "hotel_agent", "staff", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    return hotel_agent(tmp_path, "staff", *args, env=fresh_env(tmp_path))
 
 
 async def _hand_over(database: Path) -> None:
@@ -45,8 +31,13 @@ async def _hand_over(database: Path) -> None:
     try:
         await migrate.upgrade(runtime.engine)
         await runtime.load_hotels()
-        await webchat.submit(runtime, "e2e-guest-session", "quiero hablar con una persona")
-        worker = Worker(runtime.sessions, engine, runtime.signals, runtime.settings.queue)
+        await webchat.submit(
+            runtime.ingest,
+            runtime.hotels.default_hotel_id,
+            "e2e-guest-session",
+            "quiero hablar con una persona",
+        )
+        worker = turn_worker(runtime.sessions, engine, runtime.signals, runtime.settings.queue)
         assert await worker.process_next()
     finally:
         await runtime.close()

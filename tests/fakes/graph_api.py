@@ -83,6 +83,7 @@ class FakeGraphApi(FakeServer):
         self._media_ids = itertools.count(1460000000000001)
         self._requests = 0
         self._failures = 0
+        self._hang_after_accept = 0
 
     @property
     def base_url(self) -> str:
@@ -127,6 +128,12 @@ class FakeGraphApi(FakeServer):
         """Answer the next `times` requests normally, but only after `seconds`."""
         with self._condition:
             self._scripted.extend(_Scripted(delay=seconds) for _ in range(times))
+
+    def accept_then_hang(self, *, times: int = 1) -> None:
+        """Accept the next `times` messages (recorded in `sent`: Meta delivers them) and never
+        answer: the sender cannot know they were accepted. Read receipts are not held."""
+        with self._condition:
+            self._hang_after_accept += times
 
     def add_media(self, content: bytes, mime_type: str, *, sha256: str | None = None) -> str:
         """Serve `content` as a media id (returned); `sha256` overrides the announced hash."""
@@ -188,6 +195,10 @@ class FakeGraphApi(FakeServer):
         with self._condition:
             self._sent.append(dataclasses.replace(record, wamid=wamid))
             self._condition.notify_all()
+            hang = self._hang_after_accept > 0
+            self._hang_after_accept -= hang
+        if hang:
+            await asyncio.Event().wait()  # until the server stops and cancels this request
         return JSONResponse(
             {
                 "messaging_product": "whatsapp",

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 import redis
 from redis.exceptions import RedisError
 
+from tests.fakes.qloapps import FakeQloApps
 from tests.support import server_missing
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -29,3 +32,17 @@ def redis_url() -> str:
     finally:
         client.close()
     server_missing(f"Redis at {REDIS_URL}", reason)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeQloApps]:
+    """The fake QloApps over real HTTP (PMS, bookings and readiness tests); directories whose
+    tests fake another API define their own `fake`."""
+    with FakeQloApps() as server:
+        yield server
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient() as client:
+        yield client

@@ -8,22 +8,14 @@ who would rather route traffic away turn the check on.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
-
-import pytest
 
 from hotel_agent.runtime import Runtime
 from tests.fakes.qloapps import DEMO_KEY, FakeQloApps
 from tests.support import asgi_client, make_settings
 
 MakeRuntime = Callable[..., Awaitable[Runtime]]
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeQloApps]:
-    with FakeQloApps() as server:
-        yield server
 
 
 def qloapps(fake: FakeQloApps, **settings: Any) -> dict[str, Any]:

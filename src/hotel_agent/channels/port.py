@@ -95,6 +95,17 @@ class OutboundMessage(BaseModel):
         return "\n".join(lines)
 
 
+class DeliveryStatus(BaseModel):
+    """A provider's word on a message we sent: sent, delivered, read, played or failed."""
+
+    channel: str
+    provider_message_id: str
+    status: str
+    timestamp: datetime
+    error_code: int | None = None
+    error_detail: str | None = None  # why it failed, when it did
+
+
 class SendReceipt(BaseModel):
     provider_message_id: str | None
 
@@ -126,3 +137,14 @@ class Channel(Protocol):
     async def mark_read(self, provider_message_id: str) -> None:
         """Tell the guest their message was read (and that we are typing), where supported."""
         ...
+
+
+def reply_window_closed(
+    channel: Channel | None, last_inbound_at: datetime | None, now: datetime
+) -> bool:
+    """Whether a free-form message may no longer be sent (WhatsApp: 24 h after the guest's
+    last message; channels without a window never close)."""
+    window = channel.reply_window_seconds if channel else None
+    if window is None:
+        return False
+    return last_inbound_at is None or (now - last_inbound_at).total_seconds() > window

@@ -7,7 +7,7 @@ import uuid
 from typing import TextIO
 
 from hotel_agent.channels.port import OutboundMessage
-from hotel_agent.channels.webchat import service
+from hotel_agent.conversations import webchat
 from hotel_agent.observability.logging import configure_logging
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import Settings
@@ -32,11 +32,17 @@ async def run_terminal_chat(settings: Settings, stdin: TextIO, stdout: TextIO) -
             text = line.strip()
             if not text:
                 continue
-            accepted = await service.submit(runtime, session_id, text)
-            if not await service.wait_for_turn(runtime, accepted.event_id, TURN_TIMEOUT_SECONDS):
+            accepted = await webchat.submit(
+                runtime.ingest, runtime.hotels.default_hotel_id, session_id, text
+            )
+            if not await webchat.wait_for_turn(
+                runtime.sessions, runtime.signals, accepted.event_id, TURN_TIMEOUT_SECONDS
+            ):
                 stdout.write("(the agent is taking long; try again)\n")
                 continue
-            for reply in await service.replies(runtime, accepted.event_id):
+            async with runtime.sessions() as session:
+                replies = await webchat.replies(session, accepted.event_id)
+            for reply in replies:
                 content = OutboundMessage.model_validate({"text": reply.body, **reply.payload})
                 stdout.write(content.plain_text() + "\n")
     finally:

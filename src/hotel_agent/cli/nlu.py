@@ -91,22 +91,10 @@ def _room_types(settings: Settings) -> Sequence[RoomTypeName]:
     if settings.pms.type is not PmsType.SIMULATOR:
         return ()
     from hotel_agent.knowledge import KnowledgeError, knowledge_for
-    from hotel_agent.pms.port import RoomType
     from hotel_agent.pms.simulator.demo_hotel import DEMO_HOTEL
 
     # The simulator serves these specs once seeded; building them here spares a database.
-    room_types = [
-        RoomType(
-            id=spec.code,
-            names=dict(spec.names),
-            descriptions=dict(spec.descriptions),
-            max_adults=spec.max_adults,
-            max_children=spec.max_children,
-            max_guests=spec.max_guests,
-            amenities=list(spec.amenities),
-        )
-        for spec in DEMO_HOTEL.room_types
-    ]
+    room_types = [spec.room_type() for spec in DEMO_HOTEL.room_types]
     try:
         knowledge = knowledge_for(settings)
     except KnowledgeError as exc:

@@ -2,7 +2,8 @@
 takeover and handback — straight on the database, through the same service as the staff API.
 
 A reply is queued in the outbox; whichever sender runs delivers it (`serve` on SQLite runs one
-in-process, PostgreSQL deployments run `hotel-agent worker`). Nothing is sent by this command.
+in-process, PostgreSQL deployments run `hotel-agent worker`). Nothing is sent by this command,
+so it builds no dialogue engine, NLU or PMS: the database and the channels' settings only.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
@@ -18,11 +22,13 @@ from pydantic import ValidationError
 
 from hotel_agent.errors import HotelAgentError
 from hotel_agent.settings import Settings
-from hotel_agent.web.staff_schemas import StaffReplyIn
+from hotel_agent.staff.schemas import StaffReplyIn
 
 if TYPE_CHECKING:
-    from hotel_agent.runtime import Runtime
-    from hotel_agent.web.staff_schemas import ConversationSummary
+    from hotel_agent.channels.port import Channel
+    from hotel_agent.db.engine import SessionFactory
+    from hotel_agent.inbox.signals import Signals
+    from hotel_agent.staff.schemas import ConversationSummary
 
 _PREVIEW_CHARS = 60
 
@@ -58,10 +64,33 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) 
     return asyncio.run(_run(args, settings, out))
 
 
-async def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from hotel_agent.runtime import Runtime
+@dataclass(frozen=True)
+class _Desk:
+    """What the staff commands use: the database and the queue's wake-ups (no sender runs in
+    this process, so waking it is a no-op; the running one polls)."""
 
-    runtime = Runtime.build(settings)
+    settings: Settings
+    sessions: SessionFactory
+    signals: Signals
+
+
+@asynccontextmanager
+async def _channels(settings: Settings) -> AsyncIterator[Mapping[str, Channel]]:
+    """The channels configured, for the commands that queue a send: is it deliverable?"""
+    import httpx
+
+    from hotel_agent.channels.factory import build_channels
+
+    async with httpx.AsyncClient(timeout=settings.whatsapp.timeout_seconds) as http:
+        yield build_channels(settings, http)
+
+
+async def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from hotel_agent.db.engine import create_engine, create_session_factory
+    from hotel_agent.inbox.signals import Signals
+
+    engine = create_engine(settings)
+    desk = _Desk(settings=settings, sessions=create_session_factory(engine), signals=Signals())
     try:
         action = {
             "list": _list,
@@ -72,24 +101,25 @@ async def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
             "dead-letters": _dead_letters,
             "resend": _resend,
         }[args.staff_command]
-        return await action(runtime, args, out)
+        return await action(desk, args, out)
     except HotelAgentError as exc:
         out.write(f"error: {exc.detail}\n")
         return 1
     finally:
-        await runtime.close()
+        await engine.dispose()
 
 
-async def _list(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+async def _list(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
     from hotel_agent.staff import service
 
-    listing = await service.list_conversations(
-        runtime, "all" if args.all else "staff", limit=args.limit
-    )
+    async with desk.sessions() as session:
+        listing = await service.list_conversations(
+            session, "all" if args.all else "staff", limit=args.limit
+        )
     if not listing.conversations:
         out.write("no conversations\n" if args.all else "no conversation is waiting for staff\n")
         return 0
-    zone = _zone(runtime)
+    zone = _zone(desk)
     for c in listing.conversations:
         last = _preview(c.last_message_text) if c.last_message_text is not None else "-"
         out.write(
@@ -99,11 +129,12 @@ async def _list(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-async def _show(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+async def _show(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
     from hotel_agent.staff import service
 
-    transcript = await service.transcript(runtime, args.id)
-    zone = _zone(runtime)
+    async with desk.sessions() as session:
+        transcript = await service.transcript(session, args.id)
+    zone = _zone(desk)
     c = transcript.conversation
     out.write(f"conversation #{c.id} on {c.channel} with {_who(c)}\n")
     owner = "staff" if c.owner == "staff" else "the bot"
@@ -119,7 +150,7 @@ async def _show(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-async def _reply(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+async def _reply(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
     from hotel_agent.staff import service
 
     try:
@@ -127,7 +158,8 @@ async def _reply(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int
     except ValidationError as exc:
         out.write(f"error: {exc.errors()[0]['msg'].removeprefix('Value error, ')}\n")
         return 2
-    result = await service.reply(runtime, args.id, body)
+    async with _channels(desk.settings) as channels:
+        result = await service.reply(desk.sessions, channels, desk.signals, args.id, body)
     if result.took_over:
         out.write(f"took conversation #{args.id} over from the bot\n")
     out.write(
@@ -137,30 +169,31 @@ async def _reply(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int
     return 0
 
 
-async def _handback(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+async def _handback(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
     from hotel_agent.staff import service
 
-    await service.hand_back(runtime, args.id)
+    await service.hand_back(desk.sessions, args.id)
     out.write(f"conversation #{args.id} is answered by the bot again\n")
     return 0
 
 
-async def _takeover(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+async def _takeover(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
     from hotel_agent.staff import service
 
-    await service.take_over(runtime, args.id)
+    await service.take_over(desk.sessions, args.id)
     out.write(f"conversation #{args.id} is answered by staff now; the bot stays silent\n")
     return 0
 
 
-async def _dead_letters(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+async def _dead_letters(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
     from hotel_agent.staff import dead_letters
 
-    letters = await dead_letters.list_dead_letters(runtime, limit=args.limit)
+    async with desk.sessions() as session:
+        letters = await dead_letters.list_dead_letters(session, limit=args.limit)
     if not letters:
         out.write("no dead letters\n")
         return 0
-    zone = _zone(runtime)
+    zone = _zone(desk)
     for d in letters:
         why = f"{d.reason}{f' ({d.error_code})' if d.error_code else ''}"
         what = _preview(d.text) if d.text else "-"
@@ -172,10 +205,11 @@ async def _dead_letters(runtime: Runtime, args: argparse.Namespace, out: TextIO)
     return 0
 
 
-async def _resend(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+async def _resend(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
     from hotel_agent.staff import dead_letters
 
-    letter = await dead_letters.resend(runtime, args.id)
+    async with _channels(desk.settings) as channels:
+        letter = await dead_letters.resend(desk.sessions, channels, desk.signals, args.id)
     out.write(
         f"dead letter {letter.id} ({letter.kind} to conversation #{letter.conversation_id}) "
         "is queued again; the running sender delivers it\n"
@@ -183,8 +217,8 @@ async def _resend(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> in
     return 0
 
 
-def _zone(runtime: Runtime) -> ZoneInfo:
-    return ZoneInfo(runtime.settings.hotel.timezone)
+def _zone(desk: _Desk) -> ZoneInfo:
+    return ZoneInfo(desk.settings.hotel.timezone)
 
 
 def _when(at: datetime | None, zone: ZoneInfo) -> str:

@@ -10,6 +10,7 @@ from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.port import TurnInput
 from hotel_agent.dialogue.responses import Say
 from hotel_agent.dialogue.state import ChoiceView, DialogueState, Step
+from hotel_agent.dialogue.thresholds import DEFAULTS, Thresholds
 from hotel_agent.nlu.entities.room_types import RoomTypeName
 from hotel_agent.nlu.types import Intent, Understanding
 from hotel_agent.pms.port import HotelProfile, RoomType, Stay
@@ -35,6 +36,7 @@ class Turn:
     hotel: HotelProfile | None  # None when the PMS could not tell
     room_types: list[RoomType]
     room_type_names: tuple[RoomTypeName, ...] = ()  # as guests may name them
+    thresholds: Thresholds = DEFAULTS
     # The option the guest picked: tapped, or typed as its number or its title.
     choice: str | None = None
     replies: list[OutboundMessage] = field(default_factory=list)
@@ -43,6 +45,7 @@ class Turn:
     resuming: bool = False  # the task is taken up again after a question was answered
     party_unsure: bool = False  # the guest spoke of people but the count is not sure
     mixed_rooms: bool = False  # several room types asked for in this message
+    greeted: bool = False  # the greeting is said at most once a turn
 
     @property
     def language(self) -> str:

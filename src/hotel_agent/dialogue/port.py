@@ -39,6 +39,8 @@ class TurnOutput:
     handoff: bool = False  # hand the conversation to staff: the bot stays silent afterwards
     # Why (requested, complaint, misunderstood, pms_unavailable, ...): for staff and metrics.
     handoff_reason: str | None = None
+    # The step of the decision order (dialogue/decisions.py) that answered: for logs and tests.
+    decided_by: str | None = None
 
 
 class DialogueEngine(Protocol):

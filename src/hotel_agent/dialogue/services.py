@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hotel_agent.bookings.port import BookingLedger
+from hotel_agent.dialogue.thresholds import DEFAULTS, Thresholds
 from hotel_agent.knowledge import HotelKnowledge
 from hotel_agent.llm.port import LanguageModel
 from hotel_agent.nlu.pipeline import Understander
-from hotel_agent.pms.bookings import BookingService
 from hotel_agent.pms.policy import StayPolicy
 from hotel_agent.pms.port import Pms
 
@@ -16,9 +17,8 @@ from hotel_agent.pms.port import Pms
 class DialogueServices:
     understander: Understander
     pms: Pms
-    bookings: BookingService
+    bookings: BookingLedger
     knowledge: HotelKnowledge
     policy: StayPolicy
     llm: LanguageModel | None = None
-    # Below this intent confidence the language model (when configured) is asked.
-    llm_min_confidence: float = 0.55
+    thresholds: Thresholds = DEFAULTS

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hotel_agent.blank_text import storable
 from hotel_agent.channels.port import InboundMessage
 from hotel_agent.db.repositories.inbox import InboxWriter
 from hotel_agent.db.types import utcnow
@@ -18,18 +19,6 @@ from hotel_agent.observability.metrics import INBOUND_MESSAGES
 class Accepted:
     event_id: int
     duplicate: bool
-
-
-def storable(value: Any) -> Any:
-    """Make guest-supplied strings storable everywhere: PostgreSQL rejects NUL characters and
-    lone surrogates (which JSON escapes can carry), so replace them instead of failing."""
-    if isinstance(value, str):
-        return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
-    if isinstance(value, dict):
-        return {key: storable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [storable(item) for item in value]
-    return value
 
 
 def conversation_key(hotel_id: int, message: dict[str, Any]) -> str:

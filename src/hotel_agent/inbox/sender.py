@@ -14,13 +14,20 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.backoff import next_attempt_at
-from hotel_agent.channels.port import Channel, OutboundMessage, SendError, SendReceipt
+from hotel_agent.channels.port import (
+    Channel,
+    OutboundMessage,
+    SendError,
+    SendReceipt,
+    reply_window_closed,
+)
+from hotel_agent.channels.staff_webhook import StaffWebhook
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import OutboxItem, OutboxKind
 from hotel_agent.db.repositories.conversations import ConversationRepository
@@ -30,20 +37,8 @@ from hotel_agent.db.types import utcnow
 from hotel_agent.inbox.signals import Signals, wait_event
 from hotel_agent.observability.metrics import DEAD_LETTERS, OUTBOUND_MESSAGES
 from hotel_agent.settings import QueueSettings
-from hotel_agent.staff.alerts import StaffWebhook
 
 log = structlog.get_logger(__name__)
-
-
-def reply_window_closed(
-    channel: Channel | None, last_inbound_at: datetime | None, now: datetime
-) -> bool:
-    """Whether a free-form message may no longer be sent (WhatsApp: 24 h after the guest's
-    last message; channels without a window never close)."""
-    window = channel.reply_window_seconds if channel else None
-    if window is None:
-        return False
-    return last_inbound_at is None or (now - last_inbound_at).total_seconds() > window
 
 
 class Sender:
@@ -145,7 +140,28 @@ class Sender:
                 item, SendError("unexpected_error", retryable=True, detail=repr(exc))
             )
             return
-        await self._mark_sent(item, receipt)
+        await self._record_sent(item, receipt)
+
+    async def _record_sent(self, item: OutboxItem, receipt: SendReceipt | None) -> None:
+        """The provider accepted the message: record it, retrying through a database outage.
+
+        Until this commits the row looks unsent, and once its lease expires it is sent again:
+        giving up at the first database error turned every send in flight during a database
+        blip into a duplicate for the guest. So keep trying while the lease is ours (less a
+        margin); only a longer outage or a crash here still sends twice (DEVELOPERS.md)."""
+        assert item.lease_until is not None
+        deadline = item.lease_until - self.lease * 0.2
+        pause = 0.1
+        while True:
+            try:
+                await self._mark_sent(item, receipt)
+                return
+            except Exception:
+                if utcnow() + timedelta(seconds=pause) >= deadline:
+                    raise
+                log.warning("send.record_retry", exc_info=True)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 2.0)
 
     async def _mark_sent(self, item: OutboxItem, receipt: SendReceipt | None) -> None:
         now = utcnow()

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from hotel_agent.nlu.entities.contact import EMAIL
 from hotel_agent.nlu.text import normalize, words
 from hotel_agent.nlu.training_data import load_examples
 
@@ -88,6 +89,8 @@ def detect_language(text: str, *, previous: str | None, default: str) -> str:
     if default not in SUPPORTED:
         raise ValueError(f"default language {default!r} is not one of {SUPPORTED}")
     prior = previous if previous in SUPPORTED else default
+    # E-mail addresses say nothing of the language ("al@…" is no Spanish "al").
+    text, addresses = EMAIL.subn(" ", text)
     # Loanwords out: "el check in es a las 3?" is Spanish only without "check in".
     own_words = _SHARED.sub(" ", text.casefold())
     evidence = words(normalize(own_words))
@@ -96,10 +99,17 @@ def detect_language(text: str, *, previous: str | None, default: str) -> str:
     spanish = sum(word in _SPANISH for word in evidence)
     english = sum(word in _ENGLISH for word in evidence)
     markers = spanish + english
+    if addresses and markers < 2 and len(evidence) <= SHORT_WORDS:
+        # Contact details with a few words beside them are mostly a name ("Al Green,
+        # al@example.com"), and a name is no evidence: "mi correo es …" still is.
+        return prior
     if spanish and english and min(spanish, english) / markers >= MIXED_SHARE:
         return prior
     by_markers = ("es" if spanish > english else "en") if markers else None
     if len(words(normalize(text))) <= SHORT_WORDS:
+        seen = [word for word in evidence if len(word) > 1]  # "zzzz" folds to "z"
+        if by_markers is None and _model().known_words.isdisjoint(seen):
+            return prior  # a word or two never seen ("zzzz frobnicate", a name): no evidence
         return by_markers or _model_or(own_words, prior, threshold=SWITCH_SHORT)
     return _model_or(own_words, by_markers or prior, threshold=SWITCH_LONG)
 
@@ -132,12 +142,15 @@ class CharModel:
     """
 
     weights: dict[str, float]
+    known_words: frozenset[str]  # every word of the training texts
 
     @classmethod
     def train(cls, texts: Iterable[tuple[str, str]]) -> CharModel:
         counts: dict[str, Counter[str]] = {"es": Counter(), "en": Counter()}
+        known: set[str] = set()
         for text, language in texts:
             counts[language].update(_ngrams(text))
+            known.update(words(normalize(text)))
         vocabulary = counts["es"].keys() | counts["en"].keys()
         totals = {
             language: sum(found.values()) + SMOOTHING * len(vocabulary)
@@ -148,7 +161,7 @@ class CharModel:
             - math.log((counts["en"][gram] + SMOOTHING) / totals["en"])
             for gram in vocabulary
         }
-        return cls(weights)
+        return cls(weights, frozenset(known))
 
     def spanish_probability(self, text: str) -> float:
         evidence = sum(self.weights.get(gram, 0.0) for gram in _ngrams(text))

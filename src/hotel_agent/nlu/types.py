@@ -59,6 +59,10 @@ class Entities:
     # People were mentioned without a sure count ("me and some friends", "my wife and kids"):
     # adults and children are left None and the dialogue asks rather than guess a party.
     party_uncertain: bool = False
+    # rooms is 1 only because a room was named with an article ("is there a room with a
+    # balcony?"): it answers "how many rooms?" but does not undo "2 rooms" said before.
+    # Not part of the `hotel-agent nlu` line.
+    rooms_implied: bool = False
     room_type: str | None = None  # a room type id of the hotel
     person_name: str | None = None
     email: str | None = None
@@ -83,6 +87,7 @@ class Understanding:
         entities = asdict(self.entities)
         entities.pop("children_ages")
         entities.pop("impossible_date")
+        entities.pop("rooms_implied")
         for key in ("check_in", "check_out"):
             value = entities[key]
             entities[key] = value.isoformat() if value is not None else None

@@ -88,8 +88,11 @@ def mask_pii_processor(_logger: WrappedLogger, _method: str, event_dict: EventDi
     return {key: _mask_value(value) for key, value in event_dict.items()}
 
 
-def configure_logging(level: str = "INFO", json: bool = True) -> None:
+def configure_logging(level: str = "INFO", json: bool | None = None) -> None:
     """Send structlog and stdlib logging to stdout as JSON lines (or console lines).
+
+    `json=None` (LOG_JSON unset) decides by where the lines go: readable lines on a terminal,
+    JSON for a log collector (a container, systemd, a file).
 
     Idempotent: calling it again replaces the handler it installed instead of adding one.
     Run uvicorn with `log_config=None, access_log=False`: the first keeps these handlers, the
@@ -101,6 +104,8 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
+    if json is None:
+        json = not sys.stdout.isatty()
     renderer: Processor = (
         structlog.processors.JSONRenderer()
         if json

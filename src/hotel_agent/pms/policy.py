@@ -58,11 +58,16 @@ def validate_stay(stay: Stay, *, today: date, policy: StayPolicy) -> None:
         )
 
 
-def validate_party_fits(stay: Stay, room_types: list[RoomType]) -> None:
-    """Raise InvalidStay when no room type can hold the party in the rooms asked for."""
+def party_fits(stay: Stay, room_type: RoomType) -> bool:
+    """Whether rooms of this type hold the party in the rooms asked for (larger rooms first)."""
     adults = -(-stay.adults // stay.rooms)  # per room, rounded up
     children = -(-stay.children // stay.rooms) if stay.children else 0
-    if not any(room_type.fits(adults, children) for room_type in room_types):
+    return room_type.fits(adults, children)
+
+
+def validate_party_fits(stay: Stay, room_types: list[RoomType]) -> None:
+    """Raise InvalidStay when no room type can hold the party in the rooms asked for."""
+    if not any(party_fits(stay, room_type) for room_type in room_types):
         # Adults and children have limits of their own: "the largest takes 4" is no answer to
         # 3 adults when every room takes 2 adults and 2 children.
         max_adults = max((rt.max_adults for rt in room_types), default=0)

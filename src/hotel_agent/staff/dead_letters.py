@@ -3,16 +3,20 @@ after a long provider outage, an expired token fixed, a webhook URL corrected.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from hotel_agent.channels.port import Channel
+from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import Conversation, DeadLetter, OutboxItem, OutboxKind
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.db.repositories.outbox import OutboxRepository
 from hotel_agent.db.types import utcnow
 from hotel_agent.errors import Conflict, NotFound
-from hotel_agent.runtime import Runtime
+from hotel_agent.inbox.signals import Signals
 from hotel_agent.staff.service import check_deliverable
 
 
@@ -29,23 +33,27 @@ class DeadLetterOut(BaseModel):
     created_at: datetime
 
 
-async def list_dead_letters(runtime: Runtime, *, limit: int = 50) -> list[DeadLetterOut]:
+async def list_dead_letters(session: AsyncSession, *, limit: int = 50) -> list[DeadLetterOut]:
     """Outbox rows that are still dead (not re-sent yet), newest first."""
-    async with runtime.sessions() as session:
-        rows = await OutboxRepository(session).dead_letters(limit)
-        messages = MessageRepository(session)
-        result = []
-        for letter, item in rows:
-            message = await messages.get(item.message_id) if item.message_id else None
-            result.append(_out(letter, item, message.body if message else None))
+    rows = await OutboxRepository(session).dead_letters(limit)
+    messages = MessageRepository(session)
+    result = []
+    for letter, item in rows:
+        message = await messages.get(item.message_id) if item.message_id else None
+        result.append(_out(letter, item, message.body if message else None))
     return result
 
 
-async def resend(runtime: Runtime, dead_letter_id: int) -> DeadLetterOut:
+async def resend(
+    sessions: SessionFactory,
+    channels: Mapping[str, Channel],
+    signals: Signals,
+    dead_letter_id: int,
+) -> DeadLetterOut:
     """Queue a dead letter's row again (fresh attempts and retry budget); the running sender
     delivers it. Refused when it is not dead any more or could not be delivered now."""
     now = utcnow()
-    async with runtime.sessions() as session, session.begin():
+    async with sessions() as session, session.begin():
         outbox = OutboxRepository(session)
         found = await outbox.find_dead_letter(dead_letter_id)
         if found is None:
@@ -55,13 +63,13 @@ async def resend(runtime: Runtime, dead_letter_id: int) -> DeadLetterOut:
             conversation = await session.get(Conversation, item.conversation_id)
             if conversation is None:
                 raise NotFound(f"conversation {item.conversation_id} does not exist")
-            check_deliverable(runtime, conversation, now)
+            check_deliverable(channels, conversation, now)
         if not await outbox.requeue(item.id, now=now):
             raise Conflict(f"dead letter {dead_letter_id} was already re-sent")
         if item.message_id is not None:
             await MessageRepository(session).mark_queued_again(item.message_id, at=now)
         out = _out(letter, item, None)
-    runtime.signals.wake_outbox()
+    signals.wake_outbox()
     return out
 
 

@@ -1,28 +1,32 @@
 """Staff use cases, shared by the staff API and the `hotel-agent staff` command.
 
-Each function is one transaction (like the web chat's service, it is the boundary both the HTTP
-router and the CLI call). A staff reply is stored in the transcript with its outbox row; the
-sender running in this process (or in any worker process, which polls) delivers it.
+Reads take the caller's session; each change is one transaction of its own (like the web
+chat's use cases, the boundary both the HTTP router and the CLI call) and takes only what it
+needs: the session factory, the configured channels, the queue's wake-ups. A staff reply is
+stored in the transcript with its outbox row; the sender running in this process (or in any
+worker process, which polls) delivers it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotel_agent.channels.port import OutboundMessage
-from hotel_agent.db.models import Conversation, ConversationOwner, Message, OutboxKind
+from hotel_agent.channels.port import Channel, OutboundMessage, reply_window_closed
+from hotel_agent.conversations import handoff as handoffs
+from hotel_agent.conversations.handoff import STAFF_TAKEOVER, Handoff, announce, hand_to_staff
+from hotel_agent.conversations.outbound import guest_address, queue_outbound
+from hotel_agent.db.engine import SessionFactory
+from hotel_agent.db.models import Conversation, ConversationOwner, Message
 from hotel_agent.db.repositories.conversations import ConversationOverview, ConversationRepository
 from hotel_agent.db.repositories.messages import MessageRepository
-from hotel_agent.db.repositories.outbox import OutboxRepository
 from hotel_agent.db.types import utcnow
 from hotel_agent.errors import Conflict, NotFound
-from hotel_agent.inbox.sender import reply_window_closed
+from hotel_agent.inbox.signals import Signals
 from hotel_agent.observability.logging import mask_pii
-from hotel_agent.runtime import Runtime
-from hotel_agent.staff.handoff import STAFF_TAKEOVER, Handoff, announce, hand_to_bot, hand_to_staff
-from hotel_agent.web.staff_schemas import (
+from hotel_agent.staff.schemas import (
     ConversationList,
     ConversationSummary,
     ConversationTranscript,
@@ -36,31 +40,35 @@ TRANSCRIPT_PAGE = 200
 
 
 async def list_conversations(
-    runtime: Runtime, owner: OwnerFilter = "staff", *, limit: int = 50
+    session: AsyncSession, owner: OwnerFilter = "staff", *, limit: int = 50
 ) -> ConversationList:
     """Conversations with the latest activity first; by default those waiting for staff."""
-    async with runtime.sessions() as session:
-        rows = await ConversationRepository(session).overviews(
-            owner=None if owner == "all" else owner, limit=limit
-        )
+    rows = await ConversationRepository(session).overviews(
+        owner=None if owner == "all" else owner, limit=limit
+    )
     return ConversationList(owner=owner, conversations=[_summary(row) for row in rows])
 
 
 async def transcript(
-    runtime: Runtime, conversation_id: int, *, after: int = 0, limit: int = TRANSCRIPT_PAGE
+    session: AsyncSession, conversation_id: int, *, after: int = 0, limit: int = TRANSCRIPT_PAGE
 ) -> ConversationTranscript:
     """The conversation and its messages in order (those after message id `after`)."""
-    async with runtime.sessions() as session:
-        overview = await _overview(session, conversation_id)
-        messages = await MessageRepository(session).transcript(
-            conversation_id, after_id=after, limit=limit
-        )
+    overview = await _overview(session, conversation_id)
+    messages = await MessageRepository(session).transcript(
+        conversation_id, after_id=after, limit=limit
+    )
     return ConversationTranscript(
         conversation=_summary(overview), messages=[_transcript_message(m) for m in messages]
     )
 
 
-async def reply(runtime: Runtime, conversation_id: int, body: StaffReplyIn) -> StaffReplyOut:
+async def reply(
+    sessions: SessionFactory,
+    channels: Mapping[str, Channel],
+    signals: Signals,
+    conversation_id: int,
+    body: StaffReplyIn,
+) -> StaffReplyOut:
     """Queue a staff message to the guest. Replying to a conversation the bot owns takes it
     over first, so the bot does not answer the guest's next message over staff.
 
@@ -69,73 +77,47 @@ async def reply(runtime: Runtime, conversation_id: int, body: StaffReplyIn) -> S
     """
     now = utcnow()
     handoff: Handoff | None = None
-    async with runtime.sessions() as session, session.begin():
-        conversation = await _locked(session, conversation_id)
-        check_deliverable(runtime, conversation, now)
-        recipient = await _recipient(session, conversation)
+    async with sessions() as session, session.begin():
+        conversation = await handoffs.locked(session, conversation_id)
+        check_deliverable(channels, conversation, now)
+        recipient = await guest_address(session, conversation)
         if conversation.owner == ConversationOwner.BOT:
             handoff = hand_to_staff(conversation, reason=STAFF_TAKEOVER, now=now)
-        content = OutboundMessage(text=body.text)
-        messages = MessageRepository(session)
-        message = messages.add_outbound(
-            conversation_id=conversation.id,
-            channel=conversation.channel,
-            type_=content.type,
-            body=content.text,
-            payload=content.model_dump(mode="json", exclude={"text"}),
+        message = await queue_outbound(
+            session,
+            conversation,
+            OutboundMessage(text=body.text),
             author="staff",
-            reply_to_message_id=None,
-            created_at=now,
-        )
-        await session.flush()
-        OutboxRepository(session).add(
-            kind=OutboxKind.MESSAGE,
-            channel=conversation.channel,
-            hotel_id=conversation.hotel_id,
-            conversation_id=conversation.id,
             recipient=recipient,
-            message_id=message.id,
+            now=now,
         )
         await session.flush()
         out = _transcript_message(message)
         summary = _summary(await _overview(session, conversation_id))
     if handoff is not None:
         announce(handoff)
-    runtime.signals.wake_outbox()
+    signals.wake_outbox()
     return StaffReplyOut(message=out, conversation=summary, took_over=handoff is not None)
 
 
-async def take_over(runtime: Runtime, conversation_id: int) -> ConversationSummary:
+async def take_over(sessions: SessionFactory, conversation_id: int) -> ConversationSummary:
     """Staff answer from now on (reason staff_takeover). Conflict if staff already do."""
-    async with runtime.sessions() as session, session.begin():
-        conversation = await _locked(session, conversation_id)
-        if conversation.owner == ConversationOwner.STAFF:
-            raise Conflict(f"conversation {conversation_id} is already answered by staff")
-        handoff = hand_to_staff(conversation, reason=STAFF_TAKEOVER, now=utcnow())
+    async with sessions() as session, session.begin():
+        handoff = await handoffs.take_over(session, conversation_id, now=utcnow())
         await session.flush()
         summary = _summary(await _overview(session, conversation_id))
     announce(handoff)
     return summary
 
 
-async def hand_back(runtime: Runtime, conversation_id: int) -> ConversationSummary:
+async def hand_back(sessions: SessionFactory, conversation_id: int) -> ConversationSummary:
     """The bot answers the guest's next message, from a fresh state (language kept).
     Conflict if the bot already owns the conversation."""
-    async with runtime.sessions() as session, session.begin():
-        conversation = await _locked(session, conversation_id)
-        if conversation.owner == ConversationOwner.BOT:
-            raise Conflict(f"conversation {conversation_id} is already answered by the bot")
-        hand_to_bot(conversation)
+    async with sessions() as session, session.begin():
+        await handoffs.hand_back(session, conversation_id)
         await session.flush()
         summary = _summary(await _overview(session, conversation_id))
     return summary
-
-
-async def _locked(session: AsyncSession, conversation_id: int) -> Conversation:
-    conversation = await ConversationRepository(session).lock(conversation_id)
-    if conversation is None:
-        raise NotFound(f"conversation {conversation_id} does not exist")
-    return conversation
 
 
 async def _overview(session: AsyncSession, conversation_id: int) -> ConversationOverview:
@@ -145,8 +127,10 @@ async def _overview(session: AsyncSession, conversation_id: int) -> Conversation
     return rows[0]
 
 
-def check_deliverable(runtime: Runtime, conversation: Conversation, now: datetime) -> None:
-    channel = runtime.channels.get(conversation.channel)
+def check_deliverable(
+    channels: Mapping[str, Channel], conversation: Conversation, now: datetime
+) -> None:
+    channel = channels.get(conversation.channel)
     if channel is None:
         raise Conflict(
             f"the {conversation.channel} channel is not configured here, so the reply could "
@@ -159,17 +143,6 @@ def check_deliverable(runtime: Runtime, conversation: Conversation, now: datetim
             "delivers free-form replies within that window after the guest's last message. "
             "Nothing was queued; the guest has to write again first."
         )
-
-
-async def _recipient(session: AsyncSession, conversation: Conversation) -> str:
-    """Where the worker's replies go: the address of the guest's last message; else the
-    identity the conversation was opened with."""
-    sender = await MessageRepository(session).last_inbound_sender(conversation.id)
-    if sender:
-        return sender
-    identity = await ConversationRepository(session).get_identity(conversation.identity_id)
-    assert identity is not None
-    return identity.external_id
 
 
 def _summary(row: ConversationOverview) -> ConversationSummary:

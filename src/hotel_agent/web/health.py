@@ -45,12 +45,9 @@ async def ready(runtime: RuntimeDep) -> JSONResponse:
         checks["redis"] = await _timed(runtime.check_redis())
     if runtime.settings.pms.check_in_readiness:
         checks["pms"] = await _timed(runtime.check_pms(), runtime.settings.pms.timeout)
-    if runtime.runs_turns:
-        checks["dialogue"] = (
-            {"status": "ok"}
-            if runtime.dialogue_ready
-            else {"status": "fail", "error": "loading the understanding models"}
-        )
+    dialogue = runtime.readiness.dialogue_check()
+    if dialogue is not None:
+        checks["dialogue"] = dialogue
     down = [name for name, check in checks.items() if check["status"] != "ok"]
     failing = [name for name in down if name not in _OPTIONAL]
     body = {

@@ -9,10 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from hotel_agent.db.types import BIGINT_MAX, INTEGER_MAX
 from hotel_agent.staff import service
-from hotel_agent.web.deps import RuntimeDep
-from hotel_agent.web.errors import BODY_RESPONSES, ErrorOut
-from hotel_agent.web.staff_auth import StaffRoute, bearer_scheme
-from hotel_agent.web.staff_schemas import (
+from hotel_agent.staff.schemas import (
     ConversationList,
     ConversationSummary,
     ConversationTranscript,
@@ -20,6 +17,9 @@ from hotel_agent.web.staff_schemas import (
     StaffReplyIn,
     StaffReplyOut,
 )
+from hotel_agent.web.deps import RuntimeDep
+from hotel_agent.web.errors import BODY_RESPONSES, ErrorOut
+from hotel_agent.web.staff_auth import StaffRoute, bearer_scheme
 
 _AUTH: dict[int | str, dict[str, Any]] = {
     **BODY_RESPONSES,
@@ -45,7 +45,8 @@ async def list_conversations(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ConversationList:
     """Conversations with the latest activity first."""
-    return await service.list_conversations(runtime, owner, limit=limit)
+    async with runtime.sessions() as session:
+        return await service.list_conversations(session, owner, limit=limit)
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=ConversationTranscript)
@@ -58,7 +59,8 @@ async def get_transcript(
     limit: Annotated[int, Query(ge=1, le=service.TRANSCRIPT_PAGE)] = service.TRANSCRIPT_PAGE,
 ) -> ConversationTranscript:
     """The conversation and its transcript, oldest first, with each delivery status."""
-    return await service.transcript(runtime, conversation_id, after=after, limit=limit)
+    async with runtime.sessions() as session:
+        return await service.transcript(session, conversation_id, after=after, limit=limit)
 
 
 @router.post(
@@ -79,7 +81,9 @@ async def post_reply(
 ) -> StaffReplyOut:
     """Queue a message from staff to the guest (the sender delivers it). Replying to a
     conversation the bot owns takes it over first."""
-    return await service.reply(runtime, conversation_id, body)
+    return await service.reply(
+        runtime.sessions, runtime.channels, runtime.signals, conversation_id, body
+    )
 
 
 @router.post(
@@ -89,7 +93,7 @@ async def post_reply(
 )
 async def take_over(runtime: RuntimeDep, conversation_id: ConversationId) -> ConversationSummary:
     """Staff answer from now on; the bot stays silent (reason staff_takeover)."""
-    return await service.take_over(runtime, conversation_id)
+    return await service.take_over(runtime.sessions, conversation_id)
 
 
 @router.post(
@@ -99,4 +103,4 @@ async def take_over(runtime: RuntimeDep, conversation_id: ConversationId) -> Con
 )
 async def hand_back(runtime: RuntimeDep, conversation_id: ConversationId) -> ConversationSummary:
     """The bot answers the guest's next message again, from a fresh state."""
-    return await service.hand_back(runtime, conversation_id)
+    return await service.hand_back(runtime.sessions, conversation_id)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.config import JsonDict
 
 from hotel_agent.blank_text import NOT_BLANK_SCHEMA, strip_blank
-from hotel_agent.channels.webchat import service
+from hotel_agent.conversations import webchat
 from hotel_agent.db.models import Message
 from hotel_agent.db.types import BIGINT_MAX
 from hotel_agent.errors import BadRequest, RateLimited
@@ -124,8 +124,9 @@ async def post_message(
         raise BadRequest(f"the message is longer than {limit} characters")
     await _limit(runtime, "webchat_client", _client_key(request), settings.rate_limit_per_client)
     await _limit(runtime, "webchat_session", body.session_id, settings.rate_limit_per_session)
-    accepted = await service.submit(
-        runtime,
+    accepted = await webchat.submit(
+        runtime.ingest,
+        runtime.hotels.default_hotel_id,
         body.session_id,
         text,
         choice_id=body.choice_id,
@@ -134,9 +135,13 @@ async def post_message(
     result = PostResult(message_id=accepted.event_id, session_id=body.session_id, pending=True)
     if wait > 0:
         timeout = min(wait, settings.max_wait_seconds)
-        if await service.wait_for_turn(runtime, accepted.event_id, timeout):
+        if await webchat.wait_for_turn(
+            runtime.sessions, runtime.signals, accepted.event_id, timeout
+        ):
+            async with runtime.sessions() as session:
+                replies = await webchat.replies(session, accepted.event_id)
+                result.replies = [_to_out(m) for m in replies]
             result.pending = False
-            result.replies = [_to_out(m) for m in await service.replies(runtime, accepted.event_id)]
             response.status_code = 200
     return result
 
@@ -156,8 +161,9 @@ async def get_messages(
 ) -> Transcript:
     settings = runtime.settings.webchat
     await _limit(runtime, "webchat_poll", _client_key(request), settings.rate_limit_poll_per_client)
-    rows = await service.transcript(runtime, session_id, after)
-    return Transcript(session_id=session_id, messages=[_to_out(row) for row in rows])
+    async with runtime.sessions() as session:
+        rows = await webchat.transcript(session, runtime.hotels.default_hotel_id, session_id, after)
+        return Transcript(session_id=session_id, messages=[_to_out(row) for row in rows])
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)

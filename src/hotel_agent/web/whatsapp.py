@@ -18,9 +18,9 @@ from hotel_agent.channels.whatsapp.parser import (
     parse_webhook,
 )
 from hotel_agent.channels.whatsapp.signature import verify_signature
-from hotel_agent.db.repositories.messages import MessageRepository
+from hotel_agent.conversations import delivery
 from hotel_agent.errors import BadRequest, Forbidden, NotFound, Unauthorized
-from hotel_agent.observability.metrics import DELIVERY_STATUS_UPDATES, INBOUND_MESSAGES
+from hotel_agent.observability.metrics import INBOUND_MESSAGES
 from hotel_agent.runtime import Runtime
 from hotel_agent.web.deps import RuntimeDep
 from hotel_agent.web.errors import BODY_RESPONSES, error_response
@@ -121,22 +121,5 @@ async def _store_messages(runtime: Runtime, parsed: ParsedWebhook) -> int:
 async def _apply_statuses(runtime: Runtime, statuses: list[StatusUpdate]) -> int:
     if not statuses:
         return 0
-    updated = 0
     async with runtime.sessions() as session, session.begin():
-        messages = MessageRepository(session)
-        for status in statuses:
-            error = status.errors[0] if status.errors else None
-            known = await messages.record_status(
-                channel="whatsapp",
-                provider_message_id=status.provider_message_id,
-                status=status.status,
-                at=status.timestamp,
-                error_code=error.code if error else None,
-                error_detail=f"{error.title}: {error.detail}".strip(": ") if error else None,
-            )
-            DELIVERY_STATUS_UPDATES.labels("whatsapp", status.status).inc()
-            if known:
-                updated += 1
-            else:
-                log.info("whatsapp.status_for_unknown_message", status=status.status)
-    return updated
+        return await delivery.record_statuses(session, [s.delivery_status() for s in statuses])

@@ -16,6 +16,7 @@ import pytest
 from hotel_agent.pms.port import Pms
 
 SUBJECTS = {
+    "memory": "tests.contract.pms.subject_memory",
     "simulator": "tests.contract.pms.subject_simulator",
     "qloapps": "tests.contract.pms.subject_qloapps",
     "qloapps_live": "tests.contract.pms.subject_qloapps_live",

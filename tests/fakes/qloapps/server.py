@@ -79,6 +79,7 @@ class FakeQloApps(FakeServer):
         self._faults: deque[_Fault] = deque()
         self._down: Literal["refuse", "drop"] | None = None
         self._log: list[RecordedRequest] = []
+        self._arrivals: list[str] = []  # "METHOD resource" as each request comes in
 
     def _app(self) -> Starlette:
         methods = ["GET", "POST", "PUT", "DELETE"]
@@ -109,6 +110,12 @@ class FakeQloApps(FakeServer):
         return [
             r for r in self.requests if r.method == method and r.resource.split("/")[0] == resource
         ]
+
+    def arrivals(self, target: str) -> int:
+        """How many requests to `target` ("POST bookings") came in, answered or not yet: a
+        request held by `delay_next` is counted while it waits, unlike in `requests`."""
+        with self._lock:
+            return self._arrivals.count(target)
 
     def fail_next(
         self, status: int = 500, *, after_write: bool = False, on: str | None = None
@@ -151,6 +158,7 @@ class FakeQloApps(FakeServer):
         body = await request.body()
         params = dict(request.query_params)
         with self._lock:
+            self._arrivals.append(f"{method} {resource.split('/')[0]}")
             down = self._down
             fault = self._take_fault(f"{method} {resource.split('/')[0]}")
         status, response = await self._respond(request, resource, params, body, down, fault)

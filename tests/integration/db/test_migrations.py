@@ -45,8 +45,8 @@ def _diff(connection: Connection) -> list[Any]:
     return list(compare_metadata(context, Base.metadata))
 
 
-async def test_upgrade_downgrade_upgrade(database_url: str) -> None:
-    engine = create_async_engine(database_url)
+async def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
+    engine = create_async_engine(empty_database_url)
     try:
         await migrate.upgrade(engine)
         async with engine.connect() as connection:

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from hotel_agent.conversations.turns import turn_worker
 from hotel_agent.db.models import InboxEvent
-from hotel_agent.inbox.worker import Worker
 from hotel_agent.runtime import Runtime
 from tests.integration.inbox.helpers import EchoEngine
 from tests.private_postgres import PrivatePostgres, create_private_postgres, remove_private_postgres
@@ -61,7 +61,9 @@ async def test_intake_answers_503_while_postgres_is_down_and_recovers_without_a_
             assert (await _deliver(client, f"wamid.before{n}")).status_code == 200
             assert (await _webchat(client, n)).status_code == 202
         assert (await client.get("/health/ready")).status_code == 200
-        worker = Worker(runtime.sessions, runtime.dialogue, runtime.signals, runtime.settings.queue)
+        worker = turn_worker(
+            runtime.sessions, runtime.dialogue, runtime.signals, runtime.settings.queue
+        )
         assert await worker.process_next(), "the worker's pool is warm too"
 
         private_postgres.stop(stop_mode)

@@ -458,7 +458,7 @@ async def test_an_injection_in_the_middle_of_a_booking_neither_books_nor_cancels
 
 class EngineChat:
     """One guest's conversation driven through `runtime.dialogue.handle`, building each
-    TurnInput as `inbox/worker.py` does: the conversation's language and the state the
+    TurnInput as `conversations/turns.py` does: the conversation's language and the state the
     previous turn returned."""
 
     def __init__(self, runtime: Runtime, conversation_id: int, sender: str) -> None:

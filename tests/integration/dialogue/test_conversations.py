@@ -1,7 +1,7 @@
 """Whole conversations through the web chat API, with the real engine and the PMS simulator.
 
 Each test is a guest a hotel would recognise; the assertions are what the guest reads and what
-ends up in the PMS.
+ends up in the PMS. Dialogue logic does not depend on the database: these run on SQLite only.
 """
 
 from __future__ import annotations

@@ -33,16 +33,6 @@ from tests.support import make_settings
 MakeRuntime = Callable[..., Awaitable[Runtime]]
 
 
-@pytest.fixture
-async def runtime(sqlite_runtime: Runtime) -> Runtime:
-    return sqlite_runtime
-
-
-@pytest.fixture
-async def client(chat: httpx.AsyncClient) -> httpx.AsyncClient:
-    return chat
-
-
 def next_january(day: int) -> date:
     today = hotel_today()
     this_year = date(today.year, 1, day)
@@ -365,6 +355,21 @@ async def test_a_stay_worked_out_into_the_past_is_shown_not_just_refused(
     assert expected in said and "€" not in said
     arrival = tomorrow - timedelta(days=3)
     assert f" {arrival.day} " in said and "(3 " in said
+
+
+async def test_a_room_named_later_does_not_undo_two_rooms(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=64, nights=2)
+    await guest.hears(f"hi, I need 2 rooms {english_range(check_in, check_out)}")
+    said = await guest.hears("we are 4 adults, a room with sea view if possible")
+    assert "room for 4 guests together" not in said
+    said = await guest.hears("Al Green, al.green@example.com")
+    assert "4 adults in 2 rooms" in said and "Shall I confirm" in said  # still English
+    await guest.hears("yes")
+    booking = await the_booking(runtime, "al.green@example.com")
+    assert (booking.stay.adults, booking.stay.rooms) == (4, 2)
 
 
 # --- 7. names beside contact details -------------------------------------------------------

@@ -22,9 +22,9 @@ from tests.integration.dialogue.guest import (
 
 
 async def test_latin_american_family_with_a_little_girl(
-    chat: httpx.AsyncClient, sqlite_runtime: Runtime
+    client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    guest = Guest(chat)
+    guest = Guest(client)
     check_in, check_out = future_stay(days_ahead=40, nights=3)
     said = await guest.hears(
         f"Hola buenas tardes, quisiera reservar una habitación {spanish_range(check_in, check_out)}"
@@ -36,13 +36,13 @@ async def test_latin_american_family_with_a_little_girl(
     assert "Camila Fernández" in said
     said = await guest.hears("dale, confirmo")
     assert "HS-" in said
-    booking = await the_booking(sqlite_runtime, "camila.f@example.com")
+    booking = await the_booking(runtime, "camila.f@example.com")
     assert (booking.stay.adults, booking.stay.children) == (2, 1)
     assert (booking.stay.check_in, booking.stay.check_out) == (check_in, check_out)
 
 
-async def test_no_accents_and_typos(chat: httpx.AsyncClient, sqlite_runtime: Runtime) -> None:
-    guest = Guest(chat)
+async def test_no_accents_and_typos(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    guest = Guest(client)
     check_in, check_out = future_stay(days_ahead=42, nights=2)
     month = MONTHS_ES[check_in.month - 1]
     said = await guest.hears(
@@ -56,12 +56,12 @@ async def test_no_accents_and_typos(chat: httpx.AsyncClient, sqlite_runtime: Run
     said = await guest.hears("jose perez jose.perez@example.com")
     assert "Jose Perez" in said
     await guest.hears("si")
-    booking = await the_booking(sqlite_runtime, "jose.perez@example.com")
+    booking = await the_booking(runtime, "jose.perez@example.com")
     assert booking.guest.name == "Jose Perez" and booking.stay.adults == 2
 
 
-async def test_whatsapp_shorthand(chat: httpx.AsyncClient, sqlite_runtime: Runtime) -> None:
-    guest = Guest(chat)
+async def test_whatsapp_shorthand(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    guest = Guest(client)
     check_in, check_out = future_stay(days_ahead=45, nights=2)
     said = await guest.hears(f"hola q tal, 1 hab {spanish_range(check_in, check_out)} xfa")
     assert "personas" in said
@@ -71,12 +71,12 @@ async def test_whatsapp_shorthand(chat: httpx.AsyncClient, sqlite_runtime: Runti
     await guest.hears("Ana Ruiz ana.ruiz@example.com")
     said = await guest.hears("ok")
     assert "HS-" in said
-    booking = await the_booking(sqlite_runtime, "ana.ruiz@example.com")
+    booking = await the_booking(runtime, "ana.ruiz@example.com")
     assert (booking.stay.check_in, booking.stay.check_out) == (check_in, check_out)
 
 
-async def test_everything_in_one_message(chat: httpx.AsyncClient, sqlite_runtime: Runtime) -> None:
-    guest = Guest(chat)
+async def test_everything_in_one_message(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    guest = Guest(client)
     check_in, check_out = future_stay(days_ahead=50, nights=2)
     said = await guest.hears(
         f"Buenas! Quiero la suite {spanish_range(check_in, check_out)} para 2 adultos, "
@@ -84,14 +84,14 @@ async def test_everything_in_one_message(chat: httpx.AsyncClient, sqlite_runtime
     )
     assert "¿La confirmo?" in said and "Suite Mirador" in said and "Lola Flores" in said
     await guest.hears("sí")
-    booking = await the_booking(sqlite_runtime, "lola.flores@example.com")
-    assert booking.room_type_id == await room_type_id(sqlite_runtime, "Suite Mirador", "es")
+    booking = await the_booking(runtime, "lola.flores@example.com")
+    assert booking.room_type_id == await room_type_id(runtime, "Suite Mirador", "es")
 
 
 async def test_changes_the_dates_at_the_summary(
-    chat: httpx.AsyncClient, sqlite_runtime: Runtime
+    client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    guest = Guest(chat)
+    guest = Guest(client)
     check_in, check_out = future_stay(days_ahead=55, nights=2)
     await guest.hears(f"reserva {spanish_range(check_in, check_out)}, 2 adultos")
     await guest.hears("la primera")
@@ -100,14 +100,12 @@ async def test_changes_the_dates_at_the_summary(
     said = await guest.hears(f"uy no, mejor {spanish_range(new_in, new_out)}")
     assert "cambia respecto a la opción que elegiste" in said and "Fechas:" in said
     await guest.hears("sí")
-    booking = await the_booking(sqlite_runtime, "pedro.paramo@example.com")
+    booking = await the_booking(runtime, "pedro.paramo@example.com")
     assert (booking.stay.check_in, booking.stay.check_out) == (new_in, new_out)
 
 
-async def test_changes_the_room_at_the_summary(
-    chat: httpx.AsyncClient, sqlite_runtime: Runtime
-) -> None:
-    guest = Guest(chat)
+async def test_changes_the_room_at_the_summary(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    guest = Guest(client)
     check_in, check_out = future_stay(days_ahead=57, nights=2)
     await guest.hears(f"quiero reservar {spanish_range(check_in, check_out)} para dos")
     await guest.hears("la primera")
@@ -115,14 +113,12 @@ async def test_changes_the_room_at_the_summary(
     said = await guest.hears("pensandolo mejor, la suite")
     assert "Suite Mirador" in said and "¿La confirmo?" in said
     await guest.hears("sí")
-    booking = await the_booking(sqlite_runtime, "rita.moreno@example.com")
-    assert booking.room_type_id == await room_type_id(sqlite_runtime, "Suite Mirador", "es")
+    booking = await the_booking(runtime, "rita.moreno@example.com")
+    assert booking.room_type_id == await room_type_id(runtime, "Suite Mirador", "es")
 
 
-async def test_one_more_person_after_choosing(
-    chat: httpx.AsyncClient, sqlite_runtime: Runtime
-) -> None:
-    guest = Guest(chat)
+async def test_one_more_person_after_choosing(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    guest = Guest(client)
     check_in, check_out = future_stay(days_ahead=58, nights=2)
     await guest.hears(f"quiero reservar {spanish_range(check_in, check_out)} para 2 adultos")
     await guest.hears("la familiar")
@@ -132,12 +128,12 @@ async def test_one_more_person_after_choosing(
     if "¿La confirmo?" not in said:
         said = await guest.hears("la familiar")
     await guest.hears("sí")
-    booking = await the_booking(sqlite_runtime, "julio.c@example.com")
+    booking = await the_booking(runtime, "julio.c@example.com")
     assert booking.stay.adults == 3
 
 
-async def test_cancels_a_reservacion(chat: httpx.AsyncClient, sqlite_runtime: Runtime) -> None:
-    guest = Guest(chat)
+async def test_cancels_a_reservacion(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    guest = Guest(client)
     check_in, check_out = future_stay(days_ahead=60, nights=2)
     await guest.hears(f"quiero reservar {spanish_range(check_in, check_out)} para 2 adultos")
     await guest.hears("la primera")
@@ -146,14 +142,12 @@ async def test_cancels_a_reservacion(chat: httpx.AsyncClient, sqlite_runtime: Ru
     said = await guest.hears("oiga, necesito cancelar mi reservación")
     assert "Política de cancelación" in said
     said = await guest.hears("sí, cancélala")
-    booking = await the_booking(sqlite_runtime, "frida@example.com")
+    booking = await the_booking(runtime, "frida@example.com")
     assert booking.status is BookingStatus.CANCELLED and booking.reference in said
 
 
-async def test_moves_the_dates_of_a_booking(
-    chat: httpx.AsyncClient, sqlite_runtime: Runtime
-) -> None:
-    guest = Guest(chat)
+async def test_moves_the_dates_of_a_booking(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    guest = Guest(client)
     check_in, check_out = future_stay(days_ahead=62, nights=2)
     await guest.hears(f"quiero reservar {spanish_range(check_in, check_out)} para 2 adultos")
     await guest.hears("la primera")
@@ -164,14 +158,14 @@ async def test_moves_the_dates_of_a_booking(
     said = await guest.hears(spanish_range(new_in, new_out))
     assert "¿Confirmo el cambio?" in said
     await guest.hears("dale")
-    booking = await the_booking(sqlite_runtime, "diego@example.com")
+    booking = await the_booking(runtime, "diego@example.com")
     assert (booking.stay.check_in, booking.stay.check_out) == (new_in, new_out)
 
 
 async def test_asks_about_parking_in_the_middle(
-    chat: httpx.AsyncClient, sqlite_runtime: Runtime
+    client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    guest = Guest(chat)
+    guest = Guest(client)
     check_in, check_out = future_stay(days_ahead=64, nights=2)
     await guest.hears(f"quisiera reservar {spanish_range(check_in, check_out)} para 2 personas")
     said = await guest.hears("tienen estacionamiento?")
@@ -179,5 +173,5 @@ async def test_asks_about_parking_in_the_middle(
     await guest.hears("la primera")
     await guest.hears("Mario Bros, mario@example.com")
     await guest.hears("sí")
-    booking = await the_booking(sqlite_runtime, "mario@example.com")
+    booking = await the_booking(runtime, "mario@example.com")
     assert booking.stay.adults == 2

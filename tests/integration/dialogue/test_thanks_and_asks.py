@@ -13,16 +13,6 @@ from hotel_agent.runtime import Runtime
 from tests.integration.dialogue.guest import Guest, english_range, future_stay, spanish_range
 
 
-@pytest.fixture
-async def runtime(sqlite_runtime: Runtime) -> Runtime:
-    return sqlite_runtime
-
-
-@pytest.fixture
-async def client(chat: httpx.AsyncClient) -> httpx.AsyncClient:
-    return chat
-
-
 @pytest.mark.parametrize(
     ("text", "welcome", "answer"),
     [

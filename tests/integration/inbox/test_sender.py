@@ -8,10 +8,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from hotel_agent.channels.port import SendError
+from hotel_agent.conversations.turns import turn_worker
 from hotel_agent.db.models import Conversation, DeadLetter, Message, OutboxItem
 from hotel_agent.db.types import utcnow
 from hotel_agent.inbox.sender import Sender
-from hotel_agent.inbox.worker import Worker
 from hotel_agent.runtime import Runtime
 from tests.fakes.collecting_channel import CollectingChannel
 from tests.integration.inbox.helpers import EchoEngine, whatsapp_text
@@ -30,7 +30,7 @@ async def setup(
     hotel = runtime.hotels.default_hotel_id
     for n, text in enumerate(texts):
         await runtime.ingest.accept(hotel, [whatsapp_text(f"wamid.IN{n}", "34611111111", text)])
-    worker = Worker(runtime.sessions, engine, runtime.signals, settings.queue)
+    worker = turn_worker(runtime.sessions, engine, runtime.signals, settings.queue)
     while await worker.process_next():
         pass
     return (
@@ -148,7 +148,7 @@ async def test_a_provider_outage_holds_the_whole_channel_not_just_the_failed_row
     hotel = runtime.hotels.default_hotel_id
     other = whatsapp_text("wamid.OTHER", "34622222222", "hola")
     await runtime.ingest.accept(hotel, [other])
-    worker = Worker(runtime.sessions, EchoEngine(), runtime.signals, runtime.settings.queue)
+    worker = turn_worker(runtime.sessions, EchoEngine(), runtime.signals, runtime.settings.queue)
     while await worker.process_next():
         pass
     channel.failures = [SendError("server_error", retryable=True, code=500)]

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from hotel_agent.conversations.turns import turn_worker
 from hotel_agent.db.models import (
     Conversation,
     ConversationOwner,
@@ -18,7 +19,7 @@ from hotel_agent.db.models import (
 )
 from hotel_agent.db.repositories.inbox import InboxRepository
 from hotel_agent.db.types import utcnow
-from hotel_agent.inbox.worker import Worker
+from hotel_agent.inbox.worker import Lease, Worker
 from hotel_agent.runtime import Runtime
 from tests.integration.inbox.helpers import EchoEngine, whatsapp_text
 from tests.support import make_settings
@@ -40,7 +41,7 @@ async def test_a_turn_commits_transcript_state_and_outbox_together(
     runtime = await make_runtime(make_settings(database_url), dialogue=engine)
     hotel = runtime.hotels.default_hotel_id
     await runtime.ingest.accept(hotel, [whatsapp_text("wamid.A1", "34611111111", "hola")])
-    worker = Worker(runtime.sessions, engine, runtime.signals, runtime.settings.queue)
+    worker = turn_worker(runtime.sessions, engine, runtime.signals, runtime.settings.queue)
 
     assert await drain(worker) == 1
 
@@ -71,7 +72,8 @@ async def test_two_workers_keep_each_conversations_order(
     for message in batch:  # one delivery per message, interleaved between guests
         await runtime.ingest.accept(hotel, [message])
     workers = [
-        Worker(runtime.sessions, engine, runtime.signals, runtime.settings.queue) for _ in range(2)
+        turn_worker(runtime.sessions, engine, runtime.signals, runtime.settings.queue)
+        for _ in range(2)
     ]
 
     counts = await asyncio.gather(*(drain(w) for w in workers))
@@ -97,7 +99,7 @@ async def test_a_dead_workers_turn_is_retaken_after_its_lease_expires(
             owner="dead-worker", now=utcnow(), lease=timedelta(seconds=0.3)
         )
     assert claimed is not None
-    survivor = Worker(runtime.sessions, engine, runtime.signals, settings.queue)
+    survivor = turn_worker(runtime.sessions, engine, runtime.signals, settings.queue)
     assert not await survivor.process_next(), "the lease still protects the claimed turn"
 
     await asyncio.sleep(0.4)
@@ -122,7 +124,7 @@ async def test_a_crashing_turn_is_retried_then_dead_lettered(
     runtime = await make_runtime(settings, dialogue=engine)
     hotel = runtime.hotels.default_hotel_id
     await runtime.ingest.accept(hotel, [whatsapp_text("wamid.C1", "34611111111", "hola")])
-    worker = Worker(runtime.sessions, engine, runtime.signals, settings.queue)
+    worker = turn_worker(runtime.sessions, engine, runtime.signals, settings.queue)
 
     await worker.process_next()  # crashes, rescheduled
     await asyncio.sleep(0.05)
@@ -135,7 +137,7 @@ async def test_a_crashing_turn_is_retried_then_dead_lettered(
         dialogue=poisoned,
     )
     await runtime2.ingest.accept(hotel, [whatsapp_text("wamid.C2", "34611111111", "boom")])
-    worker2 = Worker(runtime2.sessions, poisoned, runtime2.signals, runtime2.settings.queue)
+    worker2 = turn_worker(runtime2.sessions, poisoned, runtime2.signals, runtime2.settings.queue)
     for _ in range(6):
         await worker2.process_next()
         await asyncio.sleep(0.01)
@@ -154,7 +156,7 @@ async def test_staff_owned_conversations_get_no_bot_reply(
     engine = EchoEngine()
     runtime = await make_runtime(make_settings(database_url), dialogue=engine)
     hotel = runtime.hotels.default_hotel_id
-    worker = Worker(runtime.sessions, engine, runtime.signals, runtime.settings.queue)
+    worker = turn_worker(runtime.sessions, engine, runtime.signals, runtime.settings.queue)
     await runtime.ingest.accept(hotel, [whatsapp_text("wamid.S1", "34611111111", "hola")])
     await drain(worker)
     async with runtime.sessions() as session, session.begin():
@@ -174,3 +176,38 @@ async def test_staff_owned_conversations_get_no_bot_reply(
             select(func.count()).select_from(Message).where(Message.direction == "out")
         )
     assert (inbound, outbound) == (2, 1), "the guest's message is kept for staff; no bot reply"
+
+
+async def test_the_queue_runs_whatever_turn_handler_it_is_given(
+    sqlite_url: str, make_runtime: MakeRuntime
+) -> None:
+    """Order, leases and the finishing commit are the queue's; what a turn does is not."""
+    runtime = await make_runtime(make_settings(sqlite_url))
+    seen: list[tuple[str | None, str]] = []
+
+    async def handler(event: InboxEvent, lease: Lease) -> str:
+        seen.append((event.provider_message_id, lease.owner))
+        async with runtime.sessions() as session, session.begin():
+            assert await lease.finish(session, now=utcnow())
+        return "handled"
+
+    worker = Worker(
+        runtime.sessions, handler, runtime.signals, runtime.settings.queue, name="worker-x"
+    )
+    hotel = runtime.hotels.default_hotel_id
+    await runtime.ingest.accept(
+        hotel,
+        [
+            whatsapp_text("wamid.H1", "34611111111", "uno"),
+            whatsapp_text("wamid.H2", "34611111111", "dos"),
+        ],
+    )
+
+    assert await drain(worker) == 2
+
+    assert seen == [("wamid.H1", "worker-x"), ("wamid.H2", "worker-x")]
+    async with runtime.sessions() as session:
+        states = (await session.scalars(select(InboxEvent.state).order_by(InboxEvent.id))).all()
+        messages = await session.scalar(select(func.count()).select_from(Message))
+    assert states == ["done", "done"]
+    assert messages == 0, "the queue itself writes no transcript"

@@ -33,21 +33,20 @@ def graph() -> Iterator[FakeGraphApi]:
 
 @pytest.fixture
 def production_env(
-    postgres_url: str, redis_url: str, graph: FakeGraphApi, tmp_path: Path
+    empty_postgres_url: str, redis_url: str, graph: FakeGraphApi, tmp_path: Path
 ) -> dict[str, str]:
     return {
         "PATH": os.environ["PATH"],
         "HOME": str(tmp_path),
         "ENVIRONMENT": "production",
         "DATA_DIR": str(tmp_path),
-        "DATABASE_URL": postgres_url,
+        "DATABASE_URL": empty_postgres_url,
         "REDIS_URL": redis_url,
         "WHATSAPP_APP_SECRET": APP_SECRET,
         "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
         "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
         "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
         "WHATSAPP_API_BASE_URL": graph.base_url,
-        "HOTEL_AGENT_PYTHON": sys.executable,
         "HOTEL_AGENT_CMD": f"{sys.executable} -m hotel_agent",
     }
 
@@ -76,9 +75,9 @@ def line(output: str, check: str) -> str:
 
 
 async def test_a_ready_deployment_passes_every_check(
-    production_env: dict[str, str], postgres_url: str
+    production_env: dict[str, str], empty_postgres_url: str
 ) -> None:
-    await migrated(postgres_url)
+    await migrated(empty_postgres_url)
     done = validate(production_env)
     assert done.returncode == 0, done.stdout + done.stderr
     for check in ("settings", "disk", "database", "redis", "pms", "whatsapp"):
@@ -96,9 +95,9 @@ def test_an_unmigrated_database_stops_the_validation(production_env: dict[str, s
 
 
 async def test_a_refused_whatsapp_token_fails(
-    production_env: dict[str, str], postgres_url: str
+    production_env: dict[str, str], empty_postgres_url: str
 ) -> None:
-    await migrated(postgres_url)
+    await migrated(empty_postgres_url)
     done = validate({**production_env, "WHATSAPP_ACCESS_TOKEN": "an-expired-token-0123"})
     assert done.returncode == 1
     assert "access token is refused" in line(done.stdout, "whatsapp")

@@ -1,8 +1,6 @@
-"""Fixtures of the PMS integration tests: a fake QloApps over real HTTP, a client, the adapter."""
+"""Fixtures of the PMS integration tests: the adapter on the fake QloApps (see ../conftest.py)."""
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -10,18 +8,6 @@ import pytest
 from hotel_agent.pms.qloapps import QloAppsPms
 from tests.fakes.qloapps import FakeQloApps
 from tests.integration.pms.qloapps_support import qloapps
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeQloApps]:
-    with FakeQloApps() as server:
-        yield server
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as client:
-        yield client
 
 
 @pytest.fixture

@@ -14,14 +14,14 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select, update
 
 from hotel_agent.channels.port import SendError
+from hotel_agent.channels.staff_webhook import StaffWebhook
 from hotel_agent.channels.webchat.channel import WebChatChannel
+from hotel_agent.conversations.turns import turn_worker
 from hotel_agent.db.models import Conversation, DeadLetter, InboxEvent, OutboxItem, QueueState
 from hotel_agent.dialogue.port import TurnInput, TurnOutput
 from hotel_agent.inbox.sender import Sender
-from hotel_agent.inbox.worker import Worker
 from hotel_agent.runtime import Runtime
 from hotel_agent.staff import service
-from hotel_agent.staff.alerts import StaffWebhook
 from tests.fakes.alert_hook import FakeAlertHook
 from tests.fakes.collecting_channel import CollectingChannel
 from tests.integration.inbox.helpers import whatsapp_text
@@ -110,7 +110,7 @@ async def test_each_handoff_alerts_staff_once_with_the_conversations_details(
     assert (row.state, row.attempts, row.conversation_id) == ("sent", 1, conversation_id)
 
     # Handed back, and handed over again: a second alert.
-    await service.hand_back(runtime, conversation_id)
+    await service.hand_back(runtime.sessions, conversation_id)
     await guest_writes(runtime, "wamid.A3", "otra vez, una persona por favor")
     await hook.wait_for_async(2)
     await eventually(lambda: outbox_settled(runtime))
@@ -172,7 +172,8 @@ async def test_no_alert_without_a_hook(
     await guest_writes(runtime, "wamid.N1", "una persona, por favor")
     await eventually(lambda: outbox_settled(runtime))
 
-    overview = await service.list_conversations(runtime)
+    async with runtime.sessions() as session:
+        overview = await service.list_conversations(session)
     assert [c.handoff_reason for c in overview.conversations] == ["requested"]
     assert await alert_rows(runtime) == []
     assert hook.received == []
@@ -183,9 +184,10 @@ async def test_a_staff_takeover_does_not_alert(
 ) -> None:
     runtime = await start(sqlite_url, make_runtime, hook.url)
     await guest_writes(runtime, "wamid.T1", "Hola")
-    [conversation] = (await service.list_conversations(runtime, "all")).conversations
+    async with runtime.sessions() as session:
+        [conversation] = (await service.list_conversations(session, "all")).conversations
 
-    await service.take_over(runtime, conversation.id)
+    await service.take_over(runtime.sessions, conversation.id)
     await eventually(lambda: outbox_settled(runtime))
 
     assert await alert_rows(runtime) == []
@@ -244,7 +246,7 @@ async def test_a_handoff_whose_turn_does_not_commit_neither_alerts_nor_counts(
     await runtime.ingest.accept(
         runtime.hotels.default_hotel_id, [whatsapp_text("wamid.L1", GUEST, "una persona")]
     )
-    worker = Worker(
+    worker = turn_worker(
         runtime.sessions,
         LeaseLosingEngine(),
         runtime.signals,
@@ -269,7 +271,7 @@ async def test_an_alert_queued_where_the_sender_has_no_hook_is_dead_lettered_wit
     """A worker process with the hook configured, a sender process without it."""
     runtime = await make_runtime(staff_settings(sqlite_url), dialogue=ReceptionEngine())
     engine = ReceptionEngine()
-    worker = Worker(
+    worker = turn_worker(
         runtime.sessions, engine, runtime.signals, runtime.settings.queue, alert_staff=True
     )
     sender = Sender(runtime.sessions, runtime.channels, runtime.signals, runtime.settings.queue)

@@ -449,7 +449,7 @@ async def test_a_takeover_during_a_turn_silences_the_bots_answer(
 
     class SlowEngine:
         async def handle(self, turn: TurnInput) -> TurnOutput:
-            await service.take_over(runtime, turn.conversation_id)
+            await service.take_over(runtime.sessions, turn.conversation_id)
             answered.append(turn.message.text)
             return await ReceptionEngine().handle(turn)
 

@@ -8,10 +8,10 @@ import asyncio
 import io
 from collections.abc import Awaitable, Callable
 
-from hotel_agent.channels.webchat import service as webchat
 from hotel_agent.cli import staff as staff_cli
+from hotel_agent.conversations import webchat
+from hotel_agent.conversations.turns import turn_worker
 from hotel_agent.inbox.sender import Sender
-from hotel_agent.inbox.worker import Worker
 from hotel_agent.runtime import Runtime
 from tests.integration.staff.helpers import HANDOFF_REPLY, ReceptionEngine, staff_settings
 
@@ -31,13 +31,15 @@ class Pipeline:
 
     def __init__(self, runtime: Runtime, engine: ReceptionEngine) -> None:
         self.runtime = runtime
-        self.worker = Worker(runtime.sessions, engine, runtime.signals, runtime.settings.queue)
+        self.worker = turn_worker(runtime.sessions, engine, runtime.signals, runtime.settings.queue)
         self.sender = Sender(
             runtime.sessions, runtime.channels, runtime.signals, runtime.settings.queue
         )
 
     async def guest_says(self, text: str) -> None:
-        await webchat.submit(self.runtime, SESSION, text)
+        await webchat.submit(
+            self.runtime.ingest, self.runtime.hotels.default_hotel_id, SESSION, text
+        )
         while await self.worker.process_next():
             pass
         await self.deliver()
@@ -47,7 +49,10 @@ class Pipeline:
             pass
 
     async def guest_sees(self) -> list[tuple[str, str, str]]:
-        messages = await webchat.transcript(self.runtime, SESSION)
+        async with self.runtime.sessions() as session:
+            messages = await webchat.transcript(
+                session, self.runtime.hotels.default_hotel_id, SESSION
+            )
         return [(m.author, m.body, m.status) for m in messages]
 
 

@@ -80,6 +80,20 @@ def test_a_mostly_english_message_with_a_spanish_greeting_is_english() -> None:
     assert detect_language(text, previous="es", default="es") == "en"
 
 
+@pytest.mark.parametrize(
+    "text", ["Al Green al@example.com", "Lola Del Río, lola@example.com", "hola@example.com"]
+)
+@pytest.mark.parametrize("previous", ["es", "en"])
+def test_a_name_and_an_address_keep_the_conversation_language(text: str, previous: str) -> None:
+    # "al", "del", "hola" in a name or an address are no Spanish.
+    assert detect_language(text, previous=previous, default="es") == previous
+
+
+def test_words_beside_an_address_still_tell_the_language() -> None:
+    assert detect_language("mi correo es ana@example.com", previous="en", default="en") == "es"
+    assert detect_language("my e-mail is lola@example.es", previous="es", default="es") == "en"
+
+
 def test_an_unsupported_previous_language_counts_as_unknown() -> None:
     assert detect_language("ok", previous="fr", default="en") == "en"
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -176,6 +178,30 @@ def test_console_output_is_masked_too(
     out = capsys.readouterr().out
     assert "a***@example.com" in out
     assert "ana.ruiz" not in out
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_log_json_unset_means_readable_on_a_terminal_and_json_elsewhere(
+    log_lines: Callable[[], list[dict[str, Any]]],
+    monkeypatch: pytest.MonkeyPatch,
+    terminal: bool,
+) -> None:
+    out = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    configure_logging("INFO", json=None)
+
+    structlog.get_logger("hotel_agent.test").info("ready to answer guests", url="http://x/")
+
+    line = out.getvalue().strip()
+    if terminal:
+        assert "ready to answer guests" in line and not line.startswith("{")
+    else:
+        assert json.loads(line)["event"] == "ready to answer guests"
 
 
 # An address whose local part is only asterisks (or one character and three asterisks) is

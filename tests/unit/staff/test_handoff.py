@@ -8,12 +8,18 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
+from hotel_agent.channels.port import reply_window_closed
+from hotel_agent.channels.staff_webhook import StaffWebhook
 from hotel_agent.channels.webchat.channel import WebChatChannel
+from hotel_agent.conversations.handoff import (
+    Handoff,
+    alert_body,
+    hand_to_bot,
+    hand_to_staff,
+    staff_url,
+)
 from hotel_agent.db.models import Conversation
-from hotel_agent.inbox.sender import reply_window_closed
-from hotel_agent.staff.alerts import StaffWebhook
-from hotel_agent.staff.handoff import Handoff, alert_body, hand_to_bot, hand_to_staff, staff_url
-from hotel_agent.web.staff_schemas import REPLY_MAX_CHARS, StaffReplyIn
+from hotel_agent.staff.schemas import REPLY_MAX_CHARS, StaffReplyIn
 from tests.fakes.collecting_channel import CollectingChannel
 
 NOW = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from hotel_agent.channels.port import InboundMessage, Location, Media
+from hotel_agent.channels.port import DeliveryStatus, InboundMessage, Location, Media
 
 CHANNEL = "whatsapp"
 _MEDIA_TYPES = frozenset({"audio", "image", "document", "video", "sticker"})
@@ -69,6 +69,18 @@ class StatusUpdate(BaseModel):
     timestamp: datetime
     recipient_id: str | None
     errors: list[DeliveryError] = Field(default_factory=list)
+
+    def delivery_status(self) -> DeliveryStatus:
+        """The channel-neutral status (the first error, if any, says why it failed)."""
+        error = self.errors[0] if self.errors else None
+        return DeliveryStatus(
+            channel="whatsapp",
+            provider_message_id=self.provider_message_id,
+            status=self.status,
+            timestamp=self.timestamp,
+            error_code=error.code if error else None,
+            error_detail=f"{error.title}: {error.detail}".strip(": ") if error else None,
+        )
 
 
 class ParsedWebhook(BaseModel):

@@ -21,7 +21,11 @@ class Conversation(Base):
 
     __tablename__ = "conversations"
     # Staff list the conversations waiting for them; the bot owns almost all the others.
-    __table_args__ = (Index("ix_conversations_owner", "owner"),)
+    # The retention job clears the state of conversations idle for long.
+    __table_args__ = (
+        Index("ix_conversations_owner", "owner"),
+        Index("ix_conversations_updated_at", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id", ondelete="CASCADE"), index=True)

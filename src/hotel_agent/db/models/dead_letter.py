@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotel_agent.db.base import Base
@@ -14,6 +14,8 @@ class DeadLetter(Base):
     """Work we gave up on, with the reason, for staff to see and act on."""
 
     __tablename__ = "dead_letters"
+    # The retention job removes them by age.
+    __table_args__ = (Index("ix_dead_letters_created_at", "created_at"),)
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     source: Mapped[str] = mapped_column(String(16))  # "outbox" | "inbox"

@@ -37,6 +37,8 @@ class InboxEvent(Base):
               sqlite_where=UNFINISHED_SQL),
         Index("ix_inbox_events_unfinished_key", "conversation_key", "id",
               postgresql_where=UNFINISHED_SQL, sqlite_where=UNFINISHED_SQL),
+        # The retention job removes handled payloads by age.
+        Index("ix_inbox_events_received_at", "received_at"),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)

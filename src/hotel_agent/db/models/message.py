@@ -48,6 +48,8 @@ class Message(Base):
     __table_args__ = (
         UniqueConstraint("channel", "provider_message_id"),
         Index("ix_messages_conversation_id_id", "conversation_id", "id"),
+        # The retention job removes messages by age (docs/privacy.md).
+        Index("ix_messages_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)

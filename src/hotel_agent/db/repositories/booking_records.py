@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotel_agent.db.models import BookingRecord
+from hotel_agent.db.models import BookingRecord, BookingRecordStatus
+from hotel_agent.db.repositories._dialect import insert_unless_exists
 
 
 class BookingRecordRepository:
@@ -32,5 +34,40 @@ class BookingRecordRepository:
         )
         return result.all()
 
-    def add(self, record: BookingRecord) -> None:
-        self.session.add(record)
+    async def claim(self, idempotency_key: str, **values: Any) -> tuple[BookingRecord, bool]:
+        """The record of this key, and whether this call created it (as pending). INSERT … ON
+        CONFLICT DO NOTHING: of two concurrent attempts with one key exactly one inserts, and
+        the other waits for it and reads its row."""
+        values.update(idempotency_key=idempotency_key, status=BookingRecordStatus.PENDING.value)
+        inserted = await insert_unless_exists(
+            self.session, BookingRecord, "idempotency_key", values
+        )
+        record = await self.by_key(idempotency_key)
+        if record is None:  # pragma: no cover - the row was just inserted or found
+            raise LookupError(idempotency_key)
+        return record, inserted
+
+    async def update_by_key(self, idempotency_key: str, /, **values: Any) -> None:
+        await self.session.execute(
+            update(BookingRecord)
+            .where(BookingRecord.idempotency_key == idempotency_key)
+            .values(**values)
+        )
+
+    async def update_by_pms_id(self, pms_type: str, pms_id: str, /, **values: Any) -> None:
+        await self.session.execute(
+            update(BookingRecord)
+            .where(BookingRecord.pms_type == pms_type, BookingRecord.pms_id == pms_id)
+            .values(**values)
+        )
+
+    async def mark(self, idempotency_key: str, status: BookingRecordStatus, error: str) -> None:
+        """Record a failed or uncertain attempt; a confirmed booking stays confirmed."""
+        await self.session.execute(
+            update(BookingRecord)
+            .where(
+                BookingRecord.idempotency_key == idempotency_key,
+                BookingRecord.status != BookingRecordStatus.CONFIRMED.value,
+            )
+            .values(status=status.value, error=error[:2000])
+        )

@@ -2,7 +2,7 @@
 explicit yes → the booking in the PMS → the confirmation.
 
 Every turn first takes whatever the message says (several slots at once, corrections at any
-step), then `advance` asks for the first thing still missing. So "actually 3 adults" at the
+step), then `ask_next` asks for the first thing still missing. So "actually 3 adults" at the
 summary searches again and shows a new summary; nothing is written until a yes answers the
 summary as shown.
 """
@@ -19,9 +19,9 @@ from hotel_agent.dialogue.flows import offers as offer_step
 from hotel_agent.dialogue.flows import party, room_by_room
 from hotel_agent.dialogue.flows.guest_details import bare_name, name_part
 from hotel_agent.dialogue.flows.pms_needs import ages_answer, missing_child_ages, needs_surname
-from hotel_agent.dialogue.flows.stay_rules import explain_refusal, merge_entities
+from hotel_agent.dialogue.flows.stay_rules import as_entities, explain_refusal, merge_entities
 from hotel_agent.dialogue.services import DialogueServices
-from hotel_agent.dialogue.state import Flow, OfferView, Slots, Step
+from hotel_agent.dialogue.state import DialogueState, Flow, OfferView, Slots, Step
 from hotel_agent.nlu.text import normalize
 from hotel_agent.nlu.types import Entities
 from hotel_agent.pms.errors import InvalidStay, PmsOutcomeUnknown, RoomUnavailable
@@ -33,16 +33,20 @@ _OTHER_ROOM = re.compile(
     r"\b(otra habitacion|otro tipo|cambiar (la )?habitacion|other room|another room|"
     r"different room|change (the )?room)\b"
 )
-_SURE = 0.9  # classifier confidence above which a lower-case reply is not read as a name
 
 
-def start(t: Turn) -> None:
+def start(t: Turn, flow: Flow) -> None:
     t.state.reset_flow()
-    t.state.flow = Flow.BOOKING
+    t.state.flow = flow
     t.state.step = Step.COLLECT
 
 
-def consume(t: Turn) -> bool:
+def known_stay(state: DialogueState) -> Entities:
+    """The stay collected so far: what a bare "3 nights" or "from the 5th" adds to."""
+    return as_entities(state.slots)
+
+
+def take(t: Turn) -> bool:
     """Take what the message says for this booking. False when it says nothing usable."""
     state = t.state
     entities = t.understanding.entities
@@ -127,7 +131,7 @@ def _take_contact(t: Turn, entities: Entities) -> bool:
     return used
 
 
-async def advance(t: Turn, services: DialogueServices, *, confirm: bool = False) -> None:
+async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False) -> None:
     """Ask for the first thing missing, or book when the guest said yes to the summary."""
     state = t.state
     slots = state.slots
@@ -294,7 +298,7 @@ async def _book(t: Turn, services: DialogueServices) -> None:
         t.reply(t.say("booking.room_taken", room=t.room_name(state.chosen)))
         state.chosen = None
         state.offers_for = None
-        await advance(t, services)
+        await ask_next(t, services)
         return
     except PmsOutcomeUnknown:
         t.reply(t.say("handoff.booking_unknown"))
@@ -384,7 +388,7 @@ def _ask_details(t: Turn) -> None:
         t.reply(t.say("booking.ask_email"))
 
 
-def answers_question(t: Turn) -> bool:
+def can_take(t: Turn) -> bool:
     """Whether the message plainly answers the question just asked (an e-mail, a capitalised
     name, an option's number): then it is read as that answer before anything else, so that
     "Pilar Vega, pilar@example.com" is a name and not a question about housekeeping."""
@@ -404,7 +408,9 @@ def answers_question(t: Turn) -> bool:
         # A capitalised name is one; in lower case ("pilar vega") two words or more, unless
         # the classifier is sure it is something else ("hablar con recepción").
         capitalised = all(word[:1].isupper() for word in words)
-        return capitalised or (len(words) >= 2 and t.understanding.confidence < _SURE)
+        return capitalised or (
+            len(words) >= 2 and t.understanding.confidence < t.thresholds.not_a_name
+        )
     if state.step is Step.CHOOSE:
         return offer_step.answers_choice(t) or bool(entities.email or entities.phone)
     if state.step is Step.COLLECT:

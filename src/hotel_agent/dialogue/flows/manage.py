@@ -14,9 +14,10 @@ from dataclasses import replace
 from hotel_agent.channels.port import Button, ListPicker, ListRow, ListSection
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import BOOKING_PREFIX, HANDOFF, NO, YES, Turn
-from hotel_agent.dialogue.flows.stay_rules import explain_refusal, merge_entities
+from hotel_agent.dialogue.flows.stay_rules import as_entities, explain_refusal, merge_entities
 from hotel_agent.dialogue.services import DialogueServices
-from hotel_agent.dialogue.state import Flow, Slots, Step
+from hotel_agent.dialogue.state import DialogueState, Flow, Slots, Step
+from hotel_agent.nlu.types import Entities
 from hotel_agent.pms.errors import InvalidStay, PmsOutcomeUnknown, RoomUnavailable
 from hotel_agent.pms.policy import validate_stay
 from hotel_agent.pms.port import Booking, BookingStatus, StayChange
@@ -28,7 +29,15 @@ def start(t: Turn, flow: Flow) -> None:
     t.state.step = Step.FIND
 
 
-def consume(t: Turn) -> bool:
+def known_stay(state: DialogueState) -> Entities | None:
+    """The stay as the change being confirmed would leave it (what "one more night" adds to);
+    None before the booking is found."""
+    if state.flow is Flow.MODIFY and state.step in (Step.CHANGE, Step.CONFIRM):
+        return as_entities(requested_stay(state.slots, state.change))
+    return None
+
+
+def take(t: Turn) -> bool:
     state = t.state
     entities = t.understanding.entities
     used = False
@@ -81,7 +90,7 @@ def requested_stay(state_slots: Slots, change: Slots | None) -> Slots:
     return merged
 
 
-def answers_question(t: Turn) -> bool:
+def can_take(t: Turn) -> bool:
     """Whether the message plainly answers the question just asked (a reference, an e-mail,
     an option's number): then it is read as that answer before anything else."""
     state = t.state
@@ -93,7 +102,7 @@ def answers_question(t: Turn) -> bool:
     return False
 
 
-async def advance(t: Turn, services: DialogueServices, *, confirm: bool = False) -> None:
+async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False) -> None:
     state = t.state
     if confirm and state.flow in (Flow.MODIFY, Flow.CANCEL):
         made = await services.bookings.change_made(t.write_key)

@@ -14,7 +14,6 @@ from hotel_agent.dialogue.context import CHANGE, HANDOFF, OFFER_PREFIX, YES, Tur
 from hotel_agent.dialogue.state import OfferView, Picked, Step
 
 # Misses in a row at the option step after which reception is offered.
-_MISSES_BEFORE_STAFF = 2
 
 
 def picked_offer(t: Turn) -> int | None:
@@ -88,12 +87,12 @@ def missed(t: Turn, *, kept: list[str]) -> None:
     names = [offer.name(t.language) for offer in state.offers]
     options = t.say.options(names)
     text = t.say("booking.kept", what=t.say.together(kept)) + " " if kept else ""
-    if state.misunderstood > _MISSES_BEFORE_STAFF:
+    if state.misunderstood > t.thresholds.offer_misses:
         # Reception was offered and the guest still did not choose: a colleague takes over.
         t.reply(text + t.say("handoff.misunderstood"))
         t.hand_off("misunderstood")
         return
-    if state.misunderstood == _MISSES_BEFORE_STAFF:
+    if state.misunderstood == t.thresholds.offer_misses:
         text += t.say("booking.choose_or_staff", options=options)
         t.reply(text, buttons=[t.button(HANDOFF, "buttons.talk_to_staff")])
         return

@@ -38,7 +38,7 @@ def merge_entities(slots: Slots, entities: Entities) -> set[str]:
     if entities.children is not None:
         slots.children = entities.children
         slots.children_ages = list(entities.children_ages)
-    if entities.rooms is not None:
+    if entities.rooms is not None and not (entities.rooms_implied and slots.rooms is not None):
         slots.rooms = entities.rooms
     if entities.room_type is not None:
         slots.room_type = entities.room_type

@@ -46,6 +46,7 @@ def extract_entities(
         children=party.children,
         children_ages=party.children_ages,
         rooms=party.rooms,
+        rooms_implied=party.rooms_implied,
         party_uncertain=party.uncertain,
         room_type=match_room_type(text, room_types),
         person_name=contact.person_name,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from hotel_agent.nlu.entities.folding import fold
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|00)?[\d(][\d\s().-]{6,22}\d(?![\w/])")
 _SIMULATOR_REF = re.compile(r"\b[Hh][Ss][\s-]?([A-Za-z0-9]{6})\b")
 _REF_WORD = re.compile(
@@ -147,10 +147,10 @@ def _name(text: str, folded: str) -> str | None:
 def extract_contact(text: str) -> Contact:
     """Contact details and booking reference said in `text`; None where absent."""
     folded = fold(text)
-    email = _EMAIL.search(text)
+    email = EMAIL.search(text)
     return Contact(
         email=email.group().rstrip(".") if email else None,
-        phone=_phone(_EMAIL.sub(" ", text)),
+        phone=_phone(EMAIL.sub(" ", text)),
         booking_ref=_reference(text, folded),
         person_name=_name(text, folded),
     )

@@ -9,7 +9,8 @@ Rules:
 - Without any count, relatives are counted: the speaker when they travel ("mi mujer y yo", "me,
   my wife...", "voy con mi..."), one per adult relative, one child per "my son" / "nuestra hija".
 - Rooms from a count ("2 habitaciones", "dos dobles", "a double and a single") or a room said
-  with an article ("a room", "una doble"): 1.
+  with an article ("a room", "una doble"): 1, marked as implied (it does not undo "2 rooms"
+  said before).
 - "2 rooms with 2 adults each": the count is per room. "two couples" are 4, "a 5-year-old" a
   child aged 5, "9 pax of which two are children" 7 adults and 2 children.
 - People said without a sure count ("me and some friends", "somos varios", "my wife and kids",
@@ -153,7 +154,7 @@ _AGES = re.compile(
 _EXISTS_BEFORE = re.compile(r"\b(?:is\s+there|hay|there's)\s*$")
 _NOT_A_COUNT_BEFORE = re.compile(r"(?:\bel|\bla|\bthe|habitacion|room|\bhab|numero|number|#)\s*$")
 _ROOMS = re.compile(
-    rf"(?<![\w/.,:])(?P<num>{NUMBER})\s+(?:sol[oa]\s+)?"
+    rf"(?<![\w/.,:])(?P<num>{NUMBER})\s+(?P<only>sol[oa]\s+)?"
     r"(?:(?:hotel|smoking|non[\s-]?smoking|available|different|separate|adjoining|connecting"
     r"|great|nice|quiet|free)\s+)?"
     rf"(?P<item>(?:dobles?|individual(?:es)?|singles?|doubles?"
@@ -170,6 +171,7 @@ class Party:
     children_ages: list[int] = field(default_factory=list)
     rooms: int | None = None
     uncertain: bool = False  # people are said, but not how many: adults/children left None
+    rooms_implied: bool = False  # rooms is 1 from "a room", not from a count
 
 
 def _ages_after(folded: str, end: int) -> list[int]:
@@ -184,13 +186,14 @@ def _ages_after(folded: str, end: int) -> list[int]:
     return [age for age in ages if age is not None and age <= 17]
 
 
-def _rooms(folded: str) -> int | None:
+def _rooms(folded: str) -> tuple[int | None, bool]:
+    """The rooms said, and whether only an article said them ("a room": 1, but no count)."""
     counted: int | None = None
     items = 0
     article = None  # "a room", however often it is said, is one room
     for match in _ROOMS.finditer(folded):
         count = to_int(match["num"]) or 0
-        if match["noun"] and match["num"] not in _ARTICLES:
+        if match["noun"] and (match["num"] not in _ARTICLES or match["only"]):
             counted = count
         elif _EXISTS_BEFORE.search(folded, max(0, match.start() - 12), match.start()):
             continue  # "is there a suite?"
@@ -198,7 +201,9 @@ def _rooms(folded: str) -> int | None:
             items += count  # "una doble y una individual"
         elif match["noun"]:
             article = 1
-    return counted if counted is not None else (items or article)
+    if counted is not None or items:
+        return counted if counted is not None else items, False
+    return article, article is not None
 
 
 @dataclass
@@ -336,10 +341,10 @@ def extract_party(text: str, *, previous: Entities | None = None) -> Party:
         adults = previous.adults + said.more_adults
     if said.more_children and previous is not None:
         children = (previous.children or 0) + said.more_children
-    rooms = _rooms(folded)
+    rooms, implied = _rooms(folded)
     if said.each and rooms:
         adults = None if adults is None else adults * rooms
         children = None if children is None else children * rooms
     if uncertain and said.more_adults == said.more_children == 0:
-        return Party(None, None, [], rooms, uncertain=True)
-    return Party(adults, children, said.ages, rooms)
+        return Party(None, None, [], rooms, uncertain=True, rooms_implied=implied)
+    return Party(adults, children, said.ages, rooms, rooms_implied=implied)

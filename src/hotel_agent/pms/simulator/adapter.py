@@ -30,6 +30,7 @@ from hotel_agent.pms.errors import (
 from hotel_agent.pms.policy import (
     StayPolicy,
     apply_change,
+    party_fits,
     validate_guest,
     validate_party_fits,
     validate_rooms,
@@ -107,7 +108,7 @@ class SimulatorPms:
             validate_stay(stay, today=self._today(hotel), policy=self._policy)
             catalogue = [(row, room_type_from_row(row)) for row in await repo.room_types(hotel.id)]
             validate_party_fits(stay, [room_type for _, room_type in catalogue])
-            fitting = [(row, rt) for row, rt in catalogue if _fits(stay, rt)]
+            fitting = [(row, rt) for row, rt in catalogue if party_fits(stay, rt)]
             busiest = await repo.most_booked(
                 [row.id for row, _ in fitting], check_in=stay.check_in, check_out=stay.check_out
             )
@@ -316,15 +317,6 @@ class SimulatorPms:
         if self._today_from_settings is not None:
             return self._today_from_settings()
         return datetime.now(ZoneInfo(hotel.timezone)).date()
-
-
-def _fits(stay: Stay, room_type: RoomType) -> bool:
-    """Whether the policy's per-room rule lets this room type hold the party."""
-    try:
-        validate_party_fits(stay, [room_type])
-    except InvalidStay:
-        return False
-    return True
 
 
 async def _room_types_of(

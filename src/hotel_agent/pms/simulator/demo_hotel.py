@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
 
+from hotel_agent.pms.port import RoomType
 from hotel_agent.pms.simulator.rates import RatePlan, Season
 
 
@@ -25,6 +26,18 @@ class RoomTypeSpec:
     amenities: tuple[str, ...]
     base_rate: Decimal
     inventory: int  # rooms of this type in the hotel
+
+    def room_type(self) -> RoomType:
+        """The room type as the port shows it."""
+        return RoomType(
+            id=self.code,
+            names=dict(self.names),
+            descriptions=dict(self.descriptions),
+            max_adults=self.max_adults,
+            max_children=self.max_children,
+            max_guests=self.max_guests,
+            amenities=list(self.amenities),
+        )
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from hotel_agent.conversations.turns import turn_worker
 from hotel_agent.db.models import DeadLetter, InboxEvent, Message
 from hotel_agent.inbox.ingest import Ingest
 from hotel_agent.inbox.sender import Sender
-from hotel_agent.inbox.worker import Worker
 from hotel_agent.runtime import Runtime
 from tests.fakes.collecting_channel import CollectingChannel
 from tests.support import VERIFY_TOKEN, signed_headers, whatsapp_fixture
@@ -49,7 +49,9 @@ async def test_fifty_concurrent_deliveries_store_one_row_and_send_one_reply(
     assert {a.status_code for a in answers} == {200}
     assert sum(a.json()["messages"] for a in answers) == 1
     assert await count(runtime, InboxEvent) == 1
-    worker = Worker(runtime.sessions, runtime.dialogue, runtime.signals, runtime.settings.queue)
+    worker = turn_worker(
+        runtime.sessions, runtime.dialogue, runtime.signals, runtime.settings.queue
+    )
     sender = Sender(runtime.sessions, runtime.channels, runtime.signals, runtime.settings.queue)
     while await worker.process_next():
         pass
@@ -144,7 +146,9 @@ async def test_every_message_fixture_is_accepted(
         answer = await client.post("/webhooks/whatsapp", content=body, headers=signed(body))
         assert answer.status_code == 200, name
     assert await count(runtime, InboxEvent) == len(names)
-    worker = Worker(runtime.sessions, runtime.dialogue, runtime.signals, runtime.settings.queue)
+    worker = turn_worker(
+        runtime.sessions, runtime.dialogue, runtime.signals, runtime.settings.queue
+    )
     while await worker.process_next():
         pass
     async with runtime.sessions() as session:
@@ -164,7 +168,9 @@ async def test_hostile_text_is_stored_safely(client: httpx.AsyncClient, runtime:
         body = json.dumps(one).encode()
         answer = await client.post("/webhooks/whatsapp", content=body, headers=signed(body))
         assert answer.status_code == 200, repr(text[:20])
-    worker = Worker(runtime.sessions, runtime.dialogue, runtime.signals, runtime.settings.queue)
+    worker = turn_worker(
+        runtime.sessions, runtime.dialogue, runtime.signals, runtime.settings.queue
+    )
     while await worker.process_next():
         pass
     async with runtime.sessions() as session:
@@ -180,7 +186,9 @@ async def test_status_callbacks_keep_the_furthest_state_and_errors(
 ) -> None:
     body = json.dumps(fixture("text_es")).encode()
     await client.post("/webhooks/whatsapp", content=body, headers=signed(body))
-    worker = Worker(runtime.sessions, runtime.dialogue, runtime.signals, runtime.settings.queue)
+    worker = turn_worker(
+        runtime.sessions, runtime.dialogue, runtime.signals, runtime.settings.queue
+    )
     sender = Sender(runtime.sessions, runtime.channels, runtime.signals, runtime.settings.queue)
     while await worker.process_next():
         pass

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from hotel_agent.conversations.turns import turn_worker
 from hotel_agent.db.models import DeadLetter, Guest, InboxEvent, Message
-from hotel_agent.inbox.worker import Worker
 from hotel_agent.runtime import Runtime
 from tests.support import signed_headers, whatsapp_fixture
 
@@ -27,7 +27,9 @@ def value_of(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 async def run_turns(runtime: Runtime) -> None:
-    worker = Worker(runtime.sessions, runtime.dialogue, runtime.signals, runtime.settings.queue)
+    worker = turn_worker(
+        runtime.sessions, runtime.dialogue, runtime.signals, runtime.settings.queue
+    )
     while await worker.process_next():
         pass
 

@@ -13,8 +13,10 @@ def party(
     children: int | None = None,
     ages: list[int] | None = None,
     rooms: int | None = None,
+    *,
+    implied: bool = False,
 ) -> Party:
-    return Party(adults, children, ages or [], rooms)
+    return Party(adults, children, ages or [], rooms, rooms_implied=implied)
 
 
 @pytest.mark.parametrize(
@@ -24,7 +26,7 @@ def party(
         ("dos adultos y tres niños de 2, 6 y 9 años", party(2, 3, [2, 6, 9])),
         ("un adulto con dos peques de 4 y 7", party(1, 2, [4, 7])),
         ("para cuatro", party(4)),
-        ("una habitación para una persona", party(1, rooms=1)),
+        ("una habitación para una persona", party(1, rooms=1, implied=True)),
         ("somos un matrimonio con un bebé", party(2, 1)),
         ("solo para mí", party(1)),
         ("yo sola", party(1)),
@@ -42,8 +44,9 @@ def party(
         ("un par de amigos y yo", party(2)),
         ("3 habitaciones para 9 personas", party(9, rooms=3)),
         ("dos dobles y una individual", party(rooms=3)),
-        ("quiero una habitación doble", party(rooms=1)),
+        ("quiero una habitación doble", party(rooms=1, implied=True)),
         ("una sola habitación", party(rooms=1)),
+        ("dos habitaciones", party(rooms=2)),
         ("1 habitación para 2", party(2, rooms=1)),
         ("nuestro hijo tiene 12 años", party(children=1, ages=[12])),
         ("0 adultos", party(0)),
@@ -70,12 +73,12 @@ def test_spanish(text: str, expected: Party) -> None:
         ("we are two plus the kid (6)", party(2, 1, [6])),
         ("me and the little one", party(1, 1)),
         ("my wife and our 7 year old", party(2, 1, [7])),
-        ("a room for our son", party(children=1, rooms=1)),
+        ("a room for our son", party(children=1, rooms=1, implied=True)),
         ("just me, is there a baby cot?", party(1)),
         ("two couples and the baby", party(4, 1)),
         ("3 adults, 2 kids aged 5 and 11", party(3, 2, [5, 11])),
         ("one adult plus two children, ages 8 & 10", party(1, 2, [8, 10])),
-        ("a room for four please", party(4, rooms=1)),
+        ("a room for four please", party(4, rooms=1, implied=True)),
         ("for one person", party(1)),
         ("just the two of us", party(2)),
         ("a married couple", party(2)),
@@ -89,7 +92,7 @@ def test_spanish(text: str, expected: Party) -> None:
         ("my wife, my son and me", party(2, 1)),
         ("me and my girlfriend", party(2)),
         ("my partner and I plus our little girl", party(2, 1)),
-        ("a room for my parents", party(2, rooms=1)),
+        ("a room for my parents", party(2, rooms=1, implied=True)),
         ("2 adults, no children", party(2, 0)),
         ("adults only, 2 of us", party(2, 0)),
         ("two rooms for four people", party(4, rooms=2)),

@@ -15,9 +15,9 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
+from hotel_agent.bookings.ledger import DatabaseBookingLedger
 from hotel_agent.db.models import BookingRecord
 from hotel_agent.db.repositories.booking_records import BookingRecordRepository
-from hotel_agent.pms.bookings import BookingService
 from hotel_agent.pms.errors import InvalidStay, PmsOutcomeUnknown, RoomUnavailable
 from hotel_agent.pms.port import (
     Booking,
@@ -232,11 +232,11 @@ async def test_twenty_simultaneous_attempts_with_one_key_book_once(
 
 def qloapps_bookings(
     runtime: Runtime, http: httpx.AsyncClient, fake: FakeQloApps, *, timeout: float = 5.0
-) -> BookingService:
+) -> DatabaseBookingLedger:
     """What the runtime builds for PMS_TYPE=qloapps, minus the breaker and cache: the records
     in the runtime's database, the adapter on the fake."""
     pms = qlo.qloapps(http, fake.base_url, timeout=timeout)
-    return BookingService(runtime.sessions, pms, pms_type="qloapps")
+    return DatabaseBookingLedger(runtime.sessions, pms, pms_type="qloapps")
 
 
 def qloapps_request() -> BookingRequest:

@@ -1,4 +1,4 @@
-"""Booking integrity: the agent's record of each booking, and no booking ever made twice.
+"""The database booking ledger: a record of each booking, and no booking ever made twice.
 
 The record is written with the idempotency key BEFORE the PMS call and committed, so whatever
 happens next — a crash, a retried turn, a duplicate message — the next attempt with the same
@@ -8,14 +8,16 @@ key finds it: a confirmed record is returned as is, an uncertain one is reconcil
 Changes and cancellations get the same treatment (`booking_changes`): a retried "yes" finds
 its record and, when the booking already carries the change, the guest hears it was made
 rather than "nothing to change".
+
+All SQL is in the repositories, which claim a key with INSERT … ON CONFLICT DO NOTHING.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import structlog
-from sqlalchemy.exc import IntegrityError
 
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import (
@@ -43,7 +45,10 @@ log = structlog.get_logger(__name__)
 NOTHING_BOOKED = (RoomUnavailable, InvalidStay, PmsAuthError, PmsUnavailable)
 
 
-class BookingService:
+class DatabaseBookingLedger:
+    """The `BookingLedger` of production: its records in the agent's database, committed in
+    their own transactions so that they outlive whatever happens to the turn."""
+
     def __init__(self, sessions: SessionFactory, pms: Pms, *, pms_type: str) -> None:
         self.sessions = sessions
         self.pms = pms
@@ -94,6 +99,11 @@ class BookingService:
             return None
         return await self._in_effect(record)
 
+    async def recent(self, limit: int = 50) -> Sequence[BookingRecord]:
+        """The latest records, newest first (the operator's `hotel-agent pms bookings`)."""
+        async with self.sessions() as session:
+            return await BookingRecordRepository(session).recent(limit)
+
     async def _change(
         self,
         kind: BookingChangeKind,
@@ -101,7 +111,17 @@ class BookingService:
         change: StayChange | None,
         idempotency_key: str,
     ) -> Booking:
-        record = await self._claim_change(kind, pms_id, change, idempotency_key)
+        async with self.sessions() as session, session.begin():
+            record = await BookingChangeRepository(session).claim(
+                idempotency_key,
+                pms_type=self.pms_type,
+                pms_id=pms_id,
+                kind=kind.value,
+                check_in=change.check_in if change else None,
+                check_out=change.check_out if change else None,
+                adults=change.adults if change else None,
+                children=change.children if change else None,
+            )
         if record is not None:
             made = await self._in_effect(record)
             if made is not None:
@@ -116,43 +136,11 @@ class BookingService:
             raise
         # Any other error leaves the record pending: the next attempt looks at the booking.
         await self._mark_change(idempotency_key, BookingChangeStatus.DONE, None)
-        await self._sync(booking)
+        async with self.sessions() as session, session.begin():
+            await BookingRecordRepository(session).update_by_pms_id(
+                self.pms_type, booking.pms_id, **_booked(booking)
+            )
         return booking
-
-    async def _claim_change(
-        self,
-        kind: BookingChangeKind,
-        pms_id: str,
-        change: StayChange | None,
-        key: str,
-    ) -> BookingChange | None:
-        """The earlier record for this key, or None after recording this attempt as pending."""
-        try:
-            async with self.sessions() as session, session.begin():
-                repo = BookingChangeRepository(session)
-                existing = await repo.by_key(key)
-                if existing is not None:
-                    return existing
-                repo.add(
-                    BookingChange(
-                        idempotency_key=key,
-                        pms_type=self.pms_type,
-                        pms_id=pms_id,
-                        kind=kind.value,
-                        status=BookingChangeStatus.PENDING.value,
-                        check_in=change.check_in if change else None,
-                        check_out=change.check_out if change else None,
-                        adults=change.adults if change else None,
-                        children=change.children if change else None,
-                    )
-                )
-            return None
-        except IntegrityError:
-            async with self.sessions() as session:
-                found = await BookingChangeRepository(session).by_key(key)
-            if found is None:
-                raise
-            return found
 
     async def _in_effect(self, record: BookingChange) -> Booking | None:
         booking = await self.pms.get_booking(record.pms_id)
@@ -167,51 +155,29 @@ class BookingService:
 
     async def _mark_change(self, key: str, status: BookingChangeStatus, error: str | None) -> None:
         async with self.sessions() as session, session.begin():
-            record = await BookingChangeRepository(session).by_key(key)
-            if record is not None:
-                record.status = status.value
-                record.error = error[:2000] if error else None
-
-    async def recent(self, limit: int = 50) -> Sequence[BookingRecord]:
-        async with self.sessions() as session:
-            return await BookingRecordRepository(session).recent(limit)
+            await BookingChangeRepository(session).mark(key, status, error)
 
     async def _claim(
         self, request: BookingRequest, hotel_id: int, conversation_id: int | None
     ) -> tuple[BookingRecord, bool]:
         """The record for this key, and whether this call created it (as pending)."""
         stay = request.stay
-        try:
-            async with self.sessions() as session, session.begin():
-                repo = BookingRecordRepository(session)
-                existing = await repo.by_key(request.idempotency_key)
-                if existing is not None:
-                    return existing, False
-                record = BookingRecord(
-                    hotel_id=hotel_id,
-                    conversation_id=conversation_id,
-                    idempotency_key=request.idempotency_key,
-                    pms_type=self.pms_type,
-                    status=BookingRecordStatus.PENDING.value,
-                    room_type_id=request.room_type_id,
-                    check_in=stay.check_in,
-                    check_out=stay.check_out,
-                    adults=stay.adults,
-                    children=stay.children,
-                    rooms=stay.rooms,
-                    guest_name=request.guest.name,
-                    guest_email=request.guest.email,
-                    guest_phone=request.guest.phone,
-                )
-                repo.add(record)
-            return record, True
-        except IntegrityError:
-            # A concurrent attempt with the same key recorded it first.
-            async with self.sessions() as session:
-                found = await BookingRecordRepository(session).by_key(request.idempotency_key)
-            if found is None:
-                raise
-            return found, False
+        async with self.sessions() as session, session.begin():
+            return await BookingRecordRepository(session).claim(
+                request.idempotency_key,
+                hotel_id=hotel_id,
+                conversation_id=conversation_id,
+                pms_type=self.pms_type,
+                room_type_id=request.room_type_id,
+                check_in=stay.check_in,
+                check_out=stay.check_out,
+                adults=stay.adults,
+                children=stay.children,
+                rooms=stay.rooms,
+                guest_name=request.guest.name,
+                guest_email=request.guest.email,
+                guest_phone=request.guest.phone,
+            )
 
     async def _lookup(self, request: BookingRequest) -> Booking | None:
         try:
@@ -243,27 +209,16 @@ class BookingService:
 
     async def _confirm(self, key: str, booking: Booking) -> None:
         async with self.sessions() as session, session.begin():
-            record = await BookingRecordRepository(session).by_key(key)
-            if record is None:
-                return
-            _copy_booking(record, booking)
-            record.error = None
-
-    async def _sync(self, booking: Booking) -> None:
-        async with self.sessions() as session, session.begin():
-            record = await BookingRecordRepository(session).by_pms_id(self.pms_type, booking.pms_id)
-            if record is not None:
-                _copy_booking(record, booking)
+            await BookingRecordRepository(session).update_by_key(
+                key, error=None, **_booked(booking)
+            )
 
     async def _fail(self, key: str, exc: Exception) -> None:
         await self._mark(key, BookingRecordStatus.FAILED, f"{type(exc).__name__}: {exc}")
 
     async def _mark(self, key: str, status: BookingRecordStatus, error: str) -> None:
         async with self.sessions() as session, session.begin():
-            record = await BookingRecordRepository(session).by_key(key)
-            if record is not None and record.status != BookingRecordStatus.CONFIRMED:
-                record.status = status.value
-                record.error = error[:2000]
+            await BookingRecordRepository(session).mark(key, status, error)
 
 
 def _carries(booking: Booking, record: BookingChange) -> bool:
@@ -282,18 +237,21 @@ def _carries(booking: Booking, record: BookingChange) -> bool:
     )
 
 
-def _copy_booking(record: BookingRecord, booking: Booking) -> None:
-    record.pms_id = booking.pms_id
-    record.reference = booking.reference
-    record.status = (
-        BookingRecordStatus.CANCELLED.value
-        if booking.status == BookingStatus.CANCELLED
-        else BookingRecordStatus.CONFIRMED.value
-    )
-    record.check_in = booking.stay.check_in
-    record.check_out = booking.stay.check_out
-    record.adults = booking.stay.adults
-    record.children = booking.stay.children
-    record.rooms = booking.stay.rooms
-    record.total_price = booking.total_price
-    record.currency = booking.currency
+def _booked(booking: Booking) -> dict[str, Any]:
+    """A record's columns as the PMS answered for the booking."""
+    return {
+        "pms_id": booking.pms_id,
+        "reference": booking.reference,
+        "status": (
+            BookingRecordStatus.CANCELLED.value
+            if booking.status == BookingStatus.CANCELLED
+            else BookingRecordStatus.CONFIRMED.value
+        ),
+        "check_in": booking.stay.check_in,
+        "check_out": booking.stay.check_out,
+        "adults": booking.stay.adults,
+        "children": booking.stay.children,
+        "rooms": booking.stay.rooms,
+        "total_price": booking.total_price,
+        "currency": booking.currency,
+    }

@@ -1,4 +1,5 @@
-"""The staff alert webhook: the sender posts ALERT outbox rows here, as JSON.
+"""The staff alert webhook, an outbound channel for staff: the sender posts ALERT outbox rows
+here, as JSON.
 
 Its answers map to `SendError` like a guest channel's: network errors, timeouts, 429 and 5xx
 are retried with backoff; any other refusal is dead-lettered with the status and the start of

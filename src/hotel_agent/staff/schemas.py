@@ -7,8 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from hotel_agent.blank_text import NOT_BLANK_SCHEMA, strip_blank
-from hotel_agent.inbox.ingest import storable
+from hotel_agent.blank_text import NOT_BLANK_SCHEMA, storable, strip_blank
 
 # Who answers: the conversations waiting for staff (the default), the bot's, or every one.
 OwnerFilter = Literal["staff", "bot", "all"]

@@ -18,6 +18,7 @@ from hotel_agent.db.models import Conversation, ConversationOwner, OutboxKind
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.db.repositories.outbox import OutboxRepository
+from hotel_agent.errors import Conflict, NotFound
 from hotel_agent.observability.metrics import HANDOFFS
 
 log = structlog.get_logger(__name__)
@@ -25,6 +26,7 @@ log = structlog.get_logger(__name__)
 # Outbox rows of kind ALERT go out through the staff webhook, not a guest channel.
 ALERT_CHANNEL = "staff_webhook"
 ALERT_RECIPIENT = "staff"
+
 # The reason recorded when staff take a conversation themselves.
 STAFF_TAKEOVER = "staff_takeover"
 # The reason recorded when the engine hands over without saying why.
@@ -53,6 +55,32 @@ def hand_to_staff(conversation: Conversation, *, reason: str | None, now: dateti
     conversation.handoff_reason = clean
     conversation.handoff_at = now
     return Handoff(conversation_id=conversation.id, channel=conversation.channel, reason=clean)
+
+
+async def locked(session: AsyncSession, conversation_id: int) -> Conversation:
+    """The conversation, locked for the caller's transaction (NotFound if there is none)."""
+    conversation = await ConversationRepository(session).lock(conversation_id)
+    if conversation is None:
+        raise NotFound(f"conversation {conversation_id} does not exist")
+    return conversation
+
+
+async def take_over(session: AsyncSession, conversation_id: int, *, now: datetime) -> Handoff:
+    """Staff answer from now on (reason staff_takeover). Conflict if staff already do.
+    The caller commits, then `announce`s the handoff."""
+    conversation = await locked(session, conversation_id)
+    if conversation.owner == ConversationOwner.STAFF:
+        raise Conflict(f"conversation {conversation_id} is already answered by staff")
+    return hand_to_staff(conversation, reason=STAFF_TAKEOVER, now=now)
+
+
+async def hand_back(session: AsyncSession, conversation_id: int) -> None:
+    """The bot answers the guest's next message, from a fresh state (language kept).
+    Conflict if the bot already owns the conversation."""
+    conversation = await locked(session, conversation_id)
+    if conversation.owner == ConversationOwner.BOT:
+        raise Conflict(f"conversation {conversation_id} is already answered by the bot")
+    hand_to_bot(conversation)
 
 
 def hand_to_bot(conversation: Conversation) -> None:

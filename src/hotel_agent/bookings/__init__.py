@@ -1,0 +1,1 @@
+"""The agent's bookings: every PMS write made once per idempotency key, and recorded."""

@@ -1,0 +1,35 @@
+"""The channels configured by settings (the guests' and the staff alert webhook), built once
+per process."""
+
+from __future__ import annotations
+
+import httpx
+
+from hotel_agent.channels.port import Channel
+from hotel_agent.channels.staff_webhook import StaffWebhook
+from hotel_agent.channels.webchat.channel import WebChatChannel
+from hotel_agent.channels.whatsapp.client import WhatsAppCloudClient
+from hotel_agent.settings import Settings
+
+
+def build_channels(settings: Settings, http: httpx.AsyncClient) -> dict[str, Channel]:
+    """The web chat always; WhatsApp when its access token and number are set."""
+    channels: dict[str, Channel] = {"webchat": WebChatChannel()}
+    whatsapp = settings.whatsapp
+    if whatsapp.access_token and whatsapp.phone_number_id:
+        channels["whatsapp"] = WhatsAppCloudClient(
+            http,
+            base_url=whatsapp.api_base_url,
+            access_token=whatsapp.access_token,
+            phone_number_id=whatsapp.phone_number_id,
+            timeout=whatsapp.timeout_seconds,
+        )
+    return channels
+
+
+def build_staff_webhook(settings: Settings, http: httpx.AsyncClient) -> StaffWebhook | None:
+    """The staff alert webhook, when STAFF_ALERT_WEBHOOK_URL is set."""
+    url = settings.staff.alert_webhook_url
+    if not url:
+        return None
+    return StaffWebhook(http, url, timeout=settings.staff.alert_timeout_seconds)

@@ -1,0 +1,27 @@
+"""What a channel can do, so the conversation layer asks the channel instead of testing its
+name: whether replies may carry buttons and lists, whether the guest sees read receipts, and
+whether the sender's id is a phone number the provider has proven."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ChannelTraits:
+    rich_replies: bool = False  # buttons and list pickers (others get the plain-text fallback)
+    read_receipts: bool = False  # the guest sees "read" ticks: mark each message read
+    verified_phone: bool = False  # the sender id is the guest's phone number (WhatsApp's wa_id)
+
+
+# A channel this table does not name gets plain text and nothing else.
+_TRAITS = {
+    "whatsapp": ChannelTraits(rich_replies=True, read_receipts=True, verified_phone=True),
+    "webchat": ChannelTraits(rich_replies=True),
+}
+PLAIN = ChannelTraits()
+
+
+def traits_for(channel: str) -> ChannelTraits:
+    """The traits of a channel by name (a message's or a conversation's `channel`)."""
+    return _TRAITS.get(channel, PLAIN)

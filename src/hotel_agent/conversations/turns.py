@@ -1,0 +1,208 @@
+"""A guest's turn: load it, let the dialogue engine think, commit what it decided.
+
+The engine runs outside any transaction; everything the turn decided — the inbound message in
+the transcript, the conversation state, the replies and their outbox rows, a handoff and its
+alert — commits in ONE transaction, and only if the worker still holds the turn's lease. While
+staff own the conversation the engine is not asked: the message is only recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hotel_agent.channels.port import InboundMessage
+from hotel_agent.channels.traits import traits_for
+from hotel_agent.conversations.handoff import Handoff, announce, hand_to_staff, queue_alert
+from hotel_agent.conversations.outbound import guest_phone, queue_outbound, queue_read_receipt
+from hotel_agent.db.engine import SessionFactory
+from hotel_agent.db.models import ConversationOwner, InboxEvent
+from hotel_agent.db.repositories.conversations import ConversationRepository
+from hotel_agent.db.repositories.hotels import HotelRepository
+from hotel_agent.db.repositories.messages import MessageRepository
+from hotel_agent.db.types import utcnow
+from hotel_agent.dialogue.port import DialogueEngine, HotelInfo, TurnInput, TurnOutput
+from hotel_agent.inbox.signals import Signals
+from hotel_agent.inbox.worker import Lease, Worker
+from hotel_agent.settings import QueueSettings
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadedTurn:
+    conversation_id: int
+    bot_answers: bool  # False while staff own the conversation: the engine is not asked
+    input: TurnInput
+
+
+@dataclass(frozen=True)
+class CommittedTurn:
+    outcome: str  # replied or staff_owned (the turns metric's label)
+    handoff: Handoff | None  # to announce once the transaction has committed
+
+
+async def load_turn(
+    session: AsyncSession, event: InboxEvent, message: InboundMessage
+) -> LoadedTurn:
+    """The conversation the message belongs to (opened on the guest's first message) and what
+    the engine needs to answer it."""
+    conversations = ConversationRepository(session)
+    hotel = await HotelRepository(session).get(event.hotel_id)
+    if hotel is None:
+        raise LookupError(f"hotel {event.hotel_id} is gone")
+    traits = traits_for(message.channel)
+    conversation = await conversations.get_or_create(
+        hotel_id=event.hotel_id,
+        channel=message.channel,
+        external_id=message.sender_id,
+        alt_external_id=message.sender_alt_id,
+        display_name=message.sender_name,
+        # Stored as the provider gives it (the staff views mask it in that form).
+        phone=message.sender_id if traits.verified_phone else None,
+        language=None,
+    )
+    guest = await conversations.get_guest(conversation.guest_id)
+    turn = TurnInput(
+        hotel=HotelInfo(
+            id=hotel.id,
+            slug=hotel.slug,
+            name=hotel.name,
+            timezone=hotel.timezone,
+            default_language=hotel.default_language,
+        ),
+        conversation_id=conversation.id,
+        message=message,
+        language=conversation.language,
+        state=dict(conversation.state or {}),
+        guest_name=guest.display_name if guest else None,
+        supports_rich=traits.rich_replies,
+        verified_phone=guest_phone(message),
+    )
+    return LoadedTurn(
+        conversation_id=conversation.id,
+        bot_answers=conversation.owner == ConversationOwner.BOT,
+        input=turn,
+    )
+
+
+async def commit_turn(
+    session: AsyncSession,
+    event: InboxEvent,
+    message: InboundMessage,
+    conversation_id: int,
+    output: TurnOutput | None,
+    *,
+    alert_staff: bool,
+    now: datetime,
+) -> CommittedTurn:
+    """Record the guest's message and what the engine decided, in the caller's transaction.
+    `output` None: the engine was not asked (staff own the conversation)."""
+    conversation = await ConversationRepository(session).lock(conversation_id)
+    assert conversation is not None
+    inbound = MessageRepository(session).add_inbound(
+        conversation_id=conversation_id,
+        channel=message.channel,
+        type_=message.type,
+        body=message.text,
+        payload=message.model_dump(
+            mode="json", include={"choice_id", "media", "location", "reaction_to"}
+        ),
+        provider_message_id=message.provider_message_id,
+        inbox_event_id=event.id,
+        created_at=event.received_at,
+    )
+    if conversation.last_inbound_at is None or message.timestamp > conversation.last_inbound_at:
+        conversation.last_inbound_at = message.timestamp
+    await session.flush()
+    queue_read_receipt(session, conversation, message)
+    if output is None or conversation.owner != ConversationOwner.BOT:
+        # Staff own it (or took it over while the engine was thinking): the bot is silent,
+        # and the engine's state stays as it was.
+        return CommittedTurn("staff_owned", None)
+    conversation.state = output.state
+    if output.language:
+        conversation.language = output.language
+    handoff: Handoff | None = None
+    if output.handoff:
+        handoff = hand_to_staff(conversation, reason=output.handoff_reason, now=now)
+        if alert_staff:
+            await queue_alert(
+                session,
+                handoff,
+                hotel_id=event.hotel_id,
+                last_guest_message=message.text or f"[{message.type}]",
+            )
+    for reply in output.replies:
+        await queue_outbound(
+            session,
+            conversation,
+            reply,
+            author="bot",
+            recipient=message.sender_id,
+            now=now,
+            reply_to_message_id=inbound.id,
+        )
+    return CommittedTurn("replied", handoff)
+
+
+class ConversationTurns:
+    """The turn handler the inbox worker runs: one guest message, start to commit."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        dialogue: DialogueEngine,
+        signals: Signals,
+        *,
+        alert_staff: bool = False,
+    ) -> None:
+        self.sessions = sessions
+        self.dialogue = dialogue
+        self.signals = signals
+        self.alert_staff = alert_staff  # queue an alert row on each handoff (webhook set)
+
+    async def __call__(self, event: InboxEvent, lease: Lease) -> str:
+        message = InboundMessage.model_validate(event.payload)
+        async with self.sessions() as session, session.begin():
+            loaded = await load_turn(session, event, message)
+        structlog.contextvars.bind_contextvars(conversation_id=loaded.conversation_id)
+        output = await self.dialogue.handle(loaded.input) if loaded.bot_answers else None
+        now = utcnow()
+        async with self.sessions() as session, session.begin():
+            if not await lease.finish(session, now=now):
+                # Our lease expired and another worker owns the turn now: drop our result.
+                await session.rollback()
+                log.warning("turn.lease_lost")
+                return "lease_lost"
+            committed = await commit_turn(
+                session,
+                event,
+                message,
+                loaded.conversation_id,
+                output,
+                alert_staff=self.alert_staff,
+                now=now,
+            )
+        if committed.handoff is not None:
+            announce(committed.handoff)
+        if committed.outcome == "replied":
+            self.signals.wake_outbox()
+        return committed.outcome
+
+
+def turn_worker(
+    sessions: SessionFactory,
+    dialogue: DialogueEngine,
+    signals: Signals,
+    settings: QueueSettings,
+    *,
+    alert_staff: bool = False,
+    name: str | None = None,
+) -> Worker:
+    """An inbox worker that runs guest turns through `dialogue`."""
+    turns = ConversationTurns(sessions, dialogue, signals, alert_staff=alert_staff)
+    return Worker(sessions, turns, signals, settings, name=name)

@@ -1,0 +1,415 @@
+"""The engine's decision order, written once: an ordered table of steps.
+
+Each step has a name, a predicate on the turn (its state and what the message was understood
+to say, with the thresholds of `thresholds.py`) and an action. The first step whose predicate
+holds acts; an action returning False passes the message on down the table (the task found
+nothing in it, the greeting only opened the reply). Its name is the turn's `decided_by`.
+
+In words: a message with nothing to act on is asked about; the answer to the task's pending
+question is taken first; a sure request for a person, a complaint, a non-existent day, "start
+over", thanks followed by a question, and a sure hotel question come before the task in
+progress reads the message; then the intent is settled (a tapped menu button, or the language
+model's reading of an unsure message) and acted on at `act`: hand over, answer, start a task,
+greet, small talk; anything else is asked again once, and handed over at the second in a row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import Enum
+
+import structlog
+
+from hotel_agent.channels.port import Button
+from hotel_agent.dialogue import choices
+from hotel_agent.dialogue.context import BOOK, HANDOFF, MY_BOOKING, Turn
+from hotel_agent.dialogue.flows import faq
+from hotel_agent.dialogue.flows.port import TaskFlow
+from hotel_agent.dialogue.flows.registry import STARTED_BY, TASKS, task_in_progress
+from hotel_agent.dialogue.services import DialogueServices
+from hotel_agent.dialogue.state import Flow
+from hotel_agent.dialogue.thresholds import Thresholds
+from hotel_agent.nlu.types import Entities, Intent, Topic
+
+log = structlog.get_logger(__name__)
+
+_WORD = re.compile(r"[^\W_]", re.UNICODE)
+_GREETING = re.compile(
+    r"^\W*(hola|buen[oa]s( d[ií]as| tardes| noches)?|hi|hello|hey|good (morning|afternoon|"
+    r"evening))\b",
+    re.IGNORECASE,
+)
+# "Thanks!" / "muchas gracias," opening a message that goes on to ask something.
+_THANKS = re.compile(
+    r"^\W*(?:(?:ok|okay|vale)\W+)?(?:(?:muchas|mil|much[ií]simas)\s+)?"
+    r"(?:gracias|thanks|thank you|thx|cheers)(?:\s+(?:so much|a lot|very much))?\b",
+    re.IGNORECASE,
+)
+_SMALL_TALK = {
+    Intent.THANKS: "small_talk.thanks",
+    Intent.GOODBYE: "small_talk.goodbye",
+}
+_MENU_CHOICES = (HANDOFF, BOOK, MY_BOOKING)
+
+Predicate = Callable[[Turn, Thresholds], bool]
+# True: the turn is answered; False: the message goes on down the table.
+Action = Callable[[Turn, DialogueServices], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Decision:
+    name: str
+    applies: Predicate
+    act: Action
+
+
+class Consumed(Enum):
+    NOTHING = "nothing"
+    USED = "used"  # the message filled or changed something: go on
+    ANSWERED = "answered"  # the flow replied and is done with this message
+
+
+async def decide(t: Turn, services: DialogueServices) -> str:
+    """Run the table on the turn; the name of the step that answered."""
+    # Counted again only if this message is not understood either (see `_unclear`).
+    t.unclear_before = t.state.misunderstood
+    t.state.misunderstood = 0
+    for step in DECISION_ORDER:
+        if step.applies(t, t.thresholds) and await step.act(t, services):
+            log.debug("dialogue.decided", step=step.name)
+            return step.name
+    raise AssertionError("the last step of DECISION_ORDER always answers")
+
+
+# --- Predicates --------------------------------------------------------------------------
+
+
+def _nothing_to_act_on(t: Turn, th: Thresholds) -> bool:
+    # "👍" or "?": nothing to act on (and never a yes to a summary).
+    return not _WORD.search(t.text) and t.choice is None
+
+
+def _answers_pending_question(t: Turn, th: Thresholds) -> bool:
+    task = task_in_progress(t.state)
+    return task is not None and t.choice not in _MENU_CHOICES and task.can_take(t)
+
+
+def _opens_with_greeting(t: Turn, th: Thresholds) -> bool:
+    # "Hola! ¿Tienen habitación…?" opening a conversation: greet, then answer.
+    u = t.understanding
+    return (
+        u.intent is not Intent.GREET and t.input.language is None and bool(_GREETING.match(t.text))
+    )
+
+
+def _wants_person_now(t: Turn, th: Thresholds) -> bool:
+    """The staff button, or a request for a person or a complaint sure enough to interrupt."""
+    u = t.understanding
+    return t.choice == HANDOFF or (
+        u.intent in (Intent.HANDOFF, Intent.COMPLAINT) and u.confidence >= th.interrupt
+    )
+
+
+def _sure_question(t: Turn, th: Thresholds) -> bool:
+    u = t.understanding
+    return (
+        u.intent is Intent.FAQ
+        and u.confidence >= th.interrupt
+        and t.choice is None
+        and not says_stay(u.entities)
+    )
+
+
+def _impossible_date(t: Turn, th: Thresholds) -> bool:
+    # Not a misunderstanding: the guest named a day that does not exist.
+    return (
+        t.understanding.entities.impossible_date
+        and t.choice is None
+        and not _wants_person_now(t, th)
+    )
+
+
+def _start_over(t: Turn, th: Thresholds) -> bool:
+    return choices.wants_start_over(t.text) and not _wants_person_now(t, th)
+
+
+def _thanks_first(t: Turn, th: Thresholds) -> bool:
+    return t.choice is None and _THANKS.match(t.text) is not None and not _wants_person_now(t, th)
+
+
+def _task_reads_it(t: Turn, th: Thresholds) -> bool:
+    return t.state.flow is not None and not _wants_person_now(t, th) and not _sure_question(t, th)
+
+
+def _intent_to_settle(t: Turn, th: Thresholds) -> bool:
+    u = t.understanding
+    if t.choice in (BOOK, MY_BOOKING):
+        return True
+    unsure = u.intent is Intent.UNKNOWN or u.confidence < th.ask_model_below
+    return unsure and t.choice != HANDOFF
+
+
+def _intent(*intents: Intent) -> Predicate:
+    def applies(t: Turn, th: Thresholds) -> bool:
+        u = t.understanding
+        return u.intent in intents and u.confidence >= th.act
+
+    return applies
+
+
+def _hands_over(t: Turn, th: Thresholds) -> bool:
+    return t.choice == HANDOFF or _intent(Intent.HANDOFF, Intent.COMPLAINT)(t, th)
+
+
+def _abandons_booking(t: Turn, th: Thresholds) -> bool:
+    # "cancel" while booking means: forget this booking, not cancel another one.
+    return (
+        _intent(Intent.CANCEL_BOOKING)(t, th)
+        and t.state.flow is Flow.BOOKING
+        and not t.understanding.entities.booking_ref
+    )
+
+
+def _starts_task(t: Turn, th: Thresholds) -> bool:
+    return _intent(*STARTED_BY)(t, th)
+
+
+def _yes_or_no_without_task(t: Turn, th: Thresholds) -> bool:
+    return t.understanding.intent in (Intent.AFFIRM, Intent.DENY) and t.state.flow is None
+
+
+def _always(t: Turn, th: Thresholds) -> bool:
+    return True
+
+
+# --- Actions -----------------------------------------------------------------------------
+
+
+def _reply_with(key: str, *, forget_task: bool = False, with_menu: bool = True) -> Action:
+    async def act(t: Turn, services: DialogueServices) -> bool:
+        if forget_task:
+            t.state.reset_flow()
+        t.reply(t.say(key), buttons=menu(t) if with_menu else None)
+        return True
+
+    return act
+
+
+async def _ask_again(t: Turn, services: DialogueServices) -> bool:
+    _reask(t, "small_talk.empty")
+    return True
+
+
+async def _take_answer(t: Turn, services: DialogueServices) -> bool:
+    consumed = _take(t, _task(t))
+    if consumed is Consumed.USED:
+        await _ask_next(t, services)
+    return consumed is not Consumed.NOTHING
+
+
+async def _greet_first(t: Turn, services: DialogueServices) -> bool:
+    greet(t)
+    return False
+
+
+async def _hand_over(t: Turn, services: DialogueServices) -> bool:
+    complaint = t.choice != HANDOFF and t.understanding.intent is Intent.COMPLAINT
+    reason = "complaint" if complaint else "requested"
+    t.reply(t.say(f"handoff.{reason}"))
+    t.hand_off(reason)
+    return True
+
+
+async def _thank_then_answer(t: Turn, services: DialogueServices) -> bool:
+    """Thanks followed by a question about the hotel ("thanks! actually what time is
+    check-in?"): the welcome, then the answer. The question's meaning then replaces the
+    classifier's "thanks" reading of the whole."""
+    thanked = _THANKS.match(t.text)
+    assert thanked is not None
+    rest = t.text[thanked.end() :]
+    if not _WORD.search(rest):
+        return False
+    u = t.understanding
+    if u.intent is not Intent.FAQ:
+        asked = services.understander.understand(rest, now=t.now, language_hint=t.language)
+        if asked.intent is not Intent.FAQ:
+            return False
+        u.intent, u.topic, u.confidence = asked.intent, asked.topic, asked.confidence
+    if u.confidence < t.thresholds.interrupt or says_stay(u.entities):
+        return False
+    t.reply(t.say("small_talk.thanks_then_answer"))
+    await _answer_question(t, services)
+    return True
+
+
+async def _task_takes(t: Turn, services: DialogueServices) -> bool:
+    consumed = _take(t, _task(t))
+    if consumed is Consumed.ANSWERED:
+        return True
+    if consumed is Consumed.USED or t.says_yes_to_summary():
+        await _ask_next(t, services, confirm=consumed is Consumed.NOTHING)
+        return True
+    return False
+
+
+async def _settle_intent(t: Turn, services: DialogueServices) -> bool:
+    """A menu button names the task; an unsure reading is the language model's to give, when
+    one is configured. Never answers by itself."""
+    u = t.understanding
+    if t.choice == BOOK:
+        u.intent, u.confidence = Intent.NEW_BOOKING, 1.0
+    elif t.choice == MY_BOOKING:
+        u.intent, u.confidence = Intent.BOOKING_STATUS, 1.0
+    elif services.llm is not None:
+        guess = await services.llm.classify(
+            t.text,
+            language=t.language,
+            intents=[i.value for i in Intent],
+            topics=[topic.value for topic in Topic],
+        )
+        if guess is not None:
+            u.intent, u.confidence = Intent(guess.intent), 1.0
+            u.topic = Topic(guess.topic) if guess.topic else None
+    return False
+
+
+async def _answer(t: Turn, services: DialogueServices) -> bool:
+    await _answer_question(t, services)
+    return True
+
+
+async def _start_task(t: Turn, services: DialogueServices) -> bool:
+    flow = STARTED_BY[t.understanding.intent]
+    task = TASKS[flow]
+    if flow is not t.state.flow:
+        task.start(t, flow)
+    _take(t, task)
+    await _ask_next(t, services)
+    return True
+
+
+async def _greeting(t: Turn, services: DialogueServices) -> bool:
+    greet(t)
+    if t.state.flow is None:
+        t.reply(t.say("small_talk.how_can_i_help"), buttons=menu(t))
+    else:
+        await _resume(t, services)
+    return True
+
+
+async def _small_talk(t: Turn, services: DialogueServices) -> bool:
+    intent = t.understanding.intent
+    t.reply(t.say(_SMALL_TALK[intent]))
+    if t.state.flow is not None and intent is Intent.THANKS:
+        await _resume(t, services)
+    return True
+
+
+async def _unclear(t: Turn, services: DialogueServices) -> bool:
+    state = t.state
+    state.misunderstood = t.unclear_before + 1
+    if state.misunderstood >= t.thresholds.unclear_limit:
+        t.reply(t.say("handoff.misunderstood"))
+        t.hand_off("misunderstood")
+    else:
+        _reask(t, "small_talk.not_understood")
+    return True
+
+
+DECISION_ORDER: tuple[Decision, ...] = (
+    Decision("nothing_to_act_on", _nothing_to_act_on, _ask_again),
+    Decision("pending_answer", _answers_pending_question, _take_answer),
+    Decision("opening_greeting", _opens_with_greeting, _greet_first),
+    Decision("no_such_day", _impossible_date, _reply_with("invalid.no_such_day", with_menu=False)),
+    Decision("start_over", _start_over, _reply_with("small_talk.start_over", forget_task=True)),
+    Decision("thanks_then_question", _thanks_first, _thank_then_answer),
+    Decision("task_in_progress", _task_reads_it, _task_takes),
+    Decision("settle_intent", _intent_to_settle, _settle_intent),
+    Decision("handoff", _hands_over, _hand_over),
+    Decision("question", _intent(Intent.FAQ), _answer),
+    Decision(
+        "abandon_booking", _abandons_booking, _reply_with("booking.abandoned", forget_task=True)
+    ),
+    Decision("start_task", _starts_task, _start_task),
+    Decision("greeting", _intent(Intent.GREET), _greeting),
+    Decision("small_talk", _intent(*_SMALL_TALK), _small_talk),
+    Decision(
+        "yes_or_no_without_task", _yes_or_no_without_task, _reply_with("small_talk.anything_else")
+    ),
+    Decision("unclear", _always, _unclear),
+)
+
+
+# --- Shared by the actions ---------------------------------------------------------------
+
+
+def _task(t: Turn) -> TaskFlow:
+    task = task_in_progress(t.state)
+    assert task is not None, "a task step runs only with a task in progress"
+    return task
+
+
+def _reask(t: Turn, without_task: str) -> None:
+    """The task's question again in other words; with no task, `without_task` and the menu."""
+    task = task_in_progress(t.state)
+    if task is None:
+        t.reply(t.say(without_task), buttons=menu(t))
+    else:
+        task.reask(t)
+
+
+def _take(t: Turn, task: TaskFlow) -> Consumed:
+    replies_before = len(t.replies)
+    used = task.take(t)
+    if len(t.replies) > replies_before:
+        return Consumed.ANSWERED
+    return Consumed.USED if used else Consumed.NOTHING
+
+
+async def _ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False) -> None:
+    """The task in progress asks its next question (the message may have ended the task)."""
+    task = task_in_progress(t.state)
+    if task is not None:
+        await task.ask_next(t, services, confirm=confirm)
+
+
+async def _answer_question(t: Turn, services: DialogueServices) -> None:
+    await faq.answer(t, services)
+    if t.state.flow is not None:
+        await _resume(t, services)
+
+
+async def _resume(t: Turn, services: DialogueServices) -> None:
+    t.reply(t.say(f"resume.{t.state.flow.value if t.state.flow else 'booking'}"))
+    t.resuming = True
+    await _ask_next(t, services)
+
+
+def greet(t: Turn) -> None:
+    """ "¡Hola Ana! Bienvenida a …", once a turn."""
+    if not t.greeted:
+        t.reply(t.say("small_talk.greeting", name=_first_name(t), hotel=t.hotel_name))
+        t.greeted = True
+
+
+def _first_name(t: Turn) -> str:
+    """ " Ana" for the greeting, from the WhatsApp profile name; "" when unknown."""
+    name = (t.input.guest_name or "").split()
+    return f" {name[0]}" if name else ""
+
+
+def says_stay(entities: Entities) -> bool:
+    return any(
+        value is not None
+        for value in (entities.check_in, entities.check_out, entities.nights, entities.adults)
+    )
+
+
+def menu(t: Turn) -> list[Button]:
+    return [
+        t.button(BOOK, "buttons.book"),
+        t.button(MY_BOOKING, "buttons.my_booking"),
+        t.button(HANDOFF, "buttons.talk_to_staff"),
+    ]

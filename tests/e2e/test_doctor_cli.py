@@ -1,0 +1,143 @@
+"""`hotel-agent doctor`, and the same checks stopping `serve` / `worker` at start: real
+processes, one clear line on misconfiguration, never a traceback."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.e2e.test_cli import fresh_env, hotel_agent
+
+
+def refused_to_start(done: subprocess.CompletedProcess[str]) -> str:
+    """The one line a process that must not start prints; it exits 2 without a traceback."""
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def listening_port() -> Iterator[int]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+def test_serve_refuses_a_port_in_use(tmp_path: Path, listening_port: int) -> None:
+    line = refused_to_start(
+        hotel_agent(tmp_path, "serve", "--port", str(listening_port), env=fresh_env(tmp_path))
+    )
+    assert f"127.0.0.1:{listening_port} is in use" in line
+    assert "--port" in line, "the line says how to fix it"
+
+
+def test_worker_refuses_an_unreachable_database(tmp_path: Path) -> None:
+    env = {**fresh_env(tmp_path), "DATABASE_URL": "postgresql://agent@127.0.0.1:1/hotel"}
+    line = refused_to_start(hotel_agent(tmp_path, "worker", env=env))
+    assert "database unreachable" in line and "DATABASE_URL" in line
+
+
+def test_serve_refuses_a_malformed_database_url(tmp_path: Path) -> None:
+    env = {**fresh_env(tmp_path), "DATABASE_URL": "not a url"}
+    line = refused_to_start(hotel_agent(tmp_path, "serve", "--port", "0", env=env))
+    assert "DATABASE_URL is not usable" in line
+
+
+def test_serve_refuses_an_unwritable_data_dir(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    env = {**fresh_env(tmp_path), "DATA_DIR": str(blocker / "data")}
+    line = refused_to_start(hotel_agent(tmp_path, "serve", "--port", "0", env=env))
+    assert f"DATA_DIR {blocker / 'data'} is not writable" in line
+
+
+def test_a_read_only_data_dir_only_warns_with_postgresql(tmp_path: Path) -> None:
+    # Kubernetes runs the image on a read-only root: DATA_DIR then only holds the NLU model.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    env = {
+        **fresh_env(tmp_path),
+        "DATA_DIR": str(blocker / "data"),
+        "DATABASE_URL": "postgresql://agent@127.0.0.1:1/hotel",
+    }
+    done = hotel_agent(tmp_path, "doctor", "--check", "data-dir", env=env)
+    assert done.returncode == 0 and done.stdout.startswith("warn  data-dir"), done.stdout
+
+
+def test_production_without_secrets_refuses_to_start(tmp_path: Path) -> None:
+    env = {**fresh_env(tmp_path), "ENVIRONMENT": "production"}
+    line = refused_to_start(hotel_agent(tmp_path, "serve", env=env))
+    assert "WHATSAPP_APP_SECRET is missing or a placeholder" in line
+
+
+def test_qloapps_without_its_url_and_key_refuses_to_start(tmp_path: Path) -> None:
+    env = {**fresh_env(tmp_path), "PMS_TYPE": "qloapps"}
+    line = refused_to_start(hotel_agent(tmp_path, "serve", "--port", "0", env=env))
+    assert "PMS_TYPE=qloapps needs PMS_BASE_URL and PMS_API_KEY" in line
+
+
+def test_a_missing_knowledge_file_refuses_to_start(tmp_path: Path) -> None:
+    env = {**fresh_env(tmp_path), "HOTEL_KNOWLEDGE_FILE": str(tmp_path / "nope.yaml")}
+    line = refused_to_start(hotel_agent(tmp_path, "worker", env=env))
+    assert "HOTEL_KNOWLEDGE_FILE" in line and "no such file" in line
+
+
+def test_a_typo_in_a_setting_names_the_variable(tmp_path: Path) -> None:
+    env = {**fresh_env(tmp_path), "PMS_TIMEOUT": "ten"}
+    line = refused_to_start(hotel_agent(tmp_path, "migrate", env=env))
+    assert line.startswith("hotel-agent: invalid settings: PMS_TIMEOUT:")
+
+
+def test_doctor_on_a_fresh_install_warns_and_passes(tmp_path: Path) -> None:
+    done = hotel_agent(tmp_path, "doctor", "--port", "0", env=fresh_env(tmp_path))
+    assert done.returncode == 0, done.stdout
+    rows = {line.split()[1]: line.split()[0] for line in done.stdout.splitlines()[:-1]}
+    assert rows["settings"] == "ok" and rows["data-dir"] == "ok"
+    assert rows["database"] == "warn", "no database yet: serve or migrate creates it"
+    assert "production" not in rows, "only with --production"
+
+
+def test_doctor_after_migrate_is_all_green(tmp_path: Path) -> None:
+    env = fresh_env(tmp_path)
+    assert hotel_agent(tmp_path, "migrate", env=env).returncode == 0
+    done = hotel_agent(tmp_path, "doctor", "--check", "database", "--check", "pms", env=env)
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.splitlines()[0].startswith("ok    database   reachable, at migration head")
+    assert "Hotel Mirador del Puerto, 5 room types" in done.stdout.splitlines()[1]
+
+
+def test_doctor_production_refuses_sqlite_and_plain_http(tmp_path: Path) -> None:
+    env = {
+        **fresh_env(tmp_path),
+        "ENVIRONMENT": "production",
+        "WHATSAPP_APP_SECRET": "a-real-app-secret-123",
+        "WHATSAPP_VERIFY_TOKEN": "a-real-verify-token",
+        "WHATSAPP_ACCESS_TOKEN": "a-real-access-token-456",
+        "WHATSAPP_API_BASE_URL": "http://graph.example/v23.0",
+        # An internal service name (compose, Kubernetes) needs no TLS.
+        "PMS_TYPE": "qloapps",
+        "PMS_BASE_URL": "http://qloapps/api",
+        "PMS_API_KEY": "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345",
+    }
+    done = hotel_agent(tmp_path, "doctor", "--production", "--check", "production", env=env)
+    assert done.returncode == 1
+    assert done.stdout.startswith("FAIL  production")
+    assert "SQLite" in done.stdout and "WHATSAPP_API_BASE_URL is not https" in done.stdout
+    assert "PMS_BASE_URL" not in done.stdout
+
+
+def test_doctor_warns_about_an_unreachable_service_but_fails_it_in_production(
+    tmp_path: Path,
+) -> None:
+    env = {**fresh_env(tmp_path), "REDIS_URL": "redis://127.0.0.1:1/0"}
+    relaxed = hotel_agent(tmp_path, "doctor", "--check", "redis", env=env)
+    assert relaxed.returncode == 0 and relaxed.stdout.startswith("warn  redis")
+    strict = hotel_agent(tmp_path, "doctor", "--production", "--check", "redis", env=env)
+    assert strict.returncode == 1 and strict.stdout.startswith("FAIL  redis")
+    assert "Redis unreachable" in strict.stdout and "fix: check REDIS_URL" in strict.stdout
