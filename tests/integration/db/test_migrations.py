@@ -65,13 +65,13 @@ async def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
 
 
 async def test_booking_rooms_are_filled_in_for_bookings_made_before_them(
-    database_url: str,
+    empty_database_url: str,
 ) -> None:
-    """0007: a booking of 2 rooms for 3 adults and a child becomes rooms of 2+1 and 1+0."""
-    engine = create_async_engine(database_url)
+    """0008: a booking of 2 rooms for 3 adults and a child becomes rooms of 2+1 and 1+0."""
+    engine = create_async_engine(empty_database_url)
     now = datetime(2026, 12, 1, 10, tzinfo=UTC)
     try:
-        await migrate.upgrade(engine, "0006")
+        await migrate.upgrade(engine, "0007")
         async with engine.begin() as connection:
             await connection.execute(
                 text(
@@ -108,7 +108,7 @@ async def test_booking_rooms_are_filled_in_for_bookings_made_before_them(
                 )
             )
             assert [tuple(room) for room in rooms] == [(0, 7, 2, 1), (1, 7, 1, 0)]
-        await migrate.downgrade(engine, "0006")
+        await migrate.downgrade(engine, "0007")
         async with engine.connect() as connection:
             assert "pms_sim_booking_rooms" not in await connection.run_sync(_tables)
     finally:
