@@ -83,6 +83,43 @@ def test_search_prints_priced_offers_as_json(tmp_path: Path) -> None:
         assert offer["rooms_left"] == inventory[offer["room_type"]["id"]]  # a fresh install
 
 
+def test_rooms_prints_choices_for_a_single_traveller_and_a_family(tmp_path: Path) -> None:
+    stay = the_stay(30, 2)
+    result = pms_cli(
+        tmp_path,
+        "rooms",
+        "--check-in",
+        stay.check_in.isoformat(),
+        "--check-out",
+        stay.check_out.isoformat(),
+        "--room",
+        "1",
+        "--room",
+        "2+2:4,9",
+        "--json",
+        env=fresh_env(tmp_path),
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    choices = json.loads(result.stdout)
+    assert choices
+    capacity = {room.code: room for room in DEMO_HOTEL.room_types}
+    for choice in choices:
+        rooms = [room["line"] for room in choice["rooms"]]
+        assert [(r["adults"], r["children"], r["child_ages"]) for r in rooms] == [
+            (1, 0, []),
+            (2, 2, [4, 9]),
+        ]
+        for line in rooms:
+            room_type = capacity[line["room_type_id"]]
+            assert line["adults"] <= room_type.max_adults
+            assert line["children"] <= room_type.max_children
+        prices = [Decimal(room["total_price"]) for room in choice["rooms"]]
+        assert Decimal(choice["total_price"]) == sum(prices)
+    totals = [Decimal(choice["total_price"]) for choice in choices]
+    assert totals[0] == min(totals)
+
+
 def test_a_search_with_check_out_before_check_in_says_why(tmp_path: Path) -> None:
     stay = the_stay(30, 3)
     result = pms_cli(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from hotel_agent.pms.errors import BookingNotFound, InvalidStay, PmsUnavailable, RoomUnavailable
@@ -22,6 +23,7 @@ from hotel_agent.pms.policy import (
     party_fits,
     validate_guest,
     validate_party_fits,
+    validate_rooms,
     validate_stay,
 )
 from hotel_agent.pms.port import (
@@ -31,9 +33,11 @@ from hotel_agent.pms.port import (
     HotelProfile,
     Offer,
     PmsHealth,
+    RoomLine,
     RoomType,
     Stay,
     StayChange,
+    even_rooms,
 )
 from hotel_agent.pms.simulator.convert import (
     email_key,
@@ -105,32 +109,36 @@ class MemoryPms:
 
     async def create_booking(self, request: BookingRequest) -> Booking:
         self._check_up()
-        stay = request.stay
+        stay, lines = request.stay, request.lines()
         validate_stay(stay, today=self._today(), policy=self.policy)
         validate_guest(request.guest)
-        spec = self._spec_of(request.room_type_id)
-        validate_party_fits(stay, [spec.room_type()])
+        if not request.room_lines:
+            validate_party_fits(stay, [self._spec_of(request.room_type_id).room_type()])
+        validate_rooms(lines, [spec.room_type() for spec in self.spec.room_types])
         digest = request_digest(request)
         earlier = self._digests.get(request.idempotency_key)
         if earlier is not None:
             if earlier[0] != digest:
                 raise InvalidStay("this idempotency key was already used for another request")
             return self.bookings[earlier[1]]
-        if self._rooms_left(spec, stay) < stay.rooms:
-            raise RoomUnavailable(f"not enough {spec.code} rooms free")
+        counts = _counts(lines)
+        for code, count in counts.items():
+            if self._rooms_left(self._spec_of(code), stay) < count:
+                raise RoomUnavailable(f"not enough {code} rooms free")
         pms_id = str(len(self.bookings) + 1)
         booking = Booking(
             pms_id=pms_id,
             reference=new_reference(),
             status=BookingStatus.CONFIRMED,
             stay=stay,
-            room_type_id=spec.code,
+            room_type_id=request.room_type_id,
             guest=request.guest,
-            total_price=quote(spec.base_rate, self.spec.rates, stay).total,
+            total_price=self._price(counts, stay),
             currency=self.spec.currency,
             created_at=datetime.now(UTC),
+            room_lines=lines,
         )
-        self._occupy(spec.code, stay, +1)
+        self._occupy(counts, stay, +1)
         self.bookings[pms_id] = booking
         self._digests[request.idempotency_key] = (digest, pms_id)
         return booking
@@ -175,15 +183,28 @@ class MemoryPms:
         _ensure_open(current, "changed")
         new = apply_change(current.stay, change)
         validate_stay(new, today=self._today(), policy=self.policy)
-        spec = self._spec_of(current.room_type_id)
-        validate_party_fits(new, [spec.room_type()])
-        self._occupy(spec.code, current.stay, -1)
-        if self._rooms_left(spec, new) < new.rooms:
-            self._occupy(spec.code, current.stay, +1)
-            raise RoomUnavailable(f"not enough {spec.code} rooms free")
-        self._occupy(spec.code, new, +1)
+        lines = current.room_lines
+        if change.child_ages is not None or (new.adults, new.children) != (
+            current.stay.adults,
+            current.stay.children,
+        ):
+            if current.mixed:
+                raise InvalidStay(
+                    "the guests of rooms of several types cannot be changed as a whole",
+                    reason="occupancy_not_changeable",
+                )
+            room_type = self._spec_of(current.room_type_id).room_type()
+            validate_party_fits(new, [room_type])
+            lines = even_rooms(new, current.room_type_id)
+            validate_rooms(lines, [room_type])
+        counts = _counts(lines)
+        self._occupy(counts, current.stay, -1)
+        if any(self._rooms_left(self._spec_of(c), new) < n for c, n in counts.items()):
+            self._occupy(counts, current.stay, +1)
+            raise RoomUnavailable("not enough rooms free for the new stay")
+        self._occupy(counts, new, +1)
         changed = current.model_copy(
-            update={"stay": new, "total_price": quote(spec.base_rate, self.spec.rates, new).total}
+            update={"stay": new, "total_price": self._price(counts, new), "room_lines": lines}
         )
         self.bookings[pms_id] = changed
         return changed
@@ -193,7 +214,7 @@ class MemoryPms:
         if current.status is BookingStatus.CANCELLED:
             return current
         _ensure_open(current, "cancelled")
-        self._occupy(current.room_type_id, current.stay, -1)
+        self._occupy(_counts(current.room_lines), current.stay, -1)
         cancelled = current.model_copy(update={"status": BookingStatus.CANCELLED})
         self.bookings[pms_id] = cancelled
         return cancelled
@@ -219,15 +240,34 @@ class MemoryPms:
         busiest = max((self._booked[spec.code, night] for night in stay_nights(stay)), default=0)
         return spec.inventory - busiest
 
-    def _occupy(self, code: str, stay: Stay, sign: int) -> None:
-        for night in stay_nights(stay):
-            self._booked[code, night] += sign * stay.rooms
+    def _occupy(self, counts: Counter[str], stay: Stay, sign: int) -> None:
+        for code, rooms in counts.items():
+            for night in stay_nights(stay):
+                self._booked[code, night] += sign * rooms
+
+    def _price(self, counts: Counter[str], stay: Stay) -> Decimal:
+        return sum(
+            (
+                quote(
+                    self._spec_of(code).base_rate,
+                    self.spec.rates,
+                    stay.model_copy(update={"rooms": n}),
+                ).total
+                for code, n in counts.items()
+            ),
+            Decimal("0.00"),
+        )
 
     def _shown(self, booking: Booking) -> Booking:
         """A confirmed stay whose nights are over is completed (as every adapter shows it)."""
         if booking.status is BookingStatus.CONFIRMED and booking.stay.check_out <= self._today():
             return booking.model_copy(update={"status": BookingStatus.COMPLETED})
         return booking
+
+
+def _counts(lines: list[RoomLine]) -> Counter[str]:
+    """Rooms booked per room type."""
+    return Counter(line.room_type_id for line in lines)
 
 
 def _ensure_open(booking: Booking, action: str) -> None:

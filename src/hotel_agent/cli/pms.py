@@ -1,4 +1,5 @@
-"""`hotel-agent pms …`: operator commands to check the PMS, search it, and list bookings."""
+"""`hotel-agent pms …`: operator commands to check the PMS, search it (one room type for the
+party, or a room for each group of guests: `pms rooms`), and list bookings."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from hotel_agent.pms.errors import PmsError
 from hotel_agent.pms.port import Stay
+from hotel_agent.pms.rooms import RoomParty, room_choices
 from hotel_agent.settings import Settings
 
 if TYPE_CHECKING:
@@ -28,6 +30,18 @@ def add_parser(commands: Any) -> None:
     search.add_argument("--children", type=int, default=0)
     search.add_argument("--rooms", type=int, default=1)
     search.add_argument("--json", action="store_true", help="one JSON document")
+    rooms = actions.add_parser("rooms", help="room choices for parties that each need a room")
+    rooms.add_argument("--check-in", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
+    rooms.add_argument("--check-out", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
+    rooms.add_argument(
+        "--room",
+        type=_party,
+        action="append",
+        required=True,
+        metavar="ADULTS[+CHILDREN[:AGE,...]]",
+        help="one room's guests, e.g. 2, 2+1 or 2+2:4,9; repeat for each room",
+    )
+    rooms.add_argument("--json", action="store_true", help="one JSON document")
     bookings = actions.add_parser("bookings", help="bookings the agent made, with PMS status")
     bookings.add_argument("--limit", type=int, default=50)
     bookings.add_argument("--json", action="store_true", help="one JSON document")
@@ -43,7 +57,8 @@ async def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
     runtime = Runtime.build(settings)
     try:
         await runtime.load_hotels()
-        action = {"check": _check, "search": _search, "bookings": _bookings}[args.pms_command]
+        actions = {"check": _check, "search": _search, "rooms": _rooms, "bookings": _bookings}
+        action = actions[args.pms_command]
         return await action(runtime, args, out)
     except PmsError as exc:
         out.write(f"error: {exc.detail}\n")
@@ -94,6 +109,40 @@ async def _search(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> in
             f"{offer.nightly_price:>9} {offer.currency}/night  {offer.total_price:>10} "
             f"{offer.currency} total  {offer.rooms_left} left\n"
         )
+    return 0
+
+
+def _party(text: str) -> RoomParty:
+    """`2`, `2+1` or `2+2:4,9`: adults, children and the children's ages of one room."""
+    try:
+        guests, _, ages = text.partition(":")
+        adults, _, children = guests.partition("+")
+        return RoomParty(
+            adults=int(adults),
+            children=int(children or 0),
+            child_ages=[int(age) for age in ages.split(",")] if ages else [],
+        )
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not ADULTS[+CHILDREN[:AGE,...]]") from exc
+
+
+async def _rooms(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+    choices = await room_choices(runtime.pms, args.check_in, args.check_out, args.room)
+    if args.json:
+        out.write(json.dumps([c.model_dump(mode="json") for c in choices], indent=2) + "\n")
+        return 0
+    if not choices:
+        out.write("no rooms free for those guests on those dates\n")
+        return 0
+    for number, choice in enumerate(choices, 1):
+        out.write(f"{number}. {choice.total_price} {choice.currency} in total\n")
+        for room in choice.rooms:
+            line = room.line
+            out.write(
+                f"     {room.room_type.id:>8}  {room.room_type.name('en'):<32} "
+                f"{line.adults} adult(s), {line.children} child(ren)  "
+                f"{room.total_price:>10} {choice.currency}\n"
+            )
     return 0
 
 

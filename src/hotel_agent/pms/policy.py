@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from hotel_agent.pms.errors import InvalidStay
-from hotel_agent.pms.port import GuestDetails, RoomType, Stay, StayChange
+from hotel_agent.pms.port import GuestDetails, RoomLine, RoomType, Stay, StayChange
 
 # Deliberately simple: one @, a dot in the domain, no spaces. Full RFC 5322 would accept
 # addresses no hotel can write back to.
@@ -84,6 +84,32 @@ def validate_party_fits(stay: Stay, room_types: list[RoomType]) -> None:
                 "rooms_needed": rooms_needed(stay, room_types),
             },
         )
+
+
+def validate_rooms(lines: list[RoomLine], room_types: list[RoomType]) -> None:
+    """Raise InvalidStay unless every room has a known type, an adult, and fits its party."""
+    by_id = {room_type.id: room_type for room_type in room_types}
+    for line in lines:
+        room_type = by_id.get(line.room_type_id)
+        if room_type is None:
+            raise InvalidStay(f"there is no room type '{line.room_type_id}'")
+        if line.adults < 1 or line.children < 0:
+            # QloApps books no room without an adult; the simulator keeps the same rule.
+            raise InvalidStay("each room needs at least one adult", reason="no_adult")
+        if not room_type.fits(line.adults, line.children):
+            raise InvalidStay(
+                f"a {room_type.name('en')} room does not hold {line.adults} adult(s) and "
+                f"{line.children} child(ren)",
+                reason="room_too_small",
+                params={
+                    "room_type": room_type.id,
+                    "adults": line.adults,
+                    "children": line.children,
+                    "max_adults": room_type.max_adults,
+                    "max_children": room_type.max_children,
+                    "max_guests": room_type.max_guests,
+                },
+            )
 
 
 def rooms_needed(stay: Stay, room_types: list[RoomType]) -> int:

@@ -2,6 +2,11 @@
 
 Prices are `Decimal` with tax included, for the whole party (all rooms). Room type ids are
 strings (QloApps uses numbers, the simulator codes); the agent never interprets them.
+
+A booking is made of rooms (`RoomLine`: a room type and who sleeps there), possibly of several
+types ("a double and a single"), under one reference. A request naming one room type and a
+party (`room_type_id` + `stay`) means `stay.rooms` rooms of that type with the party spread
+evenly, so callers that book one type need not know about lines.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 
 class HotelProfile(BaseModel):
@@ -88,12 +93,96 @@ class GuestDetails(BaseModel):
         return parts[1] if len(parts) > 1 else ""
 
 
-class BookingRequest(BaseModel):
-    stay: Stay
+class RoomLine(BaseModel):
+    """One room of a booking: its type and the guests who sleep in it."""
+
     room_type_id: str
+    adults: int
+    children: int = 0
+    child_ages: list[int] = Field(default_factory=list)  # one per child, when known
+
+
+def even_rooms(stay: Stay, room_type_id: str) -> list[RoomLine]:
+    """`stay.rooms` rooms of one type, the party spread as evenly as it goes, fuller rooms
+    first; the children's ages follow their children when every age is known."""
+    rooms = max(stay.rooms, 1)
+    ages = iter(stay.child_ages if len(stay.child_ages) == stay.children else [])
+    lines = []
+    for index in range(rooms):
+        adults = stay.adults // rooms + (index < stay.adults % rooms)
+        children = stay.children // rooms + (index < stay.children % rooms)
+        lines.append(
+            RoomLine(
+                room_type_id=room_type_id,
+                adults=adults,
+                children=children,
+                child_ages=[age for _, age in zip(range(children), ages, strict=False)],
+            )
+        )
+    return lines
+
+
+def party_of(check_in: date, check_out: date, lines: list[RoomLine]) -> Stay:
+    """The stay of a set of rooms: its dates and the whole party."""
+    ages = [age for line in lines for age in line.child_ages]
+    children = sum(line.children for line in lines)
+    return Stay(
+        check_in=check_in,
+        check_out=check_out,
+        adults=sum(line.adults for line in lines),
+        children=children,
+        rooms=len(lines),
+        child_ages=ages if len(ages) == children else [],
+    )
+
+
+class BookingRequest(BaseModel):
+    stay: Stay  # the dates and the whole party
+    room_type_id: str  # the type of every room, or of the first one when `room_lines` is given
     guest: GuestDetails
     idempotency_key: str  # the same key never creates two bookings
     notes: str | None = None
+    # Each room with its party, when the rooms differ; empty means `even_rooms`.
+    room_lines: list[RoomLine] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _lines_match_the_stay(self) -> BookingRequest:
+        if not self.room_lines:
+            return self
+        whole = party_of(self.stay.check_in, self.stay.check_out, self.room_lines)
+        fields = ("adults", "children", "rooms")
+        if any(getattr(whole, name) != getattr(self.stay, name) for name in fields):
+            raise ValueError("the stay's party must be the sum of its rooms")
+        if self.room_type_id != self.room_lines[0].room_type_id:
+            raise ValueError("room_type_id must be the first room's type")
+        return self
+
+    @classmethod
+    def for_rooms(
+        cls,
+        *,
+        check_in: date,
+        check_out: date,
+        rooms: list[RoomLine],
+        guest: GuestDetails,
+        idempotency_key: str,
+        notes: str | None = None,
+    ) -> BookingRequest:
+        """A booking of these rooms, of one type or several, under one reference."""
+        if not rooms:
+            raise ValueError("a booking needs at least one room")
+        return cls(
+            stay=party_of(check_in, check_out, rooms),
+            room_type_id=rooms[0].room_type_id,
+            guest=guest,
+            idempotency_key=idempotency_key,
+            notes=notes,
+            room_lines=rooms,
+        )
+
+    def lines(self) -> list[RoomLine]:
+        """Every room asked for, one line each."""
+        return list(self.room_lines) or even_rooms(self.stay, self.room_type_id)
 
 
 class BookingStatus(StrEnum):
@@ -106,12 +195,24 @@ class Booking(BaseModel):
     pms_id: str
     reference: str  # what the guest can quote
     status: BookingStatus
-    stay: Stay
-    room_type_id: str
+    stay: Stay  # the dates and the whole party
+    room_type_id: str  # the first room's type (every room's, unless `mixed`)
     guest: GuestDetails
     total_price: Decimal
     currency: str
     created_at: datetime | None = None
+    room_lines: list[RoomLine] = Field(default_factory=list)  # every room, one line each
+
+    @property
+    def room_type_ids(self) -> list[str]:
+        """The booking's room types, each once, in the order its rooms are listed."""
+        types = [line.room_type_id for line in self.room_lines] or [self.room_type_id]
+        return list(dict.fromkeys(types))
+
+    @property
+    def mixed(self) -> bool:
+        """Whether the booking holds rooms of more than one type."""
+        return len(self.room_type_ids) > 1
 
 
 class StayChange(BaseModel):
@@ -147,8 +248,9 @@ class Pms(Protocol):
         ...
 
     async def create_booking(self, request: BookingRequest) -> Booking:
-        """Book; raises RoomUnavailable if the room went meanwhile, PmsOutcomeUnknown if the
-        answer was lost."""
+        """Book every room of the request (`request.lines()`) as one booking with one
+        reference; raises RoomUnavailable if a room went meanwhile (then nothing is booked),
+        PmsOutcomeUnknown if the answer was lost."""
         ...
 
     async def find_booking_for(self, request: BookingRequest) -> Booking | None:
@@ -173,7 +275,10 @@ class Pms(Protocol):
         ...
 
     async def modify_booking(self, pms_id: str, change: StayChange) -> Booking:
-        """Change dates and/or occupancy, re-checking availability."""
+        """Change dates and/or occupancy, re-checking availability. New dates move every room
+        of the booking; an occupancy change of a booking with several rooms may be refused
+        (InvalidStay, reason `occupancy_not_changeable`): which room the guests join or leave
+        is not the agent's to guess."""
         ...
 
     async def cancel_booking(self, pms_id: str) -> Booking:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -30,6 +31,7 @@ TABLES = {
     "pms_sim_seasons",
     "pms_sim_occupancy",
     "pms_sim_bookings",
+    "pms_sim_booking_rooms",
     "alembic_version",
 }
 
@@ -58,5 +60,56 @@ async def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
         await migrate.upgrade(engine)
         async with engine.connect() as connection:
             assert await connection.run_sync(_tables) == TABLES
+    finally:
+        await engine.dispose()
+
+
+async def test_booking_rooms_are_filled_in_for_bookings_made_before_them(
+    empty_database_url: str,
+) -> None:
+    """0008: a booking of 2 rooms for 3 adults and a child becomes rooms of 2+1 and 1+0."""
+    engine = create_async_engine(empty_database_url)
+    now = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    try:
+        await migrate.upgrade(engine, "0007")
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO pms_sim_hotels (id, code, name, check_in_time, check_out_time,"
+                    " currency, timezone, tax_rate, created_at) VALUES (1, 'h', 'Hotel',"
+                    " '14:00', '11:00', 'EUR', 'Europe/Madrid', 0.1, :now)"
+                ),
+                {"now": now},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO pms_sim_room_types (id, hotel_id, code, position, names,"
+                    " descriptions, amenities, max_adults, max_children, max_guests, base_rate,"
+                    " inventory) VALUES (7, 1, 'DBL', 0, '{}', '{}', '[]', 2, 1, 3, 100, 5)"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO pms_sim_bookings (id, reference, status, room_type_id, check_in,"
+                    " check_out, adults, children, rooms, guest_name, guest_email, email_key,"
+                    " total_price, currency, idempotency_key, request_digest, created_at,"
+                    " updated_at) VALUES (1, 'HS-AAAAAA', 'confirmed', 7, '2027-01-10',"
+                    " '2027-01-12', 3, 1, 2, 'Ana', 'a@example.com', 'a@example.com', 440,"
+                    " 'EUR', 'k', 'd', :now, :now)"
+                ),
+                {"now": now},
+            )
+        await migrate.upgrade(engine)
+        async with engine.connect() as connection:
+            rooms = await connection.execute(
+                text(
+                    "SELECT position, room_type_id, adults, children FROM pms_sim_booking_rooms"
+                    " WHERE booking_id = 1 ORDER BY position"
+                )
+            )
+            assert [tuple(room) for room in rooms] == [(0, 7, 2, 1), (1, 7, 1, 0)]
+        await migrate.downgrade(engine, "0007")
+        async with engine.connect() as connection:
+            assert "pms_sim_booking_rooms" not in await connection.run_sync(_tables)
     finally:
         await engine.dispose()

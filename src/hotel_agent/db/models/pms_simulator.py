@@ -102,10 +102,11 @@ class SimBooking(Base):
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     status: Mapped[str] = mapped_column(String(16))
+    # The first room's type; every room's type and party are in `pms_sim_booking_rooms`.
     room_type_id: Mapped[int] = mapped_column(ForeignKey("pms_sim_room_types.id"), index=True)
     check_in: Mapped[date] = mapped_column(Date())
     check_out: Mapped[date] = mapped_column(Date())
-    adults: Mapped[int] = mapped_column(Integer)
+    adults: Mapped[int] = mapped_column(Integer)  # every room's, added up
     children: Mapped[int] = mapped_column(Integer)
     rooms: Mapped[int] = mapped_column(Integer)
     guest_name: Mapped[str] = mapped_column(String(200))
@@ -124,5 +125,25 @@ class SimBooking(Base):
     request_digest: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    room_type: Mapped[SimRoomType] = relationship(lazy="joined", innerjoin=True)
+    room_lines: Mapped[list[SimBookingRoom]] = relationship(
+        lazy="selectin", order_by="SimBookingRoom.position", cascade="all, delete-orphan"
+    )
+
+
+class SimBookingRoom(Base):
+    """One room of a booking: its type and who sleeps in it (a booking may mix types)."""
+
+    __tablename__ = "pms_sim_booking_rooms"
+
+    booking_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("pms_sim_bookings.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)  # the room's place, from 0
+    room_type_id: Mapped[int] = mapped_column(ForeignKey("pms_sim_room_types.id"), index=True)
+    adults: Mapped[int] = mapped_column(Integer)
+    children: Mapped[int] = mapped_column(Integer)
+    child_ages: Mapped[list[Any]] = mapped_column(JsonDoc)  # one per child, or [] when unknown
 
     room_type: Mapped[SimRoomType] = relationship(lazy="joined", innerjoin=True)

@@ -45,6 +45,7 @@ from hotel_agent.pms.policy import (
     apply_change,
     validate_guest,
     validate_party_fits,
+    validate_rooms,
     validate_stay,
 )
 from hotel_agent.pms.port import (
@@ -54,9 +55,11 @@ from hotel_agent.pms.port import (
     HotelProfile,
     Offer,
     PmsHealth,
+    RoomLine,
     RoomType,
     Stay,
     StayChange,
+    even_rooms,
 )
 from hotel_agent.pms.qloapps import payloads as wire
 from hotel_agent.pms.qloapps.bookings import BookingReader
@@ -120,20 +123,22 @@ class QloAppsPms:
         if not request.guest.last_name:
             # QloApps requires a last name; the first name again ("Cher Cher") would be wrong.
             raise InvalidStay("QloApps needs the guest's last name", reason="last_name")
-        await self._check_bookable(request.room_type_id, request.stay)
+        lines = request.lines()
+        await self._check_bookable(request.stay, lines, one_type=not request.room_lines)
         existing = await self.find_booking_for(request)
         if existing is not None:
             return existing
+        # Rooms of several types are one order with one reference: one entry per type.
         body = wire.new_booking(
             hotel_id=self._hotel_id,
             currency=await self._currency(),
-            stay=await self._stay_entry(request.room_type_id, request.stay),
+            stays=await self._stay_entries(request.stay, lines),
             guest=request.guest,
             tag=wire.source_tag(request.idempotency_key),
             notes=request.notes,
         )
         booking = await self._bookings.written(await self._client.write("POST", "bookings", body))
-        self._compare("create", request.stay, request.room_type_id, booking)
+        self._compare("create", request.stay, lines, booking)
         return booking
 
     async def find_booking_for(self, request: BookingRequest) -> Booking | None:
@@ -181,8 +186,10 @@ class QloAppsPms:
                 f"a {current.status.value} booking cannot be changed", reason="not_changeable"
             )
         if len(raw["associations"]["room_types"]) > 1:
+            # Rooms of several types (or stays staff added): the two-PUT way of keeping the
+            # services charged is proven on a live QloApps for one stay only.
             raise InvalidStay(
-                "this booking holds several stays: only the hotel can change it",
+                "this booking holds rooms of several types: only the hotel can change it",
                 reason="not_changeable",
             )
         if current.stay.children and change.child_ages is None:
@@ -206,7 +213,8 @@ class QloAppsPms:
                 "QloApps cannot change the guests of a booking without changing its dates",
                 reason="occupancy_not_changeable",
             )
-        await self._check_bookable(current.room_type_id, stay)
+        lines = even_rooms(stay, current.room_type_id)
+        await self._check_bookable(stay, lines, one_type=True)
         quote = (await self._quotes(stay, room_type_id=current.room_type_id)).get(
             current.room_type_id
         )
@@ -216,17 +224,17 @@ class QloAppsPms:
             raise RoomUnavailable(
                 f"room type {current.room_type_id} is full from {stay.check_in} to {stay.check_out}"
             )
-        entry = await self._stay_entry(current.room_type_id, stay)
+        entries = await self._stay_entries(stay, lines)
         # One PUT with the new stay instead of the old (`room_types` is the full desired state)
         # books the new rooms on QloApps' add-rooms path, which charges no service; a second
         # PUT with the same stay rewrites the services of those rooms, so they are charged.
         for _ in range(2):
             body = wire.booking_update(
-                raw, hotel_id=self._hotel_id, room_types=[entry], status=None
+                raw, hotel_id=self._hotel_id, room_types=entries, status=None
             )
             answer = await self._client.write("PUT", f"bookings/{pms_id}", body)
         booking = await self._bookings.written(answer)
-        self._compare("change", stay, current.room_type_id, booking, quote[0])
+        self._compare("change", stay, lines, booking, quote[0])
         return booking
 
     async def cancel_booking(self, pms_id: str) -> Booking:
@@ -249,7 +257,7 @@ class QloAppsPms:
             raise PmsOutcomeUnknown(f"booking {pms_id} was cancelled but not read back") from exc
         if booking.status is not BookingStatus.CANCELLED:
             raise PmsError(f"QloApps did not cancel booking {pms_id} (state {state} refused)")
-        self._compare("cancel", current.stay, current.room_type_id, booking, current.total_price)
+        self._compare("cancel", current.stay, current.room_lines, booking, current.total_price)
         return booking
 
     async def health(self) -> PmsHealth:
@@ -265,18 +273,26 @@ class QloAppsPms:
     async def _currency(self) -> str:
         return (await self.hotel()).currency
 
-    async def _check_bookable(self, room_type_id: str, stay: Stay) -> None:
+    async def _check_bookable(self, stay: Stay, lines: list[RoomLine], *, one_type: bool) -> None:
         validate_stay(stay, today=self._today(), policy=self._policy)
-        room_type = next((rt for rt in await self.room_types() if rt.id == room_type_id), None)
-        if room_type is None:
-            raise InvalidStay(f"room type {room_type_id} does not exist in this hotel")
-        validate_party_fits(stay, [room_type])
-        wire.occupancies(stay)  # raises unless every room gets an adult, as QloApps requires
-        wire.child_ages(stay)  # raises unless every child has an age, or QloApps drops them
+        room_types = await self.room_types()
+        if one_type:
+            # One type for the whole party: its refusal names how many rooms would do.
+            room_type = next((rt for rt in room_types if rt.id == lines[0].room_type_id), None)
+            if room_type is None:
+                raise InvalidStay(f"room type {lines[0].room_type_id} does not exist in this hotel")
+            validate_party_fits(stay, [room_type])
+        # Every room needs an adult (QloApps books none without) and fits its party.
+        validate_rooms(lines, room_types)
+        wire.stay_entries(stay.check_in, stay.check_out, lines, {})  # children need their ages
 
-    async def _stay_entry(self, room_type_id: str, stay: Stay) -> Json:
-        services = (await self._catalogue.automatic_services()).get(int(room_type_id), [])
-        return wire.stay_entry(room_type_id, stay, [service.id for service in services])
+    async def _stay_entries(self, stay: Stay, lines: list[RoomLine]) -> list[Json]:
+        automatic = await self._catalogue.automatic_services()
+        services = {
+            room_type_id: [service.id for service in automatic.get(int(room_type_id), [])]
+            for room_type_id in {line.room_type_id for line in lines}
+        }
+        return wire.stay_entries(stay.check_in, stay.check_out, lines, services)
 
     async def _quotes(
         self, stay: Stay, *, room_type_id: str | None = None
@@ -313,13 +329,13 @@ class QloAppsPms:
         self,
         write: str,
         asked: Stay,
-        room_type_id: str,
+        lines: list[RoomLine],
         stored: Booking,
         total: Decimal | None = None,
     ) -> None:
         """QloApps can answer 200 and store something else: say so in the log. The booking
         returned is always what QloApps stored, so the guest is told that."""
-        if wire.same_booking(asked, room_type_id, stored) and total in (None, stored.total_price):
+        if wire.same_booking(asked, lines, stored) and total in (None, stored.total_price):
             return
         log.error(
             "qloapps.write_differs",

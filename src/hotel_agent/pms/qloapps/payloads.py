@@ -15,7 +15,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from hotel_agent.pms.errors import InvalidStay, PmsError
-from hotel_agent.pms.port import Booking, BookingStatus, GuestDetails, Stay
+from hotel_agent.pms.port import (
+    Booking,
+    BookingStatus,
+    GuestDetails,
+    RoomLine,
+    Stay,
+    even_rooms,
+)
 
 Json = dict[str, Any]
 CENT = Decimal("0.01")
@@ -81,13 +88,7 @@ def occupancies(stay: Stay) -> list[tuple[int, int]]:
     if stay.adults < stay.rooms:
         # QloApps books every room for at least one adult.
         raise InvalidStay("each room needs at least one adult")
-    return [
-        (
-            stay.adults // stay.rooms + (i < stay.adults % stay.rooms),
-            stay.children // stay.rooms + (i < stay.children % stay.rooms),
-        )
-        for i in range(stay.rooms)
-    ]
+    return [(line.adults, line.children) for line in even_rooms(stay, "")]
 
 
 def source_tag(idempotency_key: str) -> str:
@@ -169,42 +170,51 @@ def order_history(order_id: int, state_id: int) -> str:
 # -- bookings --------------------------------------------------------------------------------
 
 
-def stay_entry(room_type_id: str, stay: Stay, services: list[int]) -> Json:
-    rooms: list[Json] = []
-    ages = iter(child_ages(stay))
-    for adults, children in occupancies(stay):
-        # Singular `adult`/`child`: QloApps silently ignores `adults`. It also stores no child
-        # at all unless each comes with its age (formatOccupancyInRequestData).
-        room: Json = {"adult": adults, "child": children}
-        if children:
-            room["child_ages"] = [next(ages) for _ in range(children)]
-        if services:
-            room["services"] = [{"id_service": service} for service in services]
-        rooms.append(room)
-    return {
-        "id_room_type": int(room_type_id),
-        "checkin_date": stay.check_in.isoformat(),
-        "checkout_date": stay.check_out.isoformat(),
-        "number_of_rooms": stay.rooms,
-        # No prices: any price field sent would override the hotel's own.
-        "rooms": rooms,
-    }
+def stay_entries(
+    check_in: date, check_out: date, lines: list[RoomLine], services: Mapping[str, list[int]]
+) -> list[Json]:
+    """The `room_types` of a booking: one entry per room type, in the order its rooms first
+    come, each room with its party, its children's ages and its type's automatic services."""
+    by_type: dict[str, list[RoomLine]] = {}
+    for line in lines:
+        by_type.setdefault(line.room_type_id, []).append(line)
+    return [
+        {
+            "id_room_type": int(room_type_id),
+            "checkin_date": check_in.isoformat(),
+            "checkout_date": check_out.isoformat(),
+            "number_of_rooms": len(rooms),
+            # No prices: any price field sent would override the hotel's own.
+            "rooms": [_room(line, services.get(room_type_id, [])) for line in rooms],
+        }
+        for room_type_id, rooms in by_type.items()
+    ]
 
 
-def child_ages(stay: Stay) -> list[int]:
-    """The children's ages, one per child: QloApps drops the children sent without them."""
-    if len(stay.child_ages) != stay.children:
+def _room(line: RoomLine, services: list[int]) -> Json:
+    # Singular `adult`/`child`: QloApps silently ignores `adults`. It also stores no child at
+    # all unless each comes with its age (formatOccupancyInRequestData).
+    if len(line.child_ages) != line.children:
         raise InvalidStay(
-            f"{stay.children} child(ren) need their ages ({len(stay.child_ages)} given)",
+            f"{line.children} child(ren) need their ages ({len(line.child_ages)} given)",
             reason="child_ages",
         )
-    return list(stay.child_ages)
+    room: Json = {"adult": line.adults, "child": line.children}
+    if line.children:
+        room["child_ages"] = list(line.child_ages)
+    if services:
+        room["services"] = [{"id_service": service} for service in services]
+    return room
 
 
-def same_booking(asked: Stay, room_type_id: str, stored: Booking) -> bool:
+def same_booking(asked: Stay, lines: list[RoomLine], stored: Booking) -> bool:
     """Whether QloApps stored what was asked (it can answer 200 and store something else)."""
     fields = ("check_in", "check_out", "adults", "children", "rooms")
-    return stored.room_type_id == room_type_id and all(
+
+    def rooms(booked: list[RoomLine]) -> list[tuple[str, int, int]]:
+        return sorted((line.room_type_id, line.adults, line.children) for line in booked)
+
+    return rooms(lines) == rooms(stored.room_lines) and all(
         getattr(asked, name) == getattr(stored.stay, name) for name in fields
     )
 
@@ -213,7 +223,7 @@ def new_booking(
     *,
     hotel_id: int,
     currency: str,
-    stay: Json,
+    stays: list[Json],
     guest: GuestDetails,
     tag: str,
     notes: str | None,
@@ -232,7 +242,7 @@ def new_booking(
                 "phone": (guest.phone or "").strip(),
             },
             "payment_detail": {"payment_type": "pay at hotel"},
-            "room_types": [stay],
+            "room_types": stays,
         },
     }
     if notes:
@@ -267,16 +277,27 @@ def booking_of(raw: Json, order: Json, status: BookingStatus) -> Booking:
         details = raw["associations"]
         entries = details["room_types"]
         customer = details["customer_detail"]
-        # The agent books one stay per booking; one staff made with several shows its first.
+        # The agent books all its rooms for the same dates; of a booking staff made with
+        # several stays, the rooms of the first stay's dates are shown.
         first = entries[0]
-        rooms = first.get("rooms") or []
+        dates = (str(first["checkin_date"])[:10], str(first["checkout_date"])[:10])
+        lines = [
+            RoomLine(
+                room_type_id=str(number(entry["id_room_type"])),
+                # Answers say `adults` (plural) where requests say `adult`.
+                adults=number(room.get("adults", 0)),
+                children=number(room.get("child", 0)),
+            )
+            for entry in entries
+            if (str(entry["checkin_date"])[:10], str(entry["checkout_date"])[:10]) == dates
+            for room in entry.get("rooms") or []
+        ]
         stay = Stay(
-            check_in=date.fromisoformat(str(first["checkin_date"])[:10]),
-            check_out=date.fromisoformat(str(first["checkout_date"])[:10]),
-            # Answers say `adults` (plural) where requests say `adult`.
-            adults=sum(number(room.get("adults", 0)) for room in rooms),
-            children=sum(number(room.get("child", 0)) for room in rooms),
-            rooms=number(first["number_of_rooms"]),
+            check_in=date.fromisoformat(dates[0]),
+            check_out=date.fromisoformat(dates[1]),
+            adults=sum(line.adults for line in lines),
+            children=sum(line.children for line in lines),
+            rooms=len(lines),
         )
         name = f"{text(customer.get('firstname'))} {text(customer.get('lastname'))}".strip()
         return Booking(
@@ -285,6 +306,7 @@ def booking_of(raw: Json, order: Json, status: BookingStatus) -> Booking:
             status=status,
             stay=stay,
             room_type_id=str(number(first["id_room_type"])),
+            room_lines=lines,
             guest=GuestDetails(
                 name=name,
                 email=text(customer.get("email")),

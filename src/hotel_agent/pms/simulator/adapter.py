@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,6 +33,7 @@ from hotel_agent.pms.policy import (
     party_fits,
     validate_guest,
     validate_party_fits,
+    validate_rooms,
     validate_stay,
 )
 from hotel_agent.pms.port import (
@@ -41,9 +43,11 @@ from hotel_agent.pms.port import (
     HotelProfile,
     Offer,
     PmsHealth,
+    RoomLine,
     RoomType,
     Stay,
     StayChange,
+    even_rooms,
 )
 from hotel_agent.pms.simulator.convert import (
     booking_from_row,
@@ -56,7 +60,7 @@ from hotel_agent.pms.simulator.convert import (
     room_type_from_row,
 )
 from hotel_agent.pms.simulator.demo_hotel import DEMO_HOTEL, HotelSpec
-from hotel_agent.pms.simulator.rates import quote, stay_nights
+from hotel_agent.pms.simulator.rates import RatePlan, quote, stay_nights
 from hotel_agent.pms.simulator.repository import SimulatorRepository
 from hotel_agent.pms.simulator.seed import seed_hotel
 
@@ -128,19 +132,27 @@ class SimulatorPms:
             return sorted(offers, key=lambda offer: offer.total_price)
 
     async def create_booking(self, request: BookingRequest) -> Booking:
-        stay = request.stay
+        stay, lines = request.stay, request.lines()
         async with self._transaction(writes=True) as (repo, hotel):
             today = self._today(hotel)
             validate_stay(stay, today=today, policy=self._policy)
             validate_guest(request.guest)
-            room_type = await _bookable_room_type(repo, hotel, request.room_type_id, stay)
+            types = await _room_types_of(repo, hotel, request, lines)
             digest = request_digest(request)
             existing = await repo.booking_by_key(request.idempotency_key)
             if existing is not None:
                 return _replay(existing, digest, today)
-            price = quote(room_type.base_rate, await repo.rate_plan(hotel), stay)
+            plan = await repo.rate_plan(hotel)
+            counts = Counter(line.room_type_id for line in lines)
+            total = sum(
+                (_price(types[code], plan, stay, count) for code, count in counts.items()),
+                Decimal("0.00"),
+            )
             values = new_booking_values(
-                request, room_type_id=room_type.id, total=price.total, currency=hotel.currency
+                request,
+                room_type_id=types[lines[0].room_type_id].id,
+                total=total,
+                currency=hotel.currency,
             )
             for _ in range(_REFERENCE_ATTEMPTS):
                 booking_id = await repo.add_booking({**values, "reference": new_reference()})
@@ -153,10 +165,23 @@ class SimulatorPms:
                     return _replay(existing, digest, today)
             else:
                 raise PmsUnavailable("could not allocate a booking reference")
-            if not await repo.change_occupancy(
-                room_type.id, dict.fromkeys(stay_nights(stay), stay.rooms)
-            ):
-                raise RoomUnavailable(_sold_out(room_type, stay))
+            await repo.add_booking_rooms(
+                booking_id,
+                [
+                    {
+                        "room_type_id": types[line.room_type_id].id,
+                        "adults": line.adults,
+                        "children": line.children,
+                        "child_ages": list(line.child_ages),
+                    }
+                    for line in lines
+                ],
+            )
+            # Room types in id order: two bookings never lock each other's nights crosswise.
+            for code in sorted(counts, key=lambda code: types[code].id):
+                nights = dict.fromkeys(stay_nights(stay), counts[code])
+                if not await repo.change_occupancy(types[code].id, nights):
+                    raise RoomUnavailable(_sold_out(types[code], stay, counts[code]))
             created = await repo.booking(booking_id)
             assert created is not None  # inserted above, in this transaction
             return booking_from_row(created, today)
@@ -196,15 +221,40 @@ class SimulatorPms:
             _ensure_open(current, "changed")
             new = apply_change(current.stay, change)
             validate_stay(new, today=today, policy=self._policy)
-            validate_party_fits(new, [room_type_from_row(row.room_type)])
-            deltas: Counter[date] = Counter(dict.fromkeys(stay_nights(new), new.rooms))
-            deltas.subtract(dict.fromkeys(stay_nights(current.stay), current.stay.rooms))
-            if not await repo.change_occupancy(row.room_type_id, deltas):
-                raise RoomUnavailable(_sold_out(row.room_type, new))
-            price = quote(row.room_type.base_rate, await repo.rate_plan(hotel), new)
+            party_changed = change.child_ages is not None or (new.adults, new.children) != (
+                current.stay.adults,
+                current.stay.children,
+            )
+            lines = current.room_lines
+            if party_changed:
+                if current.mixed:
+                    raise InvalidStay(
+                        "the guests of a booking with rooms of several types cannot be changed "
+                        "as a whole: which room they join or leave must be said",
+                        reason="occupancy_not_changeable",
+                    )
+                room_type = room_type_from_row(row.room_type)
+                validate_party_fits(new, [room_type])
+                lines = even_rooms(new, current.room_type_id)
+                validate_rooms(lines, [room_type])
+            types = {line.room_type.code: line.room_type for line in row.room_lines}
+            counts = Counter(line.room_type_id for line in lines)
+            for code in sorted(counts, key=lambda code: types[code].id):
+                deltas: Counter[date] = Counter(dict.fromkeys(stay_nights(new), counts[code]))
+                deltas.subtract(dict.fromkeys(stay_nights(current.stay), counts[code]))
+                if not await repo.change_occupancy(types[code].id, deltas):
+                    raise RoomUnavailable(_sold_out(types[code], new, counts[code]))
+            plan = await repo.rate_plan(hotel)
             row.check_in, row.check_out = new.check_in, new.check_out
             row.adults, row.children = new.adults, new.children
-            row.total_price = price.total
+            row.total_price = sum(
+                (_price(types[code], plan, new, count) for code, count in counts.items()),
+                Decimal("0.00"),
+            )
+            # A change never adds or removes rooms: each keeps its place and type.
+            for line_row, line in zip(row.room_lines, lines, strict=True):
+                line_row.adults, line_row.children = line.adults, line.children
+                line_row.child_ages = list(line.child_ages)
             row.updated_at = utcnow()
             return booking_from_row(row, today)
 
@@ -216,9 +266,11 @@ class SimulatorPms:
             if current.status is BookingStatus.CANCELLED:
                 return current
             _ensure_open(current, "cancelled")
-            released = dict.fromkeys(stay_nights(current.stay), -row.rooms)
-            if not await repo.change_occupancy(row.room_type_id, released):
-                raise PmsUnavailable("the simulator's occupancy has no record of this booking")
+            counts = Counter(line.room_type_id for line in row.room_lines)
+            for room_type_id in sorted(counts):
+                released = dict.fromkeys(stay_nights(current.stay), -counts[room_type_id])
+                if not await repo.change_occupancy(room_type_id, released):
+                    raise PmsUnavailable("the simulator's occupancy has no record of this booking")
             row.status = BookingStatus.CANCELLED.value
             row.updated_at = utcnow()
             return booking_from_row(row, today)
@@ -267,14 +319,23 @@ class SimulatorPms:
         return datetime.now(ZoneInfo(hotel.timezone)).date()
 
 
-async def _bookable_room_type(
-    repo: SimulatorRepository, hotel: SimHotel, code: str, stay: Stay
-) -> SimRoomType:
-    row = await repo.room_type(hotel.id, code)
-    if row is None:
-        raise InvalidStay(f"there is no room type '{code}'")
-    validate_party_fits(stay, [room_type_from_row(row)])
-    return row
+async def _room_types_of(
+    repo: SimulatorRepository, hotel: SimHotel, request: BookingRequest, lines: list[RoomLine]
+) -> dict[str, SimRoomType]:
+    """The rows of the room types the request books, by code, once each room is checked."""
+    rows = {row.code: row for row in await repo.room_types(hotel.id)}
+    if not request.room_lines:
+        # One type for the whole party: its refusal names how many rooms would do.
+        row = rows.get(request.room_type_id)
+        if row is None:
+            raise InvalidStay(f"there is no room type '{request.room_type_id}'")
+        validate_party_fits(request.stay, [room_type_from_row(row)])
+    validate_rooms(lines, [room_type_from_row(row) for row in rows.values()])
+    return {line.room_type_id: rows[line.room_type_id] for line in lines}
+
+
+def _price(room_type: SimRoomType, plan: RatePlan, stay: Stay, rooms: int) -> Decimal:
+    return quote(room_type.base_rate, plan, stay.model_copy(update={"rooms": rooms})).total
 
 
 async def _find(repo: SimulatorRepository, pms_id: str, *, lock: bool = False) -> SimBooking:
@@ -305,9 +366,9 @@ def _ensure_open(booking: Booking, action: str) -> None:
         )
 
 
-def _sold_out(room_type: SimRoomType, stay: Stay) -> str:
+def _sold_out(room_type: SimRoomType, stay: Stay, rooms: int) -> str:
     name = room_type.names.get("en") or room_type.code
     return (
         f"not enough {name} rooms free for every night "
-        f"from {stay.check_in} to {stay.check_out} ({stay.rooms} asked)"
+        f"from {stay.check_in} to {stay.check_out} ({rooms} asked)"
     )

@@ -16,6 +16,7 @@ from hotel_agent.pms.port import (
     BookingRequest,
     BookingStatus,
     GuestDetails,
+    RoomLine,
     RoomType,
     Stay,
 )
@@ -85,12 +86,24 @@ def booking_from_row(row: SimBooking, today: date) -> Booking:
         total_price=row.total_price,
         currency=row.currency,
         created_at=row.created_at,
+        room_lines=[
+            RoomLine(
+                room_type_id=line.room_type.code,
+                adults=line.adults,
+                children=line.children,
+                child_ages=[int(age) for age in line.child_ages],
+            )
+            for line in row.room_lines
+        ],
     )
 
 
 def request_digest(request: BookingRequest) -> str:
     """Identifies a create request, to tell a replay from a different request with its key."""
-    return hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+    # Without room lines the request is digested as before they existed, so a replay of a
+    # booking made then still matches.
+    exclude = None if request.room_lines else {"room_lines"}
+    return hashlib.sha256(request.model_dump_json(exclude=exclude).encode()).hexdigest()
 
 
 def new_booking_values(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.db.models.pms_simulator import (
     SimBooking,
+    SimBookingRoom,
     SimHotel,
     SimOccupancy,
     SimRoomType,
@@ -138,6 +139,15 @@ class SimulatorRepository:
         )
         booking_id: int | None = (await self.session.execute(stmt)).scalar_one_or_none()
         return booking_id
+
+    async def add_booking_rooms(self, booking_id: int, rooms: list[dict[str, Any]]) -> None:
+        """The rooms of a new booking, in order: `room_type_id`, `adults`, `children`,
+        `child_ages` each."""
+        await self.session.execute(
+            insert_for(self.session, SimBookingRoom).values(
+                [{**room, "booking_id": booking_id, "position": n} for n, room in enumerate(rooms)]
+            )
+        )
 
     async def booking(self, booking_id: int) -> SimBooking | None:
         return await self.session.scalar(select(SimBooking).where(SimBooking.id == booking_id))
