@@ -372,6 +372,33 @@ async def test_a_room_named_later_does_not_undo_two_rooms(
     assert (booking.stay.adults, booking.stay.rooms) == (4, 2)
 
 
+async def test_the_weekend_of_named_days_is_booked_not_this_weekend(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    # Said on any day: "el finde del 12 al 14 de febrero" booked THIS weekend before.
+    guest = Guest(client)
+    check_in = next_february(12)
+    said = await guest.hears(
+        "buenas! somos mi pareja y yo con el peque de 4 años, tenéis algo para el finde "
+        "del 12 al 14 de febrero?"
+    )
+    assert "12 de febrero" in said and "2 noches" in said
+    await guest.hears("la familiar")
+    await guest.hears("Marta Ruiz, marta.ruiz@example.com")
+    await guest.hears("sí")
+    booking = await the_booking(runtime, "marta.ruiz@example.com")
+    assert (booking.stay.check_in, booking.stay.check_out) == (
+        check_in,
+        check_in + timedelta(days=2),
+    )
+
+
+def next_february(day: int) -> date:
+    today = hotel_today()
+    this_year = date(today.year, 2, day)
+    return this_year if this_year > today else date(today.year + 1, 2, day)
+
+
 # --- 7. names beside contact details -------------------------------------------------------
 
 

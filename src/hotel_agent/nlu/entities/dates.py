@@ -2,8 +2,9 @@
 
 Rules, in order:
 - A range ("del 15 al 18", "this weekend", "Dec 28 - Jan 2") gives both dates; the first one said
-  wins. An impossible day ("31 de febrero", "del 30 al 31 de febrero") gives no date at all, and
-  nothing else is read into its words.
+  wins, except that days said beat a weekend ("el finde del 12 al 14 de febrero"). An impossible
+  day ("31 de febrero", "del 30 al 31 de febrero") gives no date at all, and nothing else is read
+  into its words.
 - Otherwise single days: one after an arrival word ("llegamos", "from", "check in") or the first
   plain one is the check-in; one after a departure word ("hasta", "leaving", "check out") or the
   next plain one is the check-out, taken as its first reading after the check-in ("del 3 de enero
@@ -72,6 +73,7 @@ class _Stay:
     end: int
     check_in: date
     check_out: date
+    relative: bool = False  # "this weekend": a range with days said wins over it
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,7 @@ def _mentions(
         stay = _resolve_range(said.first, said.last, anchor)
         if stay is not None:
             found.append(_Stay(said.start, said.end, *stay))
-    found += [_Stay(w.start, w.end, w.check_in, w.check_out) for w in grammar.weekends]
+    found += [_Stay(w.start, w.end, w.check_in, w.check_out, True) for w in grammar.weekends]
     for numeric in grammar.numeric:
         ref = numeric.ref
         if ref is None or ref.month is None:
@@ -239,7 +241,8 @@ def _resolve_single(
 def _choose(
     found: list[_Stay | _Single], today: date, day_anchor: date, out_anchor: date
 ) -> tuple[date | None, date | None]:
-    stays = [m for m in found if isinstance(m, _Stay)]
+    # "el finde del 12 al 14 de febrero": the days said name the weekend meant.
+    stays = sorted((m for m in found if isinstance(m, _Stay)), key=lambda m: m.relative)
     if stays:
         return stays[0].check_in, stays[0].check_out
     singles = [m for m in found if isinstance(m, _Single)]

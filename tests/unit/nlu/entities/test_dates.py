@@ -86,6 +86,9 @@ def test_year_rollover_said_in_november() -> None:
         ("el próximo fin de semana", "es", NOW, stay(D(2026, 12, 4), D(2026, 12, 6), 2)),
         ("the following weekend", "en", WEDNESDAY, stay(D(2026, 12, 4), D(2026, 12, 6), 2)),
         ("next weekend", "en", SUNDAY, stay(D(2026, 12, 25), D(2026, 12, 27), 2)),
+        # Days said name the weekend meant: they win over "this weekend".
+        ("el finde del 12 al 14 de febrero", "es", NOW, stay(D(2027, 2, 12), D(2027, 2, 14), 2)),
+        ("the weekend of 12 to 14 February", "en", NOW, stay(D(2027, 2, 12), D(2027, 2, 14), 2)),
         ("a fortnight from January 4", "en", NOW, stay(D(2027, 1, 4), D(2027, 1, 18), 14)),
         ("tres semanas", "es", NOW, stay(None, None, 21)),
         ("in two weeks, for 3 nights", "en", NOW, stay(D(2026, 12, 12), D(2026, 12, 15), 3)),
