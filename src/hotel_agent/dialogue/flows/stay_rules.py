@@ -67,16 +67,16 @@ def as_entities(slots: Slots) -> Entities:
 
 def explain_refusal(t: Turn, error: InvalidStay, slots: Slots | None = None) -> None:
     """Tell the guest why, in their language, and forget the slots that must be asked again."""
-    key = f"invalid.{error.reason}"
-    try:
-        text = t.say(key, **error.params)
-    except KeyError:
-        text = t.say("invalid.other")
     if error.reason == "past" and slots is not None and slots.check_in and slots.check_out:
         # The arrival may be worked out from a departure and a length ("3 nights, leaving on
         # the 7th"): show the stay read, so the guest sees which day has passed.
         stay = t.say.stay(slots.check_in, slots.check_out, today=t.today)
         text = t.say("invalid.past_stay", stay=stay)
+    else:
+        try:
+            text = t.say(f"invalid.{error.reason}", **error.params)
+        except KeyError:
+            text = t.say("invalid.other")
     t.reply(text)
     if slots is not None:
         for name in _CLEARS.get(error.reason, ()):
