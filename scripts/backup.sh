@@ -117,6 +117,9 @@ else
 fi
 
 if [ -n "$PASSPHRASE_FILE" ]; then
+  # CBC padding lets about one wrong passphrase in 256 "decrypt" to garbage without an error;
+  # the plaintext's checksum lets restore.sh tell a wrong passphrase from a good one every time.
+  echo "plain_sha256=$(sha256sum "$partial/$dump" | cut -d' ' -f1)" >>"$partial/manifest"
   openssl enc -aes-256-cbc -salt -pbkdf2 -iter 200000 -pass "file:$PASSPHRASE_FILE" \
     -in "$partial/$dump" -out "$partial/$dump.enc"
   rm -f "$partial/$dump"

@@ -63,6 +63,11 @@ if [[ "$dump" == *.enc ]]; then
   source_file="$work/${dump%.enc}"
   openssl enc -d -aes-256-cbc -pbkdf2 -iter 200000 -pass "file:$PASSPHRASE_FILE" \
     -in "$BACKUP/$dump" -out "$source_file" || die "cannot decrypt $dump (wrong passphrase?)"
+  expected="$(manifest plain_sha256)"
+  # Backups written before plain_sha256 existed rely on openssl's padding check alone.
+  if [ -n "$expected" ] && [ "$(sha256sum "$source_file" | cut -d' ' -f1)" != "$expected" ]; then
+    die "cannot decrypt $dump (wrong passphrase?): the decrypted dump does not match its checksum"
+  fi
 fi
 
 restore_postgres() {

@@ -4,6 +4,7 @@ web chat API, the database is backed up, wiped and restored, and nothing is miss
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -206,6 +207,29 @@ def test_restore_refuses_a_tampered_backup_a_wrong_passphrase_and_a_non_empty_ta
     wrong.write_text("not it\n")
     refused = restore("--target-file", str(tmp_path / "new.db"), "--passphrase-file", str(wrong))
     assert refused.returncode != 0 and "decrypt" in refused.stderr, refused.stderr
+    assert not (tmp_path / "new.db").exists()
+
+    # About one wrong passphrase in 256 passes CBC's padding check and "decrypts" to garbage.
+    # Such a passphrase cannot be found in advance (the salt is random), so the same outcome is
+    # made deterministic: the plaintext checksum in the manifest no longer matches what decrypts.
+    manifest = backup / "manifest"
+    manifest.write_text(
+        re.sub(r"(?m)^plain_sha256=.*$", "plain_sha256=" + "0" * 64, manifest.read_text())
+    )
+    sums = subprocess.run(
+        ["sha256sum", "database.sqlite3.enc", "manifest"],
+        cwd=backup,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (backup / "SHA256SUMS").write_text(sums.stdout)
+    refused = restore(
+        "--target-file", str(tmp_path / "new.db"), "--passphrase-file", str(passphrase)
+    )
+    assert refused.returncode != 0 and "does not match its checksum" in refused.stderr, (
+        refused.stderr
+    )
     assert not (tmp_path / "new.db").exists()
 
     with (backup / "database.sqlite3.enc").open("ab") as dump:
