@@ -99,6 +99,31 @@ eval-nlu: install ## NLU accuracy: held-out test set beside public corpora prese
 bench: install ## Benchmarks: print JSON figures (webhook throughput, latency, memory)
 	$(RUN) python bench/run_all.py
 
+.PHONY: performance-test
+performance-test: bench ## The benchmark suite (same as make bench); the SLOs are judged by slo-report
+
+# ---- Load, stress, soak: locust guests booking (bench/load/); reports in bench/results/ ----
+# TARGET=https://staging.example.com loads a running agent; without it a local stack is
+# started (DATABASE=sqlite|postgresql). LOAD_ARGS passes more options (see bench/load/run.py -h).
+DATABASE ?= sqlite
+LOAD = $(RUN) python bench/load/run.py $(if $(TARGET),--target $(TARGET),--database $(DATABASE))
+
+.PHONY: load-test
+load-test: install ## Locust: web chat + WhatsApp guests booking, 40 at once for 60 s; JSON + Markdown report
+	$(LOAD) load $(LOAD_ARGS)
+
+.PHONY: stress-test
+stress-test: install ## Locust: +10 guests every 30 s until errors > 1 % or a p95 > 300 ms; reports the knee
+	$(LOAD) stress $(LOAD_ARGS)
+
+.PHONY: soak-test
+soak-test: install ## Locust: 20 guests for 10 minutes; RSS, sockets, DB connections, queue depth flat?
+	$(LOAD) soak $(LOAD_ARGS)
+
+.PHONY: slo-report
+slo-report: install ## The newest load and stress runs against the SLOs and the run before (fails on a breach or a missing run)
+	$(RUN) python bench/load/slo.py --json bench/results/slo-report.json
+
 .PHONY: browser
 browser: ## Install Debian's Chromium for the browser tests (needs root)
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)

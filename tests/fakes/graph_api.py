@@ -10,7 +10,9 @@ tests and other processes can all reach it:
         client = WhatsAppCloudClient(http, base_url=fake.base_url, ...)
         fake.fail_next(status=400, body=error_131047)
 
-As a process, for benchmarks (prints the base URL on its first line; `GET /_stats` counts):
+As a process, for benchmarks and load tests (prints the base URL on its first line; `GET /_stats`
+counts; `GET /_sent/{wa_id}` the messages accepted for one guest, which load-test guests read
+their replies from):
 
     python -m tests.fakes.graph_api --port 0
 """
@@ -150,6 +152,7 @@ class FakeGraphApi(FakeServer):
         return Starlette(
             routes=[
                 Route("/_stats", self._stats, methods=["GET"]),
+                Route("/_sent/{to}", self._sent_to, methods=["GET"]),
                 Route("/_media/{media_id}", self._download, methods=["GET"]),
                 Route("/{version}/{phone_number_id}/messages", self._messages, methods=["POST"]),
                 Route("/{version}/{media_id}", self._media_info, methods=["GET"]),
@@ -170,6 +173,12 @@ class FakeGraphApi(FakeServer):
                     ],
                 }
             )
+
+    async def _sent_to(self, request: Request) -> Response:
+        to = request.path_params["to"]
+        with self._condition:
+            sent = [r for r in self._sent if r.body.get("to") == to]
+        return JSONResponse([{"id": r.wamid, "at": r.received_at, "body": r.body} for r in sent])
 
     async def _messages(self, request: Request) -> Response:
         refusal = await self._refusal(request)

@@ -48,12 +48,17 @@ async def test_it_prints_its_base_url_and_counts_what_it_received(
             await client.send(f"3461111111{n}", OutboundMessage(text="Hola")) for n in range(3)
         ]
         await client.mark_read("wamid.IN1")
-        stats = (await http.get(base_url.removesuffix("/v23.0") + "/_stats")).json()
+        root = base_url.removesuffix("/v23.0")
+        stats = (await http.get(root + "/_stats")).json()
+        to_one = (await http.get(root + "/_sent/34611111111")).json()  # what a load guest reads
 
     assert (stats["requests"], stats["messages"], stats["read_receipts"]) == (4, 3, 1)
     assert [send["id"] for send in stats["sends"]] == [r.provider_message_id for r in receipts]
     assert [send["to"] for send in stats["sends"]] == [f"3461111111{n}" for n in range(3)]
     assert all(before <= send["at"] <= time.time() for send in stats["sends"])
+    assert [(m["id"], m["body"]["text"]["body"]) for m in to_one] == [
+        (receipts[1].provider_message_id, "Hola")
+    ]
 
 
 def test_it_stops_cleanly_when_terminated(
