@@ -10,12 +10,15 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hotel_agent.channels.email.message import Email
 from hotel_agent.channels.port import InboundMessage, OutboundMessage
 from hotel_agent.channels.traits import traits_for
 from hotel_agent.db.models import Conversation, Message, OutboxKind
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.db.repositories.outbox import OutboxRepository
+
+EMAIL_CHANNEL = "email"  # the outbox channel of e-mails: their own backoff when SMTP fails
 
 
 async def queue_outbound(
@@ -49,6 +52,19 @@ async def queue_outbound(
         message_id=message.id,
     )
     return message
+
+
+def queue_email(session: AsyncSession, conversation: Conversation, email: Email) -> None:
+    """Queue an e-mail to the guest (a booking's), apart from the chat: an SMTP outage holds
+    back e-mails only, never the conversation's replies."""
+    OutboxRepository(session).add(
+        kind=OutboxKind.EMAIL,
+        channel=EMAIL_CHANNEL,
+        hotel_id=conversation.hotel_id,
+        conversation_id=conversation.id,
+        recipient=email.to,
+        payload=email.model_dump(mode="json"),
+    )
 
 
 def queue_read_receipt(

@@ -16,6 +16,9 @@ class OutboxKind(StrEnum):
     MESSAGE = "message"  # send messages.id = message_id
     MARK_READ = "mark_read"  # tell the guest we read their message (and show typing)
     ALERT = "alert"  # tell staff (their alert webhook) about a handoff; the body is `payload`
+    # An e-mail to the guest (a booking's confirmation, change or cancellation): `payload` is
+    # the rendered e-mail, `recipient` its address. Never waits behind the chat's messages.
+    EMAIL = "email"
 
 
 class OutboxItem(Base):
