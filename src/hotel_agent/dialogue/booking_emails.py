@@ -40,16 +40,17 @@ def _facts(t: Turn, effect: BookingEffect, knowledge: HotelKnowledge) -> Booking
             check_in_time=say.clock(hotel.check_in_time),
             check_out_time=say.clock(hotel.check_out_time),
         )
-    address = ", ".join(part for part in (hotel.address, hotel.city) if part) if hotel else ""
+    # The PMS's address line usually names the city already.
+    address = (hotel.address or hotel.city) if hotel else None
     return BookingEmailFacts(
         kind=effect.kind.value,
         to=booking.guest.email,
         guest_name=booking.guest.first_name,
         hotel=t.hotel_name,
-        address=address or None,
+        address=address,
         reference=booking.reference,
-        arrival=say.day(stay.check_in),
-        departure=say.day(stay.check_out),
+        arrival=say.full_day(stay.check_in),
+        departure=say.full_day(stay.check_out),
         nights=str((stay.check_out - stay.check_in).days),
         rooms=_rooms(t, booking),
         party=say.party(stay.adults, stay.children, stay.rooms),
