@@ -21,6 +21,9 @@ class OutboxKind(StrEnum):
     EMAIL = "email"
 
 
+RECIPIENT_CHARS = 128  # a WhatsApp id, a web chat session, an e-mail address
+
+
 class OutboxItem(Base):
     """Something to send through a channel, written in the same transaction as the turn."""
 
@@ -41,7 +44,7 @@ class OutboxItem(Base):
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("messages.id", ondelete="CASCADE"), unique=True
     )
-    recipient: Mapped[str] = mapped_column(String(128))
+    recipient: Mapped[str] = mapped_column(String(RECIPIENT_CHARS))
     payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
