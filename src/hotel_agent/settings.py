@@ -179,8 +179,7 @@ class SmtpTls(StrEnum):
 
 
 class SmtpSettings(BaseSettings):
-    """The mail server booking e-mails go out through; off (and never promised to guests)
-    unless SMTP_HOST is set."""
+    """Booking e-mails: off, and never promised to guests, until SMTP_HOST is set."""
 
     model_config = _group_config("SMTP_")
 
@@ -194,7 +193,7 @@ class SmtpSettings(BaseSettings):
     password: str = ""
     # The From address of the e-mails; the hotel's name is shown as its display name.
     sender: str = Field(default="", validation_alias=AliasChoices("SMTP_FROM"))
-    # none, starttls or tls.
+    # How the connection is encrypted (none only for a relay on a private network).
     tls: SmtpTls = SmtpTls.STARTTLS
     # Seconds per connection and per SMTP command.
     timeout_seconds: float = Field(default=15.0, gt=0)
