@@ -16,7 +16,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hotel_agent.bookings.ledger import DatabaseBookingLedger
-from hotel_agent.channels.factory import build_channels, build_staff_webhook
+from hotel_agent.channels.email.smtp import SmtpMailer
+from hotel_agent.channels.factory import build_channels, build_mailer, build_staff_webhook
 from hotel_agent.channels.port import Channel
 from hotel_agent.channels.staff_webhook import StaffWebhook
 from hotel_agent.conversations.turns import turn_worker
@@ -77,6 +78,7 @@ class Runtime:
     llm: LanguageModel | None = None
     redis: Redis | None = None
     alerts: StaffWebhook | None = None  # the staff alert webhook, when one is configured
+    mailer: SmtpMailer | None = None  # booking e-mails, when SMTP is configured
     hotels: HotelDirectory = field(default_factory=lambda: HotelDirectory(0, {}))
     readiness: Readiness = field(default_factory=Readiness)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -112,6 +114,7 @@ class Runtime:
                     policy=stay_policy(settings),
                     llm=llm,
                     thresholds=Thresholds(ask_model_below=settings.llm.min_confidence),
+                    booking_emails=settings.smtp.enabled,
                 )
             )
         return cls(
@@ -130,6 +133,7 @@ class Runtime:
             llm=llm,
             redis=redis,
             alerts=build_staff_webhook(settings, http),
+            mailer=build_mailer(settings),
         )
 
     async def load_hotels(self) -> None:
@@ -162,7 +166,12 @@ class Runtime:
                 self._tasks.append(asyncio.create_task(retention, name="retention"))
         for _ in range(senders):
             sender = Sender(
-                self.sessions, self.channels, self.signals, self.settings.queue, alerts=self.alerts
+                self.sessions,
+                self.channels,
+                self.signals,
+                self.settings.queue,
+                alerts=self.alerts,
+                mailer=self.mailer,
             )
             self._tasks.append(asyncio.create_task(sender.run(self._stop), name=sender.name))
 

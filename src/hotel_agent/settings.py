@@ -172,6 +172,43 @@ class LlmSettings(BaseSettings):
         return bool(self.base_url)
 
 
+class SmtpTls(StrEnum):
+    NONE = "none"  # plain SMTP (a relay on localhost or inside the private network)
+    STARTTLS = "starttls"  # connect in plain text, then upgrade (port 587)
+    TLS = "tls"  # TLS from the first byte (port 465)
+
+
+class SmtpSettings(BaseSettings):
+    """Booking e-mails: off, and never promised to guests, until SMTP_HOST is set."""
+
+    model_config = _group_config("SMTP_")
+
+    # The mail server (the hotel's, or a provider's relay); empty: no e-mails.
+    host: str = ""
+    # 587 for STARTTLS, 465 for TLS, 25 for a plain relay.
+    port: int = Field(default=587, ge=1, le=65535)
+    # Login name, when the server asks for one.
+    username: str = ""
+    # Its password (from the environment or a secret store, never in the image).
+    password: str = ""
+    # The From address of the e-mails; the hotel's name is shown as its display name.
+    sender: str = Field(default="", validation_alias=AliasChoices("SMTP_FROM"))
+    # How the connection is encrypted (none only for a relay on a private network).
+    tls: SmtpTls = SmtpTls.STARTTLS
+    # Seconds per connection and per SMTP command.
+    timeout_seconds: float = Field(default=15.0, gt=0)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    @model_validator(mode="after")
+    def _needs_a_sender(self) -> SmtpSettings:
+        if self.host and "@" not in self.sender:
+            raise ValueError("SMTP_FROM (an e-mail address) is required when SMTP_HOST is set")
+        return self
+
+
 class HttpSettings(BaseSettings):
     """What the HTTP side exposes and whom it believes (README: "Exposing the service")."""
 
@@ -283,6 +320,7 @@ class Settings(BaseSettings):
     staff: StaffSettings = Field(default_factory=StaffSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
 
     @property

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from tests.e2e.test_cli import fresh_env, hotel_agent
+from tests.fakes.mail_server import SENDER, MailServer
 
 
 def refused_to_start(done: subprocess.CompletedProcess[str]) -> str:
@@ -141,3 +142,28 @@ def test_doctor_warns_about_an_unreachable_service_but_fails_it_in_production(
     strict = hotel_agent(tmp_path, "doctor", "--production", "--check", "redis", env=env)
     assert strict.returncode == 1 and strict.stdout.startswith("FAIL  redis")
     assert "Redis unreachable" in strict.stdout and "fix: check REDIS_URL" in strict.stdout
+
+
+def test_doctor_checks_the_mail_server_when_one_is_set(tmp_path: Path) -> None:
+    with MailServer() as server:
+        env = {
+            **fresh_env(tmp_path),
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(server.port),
+            "SMTP_TLS": "none",
+            "SMTP_FROM": SENDER,
+        }
+        up = hotel_agent(tmp_path, "doctor", "--check", "smtp", env=env)
+        assert up.returncode == 0 and up.stdout.startswith("ok    smtp"), up.stdout
+        assert f"sending as {SENDER}" in up.stdout
+        server.stop()
+        down = hotel_agent(tmp_path, "doctor", "--check", "smtp", env=env)
+    assert down.returncode == 0 and down.stdout.startswith("warn  smtp"), down.stdout
+    assert "unusable" in down.stdout and "fix: check SMTP_HOST" in down.stdout
+    unset = hotel_agent(tmp_path, "doctor", "--check", "smtp", env=fresh_env(tmp_path))
+    assert "not configured" in unset.stdout
+
+
+def test_a_mail_server_without_a_from_address_refuses_to_start(tmp_path: Path) -> None:
+    env = {**fresh_env(tmp_path), "SMTP_HOST": "mail.example.com"}
+    assert "SMTP_FROM" in refused_to_start(hotel_agent(tmp_path, "worker", env=env))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import httpx
 
+from hotel_agent.channels.email.smtp import SmtpMailer
 from hotel_agent.channels.port import Channel
 from hotel_agent.channels.staff_webhook import StaffWebhook
 from hotel_agent.channels.webchat.channel import WebChatChannel
@@ -33,3 +34,8 @@ def build_staff_webhook(settings: Settings, http: httpx.AsyncClient) -> StaffWeb
     if not url:
         return None
     return StaffWebhook(http, url, timeout=settings.staff.alert_timeout_seconds)
+
+
+def build_mailer(settings: Settings) -> SmtpMailer | None:
+    """The SMTP mailer of booking e-mails, when SMTP_HOST is set."""
+    return SmtpMailer(settings.smtp) if settings.smtp.enabled else None

@@ -384,6 +384,24 @@ async def check_whatsapp(ctx: Context) -> str:
     return f"token valid for {body.get('display_phone_number') or body.get('id')}"
 
 
+async def check_smtp(ctx: Context) -> str:
+    """The mail server of booking e-mails: connected, greeted, TLS and login as configured."""
+    from hotel_agent.channels.email.smtp import SmtpMailer
+
+    smtp = ctx.settings.smtp
+    if not smtp.enabled:
+        return "not configured (no booking e-mails; the agent does not promise any)"
+    try:
+        async with asyncio.timeout(_TIMEOUT_SECONDS + smtp.timeout_seconds):
+            await SmtpMailer(smtp).check()
+    except Exception as exc:
+        raise CheckFailed(
+            f"SMTP server {smtp.host}:{smtp.port} unusable: {describe(exc)}",
+            "check SMTP_HOST, SMTP_PORT, SMTP_TLS, SMTP_USERNAME and SMTP_PASSWORD",
+        ) from None
+    return f"{smtp.host}:{smtp.port} accepts us ({smtp.tls.value}), sending as {smtp.sender}"
+
+
 def describe(exc: BaseException) -> str:
     """An exception as one line: its type and the first line of its message."""
     if isinstance(exc, TimeoutError):
@@ -410,6 +428,9 @@ CHECKS: dict[str, Check] = {
         Check("port", "--host/--port free to listen on", check_port),
         Check("pms", "the PMS answers (hotel, room types)", check_pms, external=True),
         Check("whatsapp", "the Graph API accepts the token", check_whatsapp, external=True),
+        Check(
+            "smtp", "the mail server accepts us when SMTP_HOST is set", check_smtp, external=True
+        ),
     )
 }
 # What stops `serve` / `worker` at start: their own misconfiguration, not a peer's outage.

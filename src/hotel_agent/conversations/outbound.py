@@ -8,14 +8,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hotel_agent.channels.email.message import Email
 from hotel_agent.channels.port import InboundMessage, OutboundMessage
 from hotel_agent.channels.traits import traits_for
 from hotel_agent.db.models import Conversation, Message, OutboxKind
+from hotel_agent.db.models.outbox_item import RECIPIENT_CHARS
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.db.repositories.outbox import OutboxRepository
+
+EMAIL_CHANNEL = "email"  # the outbox channel of e-mails: their own backoff when SMTP fails
+
+log = structlog.get_logger(__name__)
 
 
 async def queue_outbound(
@@ -49,6 +56,23 @@ async def queue_outbound(
         message_id=message.id,
     )
     return message
+
+
+def queue_email(session: AsyncSession, conversation: Conversation, email: Email) -> None:
+    """Queue an e-mail to the guest (a booking's), apart from the chat: an SMTP outage holds
+    back e-mails only, never the conversation's replies."""
+    if len(email.to) > RECIPIENT_CHARS:
+        # No real mailbox is this long; storing it would fail the whole turn (PostgreSQL).
+        log.warning("email.address_too_long", conversation_id=conversation.id)
+        return
+    OutboxRepository(session).add(
+        kind=OutboxKind.EMAIL,
+        channel=EMAIL_CHANNEL,
+        hotel_id=conversation.hotel_id,
+        conversation_id=conversation.id,
+        recipient=email.to,
+        payload=email.model_dump(mode="json"),
+    )
 
 
 def queue_read_receipt(

@@ -1,9 +1,10 @@
 """A guest's turn: load it, let the dialogue engine think, commit what it decided.
 
 The engine runs outside any transaction; everything the turn decided — the inbound message in
-the transcript, the conversation state, the replies and their outbox rows, a handoff and its
-alert — commits in ONE transaction, and only if the worker still holds the turn's lease. While
-staff own the conversation the engine is not asked: the message is only recorded.
+the transcript, the conversation state, the replies and their outbox rows, the booking e-mails,
+a handoff and its alert — commits in ONE transaction, and only if the worker still holds the
+turn's lease. While staff own the conversation the engine is not asked: the message is only
+recorded.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hotel_agent.channels.port import InboundMessage
 from hotel_agent.channels.traits import traits_for
 from hotel_agent.conversations.handoff import Handoff, announce, hand_to_staff, queue_alert
-from hotel_agent.conversations.outbound import guest_phone, queue_outbound, queue_read_receipt
+from hotel_agent.conversations.outbound import (
+    guest_phone,
+    queue_email,
+    queue_outbound,
+    queue_read_receipt,
+)
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import ConversationOwner, InboxEvent
 from hotel_agent.db.repositories.conversations import ConversationRepository
@@ -146,6 +152,8 @@ async def commit_turn(
             now=now,
             reply_to_message_id=inbound.id,
         )
+    for email in output.emails:
+        queue_email(session, conversation, email)
     return CommittedTurn("replied", handoff)
 
 

@@ -9,13 +9,16 @@ When the PMS cannot answer, the guest hears so and a colleague takes over: nothi
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import structlog
 
+from hotel_agent.bookings.effects import RecordingLedger
 from hotel_agent.channels.port import OutboundMessage
 from hotel_agent.dialogue import choices
+from hotel_agent.dialogue.booking_emails import booking_emails
 from hotel_agent.dialogue.context import Turn
 from hotel_agent.dialogue.decisions import decide
 from hotel_agent.dialogue.flows.registry import task_in_progress
@@ -85,8 +88,11 @@ class Engine:
             choice=message.choice_id or choices.typed_choice(message.text, state.last_choices),
         )
         decided_by: str | None = None
+        # The turn's PMS writes are noted as they happen: each becomes a booking e-mail.
+        ledger = RecordingLedger(self.services.bookings)
+        services = replace(self.services, bookings=ledger)
         try:
-            decided_by = await decide(t, self.services)
+            decided_by = await decide(t, services)
         except (PmsUnavailable, PmsAuthError) as exc:
             log.warning("dialogue.pms_unavailable", error=type(exc).__name__)
             t.reply(t.say("handoff.pms_unavailable"))
@@ -97,6 +103,9 @@ class Engine:
             t.reply(t.say("manage.not_found", reference=t.state.booking_ref or ""))
             t.state.reset_flow()
             decided_by = "booking_gone"
+        emails = []
+        if self.services.booking_emails:
+            emails = booking_emails(t, ledger.effects, self.services.knowledge)
         t.remember_choices()
         return TurnOutput(
             replies=t.replies,
@@ -105,6 +114,7 @@ class Engine:
             handoff=t.handoff_reason is not None,
             handoff_reason=t.handoff_reason,
             decided_by=decided_by,
+            emails=emails,
         )
 
     async def _hotel_facts(self) -> tuple[HotelProfile | None, list[RoomType]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from hotel_agent.channels.email.message import Email
 from hotel_agent.channels.port import InboundMessage, OutboundMessage
 
 
@@ -41,6 +42,8 @@ class TurnOutput:
     handoff_reason: str | None = None
     # The step of the decision order (dialogue/decisions.py) that answered: for logs and tests.
     decided_by: str | None = None
+    # Booking e-mails (confirmation, change, cancellation) to queue with the turn's replies.
+    emails: list[Email] = field(default_factory=list)
 
 
 class DialogueEngine(Protocol):

@@ -22,3 +22,5 @@ class DialogueServices:
     policy: StayPolicy
     llm: LanguageModel | None = None
     thresholds: Thresholds = DEFAULTS
+    # The hotel sends booking e-mails (SMTP is configured): only then are they promised.
+    booking_emails: bool = False

@@ -6,7 +6,8 @@ jittered backoff (that row, and with it every pending send of the same channel: 
 is what failed) until QUEUE_SEND_RETRY_HOURS have passed; or dead-lettered with its reason.
 A free-form message is never sent outside the channel's reply window (WhatsApp's 24 hours):
 it is dead-lettered instead, for staff to follow up. Alerts for staff (ALERT rows) go to the
-staff webhook, with the same retries and dead letters.
+staff webhook, and e-mails (EMAIL rows) to the SMTP mailer, with the same retries and dead
+letters.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.backoff import next_attempt_at
+from hotel_agent.channels.email.message import Email, Mailer
 from hotel_agent.channels.port import (
     Channel,
     OutboundMessage,
@@ -51,6 +53,7 @@ class Sender:
         *,
         name: str | None = None,
         alerts: StaffWebhook | None = None,
+        mailer: Mailer | None = None,
     ) -> None:
         self.sessions = sessions
         self.channels = channels
@@ -58,6 +61,7 @@ class Sender:
         self.settings = settings
         self.name = name or f"sender-{uuid.uuid4().hex[:12]}"
         self.alerts = alerts  # None: no staff webhook configured in this process
+        self.mailer = mailer  # None: no SMTP server configured
         self.lease = timedelta(seconds=settings.lease_seconds)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -122,6 +126,12 @@ class Sender:
                         "alerts_disabled", retryable=False, detail="no staff alert webhook is set"
                     )
                 await self.alerts.post(item.payload)
+            elif item.kind == OutboxKind.EMAIL:
+                if self.mailer is None:
+                    raise SendError(
+                        "email_disabled", retryable=False, detail="no SMTP server is set"
+                    )
+                receipt = await self.mailer.send(Email.model_validate(item.payload))
             elif channel is None:
                 raise SendError("channel_disabled", retryable=False, detail=item.channel)
             elif item.kind == OutboxKind.MARK_READ:

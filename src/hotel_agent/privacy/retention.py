@@ -1,5 +1,6 @@
-"""The retention job: old transcripts, handled raw payloads and dead letters are removed, the
-dialogue's collected details of idle conversations cleared (RETENTION_* settings)."""
+"""The retention job: old transcripts, handled raw payloads, sent booking e-mails and dead
+letters are removed, the dialogue's collected details of idle conversations cleared
+(RETENTION_* settings)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ async def run_retention(sessions: SessionFactory, settings: RetentionSettings) -
             GuestDataRepository.clear_idle_conversation_state,
         ),
         "inbox_payloads": (settings.inbox_days, GuestDataRepository.delete_handled_inbox_before),
+        "sent_emails": (settings.messages_days, GuestDataRepository.delete_sent_emails_before),
         "dead_letters": (settings.messages_days, GuestDataRepository.delete_dead_letters_before),
     }
     done: dict[str, int] = {}

@@ -9,7 +9,16 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from hotel_agent.db.models import Conversation, DeadLetter, InboxEvent, Message
+from hotel_agent.db.models import (
+    Conversation,
+    DeadLetter,
+    InboxEvent,
+    Message,
+    OutboxItem,
+    OutboxKind,
+)
+from hotel_agent.db.repositories.outbox import OutboxRepository
+from hotel_agent.db.types import utcnow
 from hotel_agent.privacy.retention import retention_loop, run_retention
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import RetentionSettings
@@ -56,6 +65,7 @@ async def test_old_data_goes_recent_data_stays(
         "messages": 4,
         "conversation_states": 2,
         "inbox_payloads": 2,
+        "sent_emails": 0,
         "dead_letters": 2,
     }
     assert await counts(runtime) == {"messages": 2, "inbox_events": 1, "dead_letters": 1}
@@ -94,3 +104,32 @@ async def test_workers_run_the_job_periodically(sqlite_url: str, make_runtime: M
     finally:
         stop.set()
         await asyncio.wait_for(loop, timeout=5)
+
+
+async def test_sent_booking_emails_go_with_the_transcripts(
+    sqlite_url: str, make_runtime: MakeRuntime
+) -> None:
+    runtime = await make_runtime(make_settings(sqlite_url))
+    hotel = runtime.hotels.default_hotel_id
+    seeded = await seed_guest(runtime.sessions, hotel, age=timedelta(days=10))
+    now = utcnow()
+    async with runtime.sessions() as session, session.begin():
+        for age, state in ((400, "sent"), (400, "dead"), (400, "pending"), (10, "sent")):
+            row = OutboxRepository(session).add(
+                kind=OutboxKind.EMAIL,
+                channel="email",
+                hotel_id=hotel,
+                conversation_id=seeded.conversation_id,
+                recipient="ana@example.com",
+                payload={"to": "ana@example.com", "subject": "Reserva confirmada"},
+            )
+            row.state, row.created_at = state, now - timedelta(days=age)
+
+    done = await run_retention(runtime.sessions, POLICY)
+
+    assert done["sent_emails"] == 2
+    async with runtime.sessions() as session:
+        left = await session.scalars(
+            select(OutboxItem.state).where(OutboxItem.kind == OutboxKind.EMAIL)
+        )
+        assert sorted(left) == ["pending", "sent"], "unsent and recent e-mails stay"

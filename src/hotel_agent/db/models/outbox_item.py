@@ -16,6 +16,12 @@ class OutboxKind(StrEnum):
     MESSAGE = "message"  # send messages.id = message_id
     MARK_READ = "mark_read"  # tell the guest we read their message (and show typing)
     ALERT = "alert"  # tell staff (their alert webhook) about a handoff; the body is `payload`
+    # An e-mail to the guest (a booking's confirmation, change or cancellation): `payload` is
+    # the rendered e-mail, `recipient` its address. Never waits behind the chat's messages.
+    EMAIL = "email"
+
+
+RECIPIENT_CHARS = 128  # a WhatsApp id, a web chat session, an e-mail address
 
 
 class OutboxItem(Base):
@@ -38,7 +44,7 @@ class OutboxItem(Base):
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("messages.id", ondelete="CASCADE"), unique=True
     )
-    recipient: Mapped[str] = mapped_column(String(128))
+    recipient: Mapped[str] = mapped_column(String(RECIPIENT_CHARS))
     payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -19,8 +19,10 @@ from hotel_agent.db.models import (
     InboxEvent,
     Message,
     OutboxItem,
+    OutboxKind,
     QueueState,
 )
+from hotel_agent.db.repositories.outbox import SENT
 
 ERASED_NAME = "(erased)"
 
@@ -196,6 +198,22 @@ class GuestDataRepository:
         )
         return await self._count_deleted(
             delete(InboxEvent).where(InboxEvent.id.in_(ids.scalar_subquery()))
+        )
+
+    async def delete_sent_emails_before(self, cutoff: datetime, limit: int) -> int:
+        """E-mails sent or given up on before `cutoff`: their rows hold the whole e-mail (name,
+        address, stay), and no transcript message takes them along."""
+        ids = (
+            select(OutboxItem.id)
+            .where(
+                OutboxItem.kind == OutboxKind.EMAIL,
+                OutboxItem.created_at < cutoff,
+                OutboxItem.state.in_([SENT, QueueState.DEAD.value]),
+            )
+            .limit(limit)
+        )
+        return await self._count_deleted(
+            delete(OutboxItem).where(OutboxItem.id.in_(ids.scalar_subquery()))
         )
 
     async def delete_dead_letters_before(self, cutoff: datetime, limit: int) -> int:

@@ -67,6 +67,10 @@ class Say:
         )
         return format_date(day, patterns[self.language], locale=self._locale)
 
+    def full_day(self, day: date) -> str:
+        """ "jueves 14 de enero de 2027": always with the year (e-mails are kept and reread)."""
+        return format_date(day, _DATE_PATTERNS_WITH_YEAR[self.language], locale=self._locale)
+
     def clock(self, moment: time) -> str:
         return format_time(moment, "HH:mm", locale=self._locale)
 

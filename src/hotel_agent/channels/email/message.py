@@ -1,0 +1,26 @@
+"""An e-mail as the core queues it: rendered already, both parts, addressed."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from hotel_agent.channels.port import SendReceipt
+
+
+class Email(BaseModel):
+    """One e-mail to one guest. Stored as the outbox row's payload, so the sender needs
+    nothing else to deliver it (and staff see exactly what was sent)."""
+
+    to: str
+    subject: str
+    text: str  # the plain-text part: every mail client shows one of the two
+    html: str
+    sender_name: str  # the display name of From (the hotel's name)
+
+
+class Mailer(Protocol):
+    async def send(self, email: Email) -> SendReceipt:
+        """Deliver one e-mail; raise `SendError` (retryable or not) when it cannot be."""
+        ...
