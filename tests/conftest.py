@@ -33,9 +33,15 @@ from tests.support import server_missing
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 # Tests run in parallel workers on a loaded machine: how long one example takes says nothing
-# about the code, so no example fails for being slow. HYPOTHESIS_PROFILE=default restores it.
+# about the code, so no example fails for being slow (HYPOTHESIS_PROFILE=default restores the
+# deadline). "ci", the default, tries 50 examples a property (Hypothesis' default is 100):
+# every run of every property draws new ones, and a failure found is kept in .hypothesis/ and
+# replayed first. "thorough" (1,000) is for hunting, say after changing a parser; "no-deadline"
+# is Hypothesis' 100. A property that asks for more (`tests.support.examples`) scales with these.
+hypothesis_settings.register_profile("ci", deadline=None, max_examples=50)
 hypothesis_settings.register_profile("no-deadline", deadline=None)
-hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "no-deadline"))
+hypothesis_settings.register_profile("thorough", deadline=None, max_examples=1000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session", autouse=True)

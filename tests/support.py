@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from hotel_agent.app import create_app
 from hotel_agent.channels.whatsapp.signature import sign
@@ -80,6 +81,12 @@ def server_missing(what: str, reason: str) -> NoReturn:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{message}; CI must provide it", pytrace=False)
     pytest.skip(f"{message}; start it or set the TEST_* URL to run this test")
+
+
+def examples(times: int) -> int:
+    """`times` as many examples as the Hypothesis profile gives a property (tests/conftest.py),
+    for a property whose inputs are wider than most."""
+    return times * hypothesis_settings.default.max_examples
 
 
 def seed_nlu_cache(cache: Path, data_dir: Path) -> None:

@@ -41,7 +41,7 @@ from hotel_agent.llm.factory import build_language_model
 from hotel_agent.llm.port import LanguageModel
 from hotel_agent.nlu.pipeline import Understander
 from hotel_agent.observability.readiness import Readiness
-from hotel_agent.pms.factory import build_pms, stay_policy
+from hotel_agent.pms.factory import build_pms, build_redis, stay_policy
 from hotel_agent.pms.resilience import ResilientPms
 from hotel_agent.privacy.retention import retention_loop
 from hotel_agent.ratelimit import RateLimiter, build_rate_limiter
@@ -94,11 +94,7 @@ class Runtime:
             timeout=settings.whatsapp.timeout_seconds,
             limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
         )
-        redis = (
-            Redis.from_url(settings.redis.url, socket_connect_timeout=3, socket_timeout=3)
-            if settings.redis.url
-            else None
-        )
+        redis = build_redis(settings)
         pms = build_pms(settings, sessions=sessions, http=http, redis=redis)
         bookings = DatabaseBookingLedger(sessions, pms, pms_type=settings.pms.type.value)
         # The trained intent model is kept under DATA_DIR: later starts load it.

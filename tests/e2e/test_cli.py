@@ -79,7 +79,14 @@ def test_terminal_chat_answers_through_the_pipeline(tmp_path: Path, nlu_model_ca
     assert "3. Hablar con recepción" in output, "buttons become numbered choices"
 
 
-def test_serve_starts_on_a_fresh_machine_with_embedded_defaults(tmp_path: Path) -> None:
+def test_serve_starts_on_a_fresh_machine_with_embedded_defaults(
+    tmp_path: Path, nlu_model_cache: Path
+) -> None:
+    # A new DATA_DIR and no settings, but the intent model this run already trained: a first
+    # start trains it with the same `load_or_train` (tests/unit/nlu/test_intent_model.py
+    # proves a missing cache is trained and written), and training it again here took a
+    # minute and more on a loaded machine while proving nothing more about `serve`.
+    seed_nlu_cache(nlu_model_cache, tmp_path / "data")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -95,7 +102,7 @@ def test_serve_starts_on_a_fresh_machine_with_embedded_defaults(tmp_path: Path) 
         banner = process.stdout.readline()
         assert f"web chat at http://127.0.0.1:{port}/" in banner
         base = f"http://127.0.0.1:{port}"
-        # A fresh machine trains the understanding models first (imports included).
+        # The understanding models load (imports included) before readiness says ready.
         deadline = time.monotonic() + 90
         while True:
             try:

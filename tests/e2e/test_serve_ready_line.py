@@ -11,9 +11,15 @@ from pathlib import Path
 
 import httpx
 from tests.e2e.test_cli import fresh_env
+from tests.support import seed_nlu_cache
 
 
-def test_serve_logs_json_and_one_ready_line_once_it_answers(tmp_path: Path) -> None:
+def test_serve_logs_json_and_one_ready_line_once_it_answers(
+    tmp_path: Path, nlu_model_cache: Path
+) -> None:
+    # The run's trained intent model, as on any start after the first (training is the same
+    # `load_or_train`, proven in tests/unit/nlu): the line still waits for the models to load.
+    seed_nlu_cache(nlu_model_cache, tmp_path / "data")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -31,7 +37,7 @@ def test_serve_logs_json_and_one_ready_line_once_it_answers(tmp_path: Path) -> N
         assert process.stdout is not None
         assert "web chat at" in process.stdout.readline(), "the banner comes first"
         events = []
-        for raw in process.stdout:  # a first start trains the models: bounded by the timeout
+        for raw in process.stdout:  # until the models are loaded: bounded by the timeout
             line = json.loads(raw)  # every log line is JSON off a terminal
             events.append(line["event"])
             if line["event"].startswith("ready to answer guests"):

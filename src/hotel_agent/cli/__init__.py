@@ -91,14 +91,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
-
-    from hotel_agent.app import create_app
-
     problem = doctor.preflight(settings, doctor.SERVE_CHECKS, host=args.host, port=args.port)
     if problem:
         print(problem, file=sys.stderr, flush=True)
         return 2
+    # After the checks: a refusal answers in a moment, without importing the whole service.
+    import uvicorn
+
+    from hotel_agent.app import create_app
+
     # The embedded default must work from a fresh clone: create the schema on start.
     _ensure_sqlite_schema(settings)
     url = f"http://{args.host}:{args.port}/"
@@ -142,13 +143,14 @@ async def _announce_ready(server: Any, app: Any, url: str) -> None:
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
-    from hotel_agent.observability.logging import configure_logging
-    from hotel_agent.runtime import Runtime
-
     problem = doctor.preflight(settings, doctor.WORKER_CHECKS)
     if problem:
         print(problem, file=sys.stderr, flush=True)
         return 2
+    # After the checks, as in `serve`: a refusal does not import the whole service.
+    from hotel_agent.observability.logging import configure_logging
+    from hotel_agent.runtime import Runtime
+
     configure_logging(settings.log_level, json=settings.log_json)
 
     async def run() -> None:

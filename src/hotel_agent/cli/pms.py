@@ -1,5 +1,9 @@
 """`hotel-agent pms …`: operator commands to check the PMS, search it (one room type for the
-party, or a room for each group of guests: `pms rooms`), and list bookings."""
+party, or a room for each group of guests: `pms rooms`), and list bookings.
+
+Nothing here understands or answers a guest, so it builds no dialogue engine, NLU or language
+model: the PMS adapter (behind the same breaker and cache as `serve`) and the bookings ledger.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -16,7 +23,8 @@ from hotel_agent.pms.rooms import RoomParty, room_choices
 from hotel_agent.settings import Settings
 
 if TYPE_CHECKING:
-    from hotel_agent.runtime import Runtime
+    from hotel_agent.bookings.ledger import DatabaseBookingLedger
+    from hotel_agent.pms.resilience import ResilientPms
 
 
 def add_parser(commands: Any) -> None:
@@ -51,35 +59,61 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) 
     return asyncio.run(_run(args, settings, out))
 
 
-async def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from hotel_agent.runtime import Runtime
+@dataclass(frozen=True)
+class _Desk:
+    """What the PMS commands use: the PMS as `serve` builds it, and the agent's bookings."""
 
-    runtime = Runtime.build(settings)
+    settings: Settings
+    pms: ResilientPms
+    bookings: DatabaseBookingLedger
+
+
+@asynccontextmanager
+async def _desk(settings: Settings) -> AsyncIterator[_Desk]:
+    import httpx
+
+    from hotel_agent.bookings.ledger import DatabaseBookingLedger
+    from hotel_agent.db.engine import create_engine, create_session_factory
+    from hotel_agent.pms.factory import build_pms, build_redis
+
+    engine = create_engine(settings)
+    redis = build_redis(settings)
     try:
-        await runtime.load_hotels()
-        actions = {"check": _check, "search": _search, "rooms": _rooms, "bookings": _bookings}
-        action = actions[args.pms_command]
-        return await action(runtime, args, out)
-    except PmsError as exc:
-        out.write(f"error: {exc.detail}\n")
-        return 1
+        async with httpx.AsyncClient() as http:  # QloApps' client sets PMS_TIMEOUT per call
+            sessions = create_session_factory(engine)
+            pms = build_pms(settings, sessions=sessions, http=http, redis=redis)
+            bookings = DatabaseBookingLedger(sessions, pms, pms_type=settings.pms.type.value)
+            yield _Desk(settings=settings, pms=pms, bookings=bookings)
     finally:
-        await runtime.close()
+        if redis is not None:
+            await redis.aclose()
+        await engine.dispose()
 
 
-async def _check(runtime: Runtime, _: argparse.Namespace, out: TextIO) -> int:
-    health = await runtime.pms.health()
+async def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    actions = {"check": _check, "search": _search, "rooms": _rooms, "bookings": _bookings}
+    action = actions[args.pms_command]
+    async with _desk(settings) as desk:
+        try:
+            return await action(desk, args, out)
+        except PmsError as exc:
+            out.write(f"error: {exc.detail}\n")
+            return 1
+
+
+async def _check(desk: _Desk, _: argparse.Namespace, out: TextIO) -> int:
+    health = await desk.pms.health()
     out.write(
-        f"PMS ({runtime.settings.pms.type}): {'ok' if health.ok else 'FAILING'} — {health.detail}\n"
+        f"PMS ({desk.settings.pms.type}): {'ok' if health.ok else 'FAILING'} — {health.detail}\n"
     )
     if not health.ok:
         return 1
-    hotel = await runtime.pms.hotel()
+    hotel = await desk.pms.hotel()
     out.write(
         f"hotel: {hotel.name} (id {hotel.id}), check-in {hotel.check_in_time:%H:%M}, "
         f"check-out {hotel.check_out_time:%H:%M}, currency {hotel.currency}\n"
     )
-    for room_type in await runtime.pms.room_types():
+    for room_type in await desk.pms.room_types():
         out.write(
             f"  room type {room_type.id}: {room_type.name('en')} — up to {room_type.max_adults} "
             f"adults, {room_type.max_children} children, {room_type.max_guests} guests\n"
@@ -87,7 +121,7 @@ async def _check(runtime: Runtime, _: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-async def _search(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+async def _search(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
     stay = Stay(
         check_in=args.check_in,
         check_out=args.check_out,
@@ -95,7 +129,7 @@ async def _search(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> in
         children=args.children,
         rooms=args.rooms,
     )
-    offers = await runtime.pms.search(stay)
+    offers = await desk.pms.search(stay)
     if args.json:
         out.write(json.dumps([o.model_dump(mode="json") for o in offers], indent=2) + "\n")
         return 0
@@ -126,8 +160,8 @@ def _party(text: str) -> RoomParty:
         raise argparse.ArgumentTypeError(f"{text!r} is not ADULTS[+CHILDREN[:AGE,...]]") from exc
 
 
-async def _rooms(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
-    choices = await room_choices(runtime.pms, args.check_in, args.check_out, args.room)
+async def _rooms(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
+    choices = await room_choices(desk.pms, args.check_in, args.check_out, args.room)
     if args.json:
         out.write(json.dumps([c.model_dump(mode="json") for c in choices], indent=2) + "\n")
         return 0
@@ -146,13 +180,13 @@ async def _rooms(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int
     return 0
 
 
-async def _bookings(runtime: Runtime, args: argparse.Namespace, out: TextIO) -> int:
+async def _bookings(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
     rows: list[dict[str, Any]] = []
-    for record in await runtime.bookings.recent(args.limit):
+    for record in await desk.bookings.recent(args.limit):
         pms_status: str | None = None
         if record.pms_id:
             try:
-                pms_status = (await runtime.pms.get_booking(record.pms_id)).status.value
+                pms_status = (await desk.pms.get_booking(record.pms_id)).status.value
             except PmsError as exc:
                 pms_status = f"error: {exc.code}"
         rows.append(

@@ -18,6 +18,13 @@ from hotel_agent.pms.resilience import ResilientPms
 from hotel_agent.settings import PmsType, Settings
 
 
+def build_redis(settings: Settings) -> Redis | None:
+    """The Redis client of `REDIS_URL` (the PMS cache's store), or None when none is set."""
+    if not settings.redis.url:
+        return None
+    return Redis.from_url(settings.redis.url, socket_connect_timeout=3, socket_timeout=3)
+
+
 def stay_policy(settings: Settings) -> StayPolicy:
     """The agent's booking policy as configured (PMS_MAX_STAY_NIGHTS, ...)."""
     return StayPolicy(

@@ -4,6 +4,7 @@ temporary directory, so the repository itself is never modified."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -19,8 +20,6 @@ from tests.fakes.server import ThreadedServer
 
 ROOT = Path(__file__).resolve().parents[3]
 UV = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
-SEMGREP = [UV, "run", "--frozen", "--project", "tools/semgrep", "semgrep", "--metrics=off"]
-SEMGREP += ["--disable-version-check", "--config", ".semgrep/"]
 
 
 def make(target: str, *variables: str, env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -42,8 +41,28 @@ def plant(tmp_path: Path, name: str, source: str) -> Path:
     return path
 
 
-def test_security_fast_passes_on_src() -> None:
-    code, output = make("security-fast")
+def test_security_fast_passes_on_clean_code(tmp_path: Path) -> None:
+    # What the repository's own code must pass is the gate itself (`.ci/run` runs `make
+    # security-fast` on src before the tests); here, that a clean tree passes every step:
+    # bandit, semgrep with the repo's rules, and the rules' own tests (.semgrep/*.py).
+    plant(
+        tmp_path,
+        "loader.py",
+        """\
+        import subprocess
+
+        import yaml
+
+
+        def read(text):
+            return yaml.safe_load(text)
+
+
+        def run(name):
+            subprocess.run(["ls", name], check=True)
+        """,
+    )
+    code, output = make("security-fast", f"SCAN_PATHS={tmp_path}")
     assert code == 0, output
 
 
@@ -63,7 +82,8 @@ def test_bandit_fails_on_shell_true(tmp_path: Path) -> None:
 
 
 def test_semgrep_rules_fail_where_bandit_sees_nothing(tmp_path: Path) -> None:
-    # bandit has no rule for CORS; the repo's semgrep rule does, so this proves semgrep's half.
+    # bandit has no rule for CORS, and a `# nosec` silences it on yaml.load: the repo's semgrep
+    # rules still find both, so this proves semgrep's half of the gate on its own.
     plant(
         tmp_path,
         "app.py",
@@ -75,24 +95,12 @@ def test_semgrep_rules_fail_where_bandit_sees_nothing(tmp_path: Path) -> None:
         app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
         """,
     )
+    plant(tmp_path, "loader.py", "import yaml\n\ndef read(t):\n    return yaml.load(t)  # nosec\n")
     code, output = make("security-fast", f"SCAN_PATHS={tmp_path}")
     assert code != 0
+    assert "B506" not in output, "bandit was meant to be silenced here"
     assert "fastapi-cors-wildcard-credentials" in output
-
-
-def test_semgrep_rule_catches_yaml_load(tmp_path: Path) -> None:
-    # The same planted file, semgrep alone (bandit would stop the make target first).
-    planted = plant(tmp_path, "loader.py", "import yaml\n\ndef read(t):\n    return yaml.load(t)\n")
-    done = subprocess.run(
-        [*SEMGREP, "--error", "--quiet", str(planted)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode != 0
-    assert "yaml-unsafe-load" in done.stdout
+    assert "yaml-unsafe-load" in output
 
 
 def test_secret_scan_fails_on_a_new_cloud_key(tmp_path: Path) -> None:
@@ -103,9 +111,14 @@ def test_secret_scan_fails_on_a_new_cloud_key(tmp_path: Path) -> None:
     assert "AWS Access Key" in output
 
 
-def test_secret_scan_passes_on_the_reviewed_baseline() -> None:
-    code, output = make("secret-scan")
+def test_secret_scan_passes_the_secrets_the_baseline_reviewed() -> None:
+    # The files holding the reviewed (fake or public) secrets: each finding there is in the
+    # baseline, so the gate passes. Every tracked file is the gate itself, run by `.ci/run`.
+    reviewed = sorted(json.loads((ROOT / ".secrets.baseline").read_text())["results"])
+    assert reviewed
+    code, output = make("secret-scan", f"SECRET_SCAN_FILES={' '.join(reviewed)}")
     assert code == 0, output
+    assert "no secret outside .secrets.baseline" in output
 
 
 @pytest.fixture(scope="module")
@@ -191,11 +204,6 @@ def test_lint_ci_fails_on_an_invalid_workflow(tmp_path: Path) -> None:
     code, output = make("lint-ci", f"WORKFLOWS={broken}")
     assert code != 0
     assert "runs-on" in output
-
-
-def test_lint_ci_passes_on_the_repository() -> None:
-    code, output = make("lint-ci")
-    assert code == 0, output
 
 
 def test_security_fast_fails_when_there_is_nothing_to_check(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from hotel_agent.channels.whatsapp.parser import (
     parse_webhook,
 )
 from tests.fixtures.whatsapp import fixture_names, load_fixture
+from tests.support import examples
 
 WEBHOOKS = [name for name in fixture_names() if not name.startswith("graph_")]
 
@@ -83,7 +84,7 @@ def _slots(node: object) -> list[tuple[Any, Any]]:
     return found
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(3))
 @given(name=st.sampled_from(WEBHOOKS), data=st.data())
 def test_real_payloads_with_random_damage_parse_or_are_refused(
     name: str, data: st.DataObject

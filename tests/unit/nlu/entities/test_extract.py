@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from hotel_agent.nlu.entities import RoomTypeName, extract_entities
 from hotel_agent.nlu.types import Entities, Intent, Understanding
+from tests.support import examples
 from tests.unit.nlu.entities.support import HOTEL, NOW
 
 D = date
@@ -168,7 +169,7 @@ _TEMPLATES = {
 }  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(3))
 @given(
     language=st.sampled_from(["es", "en"]),
     template=st.integers(0, 4),
