@@ -26,12 +26,13 @@ from hotel_agent.channels.port import Button
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import BOOK, HANDOFF, MY_BOOKING, Turn
 from hotel_agent.dialogue.flows import faq
+from hotel_agent.dialogue.flows import offers as offer_step
 from hotel_agent.dialogue.flows.port import TaskFlow
 from hotel_agent.dialogue.flows.registry import STARTED_BY, TASKS, task_in_progress
 from hotel_agent.dialogue.services import DialogueServices
-from hotel_agent.dialogue.state import Flow
+from hotel_agent.dialogue.state import Flow, Step
 from hotel_agent.dialogue.thresholds import Thresholds
-from hotel_agent.nlu.types import Entities, Intent, Topic
+from hotel_agent.nlu.types import Entities, Intent, Topic, Understanding
 
 log = structlog.get_logger(__name__)
 
@@ -96,6 +97,16 @@ def _answers_pending_question(t: Turn, th: Thresholds) -> bool:
     return task is not None and t.choice not in _MENU_CHOICES and task.can_take(t)
 
 
+def _asks_beside_choice(t: Turn, th: Thresholds) -> bool:
+    # "la familiar, ¿hay cama supletoria?" while the offers are the question pending.
+    return (
+        t.state.flow is Flow.BOOKING
+        and t.state.step is Step.CHOOSE
+        and t.choice is None
+        and ("?" in t.text or "¿" in t.text)
+    )
+
+
 def _opens_with_greeting(t: Turn, th: Thresholds) -> bool:
     # "Hola! ¿Tienen habitación…?" opening a conversation: greet, then answer.
     u = t.understanding
@@ -108,7 +119,9 @@ def _wants_person_now(t: Turn, th: Thresholds) -> bool:
     """The staff button, or a request for a person or a complaint sure enough to interrupt."""
     u = t.understanding
     return t.choice == HANDOFF or (
-        u.intent in (Intent.HANDOFF, Intent.COMPLAINT) and u.confidence >= th.interrupt
+        u.intent in (Intent.HANDOFF, Intent.COMPLAINT)
+        and u.confidence >= th.interrupt
+        and not t.introduces_self()
     )
 
 
@@ -160,7 +173,15 @@ def _intent(*intents: Intent) -> Predicate:
 
 
 def _hands_over(t: Turn, th: Thresholds) -> bool:
-    return t.choice == HANDOFF or _intent(Intent.HANDOFF, Intent.COMPLAINT)(t, th)
+    return t.choice == HANDOFF or (
+        _intent(Intent.HANDOFF, Intent.COMPLAINT)(t, th) and not t.introduces_self()
+    )
+
+
+def _only_introduces_self(t: Turn, th: Thresholds) -> bool:
+    # With no task to take it, and nothing else asked or started ("me llamo Ana, ¿tenéis
+    # parking?" is a question).
+    return t.introduces_self() and not _intent(Intent.FAQ, *STARTED_BY)(t, th)
 
 
 def _abandons_booking(t: Turn, th: Thresholds) -> bool:
@@ -207,6 +228,32 @@ async def _take_answer(t: Turn, services: DialogueServices) -> bool:
     if consumed is Consumed.USED:
         await _ask_next(t, services)
     return consumed is not Consumed.NOTHING
+
+
+async def _answer_beside_choice(t: Turn, services: DialogueServices) -> bool:
+    """Questions asked beside the choice of room are answered (never ignored), then the room
+    picked in the same message is taken, or the choice asked for again."""
+    state = t.state
+
+    def understand(text: str) -> Understanding:
+        return services.understander.understand(
+            text, now=t.now, language_hint=t.language, room_types=t.room_type_names
+        )
+
+    beside = offer_step.questions_beside(t, understand)
+    if not (beside.questions or beside.priced):
+        return False  # "¿la primera?": only the answer
+    for index in beside.priced:
+        offer_step.tell_price(t, state.offers[index])
+    for question in beside.questions:
+        await faq.answer(t, services, question)
+    if beside.pick is not None:
+        offer_step.remember_pick(t, state.offers[beside.pick])
+        await _ask_next(t, services)
+    else:
+        offer_step.missed(t, kept=[])
+        state.misunderstood = 0  # a question is no miss
+    return True
 
 
 async def _greet_first(t: Turn, services: DialogueServices) -> bool:
@@ -275,6 +322,19 @@ async def _settle_intent(t: Turn, services: DialogueServices) -> bool:
     return False
 
 
+async def _nice_to_meet(t: Turn, services: DialogueServices) -> bool:
+    """The guest's name, kept for the booking they may make next; then how can I help."""
+    name = t.understanding.entities.person_name
+    assert name is not None
+    t.state.guest_name = name
+    t.reply(t.say("small_talk.nice_to_meet", name=name.split()[0]))
+    if t.state.flow is None:
+        t.reply(t.say("small_talk.how_can_i_help"), buttons=menu(t))
+    else:
+        await _resume(t, services)
+    return True
+
+
 async def _answer(t: Turn, services: DialogueServices) -> bool:
     await _answer_question(t, services)
     return True
@@ -320,6 +380,7 @@ async def _unclear(t: Turn, services: DialogueServices) -> bool:
 
 DECISION_ORDER: tuple[Decision, ...] = (
     Decision("nothing_to_act_on", _nothing_to_act_on, _ask_again),
+    Decision("question_beside_choice", _asks_beside_choice, _answer_beside_choice),
     Decision("pending_answer", _answers_pending_question, _take_answer),
     Decision("opening_greeting", _opens_with_greeting, _greet_first),
     Decision("no_such_day", _impossible_date, _reply_with("invalid.no_such_day", with_menu=False)),
@@ -327,6 +388,7 @@ DECISION_ORDER: tuple[Decision, ...] = (
     Decision("thanks_then_question", _thanks_first, _thank_then_answer),
     Decision("task_in_progress", _task_reads_it, _task_takes),
     Decision("settle_intent", _intent_to_settle, _settle_intent),
+    Decision("introduction", _only_introduces_self, _nice_to_meet),
     Decision("handoff", _hands_over, _hand_over),
     Decision("question", _intent(Intent.FAQ), _answer),
     Decision(
