@@ -32,6 +32,7 @@ from hotel_agent.dialogue.flows.registry import STARTED_BY, TASKS, task_in_progr
 from hotel_agent.dialogue.services import DialogueServices
 from hotel_agent.dialogue.state import Flow, Step
 from hotel_agent.dialogue.thresholds import Thresholds
+from hotel_agent.nlu.entities.dates import says_shift
 from hotel_agent.nlu.types import Entities, Intent, Topic, Understanding
 
 log = structlog.get_logger(__name__)
@@ -191,6 +192,17 @@ def _abandons_booking(t: Turn, th: Thresholds) -> bool:
         and t.state.flow is Flow.BOOKING
         and not t.understanding.entities.booking_ref
     )
+
+
+def _moves_a_booking(t: Turn, th: Thresholds) -> bool:
+    # "can we arrive a day earlier?" with no task: a change of their booking, not a question
+    # about check-in times.
+    return t.state.flow is None and t.choice is None and says_shift(t.text)
+
+
+async def _change_booking(t: Turn, services: DialogueServices) -> bool:
+    t.understanding.intent, t.understanding.confidence = Intent.MODIFY_BOOKING, 1.0
+    return await _start_task(t, services)
 
 
 def _starts_task(t: Turn, th: Thresholds) -> bool:
@@ -390,6 +402,7 @@ DECISION_ORDER: tuple[Decision, ...] = (
     Decision("settle_intent", _intent_to_settle, _settle_intent),
     Decision("introduction", _only_introduces_self, _nice_to_meet),
     Decision("handoff", _hands_over, _hand_over),
+    Decision("move_booking", _moves_a_booking, _change_booking),
     Decision("question", _intent(Intent.FAQ), _answer),
     Decision(
         "abandon_booking", _abandons_booking, _reply_with("booking.abandoned", forget_task=True)

@@ -262,6 +262,15 @@ ROWS = [
         flow="booking",
         step="choose",
     ),
+    Row(
+        "a day earlier, no task: a change of their booking",
+        NEW,
+        "¿podemos llegar un día antes?",
+        "move_booking",
+        ("manage.ask_reference",),
+        flow="modify",
+        step="find",
+    ),
     # --- A day that does not exist, start over, thanks then a question ---------------------
     Row(
         "the 30th of February",
