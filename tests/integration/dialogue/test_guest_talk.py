@@ -8,12 +8,14 @@ Dialogue logic does not depend on the database: these run on SQLite only.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import httpx
 
 from hotel_agent.runtime import Runtime
 from tests.integration.dialogue.guest import (
+    MONTHS_EN,
+    MONTHS_ES,
     Guest,
     english_range,
     future_stay,
@@ -146,14 +148,25 @@ async def test_my_name_is_at_the_offers_is_kept(
 # --- 4. new dates at the option step are a new search, never a pick ---------------------
 
 
+def same_month_stay(days_ahead: int, nights: int = 3) -> tuple[date, date]:
+    """A stay that starts and ends in one month, so that it is said short ("del 21 al 24 de
+    abril"): short enough to have been read as "mejor" = the dearest option."""
+    while True:
+        check_in, check_out = future_stay(days_ahead, nights)
+        if check_in.month == check_out.month:
+            return check_in, check_out
+        days_ahead += 1
+
+
 async def test_mejor_otras_fechas_busca_de_nuevo(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     guest = Guest(client)
     first_in, first_out = future_stay(days_ahead=37, nights=2)
-    check_in, check_out = future_stay(days_ahead=47, nights=3)
+    check_in, check_out = same_month_stay(47)
     await guest.hears(f"quiero una habitación {spanish_range(first_in, first_out)} para 2 adultos")
-    said = await guest.hears(f"mejor {spanish_range(check_in, check_out)}")
+    month = MONTHS_ES[check_in.month - 1]
+    said = await guest.hears(f"mejor del {check_in.day} al {check_out.day} de {month}")
     assert "3 noches" in said and "¿Cuál prefieres?" in said  # new offers, nothing picked
     await guest.hears("la primera")
     await guest.hears("Rosa Díaz, rosa.diaz@example.com")
@@ -166,9 +179,10 @@ async def test_mejor_otras_fechas_busca_de_nuevo(
 async def test_best_other_dates_search_again(client: httpx.AsyncClient, runtime: Runtime) -> None:
     guest = Guest(client)
     first_in, first_out = future_stay(days_ahead=38, nights=2)
-    check_in, check_out = future_stay(days_ahead=48, nights=3)
+    check_in, check_out = same_month_stay(48)
     await guest.hears(f"I want a room {english_range(first_in, first_out)} for 2 adults")
-    said = await guest.hears(f"best {english_range(check_in, check_out)} then")
+    month = MONTHS_EN[check_in.month - 1]
+    said = await guest.hears(f"best {check_in.day} to {check_out.day} {month}")
     assert "3 nights" in said and "Which one would you like?" in said
     await guest.hears("the first one")
     await guest.hears("Amy Adams, amy.adams@example.com")
