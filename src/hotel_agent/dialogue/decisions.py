@@ -105,6 +105,7 @@ def _asks_beside_choice(t: Turn, th: Thresholds) -> bool:
         and t.state.step is Step.CHOOSE
         and t.choice is None
         and ("?" in t.text or "¿" in t.text)
+        and _THANKS.match(t.text) is None  # "thanks! is there parking?": welcome, then answer
     )
 
 
@@ -263,8 +264,7 @@ async def _answer_beside_choice(t: Turn, services: DialogueServices) -> bool:
         offer_step.remember_pick(t, state.offers[beside.pick])
         await _ask_next(t, services)
     else:
-        offer_step.missed(t, kept=[])
-        state.misunderstood = 0  # a question is no miss
+        await _resume(t, services)  # the offers again, after "let's carry on"
     return True
 
 

@@ -240,7 +240,7 @@ ROWS = [
         CHOOSE,
         "¿cuánto cuesta la suite? ¿tenéis parking?",
         "question_beside_choice",
-        ("booking.offer_total", "booking.choose_by_name"),
+        ("booking.offer_total", "resume.booking", "booking.offers"),
         flow="booking",
         step="choose",
     ),

@@ -164,8 +164,7 @@ def missed(t: Turn, *, kept: list[str]) -> None:
     list again."""
     state = t.state
     state.step = Step.CHOOSE
-    # A name or an e-mail given instead is clear, only not the answer: no miss.
-    state.misunderstood = t.unclear_before + (0 if kept else 1)
+    state.misunderstood = t.unclear_before + 1
     names = [offer.name(t.language) for offer in state.offers]
     options = t.say.options(names)
     text = t.say("booking.kept", what=t.say.together(kept)) + " " if kept else ""
