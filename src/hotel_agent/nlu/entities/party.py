@@ -129,6 +129,8 @@ _EACH = re.compile(
 _VAGUE_KIDS = re.compile(
     r"\b(?:and|with|plus|y|con|mas)\s+(?:the\s+|los\s+|las\s+)?(?:kids|children|little\s+ones"
     r"|ninos|ninas|hijos|hijas|peques|crios|nietos|grandchildren)\b"
+    # "with our boys", "y mis chicas": children, or friends; how many either way is not said.
+    r"|\b(?:my|our|mis|nuestr[oa]s)\s+(?:boys|girls|chic[oa]s)\b"
 )
 # Relatives beside a count, not in it: "2 adults and 2 kids plus a double for the grandparents".
 _EXTRA_PAIR = re.compile(

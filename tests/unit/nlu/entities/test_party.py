@@ -165,6 +165,7 @@ def test_additions_relative_to_previous(
         ("mi mujer, yo y los dos chicos de 5 y 7", party(2, 2, [5, 7])),
         ("mi mujer y yo con los niños de 3 y 5", party(2, 2, [3, 5])),
         ("somos 2 adultos y dos chicas", party(2, 2)),
+        ("my husband and I and our girls (8 and 11)", party(2, 2, [8, 11])),
         # ... and grown-ups when they are the travellers themselves.
         ("we are two girls travelling", party(2)),
         ("somos dos chicas", party(2)),
@@ -173,3 +174,11 @@ def test_additions_relative_to_previous(
 )
 def test_girls_and_boys_are_children_only_when_said_so(text: str, expected: Party) -> None:
     assert extract_party(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["me, my husband and our boys", "me and my girls", "mi mujer y yo con nuestros chicos"],
+)
+def test_girls_and_boys_without_a_count_are_asked_about(text: str) -> None:
+    assert extract_party(text).uncertain
