@@ -5,12 +5,15 @@ to say, with the thresholds of `thresholds.py`) and an action. The first step wh
 holds acts; an action returning False passes the message on down the table (the task found
 nothing in it, the greeting only opened the reply). Its name is the turn's `decided_by`.
 
-In words: a message with nothing to act on is asked about; the answer to the task's pending
-question is taken first; a sure request for a person, a complaint, a non-existent day, "start
-over", thanks followed by a question, and a sure hotel question come before the task in
-progress reads the message; then the intent is settled (a tapped menu button, or the language
-model's reading of an unsure message) and acted on at `act`: hand over, answer, start a task,
-greet, small talk; anything else is asked again once, and handed over at the second in a row.
+In words: a message with nothing to act on is asked about; a hotel question asked beside the
+choice of room is answered (and the room picked in the rest of the message taken); the answer
+to the task's pending question is taken first; a sure request for a person, a complaint, a
+non-existent day, "start over", thanks followed by a question, and a sure hotel question come
+before the task in progress reads the message; then the intent is settled (a tapped menu
+button, or the language model's reading of an unsure message) and acted on at `act`: a name
+("me llamo Ana") is kept, never a request for a person; hand over, "a day earlier" with no task
+(a change of their booking), answer, start a task, greet, small talk; anything else is asked
+again once, and handed over at the second in a row.
 """
 
 from __future__ import annotations
