@@ -71,12 +71,13 @@ class StayDates:
 
 
 # "llegar un día antes", "arrive two days earlier", "check out a day later", "salir el día
-# después": one end of the stay moves, by days.
+# después": one end of the stay moves, by days ("llegamos el 9, dos días antes de la boda"
+# names its day: no shift).
 _SHIFT = re.compile(
     r"\b(?:(?P<arrive>lleg\w*|entrar|entramos|arriv\w*|come|coming|get\s+there|check(?:ing)?"
     r"[\s-]?in)|(?P<leave>sal\w*|irnos|marcharnos|nos\s+vamos|leav\w*|go(?:ing)?\s+home"
     r"|check(?:ing)?[\s-]?out|depart\w*|quedarnos|stay(?:ing)?))"
-    rf"(?:\s+\w+){{0,2}}?\s+(?:(?P<n>{NUMBER})|el|the)\s+(?:dias?|days?|noches?|nights?)\s+"
+    rf"(?:\s+[a-z']+){{0,2}}?\s+(?:(?P<n>{NUMBER})|el|the)\s+(?:dias?|days?|noches?|nights?)\s+"
     r"(?:(?P<earlier>antes|before|earlier|early|sooner|anterior)"
     r"|(?P<later>despues|mas\s+tarde|later|after|siguiente))\b"
 )
