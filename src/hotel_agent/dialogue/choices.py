@@ -96,6 +96,8 @@ _NO_CHILDREN = re.compile(
     r"\b(no|sin|without|zero|0|ningun|ningunos?)\s+(kids?|child(ren)?|nin[oa]s?|hij[oa]s?|"
     r"menores|bebes?|babies)\b"
 )
+# "somos dos chicas": the travellers themselves, grown-ups, not children spoken of.
+_WE_ARE_YOUNG = re.compile(rf"\b(?:{_PARTY_LEAD})\s+{NUMBER}\s+chic[oa]s\b")
 _PER_ROOM = re.compile(
     rf"\b({NUMBER})\s+(?:adults?|adultos|people|personas|persons|guests|pax)\s+"
     r"(?:each|in each|per room|in every room|por habitacion|en cada una|cada una|"
@@ -177,7 +179,7 @@ def says_a_date(text: str) -> bool:
 
 def mentions_children(text: str) -> bool:
     """ "2 adults and a 5-year-old": children are spoken of (and not denied)."""
-    said = normalize(text)
+    said = _WE_ARE_YOUNG.sub(" ", normalize(text))
     return bool(_CHILDREN.search(said)) and not _NO_CHILDREN.search(said)
 
 

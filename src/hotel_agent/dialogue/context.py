@@ -92,6 +92,12 @@ class Turn:
             and (self.understanding.intent is Intent.AFFIRM or choices.is_yes(self.text))
         )
 
+    def introduces_self(self) -> bool:
+        """ "me llamo Ana López", "my name is Tom": a name, never a request for a person (the
+        classifier reads "llamar" as "call me"), unless a person is asked for in words too."""
+        named = self.understanding.entities.person_name is not None
+        return named and not choices.wants_a_person(self.text)
+
     def says_no(self) -> bool:
         return self.understanding.intent is Intent.DENY or choices.is_no(self.text)
 

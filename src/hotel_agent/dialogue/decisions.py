@@ -5,12 +5,15 @@ to say, with the thresholds of `thresholds.py`) and an action. The first step wh
 holds acts; an action returning False passes the message on down the table (the task found
 nothing in it, the greeting only opened the reply). Its name is the turn's `decided_by`.
 
-In words: a message with nothing to act on is asked about; the answer to the task's pending
-question is taken first; a sure request for a person, a complaint, a non-existent day, "start
-over", thanks followed by a question, and a sure hotel question come before the task in
-progress reads the message; then the intent is settled (a tapped menu button, or the language
-model's reading of an unsure message) and acted on at `act`: hand over, answer, start a task,
-greet, small talk; anything else is asked again once, and handed over at the second in a row.
+In words: a message with nothing to act on is asked about; a hotel question asked beside the
+choice of room is answered (and the room picked in the rest of the message taken); the answer
+to the task's pending question is taken first; a sure request for a person, a complaint, a
+non-existent day, "start over", thanks followed by a question, and a sure hotel question come
+before the task in progress reads the message; then the intent is settled (a tapped menu
+button, or the language model's reading of an unsure message) and acted on at `act`: a name
+("me llamo Ana") is kept, never a request for a person; hand over, "a day earlier" with no task
+(a change of their booking), answer, start a task, greet, small talk; anything else is asked
+again once, and handed over at the second in a row.
 """
 
 from __future__ import annotations
@@ -26,12 +29,14 @@ from hotel_agent.channels.port import Button
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import BOOK, HANDOFF, MY_BOOKING, Turn
 from hotel_agent.dialogue.flows import faq
+from hotel_agent.dialogue.flows import offers as offer_step
 from hotel_agent.dialogue.flows.port import TaskFlow
 from hotel_agent.dialogue.flows.registry import STARTED_BY, TASKS, task_in_progress
 from hotel_agent.dialogue.services import DialogueServices
-from hotel_agent.dialogue.state import Flow
+from hotel_agent.dialogue.state import Flow, Step
 from hotel_agent.dialogue.thresholds import Thresholds
-from hotel_agent.nlu.types import Entities, Intent, Topic
+from hotel_agent.nlu.entities.dates import says_shift
+from hotel_agent.nlu.types import Entities, Intent, Topic, Understanding
 
 log = structlog.get_logger(__name__)
 
@@ -96,6 +101,17 @@ def _answers_pending_question(t: Turn, th: Thresholds) -> bool:
     return task is not None and t.choice not in _MENU_CHOICES and task.can_take(t)
 
 
+def _asks_beside_choice(t: Turn, th: Thresholds) -> bool:
+    # "la familiar, ¿hay cama supletoria?" while the offers are the question pending.
+    return (
+        t.state.flow is Flow.BOOKING
+        and t.state.step is Step.CHOOSE
+        and t.choice is None
+        and ("?" in t.text or "¿" in t.text)
+        and _THANKS.match(t.text) is None  # "thanks! is there parking?": welcome, then answer
+    )
+
+
 def _opens_with_greeting(t: Turn, th: Thresholds) -> bool:
     # "Hola! ¿Tienen habitación…?" opening a conversation: greet, then answer.
     u = t.understanding
@@ -108,7 +124,9 @@ def _wants_person_now(t: Turn, th: Thresholds) -> bool:
     """The staff button, or a request for a person or a complaint sure enough to interrupt."""
     u = t.understanding
     return t.choice == HANDOFF or (
-        u.intent in (Intent.HANDOFF, Intent.COMPLAINT) and u.confidence >= th.interrupt
+        u.intent in (Intent.HANDOFF, Intent.COMPLAINT)
+        and u.confidence >= th.interrupt
+        and not t.introduces_self()
     )
 
 
@@ -160,7 +178,15 @@ def _intent(*intents: Intent) -> Predicate:
 
 
 def _hands_over(t: Turn, th: Thresholds) -> bool:
-    return t.choice == HANDOFF or _intent(Intent.HANDOFF, Intent.COMPLAINT)(t, th)
+    return t.choice == HANDOFF or (
+        _intent(Intent.HANDOFF, Intent.COMPLAINT)(t, th) and not t.introduces_self()
+    )
+
+
+def _only_introduces_self(t: Turn, th: Thresholds) -> bool:
+    # With no task to take it, and nothing else asked or started ("me llamo Ana, ¿tenéis
+    # parking?" is a question).
+    return t.introduces_self() and not _intent(Intent.FAQ, *STARTED_BY)(t, th)
 
 
 def _abandons_booking(t: Turn, th: Thresholds) -> bool:
@@ -170,6 +196,17 @@ def _abandons_booking(t: Turn, th: Thresholds) -> bool:
         and t.state.flow is Flow.BOOKING
         and not t.understanding.entities.booking_ref
     )
+
+
+def _moves_a_booking(t: Turn, th: Thresholds) -> bool:
+    # "can we arrive a day earlier?" with no task: a change of their booking, not a question
+    # about check-in times.
+    return t.state.flow is None and t.choice is None and says_shift(t.text)
+
+
+async def _change_booking(t: Turn, services: DialogueServices) -> bool:
+    t.understanding.intent, t.understanding.confidence = Intent.MODIFY_BOOKING, 1.0
+    return await _start_task(t, services)
 
 
 def _starts_task(t: Turn, th: Thresholds) -> bool:
@@ -207,6 +244,31 @@ async def _take_answer(t: Turn, services: DialogueServices) -> bool:
     if consumed is Consumed.USED:
         await _ask_next(t, services)
     return consumed is not Consumed.NOTHING
+
+
+async def _answer_beside_choice(t: Turn, services: DialogueServices) -> bool:
+    """Questions asked beside the choice of room are answered (never ignored), then the room
+    picked in the same message is taken, or the choice asked for again."""
+    state = t.state
+
+    def understand(text: str) -> Understanding:
+        return services.understander.understand(
+            text, now=t.now, language_hint=t.language, room_types=t.room_type_names
+        )
+
+    beside = offer_step.questions_beside(t, understand)
+    if not (beside.questions or beside.priced):
+        return False  # "¿la primera?": only the answer
+    for index in beside.priced:
+        offer_step.tell_price(t, state.offers[index])
+    for question in beside.questions:
+        await faq.answer(t, services, question)
+    if beside.pick is not None:
+        offer_step.remember_pick(t, state.offers[beside.pick])
+        await _ask_next(t, services)
+    else:
+        await _resume(t, services)  # the offers again, after "let's carry on"
+    return True
 
 
 async def _greet_first(t: Turn, services: DialogueServices) -> bool:
@@ -275,6 +337,19 @@ async def _settle_intent(t: Turn, services: DialogueServices) -> bool:
     return False
 
 
+async def _nice_to_meet(t: Turn, services: DialogueServices) -> bool:
+    """The guest's name, kept for the booking they may make next; then how can I help."""
+    name = t.understanding.entities.person_name
+    assert name is not None
+    t.state.guest_name = name
+    t.reply(t.say("small_talk.nice_to_meet", name=name.split()[0]))
+    if t.state.flow is None:
+        t.reply(t.say("small_talk.how_can_i_help"), buttons=menu(t))
+    else:
+        await _resume(t, services)
+    return True
+
+
 async def _answer(t: Turn, services: DialogueServices) -> bool:
     await _answer_question(t, services)
     return True
@@ -320,6 +395,7 @@ async def _unclear(t: Turn, services: DialogueServices) -> bool:
 
 DECISION_ORDER: tuple[Decision, ...] = (
     Decision("nothing_to_act_on", _nothing_to_act_on, _ask_again),
+    Decision("question_beside_choice", _asks_beside_choice, _answer_beside_choice),
     Decision("pending_answer", _answers_pending_question, _take_answer),
     Decision("opening_greeting", _opens_with_greeting, _greet_first),
     Decision("no_such_day", _impossible_date, _reply_with("invalid.no_such_day", with_menu=False)),
@@ -327,7 +403,9 @@ DECISION_ORDER: tuple[Decision, ...] = (
     Decision("thanks_then_question", _thanks_first, _thank_then_answer),
     Decision("task_in_progress", _task_reads_it, _task_takes),
     Decision("settle_intent", _intent_to_settle, _settle_intent),
+    Decision("introduction", _only_introduces_self, _nice_to_meet),
     Decision("handoff", _hands_over, _hand_over),
+    Decision("move_booking", _moves_a_booking, _change_booking),
     Decision("question", _intent(Intent.FAQ), _answer),
     Decision(
         "abandon_booking", _abandons_booking, _reply_with("booking.abandoned", forget_task=True)

@@ -215,3 +215,29 @@ async def test_each_task_asks_its_question_again_in_other_words(
     out = await chat.send("👍")
 
     assert out.decided_by == "nothing_to_act_on" and said(out, key), text_of(out)
+
+
+async def test_a_day_earlier_at_the_summary_moves_only_the_arrival() -> None:
+    chat = Chat()
+    for text in BOOK:
+        await chat.send(text)
+
+    out = await chat.send("¿podemos llegar un día antes?")
+    assert said(out, "booking.changed_dates"), text_of(out)  # the difference, restated
+    out = await chat.send("sí")
+
+    assert said(out, "booking.confirmed"), text_of(out)
+    [booking] = chat.pms.bookings.values()
+    assert (booking.stay.check_in, booking.stay.check_out) == (april(9), april(12))
+
+
+async def test_a_day_later_moves_only_the_departure_of_a_booking() -> None:
+    chat = Chat()
+    pms_id = await booked(chat)
+
+    out = await chat.send("¿podemos salir un día más tarde?")
+    assert said(out, "modify.summary"), text_of(out)
+    await chat.send("sí")
+
+    stay = chat.pms.bookings[pms_id].stay
+    assert (stay.check_in, stay.check_out) == (april(10), april(13))

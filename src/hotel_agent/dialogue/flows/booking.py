@@ -36,7 +36,9 @@ _OTHER_ROOM = re.compile(
 
 
 def start(t: Turn, flow: Flow) -> None:
+    name = t.state.guest_name  # said before the booking began ("me llamo Ana"): still hers
     t.state.reset_flow()
+    t.state.guest_name = name
     t.state.flow = flow
     t.state.step = Step.COLLECT
 
@@ -60,7 +62,8 @@ def take(t: Turn) -> bool:
         # A correction of the dates must say a date: "the second one" is not the 2nd.
         entities = replace(entities, check_in=None, check_out=None, nights=None)
     wanted = entities.room_type
-    if state.step is Step.CHOOSE and wanted and picked is None:
+    moved = state.step is Step.CHOOSE and offer_step.says_new_dates(t)
+    if state.step is Step.CHOOSE and wanted and picked is None and not moved:
         # A room type by name that is not on offer (full, or too small for the party).
         offer_step.not_offered(t, wanted)
         return True
@@ -412,7 +415,8 @@ def can_take(t: Turn) -> bool:
             len(words) >= 2 and t.understanding.confidence < t.thresholds.not_a_name
         )
     if state.step is Step.CHOOSE:
-        return offer_step.answers_choice(t) or bool(entities.email or entities.phone)
+        contact = entities.email or entities.phone or t.introduces_self()
+        return offer_step.answers_choice(t) or bool(contact)
     if state.step is Step.COLLECT:
         # Asked for dates and guests, "2 personas" is a party, not a request for a person.
         said = _says_stay(entities) or party.said_in_a_sentence(t) is not None

@@ -33,10 +33,17 @@ _QUESTIONS = re.compile(
 _WORDS = 2  # a part shorter than this is no question of its own
 
 
-async def answer(t: Turn, services: DialogueServices) -> bool:
-    """Answer the guest's question(s); False when the hotel's knowledge has no answer."""
+async def answer(t: Turn, services: DialogueServices, question: str | None = None) -> bool:
+    """Answer the guest's question(s); False when the hotel's knowledge has no answer.
+    `question`: only this part of the message is a question ("la familiar, ¿hay cama
+    supletoria?"); by default the whole message is."""
     knowledge = services.knowledge
-    entries = _entries(t, services)
+    if question is None:
+        question, topic = t.text, t.understanding.topic
+    else:
+        asked = services.understander.understand(question, now=t.now, language_hint=t.language)
+        topic = asked.topic if asked.intent is Intent.FAQ else None
+    entries = _entries(t, services, question, topic)
     for entry in entries:
         if contradicts(entry, t.hotel):
             # The PMS's time is the one bookings are made with: never answer another one.
@@ -52,7 +59,7 @@ async def answer(t: Turn, services: DialogueServices) -> bool:
         consistent = [e.id for e in knowledge.entries if not contradicts(e, t.hotel)]
         file_facts = knowledge.facts(t.language, only=consistent, name=t.hotel is None)
         worded = await services.llm.answer_from_facts(
-            t.text,
+            question,
             facts="\n\n".join(
                 f for f in (pms_facts(t.hotel, t.room_types, t.language), file_facts) if f
             ),
@@ -66,10 +73,10 @@ async def answer(t: Turn, services: DialogueServices) -> bool:
     return False
 
 
-def _entries(t: Turn, services: DialogueServices) -> list[FaqEntry]:
-    """The hotel's answers to each question the message asks, in the order asked."""
-    parts = [p.strip() for p in _QUESTIONS.split(t.text) if len(p.split()) >= _WORDS]
-    whole = _entry(t, services, t.text, t.understanding.topic)
+def _entries(t: Turn, services: DialogueServices, text: str, topic: Topic | None) -> list[FaqEntry]:
+    """The hotel's answers to each question `text` asks, in the order asked."""
+    parts = [p.strip() for p in _QUESTIONS.split(text) if len(p.split()) >= _WORDS]
+    whole = _entry(t, services, text, topic)
     if len(parts) < 2:  # one question: the whole message is it
         return [whole] if whole else []
     found: list[FaqEntry] = []

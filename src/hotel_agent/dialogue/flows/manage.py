@@ -17,6 +17,7 @@ from hotel_agent.dialogue.context import BOOKING_PREFIX, HANDOFF, NO, YES, Turn
 from hotel_agent.dialogue.flows.stay_rules import as_entities, explain_refusal, merge_entities
 from hotel_agent.dialogue.services import DialogueServices
 from hotel_agent.dialogue.state import DialogueState, Flow, Slots, Step
+from hotel_agent.nlu.entities.dates import shifted_stay
 from hotel_agent.nlu.types import Entities
 from hotel_agent.pms.errors import InvalidStay, PmsOutcomeUnknown, RoomUnavailable
 from hotel_agent.pms.policy import validate_stay
@@ -218,6 +219,11 @@ def _take(t: Turn, booking: Booking) -> None:
         rooms=booking.stay.rooms,
         room_type=booking.room_type_id,
     )
+    # "HS-7K2Q9D: can we arrive a day earlier?" said before the booking was found: the shift
+    # is read against the booking's stay now that it is known.
+    shifted = shifted_stay(t.text, booking.stay.check_in, booking.stay.check_out)
+    if state.flow is Flow.MODIFY and state.change is None and shifted is not None:
+        state.change = Slots(check_in=shifted[0], check_out=shifted[1])
 
 
 def _offer_candidates(t: Turn, bookings: list[Booking]) -> None:

@@ -8,10 +8,22 @@ arriba" or a room's name answers it; such an answer is never also read as dates 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from hotel_agent.channels.port import ListPicker, ListRow, ListSection
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import CHANGE, HANDOFF, OFFER_PREFIX, YES, Turn
 from hotel_agent.dialogue.state import OfferView, Picked, Step
+from hotel_agent.nlu.text import normalize
+from hotel_agent.nlu.types import Intent, Understanding
+
+# A message's clauses: a question runs from "¿" or the last stop to its "?".
+_CLAUSES = re.compile(r"¿[^?¿.!\n]*\?*|[^?¿.!\n]*\?+|[^?¿.!\n]+")
+_PRICE = re.compile(
+    r"\b(how much|price|prices|cost|costs|total|cuanto|cuesta|cuestan|precio|precios|sale)\b"
+)
 
 # Misses in a row at the option step after which reception is offered.
 
@@ -22,6 +34,8 @@ def picked_offer(t: Turn) -> int | None:
     if t.choice and t.choice.startswith(OFFER_PREFIX):
         wanted = t.choice.removeprefix(OFFER_PREFIX)
         return next((i for i, o in enumerate(offers) if o.room_type_id == wanted), None)
+    if says_new_dates(t):
+        return None  # "mejor del 21 al 24 de abril": a new search, not the best room
     wanted_type = t.understanding.entities.room_type
     if wanted_type:
         found = next((i for i, o in enumerate(offers) if o.room_type_id == wanted_type), None)
@@ -33,6 +47,73 @@ def picked_offer(t: Turn) -> int | None:
     if index is None:
         index = choices.pick_by_price(t.text, [o.total for o in offers])
     return index
+
+
+def says_new_dates(t: Turn) -> bool:
+    """Whether the message moves the stay the offers are for: other dates said in words
+    ("mejor del 21 al 24 de abril", "actually from the 21st"), not a bare option number."""
+    entities = t.understanding.entities
+    stay = t.state.offers_for
+    if stay is None or not choices.says_a_date(t.text):
+        return False
+    if choices.pick_index(t.text, len(t.state.offers)) is not None:
+        return False  # "the 2nd", "la 3": an option's number
+    said = (entities.check_in, entities.check_out)
+    return any(day is not None for day in said) and said != (stay.check_in, stay.check_out)
+
+
+@dataclass
+class Beside:
+    """What a message says beside (or instead of) the answer to "which room?"."""
+
+    questions: list[str] = field(default_factory=list)  # hotel questions, as asked
+    priced: list[int] = field(default_factory=list)  # offers whose price is asked
+    pick: int | None = None  # the offer picked outside the questions ("la familiar, ¿…?")
+
+
+def questions_beside(t: Turn, understand: Callable[[str], Understanding]) -> Beside:
+    """The hotel questions (and prices of offers) asked at the option step, and the offer
+    picked in the rest of the message: "how much is the family one in total? and is
+    breakfast included?" asks two things and picks nothing; "la familiar, ¿hay cama
+    supletoria?" picks the family room and asks one."""
+    beside = Beside()
+    offers = t.state.offers
+    statements = []
+    for clause in (c.strip(" ,;") for c in _CLAUSES.findall(t.text)):
+        if not clause.strip(" ¿?"):
+            continue
+        if "?" not in clause and "¿" not in clause:
+            statements.append(clause)
+            continue
+        said = understand(clause)
+        named = [i for i, o in enumerate(offers) if o.room_type_id == said.entities.room_type]
+        if _PRICE.search(normalize(clause)) and (named or len(offers) == 1):
+            beside.priced.extend(i for i in named or [0] if i not in beside.priced)
+        elif said.intent is Intent.FAQ and said.confidence >= t.thresholds.act:
+            beside.questions.append(clause)
+    if beside.questions or beside.priced:
+        for statement in statements:
+            said = understand(statement)
+            named = [i for i, o in enumerate(offers) if o.room_type_id == said.entities.room_type]
+            index = choices.pick_index(statement, len(offers))
+            if index is None:
+                index = choices.pick_by_price(statement, [o.total for o in offers])
+            beside.pick = named[0] if named else index
+            if beside.pick is not None:
+                break
+    return beside
+
+
+def tell_price(t: Turn, offer: OfferView) -> None:
+    """ "How much is the family one in total?": the total of that offer for the stay."""
+    t.reply(
+        t.say(
+            "booking.offer_total",
+            room=offer.name(t.language),
+            total=t.say.money(offer.total, offer.currency),
+            stay=stay_text(t),
+        )
+    )
 
 
 def answers_choice(t: Turn) -> bool:

@@ -16,6 +16,8 @@ Rules, in order:
 - With `previous` (the slots so far): a lone new check-in keeps the nights ("no, mejor el 16"), a
   lone check-out or stay length keeps the check-in, "one more night" extends the stay, and a bare
   day ("el 20") is read in the month of the previous check-in.
+- A shift of one end ("¿podemos llegar un día antes?", "can we leave a day later?") moves only
+  that end of the previous stay, the other one kept; without a previous stay it says no date.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Literal
 from hotel_agent.nlu.entities.date_grammar import DayRef, scan
 from hotel_agent.nlu.entities.duckling_time import TimeMention, find_days
 from hotel_agent.nlu.entities.folding import fold
+from hotel_agent.nlu.entities.numbers import NUMBER, to_int
 from hotel_agent.nlu.types import Entities
 
 Role = Literal["in", "out"] | None
@@ -65,6 +68,49 @@ class StayDates:
     check_in: date | None = None
     check_out: date | None = None
     nights: int | None = None
+
+
+# "llegar un día antes", "arrive two days earlier", "check out a day later", "salir el día
+# después": one end of the stay moves, by days ("llegamos el 9, dos días antes de la boda"
+# names its day: no shift).
+_SHIFT = re.compile(
+    r"\b(?:(?P<arrive>lleg\w*|entrar|entramos|arriv\w*|come|coming|get\s+there|check(?:ing)?"
+    r"[\s-]?in)|(?P<leave>sal\w*|irnos|marcharnos|nos\s+vamos|leav\w*|go(?:ing)?\s+home"
+    r"|check(?:ing)?[\s-]?out|depart\w*|quedarnos|stay(?:ing)?))"
+    rf"(?:\s+[a-z']+){{0,2}}?\s+(?:(?P<n>{NUMBER})|el|the)\s+(?:dias?|days?|noches?|nights?)\s+"
+    r"(?:(?P<earlier>antes|before|earlier|early|sooner|anterior)"
+    r"|(?P<later>despues|mas\s+tarde|later|after|siguiente))\b"
+)
+
+
+def says_shift(text: str) -> bool:
+    """ "¿podemos llegar un día antes?": one end of a stay is moved, by days."""
+    return _SHIFT.search(fold(text)) is not None
+
+
+def shifted_stay(text: str, check_in: date, check_out: date) -> tuple[date, date] | None:
+    """The stay with the end the message moves moved ("leave a day later": the check-out
+    one day on, the check-in kept); None when the message moves neither."""
+    match = _SHIFT.search(fold(text))
+    if match is None:
+        return None
+    days = timedelta(days=(to_int(match["n"]) or 1) if match["n"] else 1)
+    step = -days if match["earlier"] else days
+    if match["arrive"]:
+        return check_in + step, check_out
+    return check_in, check_out + step
+
+
+def _shift(text: str, before: Entities) -> StayDates | None:
+    """A shift of one end of the previous stay (see `_SHIFT`); None when none is said."""
+    if not says_shift(text):
+        return None
+    if before.check_in is None or before.check_out is None:
+        return StayDates()  # "a day earlier" than nothing known: no date
+    shifted = shifted_stay(text, before.check_in, before.check_out)
+    assert shifted is not None
+    check_in, check_out = shifted
+    return StayDates(check_in, check_out, (check_out - check_in).days)
 
 
 @dataclass(frozen=True)
@@ -267,6 +313,9 @@ def extract_dates(
     """The stay dates said in `text`; `now` is the hotel's local time."""
     today = now.date()
     before = previous or Entities()
+    shifted = _shift(text, before)
+    if shifted is not None:
+        return shifted
     day_anchor = today
     if before.check_in is not None and before.check_in >= today:
         day_anchor = max(today, before.check_in.replace(day=1))

@@ -101,6 +101,20 @@ _THE_KID = re.compile(
 # "my mom and dad", "mi mujer y mi hijo": each relative of a list counts.
 _NEXT_RELATIVE = re.compile(r"\s*(?:,|\band\b|\by\b|&)\s*(?:(?:mi|my|our|nuestr[oa])\s+)?" + _KIN)
 _COUPLES = re.compile(rf"(?<![\w/.,:])(?P<num>{NUMBER})\s+(?:couples|parejas|matrimonios)\b")
+# "our two girls", "los dos chicos de 5 y 7": girls and boys are children when they are the
+# speaker's (a possessive, or "and the two boys" beside the adults), come after adults counted
+# ("2 adults and two girls") or their ages are said;
+# "we are two girls" and "somos dos chicas" stay two adults (a total, read elsewhere).
+_YOUNG = re.compile(
+    rf"(?:(?P<own>\b(?:my|our|mis|nuestr[oa]s)\s+)|(?P<beside>\b(?:and|with|plus|y|con|mas)\s+"
+    rf"(?P<the>(?:the|los|las)\s+)?))?(?<![\w/.,:])(?P<num>{NUMBER})\s+(?:(?:little|young|pequen[oa]s)\s+)?"
+    r"(?:girls|boys|chic[oa]s|chaval(?:es|as)|muchach[oa]s)\b"
+)
+# "con las niñas de 8 y 11", "and our girls (8 and 11)": no count, but one child per age.
+_KIDS_WITH_AGES = re.compile(
+    r"\b(?:my|our|mis|nuestr[oa]s|the|los|las)\s+(?:kids|children|little\s+ones|ninos|ninas"
+    r"|hijos|hijas|peques|crios|girls|boys|chic[oa]s|sons|daughters)\b"
+)
 # "a 5-year-old", "two 3 year olds", "my 7 yo": children with their age.
 _AGED = re.compile(
     rf"(?:(?<![\w/.,:])(?P<num>{NUMBER})|\b(?:my|our))\s+(?P<age>\d{{1,2}}|{NUMBER})"
@@ -115,6 +129,8 @@ _EACH = re.compile(
 _VAGUE_KIDS = re.compile(
     r"\b(?:and|with|plus|y|con|mas)\s+(?:the\s+|los\s+|las\s+)?(?:kids|children|little\s+ones"
     r"|ninos|ninas|hijos|hijas|peques|crios|nietos|grandchildren)\b"
+    # "with our boys", "y mis chicas": children, or friends; how many either way is not said.
+    r"|\b(?:my|our|mis|nuestr[oa]s)\s+(?:boys|girls|chic[oa]s)\b"
 )
 # Relatives beside a count, not in it: "2 adults and 2 kids plus a double for the grandparents".
 _EXTRA_PAIR = re.compile(
@@ -222,6 +238,7 @@ class _Said:
     more_adults: int = 0
     more_children: int = 0
     each: bool = False  # the counts are per room
+    aged_kids: range = range(0)  # "los niños de 3 y 5": counted by their ages, not vague
 
     def saw_persons(
         self, count: int | None, match: re.Match[str], inclusive: bool, adults: bool = False
@@ -260,6 +277,24 @@ def _counts(folded: str, said: _Said, skip: list[range]) -> None:
             said.ages = _ages_after(folded, match.end()) or said.ages
         elif not (match["num"] in _ARTICLES and match["noun"].startswith(("guest", "huesp"))):
             said.saw_persons(count, match, inclusive=False)
+
+
+def _young(folded: str, said: _Said) -> None:
+    """Girls and boys counted as children when the message says they are (see `_YOUNG`)."""
+    for match in _YOUNG.finditer(folded):
+        ages = _ages_after(folded, match.end())
+        beside_adults = match["beside"] and (match["the"] or said.adults is not None)
+        if (match["own"] or beside_adults or ages) and match.start() > said.children_at:
+            said.children = (said.children or 0) + (to_int(match["num"]) or 0)
+            said.children_at = match.start()
+            said.ages = [*said.ages, *ages]
+    if said.children is None:
+        for match in _KIDS_WITH_AGES.finditer(folded):
+            ages = _ages_after(folded, match.end())
+            if len(ages) > 1:
+                said.children, said.children_at, said.ages = len(ages), match.start(), ages
+                said.aged_kids = range(match.start(), match.end())
+                return
 
 
 def _totals(folded: str, said: _Said) -> None:
@@ -318,9 +353,12 @@ def extract_party(text: str, *, previous: Entities | None = None) -> Party:
     said = _Said()
     _counts(folded, said, skip=_additions(folded, said))
     _totals(folded, said)
+    _young(folded, said)
     counted = said.adults is not None or said.persons is not None
+    # "mi mujer y yo con los niños de 3 y 5": the children are counted by their ages.
+    unaged = folded[: said.aged_kids.start] + folded[said.aged_kids.stop :]
     uncertain = (
-        (not counted and _VAGUE.search(folded) is not None)
+        (not counted and _VAGUE.search(unaged) is not None)
         or (said.children is None and _VAGUE_KIDS.search(folded) is not None)
         or _EXTRA_PAIR.search(folded) is not None
     )

@@ -204,3 +204,30 @@ def test_corrections_relative_to_previous(
     text: str, language: str, previous: Entities | None, expected: StayDates
 ) -> None:
     assert extract_dates(text, language=language, now=NOW, previous=previous) == expected
+
+
+KNOWN = Entities(check_in=D(2026, 12, 10), check_out=D(2026, 12, 12), nights=2)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # Issue 8: one end of the stay moves, the other is kept.
+        ("¿podemos llegar un día antes?", "es", stay(D(2026, 12, 9), D(2026, 12, 12), 3)),
+        ("can we arrive a day earlier?", "en", stay(D(2026, 12, 9), D(2026, 12, 12), 3)),
+        ("llegaríamos el día antes", "es", stay(D(2026, 12, 9), D(2026, 12, 12), 3)),
+        ("we'd like to arrive two days earlier", "en", stay(D(2026, 12, 8), D(2026, 12, 12), 4)),
+        ("can we leave a day later?", "en", stay(D(2026, 12, 10), D(2026, 12, 13), 3)),
+        ("¿podemos salir un día más tarde?", "es", stay(D(2026, 12, 10), D(2026, 12, 13), 3)),
+        ("can we check out a day early?", "en", stay(D(2026, 12, 10), D(2026, 12, 11), 1)),
+    ],
+)
+def test_a_shift_moves_one_end_of_the_stay(text: str, language: str, expected: StayDates) -> None:
+    assert extract_dates(text, language=language, now=NOW, previous=KNOWN) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["can we arrive a day earlier?", "we'd like to arrive two days earlier"]
+)
+def test_a_shift_of_no_known_stay_says_no_date(text: str) -> None:
+    assert extract_dates(text, language="en", now=NOW) == StayDates()

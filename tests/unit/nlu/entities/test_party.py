@@ -149,3 +149,36 @@ def test_additions_relative_to_previous(
     text: str, previous: Entities | None, expected: Party
 ) -> None:
     assert extract_party(text, previous=previous) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Issue 8: girls and boys are children when they are "ours" or their ages are said.
+        ("me, my husband and our two girls (8 and 11)", party(2, 2, [8, 11])),
+        ("me, my husband and the two girls", party(2, 2)),
+        ("my wife and I with our 2 boys", party(2, 2)),
+        ("2 adults and two girls", party(2, 2)),
+        ("two girls aged 8 and 11", party(None, 2, [8, 11])),
+        ("mi marido y yo con nuestras dos niñas", party(2, 2)),
+        ("mi marido y yo con las niñas de 8 y 11", party(2, 2, [8, 11])),
+        ("mi mujer, yo y los dos chicos de 5 y 7", party(2, 2, [5, 7])),
+        ("mi mujer y yo con los niños de 3 y 5", party(2, 2, [3, 5])),
+        ("somos 2 adultos y dos chicas", party(2, 2)),
+        ("my husband and I and our girls (8 and 11)", party(2, 2, [8, 11])),
+        # ... and grown-ups when they are the travellers themselves.
+        ("we are two girls travelling", party(2)),
+        ("somos dos chicas", party(2)),
+        ("somos dos chicas de 25 años", party(2)),
+    ],
+)
+def test_girls_and_boys_are_children_only_when_said_so(text: str, expected: Party) -> None:
+    assert extract_party(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["me, my husband and our boys", "me and my girls", "mi mujer y yo con nuestros chicos"],
+)
+def test_girls_and_boys_without_a_count_are_asked_about(text: str) -> None:
+    assert extract_party(text).uncertain
