@@ -44,7 +44,6 @@ class Turn:
     unclear_before: int = 0  # unclear messages in a row before this one
     resuming: bool = False  # the task is taken up again after a question was answered
     party_unsure: bool = False  # the guest spoke of people but the count is not sure
-    mixed_rooms: bool = False  # several room types asked for in this message
     greeted: bool = False  # the greeting is said at most once a turn
 
     @property

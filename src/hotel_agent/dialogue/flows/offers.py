@@ -11,6 +11,7 @@ from __future__ import annotations
 from hotel_agent.channels.port import ListPicker, ListRow, ListSection
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import CHANGE, HANDOFF, OFFER_PREFIX, YES, Turn
+from hotel_agent.dialogue.flows import multi_room
 from hotel_agent.dialogue.state import OfferView, Picked, Step
 
 # Misses in a row at the option step after which reception is offered.
@@ -116,7 +117,7 @@ def summary(t: Turn) -> None:
     state.step = Step.CONFIRM
     text = t.say(
         "booking.summary",
-        room=offer.name(t.language),
+        room=multi_room.rooms_text(t, offer),
         stay=stay_text(t),
         party=party_text(t),
         name=state.guest_name,
@@ -179,6 +180,8 @@ def party_text(t: Turn) -> str:
 
 
 def _prices(t: Turn, offer: OfferView) -> str:
+    if offer.rooms:
+        return multi_room.prices(t, offer)
     rooms = t.state.offers_for.rooms if t.state.offers_for else 1
     nightly = t.say.money(offer.nightly, offer.currency)
     total = t.say.money(offer.total, offer.currency)
