@@ -190,6 +190,27 @@ def booked_rooms(t: Turn, booking: Booking) -> str:
     )
 
 
+def room_types_text(t: Turn, booking: Booking) -> str:
+    """A booking's room types in a sentence: "Standard Double and Single Room"."""
+    return t.say.together([t.room_name(room_type) for room_type in booking.room_type_ids])
+
+
+async def price_for_dates(
+    services: DialogueServices, booking: Booking, stay: Stay
+) -> tuple[Decimal, str] | None:
+    """The live price of the booking's rooms for this stay; None when the PMS cannot quote
+    it (it may hold the last rooms itself: the PMS decides when the change is made)."""
+    if not booking.mixed:
+        offers = await services.pms.search(stay)
+        offer = next((o for o in offers if o.room_type.id == booking.room_type_id), None)
+        return (offer.total_price, offer.currency) if offer is not None else None
+    try:
+        quote = await quote_rooms(services.pms, stay.check_in, stay.check_out, booking.room_lines)
+    except (InvalidStay, RoomUnavailable):
+        return None
+    return quote.total_price, quote.currency
+
+
 def booking_lines(offer: OfferView) -> list[RoomLine]:
     """The rooms to book for an offer of several rooms, as it was shown."""
     return [
@@ -216,14 +237,20 @@ def _rooms_named(t: Turn) -> tuple[list[RoomAsk], RoomParty | None]:
         bare = _IN_ROOM.match(fold(part)) if room_type is not None and said is None else None
         if bare is not None:
             said = RoomParty(adults=to_int(bare["num"]) or 0)  # "1 in the single"
-        if room_type is not None:
-            count = extract_party(part).rooms or 1
+        count = extract_party(part).rooms if room_type is not None else None
+        if room_type is not None and count:
+            # A room counted ("a double", "two singles"), not a type merely named ("we
+            # loved the double last year").
             rooms += _shared(room_type, count, said)
         elif said is not None and rooms and rooms[-1].adults is not None:
             _assign(rooms[-1], said, add=True)  # "a family room for 2 adults and 2 kids"
         elif said is not None:
             whole = _plus(whole, said)
-    if len(rooms) < 2:
+    said_rooms = t.understanding.entities.rooms
+    distinct = len({room.room_type for room in rooms})
+    if len(rooms) < 2 or (distinct < 2 and said_rooms != len(rooms)):
+        # One type said again and again ("una habitación con vistas al mar" in each line of a
+        # long message) is one room unless the message counts them ("two doubles").
         return [], None
     if not all(room.adults is not None for room in rooms):
         # "a double and a single for 3 adults": said once for all the rooms.
