@@ -136,6 +136,9 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
     """Ask for the first thing missing, or book when the guest said yes to the summary."""
     state = t.state
     slots = state.slots
+    for text in t.said_first:
+        t.reply(text)
+    t.said_first.clear()
     try:
         # What is already known is checked now: "del 20 al 18" is refused at once, not after
         # the party has been asked for.
@@ -247,6 +250,8 @@ async def _search(t: Turn, services: DialogueServices, stay: Stay) -> bool:
 def _choice_gone(t: Turn, room_type_id: str, stay: Stay) -> None:
     """Why the room chosen is no longer offered: too small for the party now, or taken."""
     room_type = next((rt for rt in t.room_types if rt.id == room_type_id), None)
+    if room_type is None and "+" in room_type_id:
+        return  # a set of rooms ("DBL+IND") the guest changed: the new options say enough
     per_room = (-(-stay.adults // stay.rooms), -(-stay.children // stay.rooms))
     if room_type is not None and not room_type.fits(*per_room):
         t.reply(

@@ -70,6 +70,16 @@ def take(t: Turn, entities: Entities) -> tuple[Entities, bool]:
         return _taken(entities), True
     if not state.rooms_asked:
         return entities, False
+    typed = _parties_by_room(t)
+    if typed:
+        # "2 adults in the double, 1 in the single".
+        for room_type, given in typed:
+            rooms = [room for room in state.rooms_asked if room.room_type == room_type]
+            waiting = [room for room in rooms if room.adults is None]
+            if rooms:
+                _assign((waiting or rooms)[0], given)
+        _settle(t)
+        return _taken(entities), True
     if entities.rooms not in (None, len(state.rooms_asked)) and not entities.rooms_implied:
         state.rooms_asked = []  # "just one room", "3 rooms": not the rooms named before
         return entities, False
@@ -165,7 +175,16 @@ def prices(t: Turn, offer: OfferView) -> str:
             total=total,
             rooms=t.say.count("units.rooms", len(offer.rooms)),
         )
-    rooms = " + ".join(_room_line(t, offer, room, name=False) for room in offer.rooms)
+    # Alike rooms once: "4 × Single Room (1 adult): €167.09 + Standard Double (1 adult): …".
+    groups: list[tuple[RoomView, int]] = []
+    for room in offer.rooms:
+        if groups and groups[-1][0] == room:
+            groups[-1] = (room, groups[-1][1] + 1)
+        else:
+            groups.append((room, 1))
+    rooms = " + ".join(
+        (f"{count} × " if count > 1 else "") + _room_line(t, offer, room) for room, count in groups
+    )
     return t.say("booking.offer_prices_mixed", rooms=rooms, total=total)
 
 
@@ -233,10 +252,7 @@ def _rooms_named(t: Turn) -> tuple[list[RoomAsk], RoomParty | None]:
         if _ALTERNATIVE.match(part):
             break
         room_type = match_room_type(part, t.room_type_names)
-        said = _party_said(part, None)
-        bare = _IN_ROOM.match(fold(part)) if room_type is not None and said is None else None
-        if bare is not None:
-            said = RoomParty(adults=to_int(bare["num"]) or 0)  # "1 in the single"
+        said = _room_party(part) if room_type is not None else _party_said(part, None)
         count = extract_party(part).rooms if room_type is not None else None
         if room_type is not None and count:
             # A room counted ("a double", "two singles"), not a type merely named ("we
@@ -259,6 +275,24 @@ def _rooms_named(t: Turn) -> tuple[list[RoomAsk], RoomParty | None]:
                 whole = _plus(whole, RoomParty(adults=room.adults, children=room.children))
             room.adults, room.children, room.child_ages = None, 0, []
     return rooms, whole
+
+
+def _parties_by_room(t: Turn) -> list[tuple[str, RoomParty]]:
+    """The guests the message gives a room type it names: "2 adults in the double"."""
+    found = []
+    for part in _PARTS.split(t.text):
+        room_type = match_room_type(part, t.room_type_names)
+        said = _room_party(part) if room_type is not None else None
+        if room_type is not None and said is not None:
+            found.append((room_type, said))
+    return found
+
+
+def _room_party(part: str) -> RoomParty | None:
+    """The guests said in a part of a message naming a room, "1 in the single" too."""
+    said = _party_said(part, None)
+    bare = _IN_ROOM.match(fold(part)) if said is None else None
+    return RoomParty(adults=to_int(bare["num"]) or 0) if bare is not None else said
 
 
 def _party_said(text: str, entities: Entities | None) -> RoomParty | None:
@@ -356,7 +390,7 @@ def _settle(t: Turn) -> None:
         if not ways:
             names = t.say.together([t.room_name(room.room_type or "") for room in rooms])
             party = t.say.party(slots.adults, slots.children or 0)
-            t.reply(t.say("booking.rooms_do_not_hold", rooms=names, party=party))
+            t.said_first.append(t.say("booking.rooms_do_not_hold", rooms=names, party=party))
             slots.rooms = len(rooms)
             state.rooms_asked = []
             return
@@ -500,12 +534,13 @@ def _view(t: Turn, stay: Stay, quote: RoomsQuote) -> OfferView:
     )
 
 
-def _room_line(t: Turn, offer: OfferView, room: RoomView, *, name: bool = True) -> str:
-    party = t.say.party(room.adults, room.children)
-    total = t.say.money(room.total, offer.currency)
-    if not name:
-        return f"{party}: {total}"
-    return t.say("booking.offer_room", room=room.name(t.language), party=party, total=total)
+def _room_line(t: Turn, offer: OfferView, room: RoomView) -> str:
+    return t.say(
+        "booking.offer_room",
+        room=room.name(t.language),
+        party=t.say.party(room.adults, room.children),
+        total=t.say.money(room.total, offer.currency),
+    )
 
 
 def _taken(entities: Entities) -> Entities:
