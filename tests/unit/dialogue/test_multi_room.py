@@ -92,8 +92,9 @@ async def test_a_party_that_fits_the_rooms_several_ways_is_asked_per_room() -> N
     out = await chat.send(f"a family room and a double for 3 adults and 2 children {APRIL}")
     assert said(out, "booking.ask_room_parties", "en") and "Family Room" in text_of(out)
     out = await chat.send("1 adult and 2 children")
-    assert said(out, "booking.ask_next_room_party", "en")
-    await talk(chat, "2 adults", "Ana Gil, ana@example.com", "yes")
+    # The rest of the party (2 adults) fits the double one way only: it is not asked.
+    assert said(out, "booking.ask_name_and_email", "en"), text_of(out)
+    await talk(chat, "Ana Gil, ana@example.com", "yes")
     [booking] = chat.pms.bookings.values()
     assert rooms_of(booking) == [("FAM", 1, 2), ("DBL", 2, 0)]
 
@@ -193,3 +194,12 @@ def test_a_state_stored_by_the_one_booking_per_type_flow_still_loads() -> None:
     state = DialogueState.load(stored)
     assert state.my_bookings == ["7"] and state.slots.room_type == "IND"
     assert "queued_rooms" not in state.dump()
+
+
+async def test_guests_said_for_one_room_stay_in_it_and_the_others_are_asked() -> None:
+    chat = Chat()
+    out = await chat.send(f"a family room plus a double for the grandparents {APRIL}")
+    assert said(out, "booking.ask_next_room_party", "en") and "Family Room" in text_of(out)
+    await talk(chat, "2 adults and 2 children", "Ana Gil, ana@example.com", "yes")
+    [booking] = chat.pms.bookings.values()
+    assert rooms_of(booking) == [("FAM", 2, 2), ("DBL", 2, 0)]

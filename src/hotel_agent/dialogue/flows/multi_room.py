@@ -269,11 +269,17 @@ def _rooms_named(t: Turn) -> tuple[list[RoomAsk], RoomParty | None]:
         # long message) is one room unless the message counts them ("two doubles").
         return [], None
     if not all(room.adults is not None for room in rooms):
-        # "a double and a single for 3 adults": said once for all the rooms.
+        # "a double and a single for 3 adults": guests that do not fit the room they were said
+        # with were said for all the rooms. ("a family room plus a double for the
+        # grandparents": the double's are its own.) When every room has its guests, they are
+        # taken as said, and a room too small for its own is said so when priced.
         for room in rooms:
-            if room.adults is not None:
+            kind = _room_type(t, room.room_type)
+            if room.adults is None or kind is None:
+                continue
+            if not kind.fits(room.adults, room.children):
                 whole = _plus(whole, RoomParty(adults=room.adults, children=room.children))
-            room.adults, room.children, room.child_ages = None, 0, []
+                room.adults, room.children, room.child_ages = None, 0, []
     return rooms, whole
 
 
@@ -384,10 +390,13 @@ def _settle(t: Turn) -> None:
     rooms = state.rooms_asked
     state.offers_for = None  # the rooms changed: price them again
     waiting = [room for room in rooms if room.adults is None]
-    if waiting and len(waiting) == len(rooms) and slots.adults is not None:
-        types = [_room_type(t, room.room_type) for room in rooms]
-        ways = _ways(types, slots.adults, slots.children or 0)
-        if not ways:
+    if waiting and slots.adults is not None:
+        # What the rooms whose guests are known leave of the party said for all of them.
+        adults = slots.adults - sum(room.adults or 0 for room in rooms)
+        children = (slots.children or 0) - sum(room.children for room in rooms if room.adults)
+        types = [_room_type(t, room.room_type) for room in waiting]
+        ways = _ways(types, adults, children) if adults > 0 and children >= 0 else []
+        if not ways and len(waiting) == len(rooms):
             names = t.say.together([t.room_name(room.room_type or "") for room in rooms])
             party = t.say.party(slots.adults, slots.children or 0)
             t.said_first.append(t.say("booking.rooms_do_not_hold", rooms=names, party=party))
@@ -395,11 +404,13 @@ def _settle(t: Turn) -> None:
             state.rooms_asked = []
             return
         if len(ways) == 1:
-            known = slots.children_ages if len(slots.children_ages) == slots.children else []
+            known = slots.children_ages if len(slots.children_ages) == children else []
             each_age = iter(known)
-            for room, (adults, children) in zip(rooms, ways[0], strict=True):
-                room.adults, room.children = adults, children
-                room.child_ages = [age for _, age in zip(range(children), each_age, strict=False)]
+            for room, (room_adults, room_children) in zip(waiting, ways[0], strict=True):
+                room.adults, room.children = room_adults, room_children
+                room.child_ages = [
+                    age for _, age in zip(range(room_children), each_age, strict=False)
+                ]
     if any(room.adults is None for room in rooms):
         slots.rooms = len(rooms)
         return
