@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import CHANGE, HANDOFF, NO, YES, Turn
-from hotel_agent.dialogue.flows import multi_room, party
+from hotel_agent.dialogue.flows import multi_room, party, room_request
 from hotel_agent.dialogue.flows import offers as offer_step
 from hotel_agent.dialogue.flows.guest_details import bare_name, name_part
 from hotel_agent.dialogue.flows.pms_needs import ages_answer, missing_child_ages, needs_surname
@@ -80,7 +80,7 @@ def take(t: Turn) -> bool:
     rooms_taken = False
     if picked is None:
         entities = party.read(t, entities)
-        entities, rooms_taken = multi_room.take(t, entities)
+        entities, rooms_taken = room_request.take(t, entities)
     used = bool(merge_entities(state.slots, entities)) or rooms_taken
     used = _take_contact(t, entities) or used
     if picked is not None:
@@ -161,7 +161,7 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
             return
         explain_refusal(t, error, slots)
         return
-    if multi_room.ask_party(t):
+    if room_request.ask_party(t):
         return
     if stay is None:
         _ask_stay(t)
