@@ -200,27 +200,17 @@ def _shared(room_type: str, count: int, said: RoomParty | None) -> list[RoomAsk]
 
 
 def _spread(party: RoomParty, rooms: int, room_type: str) -> list[RoomLine]:
-    """A party over rooms of one type, as evenly as it goes (`even_rooms`)."""
-    return [
-        RoomLine(
-            room_type_id=room_type,
-            adults=line.adults,
-            children=line.children,
-            child_ages=line.child_ages,
-        )
-        # `even_rooms` reads only the party of the stay: the dates are not known here.
-        for line in even_rooms(
-            Stay(
-                check_in=date.min,
-                check_out=date.min,
-                adults=party.adults,
-                children=party.children,
-                rooms=rooms,
-                child_ages=party.child_ages,
-            ),
-            room_type,
-        )
-    ]
+    """A party over rooms of one type, as evenly as it goes (`even_rooms`, which reads only
+    the party of the stay: the dates are not known here)."""
+    stay = Stay(
+        check_in=date.min,
+        check_out=date.min,
+        adults=party.adults,
+        children=party.children,
+        rooms=rooms,
+        child_ages=party.child_ages,
+    )
+    return even_rooms(stay, room_type)
 
 
 def _assign(room: RoomAsk, said: RoomParty, *, add: bool = False) -> None:
