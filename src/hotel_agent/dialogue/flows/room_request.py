@@ -36,6 +36,7 @@ _PAIR = re.compile(
     r"|suegros)\b",
     re.IGNORECASE,
 )
+_ONE_ROOM = re.compile(r"^\s*(?:[a-z]+\s+)?(?:a|an|one|un|una|uno|otra|another)\b")
 # "2 adults in the double, 1 in the single": a bare count before "in" is that room's adults.
 _IN_ROOM = re.compile(rf"^\s*(?P<num>{NUMBER})\s+(?:in|en)\b")
 
@@ -58,6 +59,7 @@ def take(t: Turn, entities: Entities) -> tuple[Entities, bool]:
         return entities, False
     typed = _parties_by_room(t)
     if typed:
+        _ONE_ROOM = re.compile(r"^\s*(?:[a-z]+\s+)?(?:a|an|one|un|una|uno|otra|another)\b")
         # "2 adults in the double, 1 in the single".
         for room_type, given in typed:
             rooms = [room for room in state.rooms_asked if room.room_type == room_type]
@@ -116,7 +118,7 @@ def _rooms_named(t: Turn) -> tuple[list[RoomAsk], RoomParty | None]:
             break
         room_type = match_room_type(part, t.room_type_names)
         said = _room_party(part) if room_type is not None else _party_said(part, None)
-        count = extract_party(part).rooms if room_type is not None else None
+        count = _rooms_counted(part) if room_type is not None else None
         if room_type is not None and count:
             # A room counted ("a double", "two singles"), not a type merely named ("we
             # loved the double last year").
@@ -144,6 +146,15 @@ def _rooms_named(t: Turn) -> tuple[list[RoomAsk], RoomParty | None]:
                 whole = _plus(whole, RoomParty(adults=room.adults, children=room.children))
                 room.adults, room.children, room.child_ages = None, 0, []
     return rooms, whole
+
+
+def _rooms_counted(part: str) -> int | None:
+    """How many rooms a part naming a room type counts: "two singles", "a double", "una
+    General Room" (a name the party words do not know begins with an article)."""
+    rooms = extract_party(part).rooms
+    if rooms is None and _ONE_ROOM.match(fold(part)):
+        return 1
+    return rooms
 
 
 def _parties_by_room(t: Turn) -> list[tuple[str, RoomParty]]:
