@@ -233,3 +233,25 @@ async def test_rooms_of_two_types_are_one_qloapps_booking_as_the_guest_was_told(
     rooms, total = rooms_in_qloapps(target, reference.group(1).rstrip("."))
     assert rooms == [("1", 2, 0), ("2", 1, 0)]
     assert total == quoted == told_total(said)
+
+
+async def test_children_ages_asked_for_rooms_of_two_types_follow_their_room(
+    guest: Guest, target: Target
+) -> None:
+    check_in, check_out = future_stay(days_ahead=int(uuid.uuid4().int % 200) + 30, nights=2)
+    email = f"family.{uuid.uuid4().hex[:10]}@example.com"
+    said = await guest.hears(
+        "una General Room para 2 adultos y 2 niños y una Delux Room para los abuelos "
+        + spanish_range(check_in, check_out)
+    )
+    assert "edad" in said, "QloApps drops children sent without their ages"
+    await guest.hears("4 y 9")
+    said = await guest.hears(f"Rosa Díaz, {email}")
+    if "teléfono" in said:
+        said = await guest.hears("+34 611 222 444")
+    assert "General Rooms (2 adultos y 2 niños):" in said, said
+    said = await guest.hears("sí")
+    reference = re.search(r"Referencia: (\S+)", said)
+    assert reference is not None, said
+    rooms, _ = rooms_in_qloapps(target, reference.group(1).rstrip("."))
+    assert rooms == [("1", 2, 2), ("2", 2, 0)]
