@@ -25,9 +25,11 @@ async def talk(chat: Chat, *texts: str) -> str:
 
 async def test_a_double_and_a_single_for_three_adults_are_one_booking() -> None:
     chat = Chat()
-    summary = await talk(
-        chat, f"one double and one single for 3 adults {APRIL}", "Olga Ruiz, olga@example.com"
-    )
+    priced = await talk(chat, f"one double and one single for 3 adults {APRIL}")
+    # Each room and the total, before the guest's details are asked.
+    assert "• Standard Double (2 adults): €229.08\n• Single Room (1 adult): €167.09" in priced
+    assert "Total: €396.17" in priced and "full name and an e-mail" in priced
+    summary = await talk(chat, "Olga Ruiz, olga@example.com")
     assert "• Standard Double (2 adults): €" in summary
     assert "• Single Room (1 adult): €" in summary and "3 adults in 2 rooms" in summary
     assert not chat.pms.bookings, "nothing is booked before the yes"

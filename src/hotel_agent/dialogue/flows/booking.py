@@ -179,7 +179,10 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
             if as_asked is None:
                 return
             if as_asked:
+                # The rooms named, priced: each room and the total are shown before anything
+                # else is asked.
                 offer_step.remember_pick(t, state.offers[0])
+                multi_room.show_priced(t, state.offers[0])
         elif not await _search(t, services, stay):
             return
         if had_choice and state.chosen is None:

@@ -100,6 +100,18 @@ def prices(t: Turn, offer: OfferView) -> str:
     return t.say("booking.offer_prices_mixed", rooms=rooms, total=total)
 
 
+def show_priced(t: Turn, offer: OfferView) -> None:
+    """The rooms the guest named, each with its price, and the total."""
+    stay = t.state.offers_for
+    assert stay is not None
+    intro = t.say("booking.offers", stay=t.stay_text(stay), party=t.party_text(stay))
+    t.reply(f"{intro}\n• " + rooms_text(t, offer) + "\n" + _total_line(t, offer))
+
+
+def _total_line(t: Turn, offer: OfferView) -> str:
+    return t.say("booking.rooms_total", total=t.say.money(offer.total, offer.currency))
+
+
 def rooms_text(t: Turn, offer: OfferView) -> str:
     """The rooms of an offer for the summary: its name, or one line per room with its price."""
     if len(offer.rooms) < 2:
