@@ -16,7 +16,7 @@ from tests.e2e.test_cli import hotel_agent
 from tests.fakes.qloapps import FakeQloApps
 from tests.support import make_settings
 
-from hotel_agent.pms.port import Booking, BookingRequest, GuestDetails, Stay
+from hotel_agent.pms.port import Booking, BookingRequest, GuestDetails, RoomLine, Stay
 from hotel_agent.pms.simulator.demo_hotel import DEMO_HOTEL
 from hotel_agent.runtime import Runtime
 
@@ -148,11 +148,28 @@ async def _book_and_cancel_one(data_dir: Path) -> tuple[Booking, Booking]:
     try:
         await runtime.load_hotels()
         guest = GuestDetails(name="Lucía Martín", email="lucia.martin@example.com")
+        kept = the_stay(30, 2)
+        requests = [
+            # A double and a single, one booking: the record keeps both rooms.
+            BookingRequest.for_rooms(
+                check_in=kept.check_in,
+                check_out=kept.check_out,
+                rooms=[
+                    RoomLine(room_type_id="DBL", adults=2),
+                    RoomLine(room_type_id="IND", adults=1),
+                ],
+                guest=guest,
+                idempotency_key="turn-kept",
+            ),
+            BookingRequest(
+                stay=the_stay(40, 2),
+                room_type_id="DBL",
+                guest=guest,
+                idempotency_key="turn-cancelled",
+            ),
+        ]
         made = []
-        for key, days_ahead in (("turn-kept", 30), ("turn-cancelled", 40)):
-            request = BookingRequest(
-                stay=the_stay(days_ahead, 2), room_type_id="DBL", guest=guest, idempotency_key=key
-            )
+        for request in requests:
             made.append(
                 await runtime.bookings.book(request, hotel_id=runtime.hotels.default_hotel_id)
             )
@@ -180,6 +197,12 @@ def test_bookings_lists_what_the_agent_booked_with_the_pms_status(tmp_path: Path
     assert rows[kept.reference]["total"] == str(kept.total_price)
     assert rows[kept.reference]["currency"] == DEMO_HOTEL.currency
     assert rows[kept.reference]["check_in"] == kept.stay.check_in.isoformat()
+    assert [(r["room_type_id"], r["adults"]) for r in rows[kept.reference]["rooms"]] == [
+        ("DBL", 2),
+        ("IND", 1),
+    ]
+    text = pms_cli(tmp_path, "bookings", env=env).stdout
+    assert f"room DBL+IND 3+0 {kept.total_price}" in text, text
     # The agent's record says what it booked; the PMS column says what the hotel did since.
     assert rows[cancelled.reference]["status"] == "confirmed"
     assert rows[cancelled.reference]["pms_status"] == "cancelled"

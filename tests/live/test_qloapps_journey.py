@@ -189,3 +189,69 @@ async def test_new_dates_while_the_ages_are_asked_are_dates_not_ages(guest: Gues
     said = await guest.hears("4 y 9")
     assert guest.list_rows(), said
     assert f"{later_in.day}" in said and "2 niños" in said
+
+
+def rooms_in_qloapps(target: Target, reference: str) -> tuple[list[tuple[str, int, int]], Decimal]:
+    """Each room of the booking with this reference as QloApps holds it (type, adults,
+    children), and the order's total."""
+    api = target.url.rstrip("/").removesuffix("/api") + "/api"
+    with httpx.Client(base_url=api, auth=(target.key, ""), timeout=30) as http:
+        params = {"output_format": "JSON", "filter[reference]": f"[{reference}]"}
+        [order] = http.get("orders", params={**params, "display": "full"}).json()["orders"]
+        booking = http.get(f"bookings/{order['id']}", params={"output_format": "JSON"}).json()
+    details = booking["booking"]["associations"]
+    rooms = sorted(
+        (str(stay["id_room_type"]), int(room["adults"]), int(room["child"]))
+        for stay in details["room_types"]
+        for room in stay["rooms"]
+    )
+    prices = details["price_details"]
+    total = Decimal(str(prices["total_price_without_tax"])) + Decimal(str(prices["total_tax"]))
+    return rooms, total
+
+
+async def test_rooms_of_two_types_are_one_qloapps_booking_as_the_guest_was_told(
+    guest: Guest, target: Target
+) -> None:
+    check_in, check_out = future_stay(days_ahead=int(uuid.uuid4().int % 200) + 30, nights=2)
+    email = f"rooms.{uuid.uuid4().hex[:10]}@example.com"
+    said = await guest.hears(
+        "una General Room para 2 adultos y una Delux Room para 1 adulto "
+        + spanish_range(check_in, check_out)
+    )
+    said = await guest.hears(f"Ana Ruiz, {email}")
+    if "teléfono" in said:
+        said = await guest.hears("+34 611 222 333")
+    assert "¿La confirmo?" in said, said
+    assert "General Rooms (2 adultos):" in said and "Delux Rooms (1 adulto):" in said, said
+    quoted = told_total(said)
+
+    said = await guest.hears("sí")
+    assert "Reserva confirmada" in said, said
+    reference = re.search(r"Referencia: (\S+)", said)
+    assert reference is not None
+    rooms, total = rooms_in_qloapps(target, reference.group(1).rstrip("."))
+    assert rooms == [("1", 2, 0), ("2", 1, 0)]
+    assert total == quoted == told_total(said)
+
+
+async def test_children_ages_asked_for_rooms_of_two_types_follow_their_room(
+    guest: Guest, target: Target
+) -> None:
+    check_in, check_out = future_stay(days_ahead=int(uuid.uuid4().int % 200) + 30, nights=2)
+    email = f"family.{uuid.uuid4().hex[:10]}@example.com"
+    said = await guest.hears(
+        "una General Room para 2 adultos y 2 niños y una Delux Room para los abuelos "
+        + spanish_range(check_in, check_out)
+    )
+    assert "edad" in said, "QloApps drops children sent without their ages"
+    await guest.hears("4 y 9")
+    said = await guest.hears(f"Rosa Díaz, {email}")
+    if "teléfono" in said:
+        said = await guest.hears("+34 611 222 444")
+    assert "General Rooms (2 adultos y 2 niños):" in said, said
+    said = await guest.hears("sí")
+    reference = re.search(r"Referencia: (\S+)", said)
+    assert reference is not None, said
+    rooms, _ = rooms_in_qloapps(target, reference.group(1).rstrip("."))
+    assert rooms == [("1", 2, 2), ("2", 2, 0)]

@@ -37,7 +37,14 @@ from hotel_agent.pms.errors import (
     PmsUnavailable,
     RoomUnavailable,
 )
-from hotel_agent.pms.port import Booking, BookingRequest, BookingStatus, Pms, StayChange
+from hotel_agent.pms.port import (
+    Booking,
+    BookingRequest,
+    BookingStatus,
+    Pms,
+    RoomLine,
+    StayChange,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -174,6 +181,7 @@ class DatabaseBookingLedger:
                 adults=stay.adults,
                 children=stay.children,
                 rooms=stay.rooms,
+                room_lines=_lines(request.lines()),
                 guest_name=request.guest.name,
                 guest_email=request.guest.email,
                 guest_phone=request.guest.phone,
@@ -237,6 +245,11 @@ def _carries(booking: Booking, record: BookingChange) -> bool:
     )
 
 
+def _lines(lines: Sequence[RoomLine]) -> list[dict[str, Any]]:
+    """Rooms as a record keeps them (JSON)."""
+    return [line.model_dump(mode="json") for line in lines]
+
+
 def _booked(booking: Booking) -> dict[str, Any]:
     """A record's columns as the PMS answered for the booking."""
     return {
@@ -252,6 +265,7 @@ def _booked(booking: Booking) -> dict[str, Any]:
         "adults": booking.stay.adults,
         "children": booking.stay.children,
         "rooms": booking.stay.rooms,
+        "room_lines": _lines(booking.room_lines),
         "total_price": booking.total_price,
         "currency": booking.currency,
     }

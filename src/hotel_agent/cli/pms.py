@@ -180,6 +180,12 @@ async def _rooms(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _room_types(row: dict[str, Any]) -> str:
+    """ "DBL" or "DBL+IND": the type of each room, as recorded."""
+    rooms = row["rooms"] or [{"room_type_id": row["room_type_id"]}]
+    return "+".join(str(room["room_type_id"]) for room in rooms)
+
+
 async def _bookings(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
     rows: list[dict[str, Any]] = []
     for record in await desk.bookings.recent(args.limit):
@@ -198,6 +204,8 @@ async def _bookings(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
                 "check_in": record.check_in.isoformat(),
                 "check_out": record.check_out.isoformat(),
                 "room_type_id": record.room_type_id,
+                # Every room of the booking; records older than them have none ([]).
+                "rooms": record.room_lines,
                 "adults": record.adults,
                 "children": record.children,
                 "total": str(record.total_price) if record.total_price is not None else None,
@@ -213,7 +221,7 @@ async def _bookings(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
     for row in rows:
         out.write(
             f"{row['reference'] or '-':<12} {row['status']:<10} pms:{row['pms_status'] or '-':<10} "
-            f"{row['check_in']}→{row['check_out']} room {row['room_type_id']} "
+            f"{row['check_in']}→{row['check_out']} room {_room_types(row)} "
             f"{row['adults']}+{row['children']} {row['total'] or '-'} {row['currency'] or ''}\n"
         )
     return 0

@@ -58,14 +58,40 @@ class Slots(BaseModel):
         )
 
 
+class RoomView(BaseModel):
+    """One room of an offer of several rooms: its type, who sleeps there, its price."""
+
+    room_type_id: str
+    names: dict[str, str]
+    adults: int
+    children: int = 0
+    child_ages: list[int] = Field(default_factory=list)
+    total: Decimal  # this room, whole stay
+
+    def name(self, language: str) -> str:
+        return self.names.get(language) or next(iter(self.names.values()))
+
+
+class RoomAsk(BaseModel):
+    """A room the guest asked for: its type (None once that type proved unable to take it),
+    and who sleeps there (adults None until known)."""
+
+    room_type: str | None = None
+    adults: int | None = None
+    children: int = 0
+    child_ages: list[int] = Field(default_factory=list)
+
+
 class OfferView(BaseModel):
-    """An offer as shown to the guest."""
+    """An offer as shown to the guest: one room type, or a set of rooms booked together
+    (`rooms`; then `room_type_id` names the set: "DBL+IND", or "DBL" for rooms of one type)."""
 
     room_type_id: str
     names: dict[str, str]
     nightly: Decimal
     total: Decimal
     currency: str
+    rooms: list[RoomView] = Field(default_factory=list)
 
     def name(self, language: str) -> str:
         return self.names.get(language) or next(iter(self.names.values()))
@@ -95,9 +121,9 @@ class DialogueState(BaseModel):
     offers_for: Stay | None = None  # the stay the offers were searched for
     chosen: str | None = None  # room type id
     picked: Picked | None = None
-    # Room types still to book for the same dates, one booking each ("a double and a single").
-    queued_rooms: list[str] = Field(default_factory=list)
-    room_by_room: bool = False  # the party is asked per room (several room types)
+    # The rooms the guest named, each with its type and (once known) its guests: "a double
+    # and a single", "a family room for 2 adults and 2 kids plus a double for the grandparents".
+    rooms_asked: list[RoomAsk] = Field(default_factory=list)
     guest_name: str | None = None
     guest_email: str | None = None
     guest_phone: str | None = None

@@ -31,8 +31,24 @@ class InvalidStay(PmsError):
 
 
 class RoomUnavailable(PmsError):
+    """Fewer rooms free than asked. `room_type_id`, `asked` and `free` say which and how many,
+    when the caller knows (`quote_rooms` does), so the guest can be told which room is short."""
+
     status_code = 409
     code = "room_unavailable"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        room_type_id: str | None = None,
+        asked: int | None = None,
+        free: int | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.room_type_id = room_type_id
+        self.asked = asked
+        self.free = free
 
 
 class BookingNotFound(PmsError):

@@ -74,7 +74,10 @@ async def quote_rooms(
             left = offer.rooms_left if offer else 0
             raise RoomUnavailable(
                 f"{wanted[room_type.id]} {room_type.name('en')} room(s) asked from {check_in} "
-                f"to {check_out}, {left} free"
+                f"to {check_out}, {left} free",
+                room_type_id=room_type.id,
+                asked=wanted[room_type.id],
+                free=left,
             )
         chosen.append(offer)
     return _quote(check_in, check_out, lines, chosen)

@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from decimal import Decimal
 
 import httpx
 import pytest
 
-from hotel_agent.pms.port import BookingStatus
+from hotel_agent.dialogue.responses import Say
+from hotel_agent.pms.port import Booking, BookingStatus, Offer, RoomLine
+from hotel_agent.pms.simulator.demo_hotel import DEMO_HOTEL
 from hotel_agent.runtime import Runtime
 from tests.integration.dialogue.guest import (
     MONTHS_EN,
@@ -27,7 +30,7 @@ from tests.integration.dialogue.guest import (
     spanish_range,
     the_booking,
 )
-from tests.integration.dialogue.test_bad_input import chat_to_the_summary
+from tests.integration.dialogue.test_bad_input import EngineChat, chat_to_the_summary
 from tests.support import make_settings
 
 MakeRuntime = Callable[..., Awaitable[Runtime]]
@@ -641,12 +644,17 @@ async def test_a_yes_to_a_change_run_twice_tells_it_was_made(
         assert "ya tienes" not in said and "already have" not in said
 
 
+# --- issue 8: several rooms, of one type or several, are ONE booking --------------------
+
+
+def _rooms(booking_lines: list[RoomLine]) -> list[tuple[str, int, int]]:
+    return sorted((line.room_type_id, line.adults, line.children) for line in booking_lines)
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
-async def test_mixed_room_types_are_booked_one_after_the_other(
+async def test_a_double_and_a_single_are_one_booking_priced_per_room(
     client: httpx.AsyncClient, runtime: Runtime, language: str
 ) -> None:
-    """The port books one room type per booking: the guest is told so, and gets both rooms
-    booked for the same dates without repeating their details."""
     guest = Guest(client)
     email = f"mixed.{language}@example.com"
     check_in, check_out = future_stay(days_ahead=70, nights=2)
@@ -654,30 +662,168 @@ async def test_mixed_room_types_are_booked_one_after_the_other(
         said = await guest.hears(
             f"one double and one single for 3 adults {english_range(check_in, check_out)}"
         )
-        assert "one room type per booking" in said and "reception" in said
-        assert "How many guests will stay in the Standard Double" in said
-        await guest.hears("2 adults")
-        await guest.hears(f"Olga Ruiz, {email}")
-        said = await guest.hears("yes")
-        assert "Now the Single Room" in said
-        said = await guest.hears("1 adult")
-        assert "Single Room" in said and "Olga Ruiz" in said
+        said = await guest.hears(f"Olga Ruiz, {email}")
+        assert "• Standard Double (2 adults): €" in said, said
+        assert "• Single Room (1 adult): €" in said and "3 adults in 2 rooms" in said
         said = await guest.hears("yes")
     else:
         said = await guest.hears(
             f"una doble y una individual {spanish_range(check_in, check_out)}, somos 3"
         )
-        assert "un tipo de habitación por reserva" in said and "recepción" in said
-        await guest.hears("2 adultos")
-        await guest.hears(f"Olga Ruiz, {email}")
+        said = await guest.hears(f"Olga Ruiz, {email}")
+        assert "• Doble Estándar (2 adultos):" in said, said
+        assert "• Habitación Individual (1 adulto):" in said and "3 adultos en 2" in said
         said = await guest.hears("sí")
-        assert "Ahora la Habitación Individual" in said
-        await guest.hears("1 adulto")
+    [booking] = await runtime.pms.find_bookings(email=email)
+    assert _rooms(booking.room_lines) == [("DBL", 2, 0), ("IND", 1, 0)]
+    assert (booking.stay.check_in, booking.stay.check_out) == (check_in, check_out)
+    assert booking.reference in said and said.count("HS-") == 1
+    assert booking.total_price == sum(
+        (o.total_price for o in await _one_room_offers(runtime, booking)), Decimal("0")
+    )
+    assert t_money(booking.total_price, language) in said
+
+
+async def _one_room_offers(runtime: Runtime, booking: Booking) -> list[Offer]:
+    """The live offer of each room of the booking on its own, as the guest was quoted."""
+    offers = []
+    for line in booking.room_lines:
+        stay = booking.stay.model_copy(
+            update={"adults": line.adults, "children": line.children, "rooms": 1}
+        )
+        found = await runtime.pms.search(stay)
+        # The booking holds its rooms now: priced by type, any availability.
+        offers.append(next(o for o in found if o.room_type.id == line.room_type_id))
+    return offers
+
+
+def t_money(amount: Decimal, language: str) -> str:
+    return Say(language).money(amount, "EUR")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_family_room_plus_a_double_for_the_grandparents(
+    client: httpx.AsyncClient, runtime: Runtime, language: str
+) -> None:
+    guest = Guest(client)
+    email = f"family.{language}@example.com"
+    check_in, check_out = future_stay(days_ahead=71, nights=3)
+    if language == "en":
+        await guest.hears(
+            "a family room for 2 adults and 2 kids plus a double for the grandparents, "
+            + english_range(check_in, check_out)
+        )
+        said = await guest.hears(f"Rosa Díaz, {email}")
+        assert "• Family Room (2 adults and 2 children): €" in said, said
+        assert "• Standard Double (2 adults): €" in said and "Total:" in said
+        said = await guest.hears("yes")
+    else:
+        await guest.hears(
+            "una habitación familiar para 2 adultos y 2 niños y una doble para los abuelos, "
+            + spanish_range(check_in, check_out)
+        )
+        said = await guest.hears(f"Rosa Díaz, {email}")
+        assert "• Habitación Familiar (2 adultos y 2 niños):" in said, said
         said = await guest.hears("sí")
-    assert "HS-" in said
-    bookings = await runtime.pms.find_bookings(email=email)
-    assert sorted((b.room_type_id, b.stay.adults) for b in bookings) == [("DBL", 2), ("IND", 1)]
-    assert {(b.stay.check_in, b.stay.check_out) for b in bookings} == {(check_in, check_out)}
+    [booking] = await runtime.pms.find_bookings(email=email)
+    assert _rooms(booking.room_lines) == [("DBL", 2, 0), ("FAM", 2, 2)]
+    assert booking.reference in said and said.count("HS-") == 1
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_two_rooms_for_four_adults_show_each_room_and_book_both_lines(
+    client: httpx.AsyncClient, runtime: Runtime, language: str
+) -> None:
+    guest = Guest(client)
+    email = f"two.rooms.{language}@example.com"
+    check_in, check_out = future_stay(days_ahead=73, nights=2)
+    if language == "en":
+        said = await guest.hears(f"2 rooms for 4 adults {english_range(check_in, check_out)}")
+        assert "in total for 2 rooms" in said
+        await guest.hears("Standard Double")
+        said = await guest.hears(f"Joe Root, {email}")
+        assert said.count("• Standard Double (2 adults): €") == 2, said
+        await guest.hears("yes")
+    else:
+        said = await guest.hears(
+            f"2 habitaciones para 4 adultos {spanish_range(check_in, check_out)}"
+        )
+        assert "en total por 2 habitaciones" in said
+        await guest.hears("la doble estándar")
+        said = await guest.hears(f"Joe Root, {email}")
+        assert said.count("• Doble Estándar (2 adultos):") == 2, said
+        await guest.hears("sí")
+    [booking] = await runtime.pms.find_bookings(email=email)
+    assert _rooms(booking.room_lines) == [("DBL", 2, 0), ("DBL", 2, 0)]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_rooms_that_cannot_take_the_party_are_refused_with_the_reason(
+    client: httpx.AsyncClient, runtime: Runtime, language: str
+) -> None:
+    guest = Guest(client)
+    before = await runtime.pms.find_bookings(email=f"small.{language}@example.com")
+    check_in, check_out = future_stay(days_ahead=74, nights=2)
+    if language == "en":
+        said = await guest.hears(
+            "a single for 2 adults and a double for 2 adults " + english_range(check_in, check_out)
+        )
+        assert "The Single Room takes 1 adult at most, so it can't hold 2 adults." in said
+        assert "For 4 adults in 2 rooms" in said, "the rooms that do fit are offered"
+        said = await guest.hears(
+            f"a double and a single for 5 adults {english_range(check_in, check_out)}"
+        )
+        assert "Standard Double and Single Room can't hold 5 adults between them" in said
+    else:
+        said = await guest.hears(
+            "una individual para 2 adultos y una doble para 2 adultos "
+            + spanish_range(check_in, check_out)
+        )
+        assert "En la Habitación Individual caben como máximo 1 adulto" in said, said
+        assert "no caben 2 adultos" in said and "Para 4 adultos en 2 habitaciones" in said
+    assert guest.list_rows()
+    assert await runtime.pms.find_bookings(email=f"small.{language}@example.com") == before
+
+
+async def test_more_rooms_of_a_type_than_are_free_says_how_many_are(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    guest = Guest(client)
+    singles = next(rt for rt in DEMO_HOTEL.room_types if rt.code == "IND").inventory
+    check_in, check_out = future_stay(days_ahead=75, nights=2)
+    said = await guest.hears(
+        f"{singles + 1} singles for {singles + 1} adults {english_range(check_in, check_out)}"
+    )
+    assert f"I have only {singles} Single Room free" in said and f"asked for {singles + 1}" in said
+    assert guest.list_rows(), "rooms that fit are offered instead"
+
+
+async def test_a_yes_to_several_rooms_run_twice_books_once_with_every_room(
+    quiet_runtime: Runtime,
+) -> None:
+    runtime = quiet_runtime
+    chat = await EngineChat.open(runtime, sender="34600999888")
+    check_in, check_out = future_stay(days_ahead=76, nights=2)
+    await chat.says(f"una doble y una individual {spanish_range(check_in, check_out)}, somos 3")
+    said = await chat.says("Olga Ruiz, olga.rerun@example.com")
+    assert "¿La confirmo?" in said
+    yes = chat.turn("sí")  # a lost lease: the same message and state run again
+
+    first = await runtime.dialogue.handle(yes)
+    again = await runtime.dialogue.handle(yes)
+
+    [booking] = await runtime.pms.find_bookings(email="olga.rerun@example.com")
+    assert _rooms(booking.room_lines) == [("DBL", 2, 0), ("IND", 1, 0)]
+    for output in (first, again):
+        said = "\n".join(reply.text for reply in output.replies)
+        assert "Reserva confirmada" in said and booking.reference in said
+    assert first.state == again.state
+    [record] = await runtime.bookings.recent()
+    assert record.pms_id == booking.pms_id
+    assert sorted((line["room_type_id"], line["adults"]) for line in record.room_lines) == [
+        ("DBL", 2),
+        ("IND", 1),
+    ]
 
 
 class Watcher:

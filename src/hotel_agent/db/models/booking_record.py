@@ -3,12 +3,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotel_agent.db.base import Base
-from hotel_agent.db.types import UTCDateTime, utcnow
+from hotel_agent.db.types import JsonDoc, UTCDateTime, utcnow
 
 
 class BookingRecordStatus(StrEnum):
@@ -44,6 +45,9 @@ class BookingRecord(Base):
     adults: Mapped[int] = mapped_column(Integer)
     children: Mapped[int] = mapped_column(Integer, default=0)
     rooms: Mapped[int] = mapped_column(Integer, default=1)
+    # Every room asked for (type, adults, children, child ages), so that a booking of several
+    # rooms, of one type or several, is recorded whole and not as its first room's type.
+    room_lines: Mapped[list[Any]] = mapped_column(JsonDoc, default=list)
     guest_name: Mapped[str] = mapped_column(String(200))
     guest_email: Mapped[str] = mapped_column(String(254))
     guest_phone: Mapped[str | None] = mapped_column(String(32))

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import CHANGE, HANDOFF, NO, YES, Turn
+from hotel_agent.dialogue.flows import multi_room, party, room_request
 from hotel_agent.dialogue.flows import offers as offer_step
-from hotel_agent.dialogue.flows import party, room_by_room
 from hotel_agent.dialogue.flows.guest_details import bare_name, name_part
 from hotel_agent.dialogue.flows.pms_needs import ages_answer, missing_child_ages, needs_surname
 from hotel_agent.dialogue.flows.stay_rules import as_entities, explain_refusal, merge_entities
@@ -80,10 +80,11 @@ def take(t: Turn) -> bool:
             rooms=None,
             impossible_date=False,
         )
+    rooms_taken = False
     if picked is None:
         entities = party.read(t, entities)
-    used = bool(merge_entities(state.slots, entities))
-    used = room_by_room.take_mixed_request(t) or used
+        entities, rooms_taken = room_request.take(t, entities)
+    used = bool(merge_entities(state.slots, entities)) or rooms_taken
     used = _take_contact(t, entities) or used
     if picked is not None:
         offer_step.remember_pick(t, state.offers[picked])
@@ -138,14 +139,16 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
     """Ask for the first thing missing, or book when the guest said yes to the summary."""
     state = t.state
     slots = state.slots
-    if t.mixed_rooms:
-        room_by_room.explain(t)
+    for text in t.said_first:
+        t.reply(text)
+    t.said_first.clear()
     try:
         # What is already known is checked now: "del 20 al 18" is refused at once, not after
         # the party has been asked for.
         provisional = provisional_stay(slots, t.today)
         validate_stay(provisional, today=t.today, policy=services.policy)
-        if slots.adults is not None and t.room_types:
+        if slots.adults is not None and t.room_types and not state.rooms_asked:
+            # Rooms named are judged room by room when they are priced (multi_room.search).
             validate_party_fits(provisional, t.room_types)
         stay = slots.stay()
     except InvalidStay as error:
@@ -161,6 +164,8 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
             return
         explain_refusal(t, error, slots)
         return
+    if room_request.ask_party(t):
+        return
     if stay is None:
         _ask_stay(t)
         return
@@ -172,30 +177,16 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
     was_choosing = state.step is Step.CHOOSE and state.offers_for == stay and not t.resuming
     if state.offers_for != stay:
         had_choice = state.chosen
-        with stale_answers() as stale:
-            offers = await services.pms.search(stay)
-        state.offers = [
-            OfferView(
-                room_type_id=o.room_type.id,
-                names=o.room_type.names,
-                nightly=o.nightly_price,
-                total=o.total_price,
-                currency=o.currency,
-            )
-            for o in offers
-        ]
-        state.offers_for = stay
-        if not any(o.room_type_id == state.chosen for o in state.offers):
-            state.chosen = None
-        if stale:
-            t.reply(t.say("booking.stale_prices"))
-        if not state.offers:
-            t.reply(
-                t.say("booking.none", stay=offer_step.stay_text(t), party=offer_step.party_text(t))
-            )
-            slots.check_in = slots.check_out = None
-            state.offers_for = None
-            state.step = Step.COLLECT
+        if multi_room.applies(state, stay):
+            as_asked = await multi_room.search(t, services, stay)
+            if as_asked is None:
+                return
+            if as_asked:
+                # The rooms named, priced: each room and the total are shown before anything
+                # else is asked.
+                offer_step.remember_pick(t, state.offers[0])
+                multi_room.show_priced(t, state.offers[0])
+        elif not await _search(t, services, stay):
             return
         if had_choice and state.chosen is None:
             _choice_gone(t, had_choice, stay)
@@ -232,9 +223,41 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
     offer_step.summary(t)
 
 
+async def _search(t: Turn, services: DialogueServices, stay: Stay) -> bool:
+    """The live offers of one room type each for the stay; False when there are none (the
+    guest was told)."""
+    state = t.state
+    with stale_answers() as stale:
+        offers = await services.pms.search(stay)
+    state.offers = [
+        OfferView(
+            room_type_id=o.room_type.id,
+            names=o.room_type.names,
+            nightly=o.nightly_price,
+            total=o.total_price,
+            currency=o.currency,
+        )
+        for o in offers
+    ]
+    state.offers_for = stay
+    if not any(o.room_type_id == state.chosen for o in state.offers):
+        state.chosen = None
+    if stale:
+        t.reply(t.say("booking.stale_prices"))
+    if not state.offers:
+        t.reply(t.say("booking.none", stay=offer_step.stay_text(t), party=offer_step.party_text(t)))
+        state.slots.check_in = state.slots.check_out = None
+        state.offers_for = None
+        state.step = Step.COLLECT
+        return False
+    return True
+
+
 def _choice_gone(t: Turn, room_type_id: str, stay: Stay) -> None:
     """Why the room chosen is no longer offered: too small for the party now, or taken."""
     room_type = next((rt for rt in t.room_types if rt.id == room_type_id), None)
+    if room_type is None and "+" in room_type_id:
+        return  # a set of rooms ("DBL+IND") the guest changed: the new options say enough
     per_room = (-(-stay.adults // stay.rooms), -(-stay.children // stay.rooms))
     if room_type is not None and not room_type.fits(*per_room):
         t.reply(
@@ -287,12 +310,21 @@ async def _book(t: Turn, services: DialogueServices) -> None:
     assert state.chosen
     assert state.guest_name
     assert state.guest_email
-    request = BookingRequest(
-        stay=stay,
-        room_type_id=state.chosen,
-        guest=GuestDetails(name=state.guest_name, email=state.guest_email, phone=state.guest_phone),
-        idempotency_key=t.write_key,
-    )
+    guest = GuestDetails(name=state.guest_name, email=state.guest_email, phone=state.guest_phone)
+    offer = next((o for o in state.offers if o.room_type_id == state.chosen), None)
+    if offer is not None and offer.rooms:
+        # The rooms as the summary showed them: a retried "yes" sends the same rooms.
+        request = BookingRequest.for_rooms(
+            check_in=stay.check_in,
+            check_out=stay.check_out,
+            rooms=multi_room.booking_lines(offer),
+            guest=guest,
+            idempotency_key=t.write_key,
+        )
+    else:
+        request = BookingRequest(
+            stay=stay, room_type_id=state.chosen, guest=guest, idempotency_key=t.write_key
+        )
     try:
         booking = await services.bookings.book(
             request, hotel_id=t.input.hotel.id, conversation_id=t.input.conversation_id
@@ -322,7 +354,7 @@ async def _book(t: Turn, services: DialogueServices) -> None:
         t.say(
             "booking.confirmed",
             reference=booking.reference,
-            room=t.room_name(booking.room_type_id),
+            room=multi_room.booked_rooms(t, booking),
             stay=t.stay_text(booking.stay),
             party=t.party_text(booking.stay),
             total=t.say.money(booking.total_price, booking.currency),
@@ -330,10 +362,7 @@ async def _book(t: Turn, services: DialogueServices) -> None:
             hotel=t.hotel_name,
         )
     )
-    if state.queued_rooms:
-        room_by_room.next_room(t, state.slots)
-    else:
-        state.reset_flow()
+    state.reset_flow()
     state.my_bookings.append(booking.pms_id)
 
 
@@ -374,8 +403,6 @@ def _ask_stay(t: Turn) -> None:
         t.reply(t.say("booking.ask_check_in"))
     elif slots.check_out is None:
         t.reply(t.say("booking.ask_check_out", check_in=t.say.day(slots.check_in, today=t.today)))
-    elif t.state.room_by_room and slots.room_type:
-        t.reply(t.say("booking.ask_guests_in_room", room=t.room_name(slots.room_type)))
     else:
         t.reply(t.say("booking.ask_guests"))
 

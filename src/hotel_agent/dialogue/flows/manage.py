@@ -14,6 +14,7 @@ from dataclasses import replace
 from hotel_agent.channels.port import Button, ListPicker, ListRow, ListSection
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import BOOKING_PREFIX, HANDOFF, NO, YES, Turn
+from hotel_agent.dialogue.flows import multi_room
 from hotel_agent.dialogue.flows.stay_rules import as_entities, explain_refusal, merge_entities
 from hotel_agent.dialogue.services import DialogueServices
 from hotel_agent.dialogue.state import DialogueState, Flow, Slots, Step
@@ -21,7 +22,7 @@ from hotel_agent.nlu.entities.dates import shifted_stay
 from hotel_agent.nlu.types import Entities
 from hotel_agent.pms.errors import InvalidStay, PmsOutcomeUnknown, RoomUnavailable
 from hotel_agent.pms.policy import validate_stay
-from hotel_agent.pms.port import Booking, BookingStatus, StayChange
+from hotel_agent.pms.port import Booking, BookingStatus, Stay, StayChange
 
 
 def start(t: Turn, flow: Flow) -> None:
@@ -234,7 +235,7 @@ def _offer_candidates(t: Turn, bookings: list[Booking]) -> None:
     rows = []
     for n, booking in enumerate(bookings, 1):
         when = t.stay_text(booking.stay)
-        room = t.room_name(booking.room_type_id)
+        room = multi_room.room_types_text(t, booking)
         lines.append(f"{n}. {booking.reference}: {room}, {when}")
         rows.append(
             ListRow(
@@ -253,7 +254,7 @@ def _show_status(t: Turn, booking: Booking) -> None:
         t.say(
             "status.show",
             reference=booking.reference,
-            room=t.room_name(booking.room_type_id),
+            room=multi_room.booked_rooms(t, booking),
             stay=t.stay_text(booking.stay),
             party=t.party_text(booking.stay),
             total=t.say.money(booking.total_price, booking.currency),
@@ -276,7 +277,7 @@ async def _cancel(t: Turn, services: DialogueServices, booking: Booking, *, conf
             t.say(
                 "cancel.confirm",
                 reference=booking.reference,
-                room=t.room_name(booking.room_type_id),
+                room=multi_room.room_types_text(t, booking),
                 stay=t.stay_text(booking.stay),
                 policy=policy or t.say("cancel.policy_unknown"),
             ),
@@ -329,9 +330,22 @@ async def _modify(t: Turn, services: DialogueServices, booking: Booking, *, conf
         return
     new_party = t.party_text(new_stay)
     new_dates = t.stay_text(new_stay)
+    if booking.mixed and _party(new_stay) != _party(current):
+        # Which room the guests join or leave is not the agent's to guess: dates only.
+        t.reply(
+            t.say("invalid.occupancy_not_changeable"),
+            buttons=[t.button(HANDOFF, "buttons.talk_to_staff")],
+        )
+        state.change = None
+        state.step = Step.CHANGE
+        return
     room_type = next((rt for rt in t.room_types if rt.id == booking.room_type_id), None)
-    if room_type is not None and not room_type.fits(
-        -(-new_stay.adults // new_stay.rooms), -(-new_stay.children // new_stay.rooms)
+    if (
+        not booking.mixed
+        and room_type is not None
+        and not room_type.fits(
+            -(-new_stay.adults // new_stay.rooms), -(-new_stay.children // new_stay.rooms)
+        )
     ):
         t.reply(
             t.say(
@@ -346,13 +360,12 @@ async def _modify(t: Turn, services: DialogueServices, booking: Booking, *, conf
         state.step = Step.CHANGE
         return
     if not confirm:
-        offers = await services.pms.search(new_stay)
-        offer = next((o for o in offers if o.room_type.id == booking.room_type_id), None)
-        # No offer may only mean that this booking holds the last room: the PMS decides when
+        total = await multi_room.price_for_dates(services, booking, new_stay)
+        # No price may only mean that this booking holds the last room: the PMS decides when
         # the change is made, so the guest is told the price will be checked then.
         price = (
-            t.say("modify.new_price", total=t.say.money(offer.total_price, offer.currency))
-            if offer is not None
+            t.say("modify.new_price", total=t.say.money(*total))
+            if total is not None
             else t.say("modify.price_on_confirm")
         )
         state.step = Step.CONFIRM
@@ -380,7 +393,8 @@ async def _modify(t: Turn, services: DialogueServices, booking: Booking, *, conf
             booking.pms_id, stay_change, idempotency_key=t.write_key
         )
     except RoomUnavailable:
-        t.reply(t.say("modify.unavailable", room=t.room_name(booking.room_type_id), stay=new_dates))
+        room = multi_room.room_types_text(t, booking)
+        t.reply(t.say("modify.unavailable", room=room, stay=new_dates))
         state.change = None
         state.step = Step.CHANGE
         return
@@ -394,6 +408,10 @@ async def _modify(t: Turn, services: DialogueServices, booking: Booking, *, conf
         state.step = Step.CHANGE
         return
     _report_done(t, changed)
+
+
+def _party(stay: Stay) -> tuple[int, int, int]:
+    return stay.adults, stay.children, stay.rooms
 
 
 def _report_done(t: Turn, booking: Booking) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from hotel_agent.channels.port import ListPicker, ListRow, ListSection
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import CHANGE, HANDOFF, OFFER_PREFIX, YES, Turn
+from hotel_agent.dialogue.flows import multi_room
 from hotel_agent.dialogue.state import OfferView, Picked, Step
 from hotel_agent.nlu.text import normalize
 from hotel_agent.nlu.types import Intent, Understanding
@@ -197,7 +198,7 @@ def summary(t: Turn) -> None:
     state.step = Step.CONFIRM
     text = t.say(
         "booking.summary",
-        room=offer.name(t.language),
+        room=multi_room.rooms_text(t, offer),
         stay=stay_text(t),
         party=party_text(t),
         name=state.guest_name,
@@ -260,6 +261,8 @@ def party_text(t: Turn) -> str:
 
 
 def _prices(t: Turn, offer: OfferView) -> str:
+    if offer.rooms:
+        return multi_room.prices(t, offer)
     rooms = t.state.offers_for.rooms if t.state.offers_for else 1
     nightly = t.say.money(offer.nightly, offer.currency)
     total = t.say.money(offer.total, offer.currency)
