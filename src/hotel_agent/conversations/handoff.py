@@ -90,6 +90,7 @@ def hand_to_bot(conversation: Conversation) -> None:
     conversation.state = {}
     conversation.handoff_reason = None
     conversation.handoff_at = None
+    conversation.assignee_id = None
 
 
 async def queue_alert(

@@ -26,6 +26,9 @@ class ConversationSummary(BaseModel):
         description="Why staff own it (the engine's reason, or staff_takeover)"
     )
     handoff_at: datetime | None = Field(description="Since when staff own it")
+    assignee: str | None = Field(
+        default=None, description="The staff member who took it in the console, if any"
+    )
     last_message_text: str | None
     last_message_author: str | None = Field(description="guest, bot or staff")
     last_message_at: datetime | None
