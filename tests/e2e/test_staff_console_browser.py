@@ -1,0 +1,82 @@
+"""The staff console in Debian's Chromium against the real app: a guest says hello in the web
+chat page; a receptionist signs in (on a phone), finds the conversation in the inbox, takes it
+over and replies; the reply appears in the guest's chat page."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from playwright.sync_api import expect
+from tests.e2e.browser import DESKTOP, OpenPage
+
+from hotel_agent.db.engine import create_engine, create_session_factory
+from hotel_agent.db.models import StaffRole
+from hotel_agent.settings import Settings
+from hotel_agent.staff import accounts
+
+PASSWORD = "recepcion-segura-2026"
+
+
+@pytest.fixture
+def receptionist(live_server_url: str, e2e_settings: Settings) -> str:
+    """A console account in the served database (made before the browser starts: Playwright's
+    sync API and asyncio.run cannot share the thread)."""
+
+    async def create() -> None:
+        engine = create_engine(e2e_settings)
+        await accounts.create_user(
+            create_session_factory(engine), "lucia", PASSWORD, StaffRole.STAFF
+        )
+        await engine.dispose()
+
+    asyncio.run(create())
+    return "lucia"
+
+
+@pytest.mark.browser
+def test_staff_take_over_a_web_chat_conversation_and_the_reply_reaches_the_guest(
+    live_server_url: str, receptionist: str, new_page: OpenPage
+) -> None:
+    guest = new_page(locale="es-ES", viewport=DESKTOP)
+    guest.goto(f"{live_server_url}/")
+    box = guest.get_by_role("textbox", name="Mensaje")
+    box.fill("Hola")
+    box.press("Enter")
+    expect(guest.locator(".msg--bot .msg__text").first).to_be_visible(timeout=30_000)
+
+    staff = new_page(locale="es-ES")  # a phone
+    staff.goto(f"{live_server_url}/staff/")
+    expect(staff).to_have_url(re.compile(r"/staff/login$"))
+    staff.get_by_label("Usuario").fill(receptionist)
+    staff.get_by_label("Contraseña").fill(PASSWORD)
+    staff.get_by_role("button", name="Entrar").click()
+    expect(staff).to_have_url(re.compile(r"/staff/$"))
+    expect(staff.get_by_text("Ninguna conversación espera a recepción.")).to_be_visible()
+
+    # The guest's conversation is the bot's: under "Todas" (all) and "Con el bot".
+    staff.get_by_role("link", name="Todas").click()
+    conversation = staff.locator(".conversation a").first
+    expect(conversation).to_contain_text("Chat web")
+    expect(conversation).to_contain_text("Bot")
+    conversation.click()
+    expect(staff.locator(".msg--guest .msg__text")).to_have_text(["Hola"])
+
+    staff.get_by_role("button", name="Atender yo").click()
+    expect(staff.locator("#owner-state")).to_contain_text("Responde recepción (lucia)")
+    staff.get_by_label("Respuesta al huésped").fill("Hola, soy Lucía, de recepción. ¿En qué le ayudo?")
+    staff.get_by_role("button", name="Enviar").click()
+    sent = staff.locator(".msg--staff")
+    expect(sent).to_contain_text("Hola, soy Lucía, de recepción.")
+    # The transcript refreshes itself: the staff message becomes "enviado" once sent.
+    expect(sent.locator(".msg__status")).to_have_text("enviado", timeout=15_000)
+
+    # The guest's page polls the transcript: the receptionist's message arrives there.
+    expect(guest.locator(".msg--staff .msg__text")).to_have_text(
+        ["Hola, soy Lucía, de recepción. ¿En qué le ayudo?"], timeout=15_000
+    )
+
+    # Back in the inbox the conversation now waits for staff, and is Lucía's.
+    staff.get_by_role("link", name="Volver a la bandeja").click()
+    expect(staff.locator(".conversation a").first).to_contain_text("Recepción · lucia")
