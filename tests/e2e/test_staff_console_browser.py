@@ -65,7 +65,9 @@ def test_staff_take_over_a_web_chat_conversation_and_the_reply_reaches_the_guest
 
     staff.get_by_role("button", name="Atender yo").click()
     expect(staff.locator("#owner-state")).to_contain_text("Responde recepción (lucia)")
-    staff.get_by_label("Respuesta al huésped").fill("Hola, soy Lucía, de recepción. ¿En qué le ayudo?")
+    staff.get_by_label("Respuesta al huésped").fill(
+        "Hola, soy Lucía, de recepción. ¿En qué le ayudo?"
+    )
     staff.get_by_role("button", name="Enviar").click()
     sent = staff.locator(".msg--staff")
     expect(sent).to_contain_text("Hola, soy Lucía, de recepción.")
