@@ -162,6 +162,8 @@ class StaffSettings(BaseSettings):
     login_lockout_seconds: float = Field(default=60.0, gt=0)
     # The longest lockout, in seconds.
     login_lockout_max_seconds: float = Field(default=3600.0, gt=0)
+    # Login attempts per client address (whatever the account), e.g. "20/minute".
+    login_rate_limit_per_client: str = "20/minute"
 
 
 class LlmSettings(BaseSettings):

@@ -241,6 +241,24 @@ async def test_the_session_cookie_is_secure_behind_a_tls_proxy_or_when_configure
         assert "secure" in cookie_attributes(signed_in, "staff_session")
 
 
+async def test_login_attempts_are_limited_per_client_address(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    runtime = await console_runtime(make_runtime, database_url)
+    runtime.settings.staff = StaffSettings(
+        **{"_env_file": None}, login_rate_limit_per_client="3/minute"
+    )
+    async with asgi_client(runtime) as http:
+        # Three guesses at three different accounts: no account's lockout counts them all.
+        for name in ("ana", "luis", "eva"):
+            assert (await log_in(http, "guess-guess-guess", username=name)).status_code == 401
+        limited = await log_in(http, PASSWORD)
+        assert limited.status_code == 429
+        assert int(limited.headers["retry-after"]) > 0
+        assert "Demasiados intentos desde esta dirección" in limited.text
+        assert "staff_session" not in limited.headers.get("set-cookie", "")
+
+
 async def test_disabling_an_account_ends_its_sessions(
     database_url: str, make_runtime: MakeRuntime
 ) -> None:

@@ -55,6 +55,16 @@ async def login_page(request: Request, runtime: RuntimeDep) -> Response:
 
 @router.post("/login", response_model=None)
 async def log_in(request: Request, runtime: RuntimeDep) -> Response:
+    # Per address, before the form is read: one client guessing across many accounts (which
+    # the per-account lockout does not see) is slowed down too.
+    client = request.client.host if request.client else "unknown"
+    decision = await runtime.rate_limiter.hit(
+        "staff_login", client, runtime.settings.staff.login_rate_limit_per_client
+    )
+    if not decision.allowed:
+        page = _login_form(request, runtime, error="too_many_attempts", status=429)
+        page.headers["Retry-After"] = str(decision.retry_after_seconds)
+        return page
     form = await request.form()
     cookie = request.cookies.get(auth.LOGIN_CSRF_COOKIE)
     if cookie is None or not auth.csrf_ok(

@@ -20,6 +20,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "es": "Demasiados intentos fallidos: la cuenta está bloqueada {minutes} min más.",
         "en": "Too many wrong passwords: the account is locked for {minutes} more min.",
     },
+    "too_many_attempts": {
+        "es": "Demasiados intentos desde esta dirección; espera un momento.",
+        "en": "Too many attempts from this address; please wait a moment.",
+    },
     "expired_form": {
         "es": "El formulario había caducado; inténtalo de nuevo.",
         "en": "The form had expired; please try again.",
