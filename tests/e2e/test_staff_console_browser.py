@@ -82,3 +82,45 @@ def test_staff_take_over_a_web_chat_conversation_and_the_reply_reaches_the_guest
     # Back in the inbox the conversation now waits for staff, and is Lucía's.
     staff.get_by_role("link", name="Volver a la bandeja").click()
     expect(staff.locator(".conversation a").first).to_contain_text("Recepción · lucia")
+
+
+@pytest.mark.browser
+def test_a_handed_over_conversation_appears_by_itself_is_answered_and_handed_back(
+    live_server_url: str, receptionist: str, new_page: OpenPage
+) -> None:
+    staff = new_page(locale="en-GB", viewport=DESKTOP)
+    staff.goto(f"{live_server_url}/staff/login")
+    staff.get_by_label("Username").fill(receptionist)
+    staff.get_by_label("Password").fill(PASSWORD)
+    staff.get_by_role("button", name="Sign in").click()
+    expect(staff.get_by_text("No conversation is waiting for staff.")).to_be_visible()
+
+    guest = new_page(locale="es-ES")
+    guest.goto(f"{live_server_url}/")
+    box = guest.get_by_role("textbox", name="Mensaje")
+    box.fill("quiero hablar con una persona, por favor")
+    box.press("Enter")
+    bot = guest.locator(".msg--bot .msg__text")
+    expect(bot.first).to_be_visible(timeout=30_000)
+
+    # The inbox was open before the guest wrote: its polling brings the handoff in.
+    waiting = staff.locator(".conversation a").first
+    expect(waiting).to_contain_text("Staff · unassigned", timeout=15_000)
+    waiting.click()
+    staff.get_by_role("button", name="Take over").click()
+    expect(staff.locator("#owner-state")).to_contain_text("Staff are answering (lucia)")
+    staff.get_by_label("Reply to the guest").fill("Buenas, soy Lucía. Le atiendo yo.")
+    staff.get_by_role("button", name="Send").click()
+    expect(guest.locator(".msg--staff .msg__text")).to_have_text(
+        ["Buenas, soy Lucía. Le atiendo yo."], timeout=15_000
+    )
+
+    staff.get_by_role("button", name="Hand back to the bot").click()
+    expect(staff.locator("#owner-state")).to_contain_text("The bot is answering")
+    expect(staff.locator(".history")).to_contain_text("lucia handed back to the bot")
+
+    # The bot answers the guest's next message again.
+    answered = bot.count()
+    box.fill("¿A qué hora es el desayuno?")
+    box.press("Enter")
+    expect(bot.nth(answered)).to_be_visible(timeout=30_000)
