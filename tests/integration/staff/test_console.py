@@ -90,7 +90,7 @@ async def test_take_over_reply_and_hand_back_a_web_chat_conversation(
         assert inbox.headers["cache-control"] == "no-store"
         assert "Esperan a recepción" in inbox.text
         [conversation_id] = map(int, re.findall(r'data-conversation="(\d+)"', inbox.text))
-        assert "sin asignar" in inbox.text
+        assert "Recepción · sin asignar · pidió una persona" in inbox.text
 
         token = await csrf_of(http, f"/staff/conversations/{conversation_id}")
         taken = await http.post(
@@ -133,6 +133,35 @@ async def test_take_over_reply_and_hand_back_a_web_chat_conversation(
         ("marta", "reply", conversation_id),
         ("marta", "hand_back", conversation_id),
         ("marta", "logout", None),
+    ]
+
+
+async def test_a_conversation_a_colleague_has_taken_is_not_taken_again(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    runtime = await console_runtime(make_runtime, database_url)
+    await accounts.create_user(runtime.sessions, "pablo", PASSWORD, StaffRole.STAFF)
+    runtime.start_background()
+    async with asgi_client(runtime) as marta, asgi_client(runtime) as pablo:
+        await say(marta, "quiero hablar con una persona")
+        await log_in(marta)
+        await log_in(pablo, username="pablo")
+        inbox = await marta.get("/staff/")
+        [conversation_id] = map(int, re.findall(r'data-conversation="(\d+)"', inbox.text))
+        path = f"/staff/conversations/{conversation_id}"
+        taken = await marta.post(f"{path}/take", data={"csrf_token": await csrf_of(marta, path)})
+        assert taken.headers["location"] == path
+
+        again = await pablo.post(f"{path}/take", data={"csrf_token": await csrf_of(pablo, path)})
+        assert again.headers["location"] == f"{path}?error=taken_by_colleague"
+        page = await pablo.get(again.headers["location"] + "&lang=en")
+        assert "A colleague is already answering this conversation." in page.text
+        assert "Staff are answering (marta)" in page.text
+
+    assert [(who, action) for who, action, _ in await audit(runtime)] == [
+        ("marta", "login"),
+        ("pablo", "login"),
+        ("marta", "take_over"),
     ]
 
 

@@ -100,6 +100,24 @@ _TEXT: dict[str, dict[str, str]] = {
     "author_guest": {"es": "Huésped", "en": "Guest"},
     "author_bot": {"es": "Bot", "en": "Bot"},
     "author_staff": {"es": "Recepción", "en": "Staff"},
+    # Why the conversation is staff's (the dialogue's handoff reasons, and a staff takeover).
+    "reason_requested": {"es": "pidió una persona", "en": "asked for a person"},
+    "reason_complaint": {"es": "queja", "en": "complaint"},
+    "reason_misunderstood": {"es": "el bot no entendía", "en": "the bot did not understand"},
+    "reason_pms_unavailable": {"es": "PMS no disponible", "en": "PMS unavailable"},
+    "reason_booking_outcome_unknown": {
+        "es": "reserva sin confirmar en el PMS",
+        "en": "booking not confirmed by the PMS",
+    },
+    "reason_cancel_outcome_unknown": {
+        "es": "cancelación sin confirmar en el PMS",
+        "en": "cancellation not confirmed by the PMS",
+    },
+    "reason_modify_outcome_unknown": {
+        "es": "cambio sin confirmar en el PMS",
+        "en": "change not confirmed by the PMS",
+    },
+    "reason_staff_takeover": {"es": "atendida por recepción", "en": "taken over by staff"},
     "signed_in_as": {"es": "Sesión de {who}", "en": "Signed in as {who}"},
 }
 
@@ -125,3 +143,7 @@ class Text:
     def __call__(self, key: str, **values: object) -> str:
         phrase = _TEXT[key][self.language]
         return phrase.format(**values) if values else phrase
+
+    def reason(self, code: str) -> str:
+        """A handoff reason in words; a reason without words yet is shown as its code."""
+        return self(f"reason_{code}") if f"reason_{code}" in _TEXT else code
