@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 
+from hotel_agent.channels.port import SendError
 from hotel_agent.channels.webchat.channel import WebChatChannel
 from hotel_agent.db.models import StaffAuditEntry, StaffRole, StaffUser
 from hotel_agent.runtime import Runtime
@@ -26,6 +27,7 @@ from tests.integration.staff.helpers import (
     staff_settings,
 )
 from tests.integration.staff.test_api import guest_sees, say
+from tests.integration.staff.test_cli import Pipeline
 from tests.support import asgi_client
 
 MakeRuntime = Callable[..., Awaitable[Runtime]]
@@ -337,3 +339,43 @@ async def test_guest_text_is_shown_as_text_and_a_closed_whatsapp_window_is_expla
         assert "more than 24 h ago" in page.text
         assert "no approved template is configured" in page.text
         assert "<textarea" not in page.text
+
+
+async def test_a_failed_send_is_listed_and_retried_from_the_console(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    engine = ReceptionEngine()
+    runtime = await make_runtime(staff_settings(database_url), dialogue=engine)
+    await accounts.create_user(runtime.sessions, "marta", PASSWORD, StaffRole.STAFF)
+    channel = CollectingChannel(name="webchat", reply_window_seconds=None)
+    runtime.channels["webchat"] = channel
+    pipeline = Pipeline(runtime, engine)
+    channel.failures = [SendError("token_expired", retryable=False, code=190, detail="expired")]
+    await pipeline.guest_says("Hola <b>")
+
+    async with asgi_client(runtime) as http:
+        await log_in(http)
+        page = await http.get("/staff/failed?lang=en")
+        assert page.status_code == 200
+        [dead_letter_id] = map(int, re.findall(r'data-dead-letter="(\d+)"', page.text))
+        assert "token_expired (190): expired" in page.text
+        assert "bot: Hola &lt;b&gt;" in page.text
+        path = f"/staff/failed/{dead_letter_id}/resend"
+        assert (await http.post(path)).status_code == 403, "no CSRF token"
+
+        token = await csrf_of(http, "/staff/failed")
+        retried = await http.post(path, data={"csrf_token": token})
+        assert retried.headers["location"] == "/staff/failed"
+        await pipeline.deliver()
+        assert [m.text for _, m in channel.sent] == ["bot: Hola <b>"]
+        assert ("bot", "bot: Hola <b>", "sent") in await pipeline.guest_sees()
+        page = await http.get("/staff/failed?lang=en")
+        assert "No failed send waiting." in page.text
+
+        again = await http.post(path, data={"csrf_token": token})
+        assert again.headers["location"] == "/staff/failed?error=not_resent"
+
+    assert [(who, action) for who, action, _ in await audit(runtime)] == [
+        ("marta", "login"),
+        ("marta", "resend"),
+    ]

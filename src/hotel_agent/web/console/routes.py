@@ -22,10 +22,10 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from hotel_agent.db.types import INTEGER_MAX
+from hotel_agent.db.types import BIGINT_MAX, INTEGER_MAX
 from hotel_agent.errors import BadRequest, Conflict, NotFound, RateLimited, Unauthorized
 from hotel_agent.runtime import Runtime
-from hotel_agent.staff import accounts, service
+from hotel_agent.staff import accounts, dead_letters, service
 from hotel_agent.staff.accounts import ConsoleSession, StaffMember
 from hotel_agent.staff.schemas import OwnerFilter, StaffReplyIn
 from hotel_agent.web.console import auth
@@ -40,6 +40,7 @@ POLL_SECONDS = 5
 _OWNERS: tuple[str, ...] = get_args(OwnerFilter)
 Fragment = Literal["list", "transcript"]
 ConversationId = Annotated[int, Path(ge=1, le=INTEGER_MAX)]
+DeadLetterId = Annotated[int, Path(ge=1, le=BIGINT_MAX)]
 
 
 def static_files() -> StaticFiles:
@@ -195,8 +196,37 @@ async def hand_back(
     return await _act(request, conversation_id, act, conflict="already_bot")
 
 
-# Errors a redirect may name (shown above the composer); anything else is ignored.
-_ERRORS = ("taken_by_colleague", "undeliverable", "already_bot", "empty_reply")
+@router.get("/failed", response_model=None)
+async def failed_messages(request: Request, runtime: RuntimeDep, error: str = "") -> Response:
+    """Sends given up on (dead letters), with the reason, and a button to send each again."""
+    login = await auth.current_session(request)
+    if login is None:
+        return _to_login(None)
+    async with runtime.sessions() as session:
+        letters = await dead_letters.list_dead_letters(session, limit=100)
+    context = {"letters": letters, "error": error if error in _ERRORS else ""}
+    return _render(request, runtime, "failed.html", login, context)
+
+
+@router.post("/failed/{dead_letter_id}/resend", response_model=None)
+async def resend(request: Request, runtime: RuntimeDep, dead_letter_id: DeadLetterId) -> Response:
+    checked = await _checked_post(request)
+    if isinstance(checked, Response):
+        return checked
+    login, _ = checked
+    try:
+        await dead_letters.resend(
+            runtime.sessions, runtime.channels, runtime.signals, dead_letter_id, by=login.member
+        )
+    except NotFound:
+        return HTMLResponse("not found", status_code=404)
+    except Conflict:
+        return _see_other("/staff/failed?error=not_resent")
+    return _see_other("/staff/failed")
+
+
+# Errors a redirect may name (shown on the page); anything else is ignored.
+_ERRORS = ("taken_by_colleague", "undeliverable", "already_bot", "empty_reply", "not_resent")
 
 
 async def _act(

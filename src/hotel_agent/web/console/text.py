@@ -118,6 +118,19 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "change not confirmed by the PMS",
     },
     "reason_staff_takeover": {"es": "atendida por recepción", "en": "taken over by staff"},
+    "failed": {"es": "Mensajes fallidos", "en": "Failed messages"},
+    "no_failed": {"es": "Ningún envío fallido pendiente.", "en": "No failed send waiting."},
+    "resend": {"es": "Reintentar", "en": "Retry"},
+    "not_resent": {
+        "es": "No se ha reintentado: ya se había reintentado, o ahora no se puede entregar "
+        "(canal sin configurar, o ventana de 24 h cerrada).",
+        "en": "Not retried: it was retried already, or it cannot be delivered now (channel "
+        "not configured, or the 24-hour window closed).",
+    },
+    "conversation": {"es": "Conversación", "en": "Conversation"},
+    "kind_message": {"es": "mensaje al huésped", "en": "message to the guest"},
+    "kind_alert": {"es": "aviso a recepción", "en": "alert to staff"},
+    "act_resend": {"es": "reintentó un envío fallido", "en": "retried a failed send"},
     "signed_in_as": {"es": "Sesión de {who}", "en": "Signed in as {who}"},
 }
 
