@@ -5,11 +5,15 @@ over and replies; the reply appears in the guest's chat page."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from tests.e2e.browser import DESKTOP, OpenPage
+from tests.fakes.graph_api import FakeGraphApi
+from tests.support import signed_headers, whatsapp_fixture
 
 from hotel_agent.db.engine import create_engine, create_session_factory
 from hotel_agent.db.models import StaffRole
@@ -128,3 +132,51 @@ def test_a_handed_over_conversation_appears_by_itself_is_answered_and_handed_bac
     box.fill("¿A qué hora es el desayuno?")
     box.press("Enter")
     expect(bot.nth(answered)).to_be_visible(timeout=30_000)
+
+
+@pytest.mark.browser
+def test_a_whatsapp_reply_refused_by_meta_is_retried_from_the_console_then_staff_answer(
+    live_server_url: str, receptionist: str, fake_graph: FakeGraphApi, new_page: OpenPage
+) -> None:
+    # Meta refuses the next two requests for good (of the read receipt and the bot's replies).
+    fake_graph.fail_next(status=400, times=2)
+    body = json.dumps(whatsapp_fixture("text_es")).encode()
+    answer = httpx.post(
+        f"{live_server_url}/webhooks/whatsapp",
+        content=body,
+        headers=signed_headers(body),
+        timeout=10,
+    )
+    assert answer.status_code == 200
+
+    staff = new_page(locale="es-ES", viewport=DESKTOP)
+    staff.goto(f"{live_server_url}/staff/login")
+    sign_in(staff, receptionist)
+    staff.get_by_role("link", name="Mensajes fallidos").click()
+    failed = staff.locator("[data-dead-letter]", has_text="mensaje al huésped")
+    # The sender gives up within a moment; the page shows what it had when loaded.
+    for _ in range(30):
+        if failed.count():
+            break
+        staff.wait_for_timeout(500)
+        staff.reload()
+    letter = failed.first.get_attribute("data-dead-letter")
+    expect(failed.first).to_contain_text("WhatsApp")
+    expect(failed.first).to_contain_text("bad_request (100)")
+    delivered = len(fake_graph.sent)
+    failed.first.get_by_role("button", name="Reintentar").click()
+
+    retried = fake_graph.wait_for_messages(delivered + 1, timeout=15)[-1]
+    assert retried.body["to"] == "34611111111"
+    expect(staff.locator(f'[data-dead-letter="{letter}"]')).to_have_count(0)
+
+    # Staff answer the WhatsApp guest from the conversation page: it goes to Meta too.
+    staff.get_by_role("link", name="Bandeja").click()
+    staff.get_by_role("link", name="Todas").click()
+    staff.locator(".conversation a", has_text="WhatsApp").first.click()
+    staff.get_by_role("button", name="Atender yo").click()
+    staff.get_by_label("Respuesta al huésped").fill("Buenos días, le escribe Lucía.")
+    staff.get_by_role("button", name="Enviar").click()
+    reply = fake_graph.wait_for_messages(delivered + 2, timeout=15)[-1]
+    assert reply.body["to"] == "34611111111"
+    assert reply.body["text"]["body"] == "Buenos días, le escribe Lucía."

@@ -130,6 +130,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "conversation": {"es": "Conversación", "en": "Conversation"},
     "kind_message": {"es": "mensaje al huésped", "en": "message to the guest"},
     "kind_alert": {"es": "aviso a recepción", "en": "alert to staff"},
+    "kind_mark_read": {"es": "confirmación de lectura", "en": "read receipt"},
     "act_resend": {"es": "reintentó un envío fallido", "en": "retried a failed send"},
     "signed_in_as": {"es": "Sesión de {who}", "en": "Signed in as {who}"},
 }
