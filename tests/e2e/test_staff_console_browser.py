@@ -5,15 +5,13 @@ over and replies; the reply appears in the guest's chat page."""
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from tests.e2e.browser import DESKTOP, OpenPage
+from tests.e2e.test_whatsapp_round_trip import post_signed
 from tests.fakes.graph_api import FakeGraphApi
-from tests.support import signed_headers, whatsapp_fixture
 
 from hotel_agent.db.engine import create_engine, create_session_factory
 from hotel_agent.db.models import StaffRole
@@ -140,13 +138,7 @@ def test_a_whatsapp_reply_refused_by_meta_is_retried_from_the_console_then_staff
 ) -> None:
     # Meta refuses the next two requests for good (of the read receipt and the bot's replies).
     fake_graph.fail_next(status=400, times=2)
-    body = json.dumps(whatsapp_fixture("text_es")).encode()
-    answer = httpx.post(
-        f"{live_server_url}/webhooks/whatsapp",
-        content=body,
-        headers=signed_headers(body),
-        timeout=10,
-    )
+    answer = post_signed(live_server_url, "text_es")
     assert answer.status_code == 200
 
     staff = new_page(locale="es-ES", viewport=DESKTOP)
