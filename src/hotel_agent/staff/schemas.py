@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -81,3 +82,17 @@ class StaffReplyOut(BaseModel):
     took_over: bool = Field(
         description="The bot owned the conversation: replying made staff its owner"
     )
+
+
+class GuestBooking(BaseModel):
+    """A booking the agent asked the PMS for in a conversation, as the agent recorded it."""
+
+    reference: str | None
+    status: str = Field(description="pending, confirmed, cancelled, failed or unknown")
+    check_in: date
+    check_out: date
+    adults: int
+    children: int
+    rooms: int
+    total_price: Decimal | None
+    currency: str | None

@@ -22,6 +22,7 @@ from hotel_agent.conversations.handoff import STAFF_TAKEOVER, Handoff, announce,
 from hotel_agent.conversations.outbound import guest_address, queue_outbound
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import Conversation, ConversationOwner, Message
+from hotel_agent.db.repositories.booking_records import BookingRecordRepository
 from hotel_agent.db.repositories.conversations import ConversationOverview, ConversationRepository
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.db.types import utcnow
@@ -33,6 +34,7 @@ from hotel_agent.staff.schemas import (
     ConversationList,
     ConversationSummary,
     ConversationTranscript,
+    GuestBooking,
     OwnerFilter,
     StaffReplyIn,
     StaffReplyOut,
@@ -78,6 +80,25 @@ async def transcript(
     return ConversationTranscript(
         conversation=_summary(overview), messages=[_transcript_message(m) for m in messages]
     )
+
+
+async def bookings(session: AsyncSession, conversation_id: int) -> list[GuestBooking]:
+    """The bookings the agent made (or tried) in the conversation, newest first."""
+    records = await BookingRecordRepository(session).of_conversation(conversation_id)
+    return [
+        GuestBooking(
+            reference=r.reference,
+            status=r.status,
+            check_in=r.check_in,
+            check_out=r.check_out,
+            adults=r.adults,
+            children=r.children,
+            rooms=r.rooms,
+            total_price=r.total_price,
+            currency=r.currency,
+        )
+        for r in records
+    ]
 
 
 async def reply(

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -14,7 +15,8 @@ from sqlalchemy import select, update
 
 from hotel_agent.channels.port import SendError
 from hotel_agent.channels.webchat.channel import WebChatChannel
-from hotel_agent.db.models import StaffAuditEntry, StaffRole, StaffUser
+from hotel_agent.db.models import BookingRecordStatus, StaffAuditEntry, StaffRole, StaffUser
+from hotel_agent.db.repositories.booking_records import BookingRecordRepository
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import HttpSettings, StaffSettings
 from hotel_agent.staff import accounts
@@ -56,6 +58,13 @@ async def csrf_of(http: httpx.AsyncClient, path: str = "/staff/") -> str:
     page = await http.get(path)
     assert page.status_code == 200, page.text
     return str(CSRF.findall(page.text)[0])
+
+
+async def listed(http: httpx.AsyncClient, owner: str = "staff") -> list[int]:
+    """The ids of the conversations the inbox lists (waiting for staff, or `owner`)."""
+    page = await http.get("/staff/", params={"owner": owner})
+    assert page.status_code == 200
+    return list(map(int, re.findall(r'data-conversation="(\d+)"', page.text)))
 
 
 def cookie_attributes(response: httpx.Response, name: str) -> set[str]:
@@ -148,8 +157,7 @@ async def test_a_conversation_a_colleague_has_taken_is_not_taken_again(
         await say(marta, "quiero hablar con una persona")
         await log_in(marta)
         await log_in(pablo, username="pablo")
-        inbox = await marta.get("/staff/")
-        [conversation_id] = map(int, re.findall(r'data-conversation="(\d+)"', inbox.text))
+        [conversation_id] = await listed(marta)
         path = f"/staff/conversations/{conversation_id}"
         taken = await marta.post(f"{path}/take", data={"csrf_token": await csrf_of(marta, path)})
         assert taken.headers["location"] == path
@@ -175,8 +183,7 @@ async def test_state_changes_without_the_csrf_token_are_refused(
     async with asgi_client(runtime) as http:
         await say(http, "Hola")
         await log_in(http)
-        inbox = await http.get("/staff/?owner=all")
-        [conversation_id] = map(int, re.findall(r'data-conversation="(\d+)"', inbox.text))
+        [conversation_id] = await listed(http, "all")
         for data in ({}, {"csrf_token": "forged-token-0123456789"}):
             refused = await http.post(f"/staff/conversations/{conversation_id}/take", data=data)
             assert refused.status_code == 403
@@ -325,12 +332,7 @@ async def test_guest_text_is_shown_as_text_and_a_closed_whatsapp_window_is_expla
     )
     async with asgi_client(runtime) as http:
         await log_in(http)
-
-        async def listed() -> list[int]:
-            page = await http.get("/staff/?lang=en")
-            return list(map(int, re.findall(r'data-conversation="(\d+)"', page.text)))
-
-        [conversation_id] = await eventually(listed)
+        [conversation_id] = await eventually(lambda: listed(http))
         page = await http.get(f"/staff/conversations/{conversation_id}?lang=en")
         assert "<script>alert" not in page.text
         assert "<img src=x" not in page.text
@@ -379,3 +381,44 @@ async def test_a_failed_send_is_listed_and_retried_from_the_console(
         ("marta", "login"),
         ("marta", "resend"),
     ]
+
+
+async def test_the_conversation_page_shows_the_guests_bookings(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    runtime = await console_runtime(make_runtime, database_url)
+    runtime.start_background()
+    async with asgi_client(runtime) as http:
+        await say(http, "Hola")
+        await log_in(http)
+        [conversation_id] = await listed(http, "all")
+        # What the booking ledger writes when the agent books in this conversation.
+        async with runtime.sessions() as session, session.begin():
+            records = BookingRecordRepository(session)
+            await records.claim(
+                "key-1",
+                hotel_id=runtime.hotels.default_hotel_id,
+                conversation_id=conversation_id,
+                pms_type="simulator",
+                room_type_id="2",
+                check_in=date(2027, 2, 12),
+                check_out=date(2027, 2, 14),
+                adults=2,
+                children=1,
+                rooms=1,
+                guest_name="Carmen Vidal",
+                guest_email="carmen@example.com",
+            )
+            await records.update_by_key(
+                "key-1",
+                status=BookingRecordStatus.CONFIRMED.value,
+                reference="MDP-4821",
+                total_price=Decimal("240.00"),
+                currency="EUR",
+            )
+        page = await http.get(f"/staff/conversations/{conversation_id}?lang=en")
+        [booking] = re.findall(r'<li data-booking="MDP-4821">(.*?)</li>', page.text, re.S)
+        assert "12/02/2027 → 14/02/2027" in booking
+        assert "adults: 2, children: 1, rooms: 1" in booking
+        assert "240.00 EUR" in booking
+        assert "confirmed" in booking

@@ -270,7 +270,9 @@ async def _conversation(runtime: Runtime, conversation_id: int) -> dict[str, Any
         transcript = await service.transcript(session, conversation_id)
         composer = await service.composer(session, runtime.channels, conversation_id)
         history = await accounts.staff_actions(session, conversation_id)
+        booked = await service.bookings(session, conversation_id)
     return {
+        "bookings": booked,
         "conversation": transcript.conversation,
         "messages": transcript.messages,
         "composer": composer,

@@ -132,6 +132,17 @@ _TEXT: dict[str, dict[str, str]] = {
     "kind_alert": {"es": "aviso a recepción", "en": "alert to staff"},
     "kind_mark_read": {"es": "confirmación de lectura", "en": "read receipt"},
     "act_resend": {"es": "reintentó un envío fallido", "en": "retried a failed send"},
+    "bookings": {"es": "Reservas del huésped", "en": "The guest's bookings"},
+    "stay": {"es": "{check_in} → {check_out}", "en": "{check_in} → {check_out}"},
+    "party": {
+        "es": "adultos: {adults}, niños: {children}, habitaciones: {rooms}",
+        "en": "adults: {adults}, children: {children}, rooms: {rooms}",
+    },
+    "booking_pending": {"es": "pendiente", "en": "pending"},
+    "booking_confirmed": {"es": "confirmada", "en": "confirmed"},
+    "booking_cancelled": {"es": "cancelada", "en": "cancelled"},
+    "booking_failed": {"es": "rechazada por el PMS", "en": "refused by the PMS"},
+    "booking_unknown": {"es": "sin confirmar en el PMS", "en": "not confirmed by the PMS"},
     "signed_in_as": {"es": "Sesión de {who}", "en": "Signed in as {who}"},
 }
 
