@@ -12,6 +12,8 @@ from hotel_agent import __version__
 from hotel_agent.observability.logging import configure_logging
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import Settings, get_settings
+from hotel_agent.web.console.routes import router as console_router
+from hotel_agent.web.console.routes import static_files as console_static_files
 from hotel_agent.web.errors import install_error_handlers
 from hotel_agent.web.health import router as health_router
 from hotel_agent.web.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -58,7 +60,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.include_router(whatsapp_router)
     app.include_router(webchat_router)
     app.include_router(staff_router)
+    app.include_router(console_router)
     app.mount("/static/webchat", static_files(), name="webchat-static")
+    app.mount("/static/console", console_static_files(), name="console-static")
     # Outermost first: the request id and timing cover the size check too.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=settings.http.frame_ancestors)

@@ -139,7 +139,8 @@ class WebChatSettings(BaseSettings):
 
 
 class StaffSettings(BaseSettings):
-    """Staff access until the console exists: an API behind a bearer token, and alerts."""
+    """Staff access: the console at /staff/ (accounts: `hotel-agent staff create-user`), an
+    API behind a bearer token for integrations, and alerts."""
 
     model_config = _group_config("STAFF_")
 
@@ -149,6 +150,20 @@ class StaffSettings(BaseSettings):
     alert_webhook_url: str = ""
     # Seconds per alert webhook call.
     alert_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Hours a console login lasts.
+    session_hours: float = Field(default=12.0, gt=0)
+    # The console's session cookie is Secure (sent over HTTPS only). Default (None): when the
+    # request came over HTTPS (directly, or through a proxy in HTTP_TRUSTED_PROXIES), and
+    # always in production.
+    secure_cookie: bool | None = None
+    # Wrong passwords in a row before an account is locked.
+    login_max_failures: int = Field(default=5, ge=1)
+    # The first lockout's length in seconds; each further wrong password doubles it.
+    login_lockout_seconds: float = Field(default=60.0, gt=0)
+    # The longest lockout, in seconds.
+    login_lockout_max_seconds: float = Field(default=3600.0, gt=0)
+    # Login attempts per client address (whatever the account), e.g. "20/minute".
+    login_rate_limit_per_client: str = "20/minute"
 
 
 class LlmSettings(BaseSettings):

@@ -1,5 +1,6 @@
 """`hotel-agent staff …`: the conversations waiting for staff, their transcripts, replies,
-takeover and handback — straight on the database, through the same service as the staff API.
+takeover and handback — straight on the database, through the same service as the staff API;
+and the console's accounts (create-user, set-password, disable-user).
 
 A reply is queued in the outbox; whichever sender runs delivers it (`serve` on SQLite runs one
 in-process, PostgreSQL deployments run `hotel-agent worker`). Nothing is sent by this command,
@@ -37,7 +38,7 @@ def add_parser(commands: Any) -> None:
     staff = commands.add_parser(
         "staff",
         help="conversations handed to staff: list, show, reply, handback, takeover; "
-        "dead-letters, resend",
+        "dead-letters, resend; console accounts: create-user, set-password, disable-user",
     )
     actions = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="conversations waiting for staff")
@@ -58,10 +59,28 @@ def add_parser(commands: Any) -> None:
     dead.add_argument("--limit", type=int, default=50)
     resend = actions.add_parser("resend", help="queue a dead letter again (see dead-letters)")
     resend.add_argument("id", type=int, metavar="ID", help="the dead letter's id")
+    create = actions.add_parser("create-user", help="a staff account for the console")
+    create.add_argument("--username", required=True)
+    create.add_argument("--role", choices=["admin", "staff"], default="staff")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    password = actions.add_parser("set-password", help="a new password (ends its sessions)")
+    password.add_argument("--username", required=True)
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    disable = actions.add_parser("disable-user", help="no more logins; its sessions end now")
+    disable.add_argument("--username", required=True)
 
 
-def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) -> int:
-    return asyncio.run(_run(args, settings, out))
+def run(
+    args: argparse.Namespace,
+    settings: Settings,
+    out: TextIO = sys.stdout,
+    stdin: TextIO | None = None,
+) -> int:
+    return asyncio.run(_run(args, settings, out, stdin or sys.stdin))
 
 
 @dataclass(frozen=True)
@@ -72,6 +91,7 @@ class _Desk:
     settings: Settings
     sessions: SessionFactory
     signals: Signals
+    stdin: TextIO
 
 
 @asynccontextmanager
@@ -85,12 +105,17 @@ async def _channels(settings: Settings) -> AsyncIterator[Mapping[str, Channel]]:
         yield build_channels(settings, http)
 
 
-async def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+async def _run(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: TextIO) -> int:
     from hotel_agent.db.engine import create_engine, create_session_factory
     from hotel_agent.inbox.signals import Signals
 
     engine = create_engine(settings)
-    desk = _Desk(settings=settings, sessions=create_session_factory(engine), signals=Signals())
+    desk = _Desk(
+        settings=settings,
+        sessions=create_session_factory(engine),
+        signals=Signals(),
+        stdin=stdin,
+    )
     try:
         action = {
             "list": _list,
@@ -100,6 +125,9 @@ async def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
             "takeover": _takeover,
             "dead-letters": _dead_letters,
             "resend": _resend,
+            "create-user": _create_user,
+            "set-password": _set_password,
+            "disable-user": _disable_user,
         }[args.staff_command]
         return await action(desk, args, out)
     except HotelAgentError as exc:
@@ -215,6 +243,56 @@ async def _resend(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
         "is queued again; the running sender delivers it\n"
     )
     return 0
+
+
+async def _create_user(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
+    from hotel_agent.db.models import StaffRole
+    from hotel_agent.staff import accounts
+
+    password = _password(desk, args)
+    if password is None:
+        return _mismatch(out)
+    member = await accounts.create_user(
+        desk.sessions, args.username, password, StaffRole(args.role)
+    )
+    out.write(f"created {member.role} {member.username}; sign in at /staff/login\n")
+    return 0
+
+
+async def _set_password(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
+    from hotel_agent.staff import accounts
+
+    password = _password(desk, args)
+    if password is None:
+        return _mismatch(out)
+    member = await accounts.set_password(desk.sessions, args.username, password)
+    out.write(f"new password for {member.username}; their sessions have ended\n")
+    return 0
+
+
+async def _disable_user(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
+    from hotel_agent.staff import accounts
+
+    member = await accounts.disable_user(desk.sessions, args.username)
+    out.write(f"disabled {member.username}; their sessions have ended\n")
+    return 0
+
+
+def _password(desk: _Desk, args: argparse.Namespace) -> str | None:
+    """The password from standard input's first line, or typed twice at a prompt (None: the
+    two differ). Never from the command line, where `ps` and shell history would show it."""
+    if args.password_stdin:
+        return desk.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("password: ")
+    second = getpass.getpass("again: ")
+    return first if first == second else None
+
+
+def _mismatch(out: TextIO) -> int:
+    out.write("error: the passwords do not match\n")
+    return 2
 
 
 def _zone(desk: _Desk) -> ZoneInfo:

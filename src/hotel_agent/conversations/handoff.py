@@ -44,8 +44,9 @@ class Handoff:
 
 
 def staff_url(conversation_id: int) -> str:
-    """Where staff read and answer the conversation (a path on the agent's own address)."""
-    return f"/api/staff/conversations/{conversation_id}/messages"
+    """Where staff read and answer the conversation: its console page (a path on the agent's
+    own address; the console asks for a login)."""
+    return f"/staff/conversations/{conversation_id}"
 
 
 def hand_to_staff(conversation: Conversation, *, reason: str | None, now: datetime) -> Handoff:
@@ -90,6 +91,7 @@ def hand_to_bot(conversation: Conversation) -> None:
     conversation.state = {}
     conversation.handoff_reason = None
     conversation.handoff_at = None
+    conversation.assignee_id = None
 
 
 async def queue_alert(

@@ -17,6 +17,7 @@ from hotel_agent.db.repositories.outbox import OutboxRepository
 from hotel_agent.db.types import utcnow
 from hotel_agent.errors import Conflict, NotFound
 from hotel_agent.inbox.signals import Signals
+from hotel_agent.staff.accounts import StaffMember, record
 from hotel_agent.staff.service import check_deliverable
 
 
@@ -49,9 +50,12 @@ async def resend(
     channels: Mapping[str, Channel],
     signals: Signals,
     dead_letter_id: int,
+    *,
+    by: StaffMember | None = None,
 ) -> DeadLetterOut:
     """Queue a dead letter's row again (fresh attempts and retry budget); the running sender
-    delivers it. Refused when it is not dead any more or could not be delivered now."""
+    delivers it. Refused when it is not dead any more or could not be delivered now. `by`
+    (the console's signed-in member) is recorded in the audit."""
     now = utcnow()
     async with sessions() as session, session.begin():
         outbox = OutboxRepository(session)
@@ -68,6 +72,15 @@ async def resend(
             raise Conflict(f"dead letter {dead_letter_id} was already re-sent")
         if item.message_id is not None:
             await MessageRepository(session).mark_queued_again(item.message_id, at=now)
+        if by is not None:
+            record(
+                session,
+                by,
+                "resend",
+                conversation_id=item.conversation_id,
+                detail={"dead_letter_id": dead_letter_id},
+                now=now,
+            )
         out = _out(letter, item, None)
     signals.wake_outbox()
     return out

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -26,6 +27,9 @@ class ConversationSummary(BaseModel):
         description="Why staff own it (the engine's reason, or staff_takeover)"
     )
     handoff_at: datetime | None = Field(description="Since when staff own it")
+    assignee: str | None = Field(
+        default=None, description="The staff member who took it in the console, if any"
+    )
     last_message_text: str | None
     last_message_author: str | None = Field(description="guest, bot or staff")
     last_message_at: datetime | None
@@ -78,3 +82,17 @@ class StaffReplyOut(BaseModel):
     took_over: bool = Field(
         description="The bot owned the conversation: replying made staff its owner"
     )
+
+
+class GuestBooking(BaseModel):
+    """A booking the agent asked the PMS for in a conversation, as the agent recorded it."""
+
+    reference: str | None
+    status: str = Field(description="pending, confirmed, cancelled, failed or unknown")
+    check_in: date
+    check_out: date
+    adults: int
+    children: int
+    rooms: int
+    total_price: Decimal | None
+    currency: str | None

@@ -10,7 +10,9 @@ worker process, which polls) delivers it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,16 +22,19 @@ from hotel_agent.conversations.handoff import STAFF_TAKEOVER, Handoff, announce,
 from hotel_agent.conversations.outbound import guest_address, queue_outbound
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import Conversation, ConversationOwner, Message
+from hotel_agent.db.repositories.booking_records import BookingRecordRepository
 from hotel_agent.db.repositories.conversations import ConversationOverview, ConversationRepository
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.db.types import utcnow
 from hotel_agent.errors import Conflict, NotFound
 from hotel_agent.inbox.signals import Signals
 from hotel_agent.observability.logging import mask_pii
+from hotel_agent.staff.accounts import StaffMember, record
 from hotel_agent.staff.schemas import (
     ConversationList,
     ConversationSummary,
     ConversationTranscript,
+    GuestBooking,
     OwnerFilter,
     StaffReplyIn,
     StaffReplyOut,
@@ -37,14 +42,29 @@ from hotel_agent.staff.schemas import (
 )
 
 TRANSCRIPT_PAGE = 200
+# Why a reply cannot be delivered now: the channel is not configured in this process, or the
+# channel's reply window (WhatsApp: 24 h after the guest's last message) has closed.
+ReplyBlock = Literal["channel_missing", "window_closed"]
+
+
+@dataclass(frozen=True)
+class Composer:
+    """Whether staff can write to the guest now, and if not why (for the console)."""
+
+    block: ReplyBlock | None
+    window_hours: float | None
 
 
 async def list_conversations(
-    session: AsyncSession, owner: OwnerFilter = "staff", *, limit: int = 50
+    session: AsyncSession,
+    owner: OwnerFilter = "staff",
+    *,
+    channel: str | None = None,
+    limit: int = 50,
 ) -> ConversationList:
     """Conversations with the latest activity first; by default those waiting for staff."""
     rows = await ConversationRepository(session).overviews(
-        owner=None if owner == "all" else owner, limit=limit
+        owner=None if owner == "all" else owner, channel=channel, limit=limit
     )
     return ConversationList(owner=owner, conversations=[_summary(row) for row in rows])
 
@@ -62,15 +82,38 @@ async def transcript(
     )
 
 
+async def bookings(session: AsyncSession, conversation_id: int) -> list[GuestBooking]:
+    """The bookings the agent made (or tried) in the conversation, newest first."""
+    records = await BookingRecordRepository(session).of_conversation(conversation_id)
+    return [
+        GuestBooking(
+            reference=r.reference,
+            status=r.status,
+            check_in=r.check_in,
+            check_out=r.check_out,
+            adults=r.adults,
+            children=r.children,
+            rooms=r.rooms,
+            total_price=r.total_price,
+            currency=r.currency,
+        )
+        for r in records
+    ]
+
+
 async def reply(
     sessions: SessionFactory,
     channels: Mapping[str, Channel],
     signals: Signals,
     conversation_id: int,
     body: StaffReplyIn,
+    *,
+    by: StaffMember | None = None,
 ) -> StaffReplyOut:
     """Queue a staff message to the guest. Replying to a conversation the bot owns takes it
-    over first, so the bot does not answer the guest's next message over staff.
+    over first, so the bot does not answer the guest's next message over staff. `by` (the
+    console's signed-in member) is recorded in the audit and becomes the assignee if there
+    was none.
 
     Refused (Conflict) when it could not be delivered: the conversation's channel is not
     configured here, or the channel's reply window (WhatsApp: 24 h) has closed.
@@ -92,6 +135,17 @@ async def reply(
             now=now,
         )
         await session.flush()
+        if by is not None:
+            if conversation.assignee_id is None:
+                conversation.assignee_id = by.user_id
+            record(
+                session,
+                by,
+                "reply",
+                conversation_id=conversation_id,
+                detail={"message_id": message.id, "took_over": handoff is not None},
+                now=now,
+            )
         out = _transcript_message(message)
         summary = _summary(await _overview(session, conversation_id))
     if handoff is not None:
@@ -100,21 +154,50 @@ async def reply(
     return StaffReplyOut(message=out, conversation=summary, took_over=handoff is not None)
 
 
-async def take_over(sessions: SessionFactory, conversation_id: int) -> ConversationSummary:
-    """Staff answer from now on (reason staff_takeover). Conflict if staff already do."""
+async def take_over(
+    sessions: SessionFactory, conversation_id: int, *, by: StaffMember | None = None
+) -> ConversationSummary:
+    """Staff answer from now on (reason staff_takeover). Conflict if staff already do,
+    unless `by` takes a conversation the bot handed over and nobody has taken yet."""
+    now = utcnow()
+    handoff: Handoff | None = None
     async with sessions() as session, session.begin():
-        handoff = await handoffs.take_over(session, conversation_id, now=utcnow())
+        if by is None:
+            handoff = await handoffs.take_over(session, conversation_id, now=now)
+        else:
+            handoff = await _take_for(session, conversation_id, by, now)
         await session.flush()
         summary = _summary(await _overview(session, conversation_id))
-    announce(handoff)
+    if handoff is not None:
+        announce(handoff)
     return summary
 
 
-async def hand_back(sessions: SessionFactory, conversation_id: int) -> ConversationSummary:
+async def _take_for(
+    session: AsyncSession, conversation_id: int, by: StaffMember, now: datetime
+) -> Handoff | None:
+    """A console member takes the conversation: from the bot (a takeover), or as the one
+    answering a conversation the bot handed to staff. Conflict if a colleague has it."""
+    conversation = await handoffs.locked(session, conversation_id)
+    handoff = None
+    if conversation.owner == ConversationOwner.BOT:
+        handoff = hand_to_staff(conversation, reason=STAFF_TAKEOVER, now=now)
+    elif conversation.assignee_id is not None:
+        raise Conflict(f"conversation {conversation_id} is already taken by a colleague")
+    conversation.assignee_id = by.user_id
+    record(session, by, "take_over", conversation_id=conversation_id, now=now)
+    return handoff
+
+
+async def hand_back(
+    sessions: SessionFactory, conversation_id: int, *, by: StaffMember | None = None
+) -> ConversationSummary:
     """The bot answers the guest's next message, from a fresh state (language kept).
     Conflict if the bot already owns the conversation."""
     async with sessions() as session, session.begin():
         await handoffs.hand_back(session, conversation_id)
+        if by is not None:
+            record(session, by, "hand_back", conversation_id=conversation_id, now=utcnow())
         await session.flush()
         summary = _summary(await _overview(session, conversation_id))
     return summary
@@ -127,17 +210,43 @@ async def _overview(session: AsyncSession, conversation_id: int) -> Conversation
     return rows[0]
 
 
+async def composer(
+    session: AsyncSession, channels: Mapping[str, Channel], conversation_id: int
+) -> Composer:
+    """Can staff write to the guest of this conversation now?"""
+    conversation = await ConversationRepository(session).get(conversation_id)
+    if conversation is None:
+        raise NotFound(f"conversation {conversation_id} does not exist")
+    channel = channels.get(conversation.channel)
+    window = channel.reply_window_seconds if channel is not None else None
+    return Composer(
+        block=reply_block(channels, conversation, utcnow()),
+        window_hours=window / 3600 if window else None,
+    )
+
+
+def reply_block(
+    channels: Mapping[str, Channel], conversation: Conversation, now: datetime
+) -> ReplyBlock | None:
+    channel = channels.get(conversation.channel)
+    if channel is None:
+        return "channel_missing"
+    if reply_window_closed(channel, conversation.last_inbound_at, now):
+        return "window_closed"
+    return None
+
+
 def check_deliverable(
     channels: Mapping[str, Channel], conversation: Conversation, now: datetime
 ) -> None:
-    channel = channels.get(conversation.channel)
-    if channel is None:
+    block = reply_block(channels, conversation, now)
+    if block == "channel_missing":
         raise Conflict(
             f"the {conversation.channel} channel is not configured here, so the reply could "
             "not be delivered"
         )
-    if reply_window_closed(channel, conversation.last_inbound_at, now):
-        hours = (channel.reply_window_seconds or 0) / 3600
+    if block == "window_closed":
+        hours = (channels[conversation.channel].reply_window_seconds or 0) / 3600
         raise Conflict(
             f"the guest last wrote more than {hours:g} hours ago: {conversation.channel} only "
             "delivers free-form replies within that window after the guest's last message. "
@@ -146,7 +255,7 @@ def check_deliverable(
 
 
 def _summary(row: ConversationOverview) -> ConversationSummary:
-    conversation, guest, last = row
+    conversation, guest, last, assignee = row
     return ConversationSummary(
         id=conversation.id,
         hotel_id=conversation.hotel_id,
@@ -157,6 +266,7 @@ def _summary(row: ConversationOverview) -> ConversationSummary:
         owner=conversation.owner,
         handoff_reason=conversation.handoff_reason,
         handoff_at=conversation.handoff_at,
+        assignee=assignee,
         last_message_text=last.body if last else None,
         last_message_author=last.author if last else None,
         last_message_at=last.created_at if last else None,

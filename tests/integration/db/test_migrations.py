@@ -32,6 +32,9 @@ TABLES = {
     "pms_sim_occupancy",
     "pms_sim_bookings",
     "pms_sim_booking_rooms",
+    "staff_users",
+    "staff_sessions",
+    "staff_audit",
     "alembic_version",
 }
 

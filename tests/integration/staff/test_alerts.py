@@ -99,7 +99,7 @@ async def test_each_handoff_alerts_staff_once_with_the_conversations_details(
         "reason": "requested",
         "guest_name": "Ana Ruiz",
         "last_message": "Buenas, quiero hablar con una persona",
-        "staff_url": f"/api/staff/conversations/{conversation_id}/messages",
+        "staff_url": f"/staff/conversations/{conversation_id}",
         "text": (
             f"Hotel Prueba: Ana Ruiz on whatsapp needs staff (requested), conversation "
             f"{conversation_id}. Last message: Buenas, quiero hablar con una persona"

@@ -70,7 +70,7 @@ def test_the_alert_body_says_who_where_why_and_where_to_answer() -> None:
     )
 
     assert body["event"] == "handoff"
-    assert body["staff_url"] == staff_url(42) == "/api/staff/conversations/42/messages"
+    assert body["staff_url"] == staff_url(42) == "/staff/conversations/42"
     assert len(body["last_message"]) == 2000
     assert body["text"].startswith(
         "Hotel Demo: a guest on whatsapp needs staff (complaint), conversation 42."

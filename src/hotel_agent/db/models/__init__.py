@@ -13,6 +13,12 @@ from hotel_agent.db.models.hotel import Hotel
 from hotel_agent.db.models.inbox_event import InboxEvent, QueueState
 from hotel_agent.db.models.message import STATUS_RANK, DeliveryStatus, Direction, Message
 from hotel_agent.db.models.outbox_item import OutboxItem, OutboxKind
+from hotel_agent.db.models.staff_account import (
+    StaffAuditEntry,
+    StaffRole,
+    StaffSession,
+    StaffUser,
+)
 
 __all__ = [
     "STATUS_RANK",
@@ -34,6 +40,10 @@ __all__ = [
     "OutboxItem",
     "OutboxKind",
     "QueueState",
+    "StaffAuditEntry",
+    "StaffRole",
+    "StaffSession",
+    "StaffUser",
 ]
 
 # The embedded PMS simulator's tables live in its own package; registered here for Alembic.

@@ -41,6 +41,10 @@ class Conversation(Base):
     # Why and since when staff own the conversation (None while the bot owns it).
     handoff_reason: Mapped[str | None] = mapped_column(String(64))
     handoff_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The staff member answering it, when one took it in the console (None: nobody yet).
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_outbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -34,6 +34,18 @@ class BookingRecordRepository:
         )
         return result.all()
 
+    async def of_conversation(
+        self, conversation_id: int, limit: int = 20
+    ) -> Sequence[BookingRecord]:
+        """The bookings the agent asked for in a conversation, newest first."""
+        result = await self.session.scalars(
+            select(BookingRecord)
+            .where(BookingRecord.conversation_id == conversation_id)
+            .order_by(BookingRecord.id.desc())
+            .limit(limit)
+        )
+        return result.all()
+
     async def claim(self, idempotency_key: str, **values: Any) -> tuple[BookingRecord, bool]:
         """The record of this key, and whether this call created it (as pending). INSERT … ON
         CONFLICT DO NOTHING: of two concurrent attempts with one key exactly one inserts, and

@@ -8,15 +8,24 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotel_agent.db.models import Conversation, ConversationOwner, Guest, GuestIdentity, Message
+from hotel_agent.db.models import (
+    Conversation,
+    ConversationOwner,
+    Guest,
+    GuestIdentity,
+    Message,
+    StaffUser,
+)
 
 
 class ConversationOverview(NamedTuple):
-    """A conversation as staff list it: with its guest and its latest message (if any)."""
+    """A conversation as staff list it: with its guest, its latest message (if any) and the
+    username of the staff member it is assigned to (if any)."""
 
     conversation: Conversation
     guest: Guest
     last_message: Message | None
+    assignee: str | None
 
 
 class ConversationRepository:
@@ -38,7 +47,12 @@ class ConversationRepository:
         )
 
     async def overviews(
-        self, *, owner: str | None = None, conversation_id: int | None = None, limit: int = 50
+        self,
+        *,
+        owner: str | None = None,
+        channel: str | None = None,
+        conversation_id: int | None = None,
+        limit: int = 50,
     ) -> list[ConversationOverview]:
         """Conversations with the latest activity first (by their latest message)."""
         last_id = (
@@ -52,18 +66,21 @@ class ConversationRepository:
         chosen = select(Conversation.id.label("id"), last_id.label("last_id"))
         if owner is not None:
             chosen = chosen.where(Conversation.owner == owner)
+        if channel is not None:
+            chosen = chosen.where(Conversation.channel == channel)
         if conversation_id is not None:
             chosen = chosen.where(Conversation.id == conversation_id)
         listed = chosen.subquery()
         rows = await self.session.execute(
-            select(Conversation, Guest, Message)
+            select(Conversation, Guest, Message, StaffUser.username)
             .join(listed, listed.c.id == Conversation.id)
             .join(Guest, Guest.id == Conversation.guest_id)
             .outerjoin(Message, Message.id == listed.c.last_id)
+            .outerjoin(StaffUser, StaffUser.id == Conversation.assignee_id)
             .order_by(listed.c.last_id.desc().nulls_last(), Conversation.id.desc())
             .limit(limit)
         )
-        return [ConversationOverview(c, g, m) for c, g, m in rows]
+        return [ConversationOverview(c, g, m, a) for c, g, m, a in rows]
 
     async def get_guest(self, guest_id: int) -> Guest | None:
         return await self.session.get(Guest, guest_id)

@@ -1,0 +1,357 @@
+"""The console's pages under /staff/: login, the inbox, a conversation (take over, reply,
+hand back). Forms post and redirect back (post/redirect/get), so the pages work without
+JavaScript; console.js only refreshes the lists by polling their fragments.
+
+Every page requires a console session (else: to the login page); every POST the session's
+CSRF token (else 403). The staff use cases are the staff service's, as for the API and CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path as FilePath
+from typing import Annotated, Any, Literal, get_args
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from hotel_agent.db.types import BIGINT_MAX, INTEGER_MAX
+from hotel_agent.errors import BadRequest, Conflict, NotFound, RateLimited, Unauthorized
+from hotel_agent.runtime import Runtime
+from hotel_agent.staff import accounts, dead_letters, service
+from hotel_agent.staff.accounts import ConsoleSession, StaffMember
+from hotel_agent.staff.schemas import OwnerFilter, StaffReplyIn
+from hotel_agent.web.console import auth
+from hotel_agent.web.console.text import LANG_COOKIE, Text, choose_language
+from hotel_agent.web.deps import RuntimeDep
+
+_HERE = FilePath(__file__).parent
+templates = Jinja2Templates(directory=_HERE / "templates")
+router = APIRouter(prefix="/staff", include_in_schema=False)
+# Seconds between the pages' refreshes.
+POLL_SECONDS = 5
+_OWNERS: tuple[str, ...] = get_args(OwnerFilter)
+Fragment = Literal["list", "transcript"]
+ConversationId = Annotated[int, Path(ge=1, le=INTEGER_MAX)]
+DeadLetterId = Annotated[int, Path(ge=1, le=BIGINT_MAX)]
+
+
+def static_files() -> StaticFiles:
+    return StaticFiles(directory=_HERE / "static")
+
+
+@router.get("/login", response_model=None)
+async def login_page(request: Request, runtime: RuntimeDep) -> Response:
+    if await auth.current_session(request) is not None:
+        return _see_other("/staff/")
+    return _login_form(request, runtime, error=None, status=200)
+
+
+@router.post("/login", response_model=None)
+async def log_in(request: Request, runtime: RuntimeDep) -> Response:
+    # Per address, before the form is read: one client guessing across many accounts (which
+    # the per-account lockout does not see) is slowed down too.
+    client = request.client.host if request.client else "unknown"
+    decision = await runtime.rate_limiter.hit(
+        "staff_login", client, runtime.settings.staff.login_rate_limit_per_client
+    )
+    if not decision.allowed:
+        page = _login_form(request, runtime, error="too_many_attempts", status=429)
+        page.headers["Retry-After"] = str(decision.retry_after_seconds)
+        return page
+    form = await request.form()
+    cookie = request.cookies.get(auth.LOGIN_CSRF_COOKIE)
+    if cookie is None or not auth.csrf_ok(
+        cookie, auth.presented_csrf(request, form.get(auth.CSRF_FIELD))
+    ):
+        return _login_form(request, runtime, error="expired_form", status=403)
+    username, password = form.get("username"), form.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        return _login_form(request, runtime, error="wrong_login", status=401)
+    try:
+        login = await accounts.log_in(
+            runtime.sessions,
+            runtime.settings.staff,
+            username,
+            password[: accounts.MAX_PASSWORD_CHARS + 1],
+        )
+    except RateLimited as exc:
+        minutes = max(1, -(-exc.retry_after_seconds // 60))
+        page = _login_form(request, runtime, error="locked", status=429, minutes=minutes)
+        page.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return page
+    except Unauthorized:
+        return _login_form(request, runtime, error="wrong_login", status=401, username=username)
+    response = _see_other("/staff/")
+    auth.set_session_cookie(response, request, runtime.settings, login)
+    return response
+
+
+@router.post("/logout", response_model=None)
+async def log_out(request: Request, runtime: RuntimeDep) -> Response:
+    checked = await _checked_post(request)
+    if isinstance(checked, Response):
+        return checked
+    login, _ = checked
+    token = request.cookies.get(auth.SESSION_COOKIE, "")
+    await accounts.log_out(runtime.sessions, token, login.member)
+    response = _see_other("/staff/login")
+    auth.clear_session_cookie(response, request, runtime.settings)
+    return response
+
+
+@router.get("/", response_model=None)
+async def inbox(
+    request: Request,
+    runtime: RuntimeDep,
+    owner: str = "staff",
+    channel: str = "",
+    fragment: Fragment | None = None,
+) -> Response:
+    login = await auth.current_session(request)
+    if login is None:
+        return _to_login(fragment)
+    chosen: OwnerFilter = "staff"
+    for known in get_args(OwnerFilter):
+        if owner == known:
+            chosen = known
+    channel = channel if channel in runtime.channels else ""
+    async with runtime.sessions() as session:
+        listing = await service.list_conversations(
+            session, chosen, channel=channel or None, limit=100
+        )
+    query = urlencode({"owner": chosen, "channel": channel})
+    context = {
+        "conversations": listing.conversations,
+        "owner": chosen,
+        "channel": channel,
+        "channels": sorted(runtime.channels),
+        "owners": _OWNERS,
+        "poll_url": f"/staff/?{query}&fragment=list",
+    }
+    name = "inbox_list.html" if fragment == "list" else "inbox.html"
+    return _render(request, runtime, name, login, context)
+
+
+@router.get("/conversations/{conversation_id}", response_model=None)
+async def conversation_page(
+    request: Request,
+    runtime: RuntimeDep,
+    conversation_id: ConversationId,
+    fragment: Fragment | None = None,
+    error: str = "",
+) -> Response:
+    login = await auth.current_session(request)
+    if login is None:
+        return _to_login(fragment)
+    try:
+        context = await _conversation(runtime, conversation_id)
+    except NotFound:
+        return HTMLResponse("not found", status_code=404)
+    context["error"] = error if error in _ERRORS else ""
+    context["poll_url"] = f"/staff/conversations/{conversation_id}?fragment=transcript"
+    name = "transcript.html" if fragment == "transcript" else "conversation.html"
+    return _render(request, runtime, name, login, context)
+
+
+@router.post("/conversations/{conversation_id}/take", response_model=None)
+async def take_over(
+    request: Request, runtime: RuntimeDep, conversation_id: ConversationId
+) -> Response:
+    async def act(member: StaffMember, form: FormData) -> object:
+        return await service.take_over(runtime.sessions, conversation_id, by=member)
+
+    return await _act(request, conversation_id, act, conflict="taken_by_colleague")
+
+
+@router.post("/conversations/{conversation_id}/reply", response_model=None)
+async def reply(request: Request, runtime: RuntimeDep, conversation_id: ConversationId) -> Response:
+    async def act(member: StaffMember, form: FormData) -> object:
+        text = form.get("text")
+        try:
+            body = StaffReplyIn(text=text if isinstance(text, str) else "")
+        except ValidationError:
+            raise BadRequest("the reply is empty") from None
+        return await service.reply(
+            runtime.sessions, runtime.channels, runtime.signals, conversation_id, body, by=member
+        )
+
+    return await _act(request, conversation_id, act, conflict="undeliverable")
+
+
+@router.post("/conversations/{conversation_id}/hand-back", response_model=None)
+async def hand_back(
+    request: Request, runtime: RuntimeDep, conversation_id: ConversationId
+) -> Response:
+    async def act(member: StaffMember, form: FormData) -> object:
+        return await service.hand_back(runtime.sessions, conversation_id, by=member)
+
+    return await _act(request, conversation_id, act, conflict="already_bot")
+
+
+@router.get("/failed", response_model=None)
+async def failed_messages(request: Request, runtime: RuntimeDep, error: str = "") -> Response:
+    """Sends given up on (dead letters), with the reason, and a button to send each again."""
+    login = await auth.current_session(request)
+    if login is None:
+        return _to_login(None)
+    async with runtime.sessions() as session:
+        letters = await dead_letters.list_dead_letters(session, limit=100)
+    context = {"letters": letters, "error": error if error in _ERRORS else ""}
+    return _render(request, runtime, "failed.html", login, context)
+
+
+@router.post("/failed/{dead_letter_id}/resend", response_model=None)
+async def resend(request: Request, runtime: RuntimeDep, dead_letter_id: DeadLetterId) -> Response:
+    checked = await _checked_post(request)
+    if isinstance(checked, Response):
+        return checked
+    login, _ = checked
+    try:
+        await dead_letters.resend(
+            runtime.sessions, runtime.channels, runtime.signals, dead_letter_id, by=login.member
+        )
+    except NotFound:
+        return HTMLResponse("not found", status_code=404)
+    except Conflict:
+        return _see_other("/staff/failed?error=not_resent")
+    return _see_other("/staff/failed")
+
+
+# Errors a redirect may name (shown on the page); anything else is ignored.
+_ERRORS = ("taken_by_colleague", "undeliverable", "already_bot", "empty_reply", "not_resent")
+
+
+async def _act(
+    request: Request,
+    conversation_id: int,
+    act: Callable[[StaffMember, FormData], Awaitable[object]],
+    *,
+    conflict: str,
+) -> Response:
+    """Run a member's action on a conversation (session and CSRF checked first) and go back
+    to the conversation, naming what went wrong if something did."""
+    checked = await _checked_post(request)
+    if isinstance(checked, Response):
+        return checked
+    login, form = checked
+    try:
+        await act(login.member, form)
+    except NotFound:
+        return HTMLResponse("not found", status_code=404)
+    except BadRequest:
+        return _back(conversation_id, error="empty_reply")
+    except Conflict:
+        return _back(conversation_id, error=conflict)
+    return _back(conversation_id)
+
+
+async def _checked_post(request: Request) -> tuple[ConsoleSession, FormData] | Response:
+    """The session and the form of a state-changing request; else the refusal to send:
+    no session → the login page, no or wrong CSRF token → 403."""
+    login = await auth.current_session(request)
+    if login is None:
+        return _see_other("/staff/login")
+    form = await request.form()
+    if not auth.csrf_ok(login.csrf_token, auth.presented_csrf(request, form.get(auth.CSRF_FIELD))):
+        return HTMLResponse("missing or wrong CSRF token", status_code=403)
+    return login, form
+
+
+async def _conversation(runtime: Runtime, conversation_id: int) -> dict[str, Any]:
+    async with runtime.sessions() as session:
+        transcript = await service.transcript(session, conversation_id)
+        composer = await service.composer(session, runtime.channels, conversation_id)
+        history = await accounts.staff_actions(session, conversation_id)
+        booked = await service.bookings(session, conversation_id)
+    return {
+        "bookings": booked,
+        "conversation": transcript.conversation,
+        "messages": transcript.messages,
+        "composer": composer,
+        "history": history,
+    }
+
+
+def _render(
+    request: Request,
+    runtime: Runtime,
+    name: str,
+    login: ConsoleSession | None,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+) -> HTMLResponse:
+    language = choose_language(request, runtime.settings.hotel.default_language)
+    zone = ZoneInfo(runtime.settings.hotel.timezone)
+
+    def when(at: datetime | None) -> str:
+        return at.astimezone(zone).strftime("%d/%m %H:%M") if at else ""
+
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {
+            **context,
+            "t": Text(language),
+            "lang": language,
+            "login": login,
+            "csrf_field": auth.CSRF_FIELD,
+            "when": when,
+            "poll_seconds": POLL_SECONDS,
+            "hotel_name": runtime.settings.hotel.name,
+        },
+        status_code=status,
+    )
+    # No page of the console is cached: it shows guests' messages.
+    response.headers["Cache-Control"] = "no-store"
+    if request.query_params.get("lang") == language:
+        response.set_cookie(
+            LANG_COOKIE, language, max_age=365 * 86400, path=auth.COOKIE_PATH, samesite="lax"
+        )
+    return response
+
+
+def _login_form(
+    request: Request,
+    runtime: Runtime,
+    *,
+    error: str | None,
+    status: int,
+    username: str = "",
+    minutes: int = 0,
+) -> HTMLResponse:
+    token = auth.login_csrf(request)
+    response = _render(
+        request,
+        runtime,
+        "login.html",
+        None,
+        {"error": error, "login_csrf": token, "username": username[:64], "minutes": minutes},
+        status=status,
+    )
+    auth.set_login_csrf_cookie(response, request, runtime.settings, token)
+    return response
+
+
+def _to_login(fragment: str | None) -> Response:
+    # A polled fragment must not be replaced by the login page: the script reloads instead.
+    if fragment is not None:
+        return HTMLResponse("", status_code=401)
+    return _see_other("/staff/login")
+
+
+def _back(conversation_id: int, *, error: str = "") -> RedirectResponse:
+    suffix = f"?{urlencode({'error': error})}" if error else ""
+    return _see_other(f"/staff/conversations/{conversation_id}{suffix}")
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
