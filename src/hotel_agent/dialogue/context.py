@@ -46,6 +46,7 @@ class Turn:
     party_unsure: bool = False  # the guest spoke of people but the count is not sure
     mixed_rooms: bool = False  # several room types asked for in this message
     greeted: bool = False  # the greeting is said at most once a turn
+    privacy_notice: str = ""  # said before the first question for personal data (privacy.py)
 
     @property
     def language(self) -> str:
@@ -77,6 +78,14 @@ class Turn:
             if options:
                 offered = options
         self.state.last_choices = offered
+
+    def notice_privacy(self) -> None:
+        """Say how personal data is used, once per conversation, before the agent first asks
+        for a name, an e-mail or a phone number."""
+        if self.state.privacy_noticed or not self.privacy_notice:
+            return
+        self.reply(self.privacy_notice)
+        self.state.privacy_noticed = True
 
     @property
     def hotel_name(self) -> str:
