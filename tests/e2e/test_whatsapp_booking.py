@@ -85,8 +85,10 @@ def test_a_booking_on_whatsapp_with_list_and_buttons(
     assert all(len(row["title"]) <= 24 and len(row["description"]) <= 72 for row in rows)
     chosen = rows[0]
 
-    details = ana.replies_after(ana.taps, "list_reply", chosen["id"], chosen["title"])
-    assert "correo" in texts(details)
+    # Before the first question for personal data: how the hotel uses them.
+    details = ana.replies_after(ana.taps, "list_reply", chosen["id"], chosen["title"], expect=2)
+    assert "usa tu nombre, correo y teléfono" in texts(details[:1])
+    assert "correo" in texts(details[1:])
 
     [summary] = ana.replies_after(ana.types, "Ana Ruiz Soler, ana.ruiz@example.com")
     assert summary["interactive"]["type"] == "button"

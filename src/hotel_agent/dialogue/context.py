@@ -48,6 +48,7 @@ class Turn:
     # message (replying there would end the turn before that question).
     said_first: list[str] = field(default_factory=list)
     greeted: bool = False  # the greeting is said at most once a turn
+    privacy_notice: str = ""  # said before the first question for personal data (privacy.py)
 
     @property
     def language(self) -> str:
@@ -79,6 +80,14 @@ class Turn:
             if options:
                 offered = options
         self.state.last_choices = offered
+
+    def notice_privacy(self) -> None:
+        """Say how personal data is used, once per conversation, before the agent first asks
+        for a name, an e-mail or a phone number."""
+        if self.state.privacy_noticed or not self.privacy_notice:
+            return
+        self.reply(self.privacy_notice)
+        self.state.privacy_noticed = True
 
     @property
     def hotel_name(self) -> str:

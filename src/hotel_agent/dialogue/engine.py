@@ -23,6 +23,7 @@ from hotel_agent.dialogue.context import Turn
 from hotel_agent.dialogue.decisions import decide
 from hotel_agent.dialogue.flows.registry import task_in_progress
 from hotel_agent.dialogue.port import TurnInput, TurnOutput
+from hotel_agent.dialogue.privacy import privacy_notice
 from hotel_agent.dialogue.responses import Say
 from hotel_agent.dialogue.services import DialogueServices
 from hotel_agent.dialogue.state import DialogueState, Step
@@ -86,6 +87,11 @@ class Engine:
             room_type_names=room_type_names,
             thresholds=self.services.thresholds,
             choice=message.choice_id or choices.typed_choice(message.text, state.last_choices),
+            privacy_notice=privacy_notice(
+                self.services.knowledge,
+                hotel.name if hotel else turn.hotel.name,
+                understanding.language,
+            ),
         )
         decided_by: str | None = None
         # The turn's PMS writes are noted as they happen: each becomes a booking e-mail.

@@ -16,8 +16,9 @@ from pydantic import BaseModel, Field, ValidationError
 
 from hotel_agent.pms.port import Stay
 
-# What a conversation keeps across tasks: what the guest booked here and what they proved.
-_PROOFS = ("my_bookings", "verified_emails", "proven_bookings")
+# What a conversation keeps across tasks: what the guest booked here and what they proved,
+# and that they were told how their personal data is used (told once per conversation).
+_PROOFS = ("my_bookings", "verified_emails", "proven_bookings", "privacy_noticed")
 
 
 class Flow(StrEnum):
@@ -137,6 +138,7 @@ class DialogueState(BaseModel):
     # PMS ids of bookings the guest proved (reference + e-mail): "cancel it" then needs no proof.
     proven_bookings: list[str] = Field(default_factory=list)
     last_choices: list[ChoiceView] = Field(default_factory=list)  # options of the last reply
+    privacy_noticed: bool = False  # the privacy notice was said before asking for personal data
 
     @classmethod
     def load(cls, raw: dict[str, Any]) -> DialogueState:

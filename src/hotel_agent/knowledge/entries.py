@@ -89,6 +89,11 @@ class KnowledgeDocument(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     hotel: str | None = None
+    # Shown to guests before the agent asks for a name, e-mail or phone, and on the web chat
+    # page; per language. Without it the agent says a short default notice naming the hotel.
+    privacy_notice: dict[str, str] = Field(default_factory=dict)
+    # The hotel's full privacy policy, linked from the notice.
+    privacy_policy_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     faq: list[FaqEntry] = Field(default_factory=list)
     # room type code -> language -> names guests use besides the PMS's own name
     room_types: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
@@ -114,6 +119,15 @@ class KnowledgeDocument(BaseModel):
                 if any(not name.strip() for name in names):
                     raise ValueError(f"room type {code} has an empty synonym")
         return room_types
+
+    @field_validator("privacy_notice")
+    @classmethod
+    def _notice_written(cls, notice: dict[str, str]) -> dict[str, str]:
+        _check_languages(notice)
+        written = {language: text.strip() for language, text in notice.items() if text.strip()}
+        if notice and not written:
+            raise ValueError("privacy_notice has no text: write it or leave the key out")
+        return written
 
     @model_validator(mode="after")
     def _unique_ids(self) -> KnowledgeDocument:

@@ -21,9 +21,13 @@ class HotelKnowledge:
         room_type_synonyms: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
         *,
         hotel_name: str | None = None,
+        privacy_notice: Mapping[str, str] | None = None,
+        privacy_policy_url: str | None = None,
     ) -> None:
         self.entries = tuple(entries)
         self.hotel_name = hotel_name
+        self._privacy_notice = dict(privacy_notice or {})
+        self.privacy_policy_url = privacy_policy_url
         self._synonyms = {
             code: {language: tuple(names) for language, names in by_language.items()}
             for code, by_language in (room_type_synonyms or {}).items()
@@ -36,6 +40,12 @@ class HotelKnowledge:
     def entry(self, topic: str) -> FaqEntry | None:
         """The topic's main entry (its first in the file), None when the hotel has none."""
         return self._by_topic.get(topic)
+
+    def privacy_notice(self, language: str) -> str | None:
+        """The hotel's own privacy notice in `language` (or another one it wrote it in);
+        None when the hotel wrote none (the agent then says its default notice)."""
+        notice = self._privacy_notice
+        return notice.get(language) or next(iter(notice.values()), None)
 
     def answer(self, topic: str, language: str) -> str | None:
         """The topic's main answer in `language` (or another one the hotel wrote it in)."""

@@ -55,7 +55,13 @@ def load_knowledge(path: Path) -> HotelKnowledge:
     except ValidationError as exc:
         problems = [_describe(error, raw) for error in exc.errors()]
         raise KnowledgeError(f"knowledge file {path}: " + "; ".join(problems)) from None
-    return HotelKnowledge(document.faq, document.room_types, hotel_name=document.hotel)
+    return HotelKnowledge(
+        document.faq,
+        document.room_types,
+        hotel_name=document.hotel,
+        privacy_notice=document.privacy_notice,
+        privacy_policy_url=document.privacy_policy_url,
+    )
 
 
 def knowledge_for(settings: Settings) -> HotelKnowledge:

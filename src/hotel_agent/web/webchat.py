@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.config import JsonDict
@@ -17,7 +17,9 @@ from hotel_agent.blank_text import NOT_BLANK_SCHEMA, strip_blank
 from hotel_agent.conversations import webchat
 from hotel_agent.db.models import Message
 from hotel_agent.db.types import BIGINT_MAX
+from hotel_agent.dialogue.privacy import privacy_notice
 from hotel_agent.errors import BadRequest, RateLimited
+from hotel_agent.knowledge import knowledge_for
 from hotel_agent.runtime import Runtime
 from hotel_agent.web.deps import RuntimeDep
 from hotel_agent.web.errors import BODY_RESPONSES, STORAGE_RESPONSES, error_response
@@ -166,9 +168,28 @@ async def get_messages(
         return Transcript(session_id=session_id, messages=[_to_out(row) for row in rows])
 
 
-@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+# HEAD too: uptime monitors and link previews ask with HEAD before (or instead of) GET.
+@router.api_route(
+    "/", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False
+)
 async def chat_page(runtime: RuntimeDep) -> HTMLResponse:
-    return HTMLResponse(_page(runtime.settings.hotel.name))
+    settings = runtime.settings
+    knowledge = knowledge_for(settings)
+    name = settings.hotel.name
+    return HTMLResponse(
+        _page(
+            name,
+            privacy_notice(knowledge, name, "es"),
+            privacy_notice(knowledge, name, "en"),
+            knowledge.privacy_policy_url or "",
+        )
+    )
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> FileResponse:
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon">: the same SVG.
+    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
 
 def static_files() -> StaticFiles:
@@ -176,9 +197,18 @@ def static_files() -> StaticFiles:
 
 
 @lru_cache(maxsize=4)
-def _page(hotel_name: str) -> str:
+def _page(hotel_name: str, privacy_es: str, privacy_en: str, privacy_url: str) -> str:
+    """The chat page with the hotel's name and privacy notice (both languages: the page picks
+    the browser's) in attributes of its body; chat.js shows them as text, never as HTML."""
     page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
-    return page.replace("<body", f'<body data-hotel-name="{html.escape(hotel_name)}"', 1)
+    attributes = {
+        "data-hotel-name": hotel_name,
+        "data-privacy-es": privacy_es,
+        "data-privacy-en": privacy_en,
+        "data-privacy-url": privacy_url,
+    }
+    body = " ".join(f'{key}="{html.escape(value)}"' for key, value in attributes.items())
+    return page.replace("<body", f"<body {body}", 1)
 
 
 async def _limit(runtime: Runtime, name: str, key: str, rate: str) -> None:

@@ -215,6 +215,7 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
         return
     if t.hotel is not None and t.hotel.phone_required and state.guest_phone is None:
         state.step = Step.DETAILS
+        t.notice_privacy()
         t.reply(t.say("booking.ask_phone"))
         return
     if confirm:
@@ -410,6 +411,7 @@ def _ask_stay(t: Turn) -> None:
 def _ask_details(t: Turn) -> None:
     state = t.state
     state.step = Step.DETAILS
+    t.notice_privacy()
     if state.guest_name is None and state.guest_email is None:
         t.reply(t.say("booking.ask_name_and_email", room=t.room_name(state.chosen or "")))
     elif state.guest_name is None:

@@ -151,6 +151,7 @@ async def _the_booking(t: Turn, services: DialogueServices) -> Booking | None:
             return mine[0]
         if found and state.guest_email is None:
             state.step = Step.FIND
+            t.notice_privacy()
             t.reply(t.say("manage.ask_email", reference=state.booking_ref))
             return None
         # Not found, or found under another e-mail: the same answer, so that guessing

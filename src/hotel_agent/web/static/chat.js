@@ -39,6 +39,8 @@
       tooLong: `This message is too long (at most ${MAX_CHARS} characters).`,
       rejected: "This message could not be sent.",
       offline: "Connection lost. Reconnecting…",
+      privacy: "Privacy: how we use your data",
+      privacyPolicy: "Privacy policy",
     },
     es: {
       title: "Chat",
@@ -59,6 +61,8 @@
       tooLong: `El mensaje es demasiado largo (máximo ${MAX_CHARS} caracteres).`,
       rejected: "No se pudo enviar este mensaje.",
       offline: "Sin conexión. Reconectando…",
+      privacy: "Privacidad: cómo usamos tus datos",
+      privacyPolicy: "Política de privacidad",
     },
   };
   const lang = (navigator.language || "en").toLowerCase().startsWith("es") ? "es" : "en";
@@ -413,6 +417,24 @@
     counter.textContent = length >= COUNTER_FROM ? `${length}/${MAX_CHARS}` : "";
   }
 
+  function showPrivacyNotice() {
+    const data = document.body.dataset;
+    const text = ((lang === "es" ? data.privacyEs : data.privacyEn) || data.privacyEs || "").trim();
+    if (!text) return;
+    $("chat-privacy-summary").textContent = t.privacy;
+    const body = $("chat-privacy-text");
+    body.textContent = text;
+    const url = (data.privacyUrl || "").trim();
+    if (/^https?:\/\//i.test(url)) {
+      const link = el("a", "", t.privacyPolicy);
+      link.href = url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      body.append(" ", link);
+    }
+    $("chat-privacy").hidden = false;
+  }
+
   function setUpPage() {
     document.documentElement.lang = lang;
     const hotelName = (document.body.dataset.hotelName || "").trim();
@@ -427,6 +449,7 @@
     sendButton.setAttribute("aria-label", t.send);
     sendButton.title = t.send;
     empty.textContent = t.empty;
+    showPrivacyNotice();
 
     form.addEventListener("submit", (event) => {
       event.preventDefault();
