@@ -18,7 +18,7 @@ from hotel_agent.db.models import StaffRole
 from hotel_agent.settings import Settings
 from hotel_agent.staff import accounts
 
-PASSWORD = "recepcion-segura-2026"
+PASSWORD = "recepcion-segura-2026"  # pragma: allowlist secret
 
 
 @pytest.fixture

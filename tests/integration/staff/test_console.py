@@ -33,7 +33,7 @@ from tests.integration.staff.test_cli import Pipeline
 from tests.support import asgi_client
 
 MakeRuntime = Callable[..., Awaitable[Runtime]]
-PASSWORD = "correct horse battery"
+PASSWORD = "correct horse battery"  # pragma: allowlist secret
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
