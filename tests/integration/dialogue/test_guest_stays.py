@@ -177,3 +177,63 @@ async def test_a_name_at_the_options_is_kept_and_no_miss(
     await guest.hears(yes)
     booking = await the_booking(runtime, email)
     assert booking.guest.name in ("Ana López", "Ana Lopez")
+
+
+# --- b. a type named for some of the rooms is kept -------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_suite_named_for_one_of_two_rooms_is_kept(
+    client: httpx.AsyncClient, runtime: Runtime, language: str
+) -> None:
+    guest = Guest(client)
+    email = f"one.suite.{language}@example.com"  # an address naming a room names none
+    check_in, check_out = future_stay(days_ahead=43, nights=2)
+    if language == "en":
+        await guest.hears(
+            f"two rooms, one of them a suite, {english_range(check_in, check_out)} for 4 adults"
+        )
+        suite = "Mirador Suite"
+    else:
+        said = await guest.hears(
+            f"dos habitaciones, una de ellas una suite, {spanish_range(check_in, check_out)}"
+        )
+        assert "personas" in said  # only the party is missing
+        await guest.hears("somos 4 adultos")
+        suite = "Suite Mirador"
+    rows = guest.list_rows()
+    # Every combination offered keeps the suite; the guest chooses the other room.
+    assert len(rows) > 2 and all(row["title"].startswith(suite) for row in rows), rows
+    other = next(row for row in rows if "+" in row["title"])
+    await guest.hears(other["title"])
+    await guest.hears(f"Ana Torres, {email}")
+    await guest.hears("yes" if language == "en" else "sí")
+    booking = await the_booking(runtime, email)
+    kinds = sorted(line.room_type_id for line in booking.room_lines)
+    assert kinds == sorted(other["id"].removeprefix("offer:").split("+"))
+    assert "STE" in kinds and booking.stay.adults == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "not_asked"),
+    [
+        (
+            "Hi! We're coming for a wedding. We'd like to arrive two days before the wedding "
+            "and leave the day after, for 2 adults",
+            "dates",
+            "reference",
+        ),
+        (
+            "hola, venimos a una boda: llegamos dos días antes de la boda y nos vamos el día "
+            "después, somos 2 adultos",
+            "fechas",
+            "referencia",
+        ),
+    ],
+)
+async def test_days_told_only_from_an_event_are_asked_for(
+    client: httpx.AsyncClient, text: str, asked: str, not_asked: str
+) -> None:
+    said = await Guest(client).hears(text)
+    # No booking to move, no day to book: the dates are asked, none is guessed.
+    assert asked in said and not_asked not in said, said

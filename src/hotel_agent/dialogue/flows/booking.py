@@ -78,6 +78,7 @@ def take(t: Turn) -> bool:
             adults=None,
             children=None,
             rooms=None,
+            room_type=None,  # "Mirador Suite + Standard Double" is that pair, not the suite
             impossible_date=False,
         )
     rooms_taken = False

@@ -91,16 +91,25 @@ _SHIFT = re.compile(
 )
 
 
+# "two days before the wedding ... and leave the day after": days told from another event.
+_EVENT = re.compile(
+    r"\b(?:antes|despues|before|after)\s+(?:de\s+(?:la|las|los|mis?|nuestr\w*|sus?|tus?)"
+    r"|the|our|my|his|her|their)\s+(?!\d)"
+)
+
+
 def says_shift(text: str) -> bool:
-    """ "¿podemos llegar un día antes?": one end of a stay is moved, by days."""
-    return _SHIFT.search(fold(text)) is not None
+    """ "¿podemos llegar un día antes?": one end of a stay is moved, by days (not when the
+    message tells days from another event)."""
+    folded = fold(text)
+    return _SHIFT.search(folded) is not None and _EVENT.search(folded) is None
 
 
 def says_stay_change(text: str) -> bool:
     """ "¿podemos quedarnos una noche más?", "arrive a day earlier": a change to a stay already
     known (a booking, when no other stay is being talked of)."""
     folded = fold(text)
-    return says_more_nights(folded) or _SHIFT.search(folded) is not None
+    return says_more_nights(folded) or says_shift(text)
 
 
 def shifted_stay(text: str, check_in: date, check_out: date) -> tuple[date, date] | None:
