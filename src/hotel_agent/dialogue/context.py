@@ -44,6 +44,9 @@ class Turn:
     unclear_before: int = 0  # unclear messages in a row before this one
     resuming: bool = False  # the task is taken up again after a question was answered
     party_unsure: bool = False  # the guest spoke of people but the count is not sure
+    # The message gave a name, e-mail or phone not known before: at the option step that is
+    # progress (needed for the booking), not a miss.
+    gave_details: bool = False
     # Said by the task before its next question: a `take` that explains what it did with the
     # message (replying there would end the turn before that question).
     said_first: list[str] = field(default_factory=list)

@@ -35,7 +35,7 @@ from hotel_agent.dialogue.flows.registry import STARTED_BY, TASKS, task_in_progr
 from hotel_agent.dialogue.services import DialogueServices
 from hotel_agent.dialogue.state import Flow, Step
 from hotel_agent.dialogue.thresholds import Thresholds
-from hotel_agent.nlu.entities.dates import says_shift
+from hotel_agent.nlu.entities.dates import says_stay_change
 from hotel_agent.nlu.types import Entities, Intent, Topic, Understanding
 
 log = structlog.get_logger(__name__)
@@ -199,9 +199,21 @@ def _abandons_booking(t: Turn, th: Thresholds) -> bool:
 
 
 def _moves_a_booking(t: Turn, th: Thresholds) -> bool:
-    # "can we arrive a day earlier?" with no task: a change of their booking, not a question
-    # about check-in times.
-    return t.state.flow is None and t.choice is None and says_shift(t.text)
+    # "can we arrive a day earlier?", "¿una noche más?" with no task: a change of their
+    # booking, not a question about check-in times.
+    if t.state.flow is not None or t.choice is not None:
+        return False
+    if says_stay_change(t.text):
+        return True
+    # "salimos el lunes" from a guest who booked here: a departure with no arrival is their
+    # booking's, unless they ask about it ("¿a qué hora salimos el lunes?").
+    entities = t.understanding.entities
+    return (
+        bool(t.state.my_bookings or t.state.proven_bookings)
+        and entities.check_out is not None
+        and entities.check_in is None
+        and not _intent(Intent.FAQ, Intent.CANCEL_BOOKING, Intent.BOOKING_STATUS)(t, th)
+    )
 
 
 async def _change_booking(t: Turn, services: DialogueServices) -> bool:

@@ -132,6 +132,9 @@ class DialogueState(BaseModel):
     booking_ref: str | None = None  # what the guest quoted
     candidates: list[str] = Field(default_factory=list)  # PMS ids to choose from
     change: Slots | None = None  # the change being confirmed
+    # What the guest said of the change before the booking's stay was known ("one more night,
+    # leave on Monday"): read again against that stay once it is.
+    change_said: list[str] = Field(default_factory=list)
     misunderstood: int = 0  # unclear answers in a row
     my_bookings: list[str] = Field(default_factory=list)  # PMS ids booked in this chat
     verified_emails: list[str] = Field(default_factory=list)  # e-mails the guest proved

@@ -84,14 +84,22 @@ async def quote_rooms(
 
 
 async def room_choices(
-    pms: Pms, check_in: date, check_out: date, parties: list[RoomParty], *, limit: int = 3
+    pms: Pms,
+    check_in: date,
+    check_out: date,
+    parties: list[RoomParty],
+    *,
+    limit: int = 3,
+    types: Sequence[str | None] = (),
 ) -> list[RoomsQuote]:
     """Ways to give each party a room of a type that holds it, with rooms free for all of them,
     cheapest first: the cheapest mix of types, then each single type that holds every party.
+    `types` fixes the type of some rooms (None: any), in the parties' order: then the ways are
+    the cheapest for each mix of the other rooms' types ("two rooms, one a suite").
     [] when the hotel is full for them; InvalidStay when no room type holds one of the parties
     or the dates are refused."""
     offers = await _offers(pms, check_in, check_out, [party.key for party in parties])
-    return cheapest_choices(check_in, check_out, parties, offers, limit=limit)
+    return cheapest_choices(check_in, check_out, parties, offers, limit=limit, types=types)
 
 
 def cheapest_choices(
@@ -101,10 +109,16 @@ def cheapest_choices(
     offers: Mapping[tuple[int, int], list[Offer]],
     *,
     limit: int = 3,
+    types: Sequence[str | None] = (),
 ) -> list[RoomsQuote]:
     """`room_choices` over offers already fetched (by party: adults, children)."""
+    fixed = list(types) or [None] * len(parties)
+    per_room = [
+        [offer for offer in offers.get(party.key, []) if wanted in (None, offer.room_type.id)]
+        for party, wanted in zip(parties, fixed, strict=True)
+    ]
     valid: list[tuple[Offer, ...]] = []
-    for choice in itertools.product(*(offers.get(party.key, []) for party in parties)):
+    for choice in itertools.product(*per_room):
         wanted = Counter(offer.room_type.id for offer in choice)
         if all(offer.rooms_left >= wanted[offer.room_type.id] for offer in choice):
             valid.append(choice)
@@ -115,10 +129,13 @@ def cheapest_choices(
         return sum((offer.total_price for offer in choice), Decimal("0.00"))
 
     uniform = [choice for choice in valid if len({o.room_type.id for o in choice}) == 1]
+    candidates = [min(valid, key=total), *sorted(uniform, key=total)]
+    if any(fixed):
+        candidates = sorted(valid, key=total)
     picked: list[tuple[Offer, ...]] = []
-    for choice in [min(valid, key=total), *sorted(uniform, key=total)]:
-        types = [offer.room_type.id for offer in choice]
-        if all([offer.room_type.id for offer in other] != types for other in picked):
+    for choice in candidates:
+        mix = [offer.room_type.id for offer in choice]
+        if all([offer.room_type.id for offer in other] != mix for other in picked):
             picked.append(choice)
     return [
         _quote(

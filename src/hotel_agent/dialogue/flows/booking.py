@@ -78,6 +78,7 @@ def take(t: Turn) -> bool:
             adults=None,
             children=None,
             rooms=None,
+            room_type=None,  # "Mirador Suite + Standard Double" is that pair, not the suite
             impossible_date=False,
         )
     rooms_taken = False
@@ -85,7 +86,9 @@ def take(t: Turn) -> bool:
         entities = party.read(t, entities)
         entities, rooms_taken = room_request.take(t, entities)
     used = bool(merge_entities(state.slots, entities)) or rooms_taken
+    known = (state.guest_name, state.guest_email, state.guest_phone)
     used = _take_contact(t, entities) or used
+    t.gave_details = known != (state.guest_name, state.guest_email, state.guest_phone)
     if picked is not None:
         offer_step.remember_pick(t, state.offers[picked])
         used = True
@@ -195,7 +198,10 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
         if requested is not None:
             offer_step.remember_pick(t, requested)
         elif was_choosing:
-            offer_step.missed(t, kept=_kept(t))
+            # "soy Ana López" before choosing: kept for the booking, the choice asked again
+            # without counting a miss (details run out: this cannot go on for ever).
+            new = t.gave_details
+            offer_step.missed(t, kept=_kept(t) if new else [], counts=not new)
             return
         else:
             if slots.room_type:

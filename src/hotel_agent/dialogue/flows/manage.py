@@ -18,7 +18,6 @@ from hotel_agent.dialogue.flows import multi_room
 from hotel_agent.dialogue.flows.stay_rules import as_entities, explain_refusal, merge_entities
 from hotel_agent.dialogue.services import DialogueServices
 from hotel_agent.dialogue.state import DialogueState, Flow, Slots, Step
-from hotel_agent.nlu.entities.dates import shifted_stay
 from hotel_agent.nlu.types import Entities
 from hotel_agent.pms.errors import InvalidStay, PmsOutcomeUnknown, RoomUnavailable
 from hotel_agent.pms.policy import validate_stay
@@ -61,11 +60,12 @@ def take(t: Turn) -> bool:
     if state.flow is Flow.MODIFY and state.step is not Step.CHOOSE:
         # What to change may come with the request ("move HS-7K2Q9D to the 16th"), on its own,
         # or as a correction at the summary; it is kept apart from the booking's stay.
+        if known_stay(state) is None:
+            # Read without the booking's stay ("leave on Monday" from today): read again
+            # against it once the booking is known.
+            state.change_said.append(t.text)
         change = state.change or Slots()
-        if not choices.says_a_date(t.text):
-            # A new date must be said with a date: "the second one" moves nothing.
-            entities = replace(entities, check_in=None, check_out=None, nights=None)
-        if merge_entities(change, entities):
+        if merge_entities(change, _change_said(t.text, entities)):
             state.change = change
             used = True
     if not used and state.step is Step.CONFIRM and (t.choice == NO or t.says_no()):
@@ -74,6 +74,34 @@ def take(t: Turn) -> bool:
         state.reset_flow()
         return True
     return used
+
+
+def _change_said(text: str, entities: Entities) -> Entities:
+    """What a message says of a change: a new date must be said with a date ("the second one"
+    moves nothing)."""
+    if choices.says_a_date(text):
+        return entities
+    return replace(entities, check_in=None, check_out=None, nights=None)
+
+
+def _read_change_again(t: Turn, services: DialogueServices) -> None:
+    """The change the guest said before the booking was found, read again message by message
+    against the booking's stay (in `state.slots` now): "one more night" adds to that stay."""
+    state = t.state
+    said, state.change_said = state.change_said, []
+    change: Slots | None = None
+    for text in said:
+        understood = services.understander.understand(
+            text,
+            now=t.now,
+            language_hint=t.language,
+            room_types=t.room_type_names,
+            previous_entities=as_entities(requested_stay(state.slots, change)),
+        )
+        read = change or Slots()
+        if merge_entities(read, _change_said(text, understood.entities)):
+            change = read
+    state.change = change
 
 
 def requested_stay(state_slots: Slots, change: Slots | None) -> Slots:
@@ -221,11 +249,6 @@ def _take(t: Turn, booking: Booking) -> None:
         rooms=booking.stay.rooms,
         room_type=booking.room_type_id,
     )
-    # "HS-7K2Q9D: can we arrive a day earlier?" said before the booking was found: the shift
-    # is read against the booking's stay now that it is known.
-    shifted = shifted_stay(t.text, booking.stay.check_in, booking.stay.check_out)
-    if state.flow is Flow.MODIFY and state.change is None and shifted is not None:
-        state.change = Slots(check_in=shifted[0], check_out=shifted[1])
 
 
 def _offer_candidates(t: Turn, bookings: list[Booking]) -> None:
@@ -304,6 +327,8 @@ async def _modify(t: Turn, services: DialogueServices, booking: Booking, *, conf
         t.reply(t.say("invalid.not_changeable"))
         state.reset_flow()
         return
+    if state.change_said:
+        _read_change_again(t, services)
     current = booking.stay
     change = state.change
     wanted = requested_stay(state.slots, change)

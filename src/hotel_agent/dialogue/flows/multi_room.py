@@ -54,7 +54,12 @@ async def search(t: Turn, services: DialogueServices, stay: Stay) -> bool | None
         if not quotes:
             try:
                 quotes = await room_choices(
-                    services.pms, stay.check_in, stay.check_out, parties, limit=_CHOICES
+                    services.pms,
+                    stay.check_in,
+                    stay.check_out,
+                    parties,
+                    limit=_CHOICES,
+                    types=_types_named(state, parties),
                 )
             except InvalidStay as error:
                 _refused(t, error)
@@ -192,6 +197,15 @@ def _named_lines(state: DialogueState, parties: list[RoomParty]) -> list[RoomLin
     if not rooms or not all(room.room_type for room in rooms) or len(rooms) != len(parties):
         return None
     return [party.in_room(room.room_type or "") for room, party in zip(rooms, parties, strict=True)]
+
+
+def _types_named(state: DialogueState, parties: list[RoomParty]) -> list[str | None]:
+    """The types named for some of the rooms only ("two rooms, one of them a suite"): the
+    combinations offered keep them, and the guest chooses the others'. [] when none is."""
+    rooms = state.rooms_asked
+    if len(rooms) != len(parties) or not any(room.room_type for room in rooms):
+        return []
+    return [room.room_type for room in rooms]
 
 
 def _too_small(t: Turn, error: InvalidStay) -> None:

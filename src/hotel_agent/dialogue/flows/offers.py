@@ -159,13 +159,13 @@ def show(t: Turn, *, intro: bool = True) -> None:
     t.reply(text, list_picker=picker if t.input.supports_rich else None)
 
 
-def missed(t: Turn, *, kept: list[str]) -> None:
+def missed(t: Turn, *, kept: list[str], counts: bool = True) -> None:
     """The message did not pick a room: say what was kept, ask again in other words, after
     the second miss in a row offer reception, after the third hand over; never the identical
-    list again."""
+    list again. A message that gave details the booking needs is no miss (`counts` False)."""
     state = t.state
     state.step = Step.CHOOSE
-    state.misunderstood = t.unclear_before + 1
+    state.misunderstood = t.unclear_before + (1 if counts else 0)
     names = [offer.name(t.language) for offer in state.offers]
     options = t.say.options(names)
     text = t.say("booking.kept", what=t.say.together(kept)) + " " if kept else ""

@@ -36,7 +36,7 @@ _PAIR = re.compile(
     r"|suegros)\b",
     re.IGNORECASE,
 )
-_ONE_ROOM = re.compile(r"^\s*(?:[a-z]+\s+)?(?:a|an|one|un|una|uno|otra|another)\b")
+_ONE_ROOM = re.compile(r"^\s*(?:[a-z]+\s+)?(?:a|an|one|1|un|una|uno|otra|another)\b")
 # "2 adults in the double, 1 in the single": a bare count before "in" is that room's adults.
 _IN_ROOM = re.compile(rf"^\s*(?P<num>{NUMBER})\s+(?:in|en)\b")
 
@@ -80,7 +80,9 @@ def take(t: Turn, entities: Entities) -> tuple[Entities, bool]:
         and state.slots.check_out is not None
     )
     waiting = [room for room in state.rooms_asked if room.adults is None]
-    if waiting and answering:
+    # Rooms with no type yet are never asked about one by one (`ask_party`).
+    by_room = all(room.room_type for room in state.rooms_asked)
+    if waiting and answering and by_room:
         # The answer to "how many in the double?" (asked once the dates are known).
         _assign(waiting[0], said)
     else:
@@ -99,6 +101,10 @@ def ask_party(t: Turn) -> bool:
     slots = state.slots
     waiting = [room for room in state.rooms_asked if room.adults is None]
     if not waiting or slots.check_in is None or slots.check_out is None:
+        return False
+    if any(room.room_type is None for room in state.rooms_asked):
+        # A room with no type yet: the party is spread over the rooms of each combination
+        # offered, each room shown with its guests.
         return False
     state.step = Step.COLLECT
     room = t.room_name(waiting[0].room_type or "")
@@ -128,6 +134,9 @@ def _rooms_named(t: Turn) -> tuple[list[RoomAsk], RoomParty | None]:
         elif said is not None:
             whole = _plus(whole, said)
     said_rooms = t.understanding.entities.rooms
+    if rooms and said_rooms and said_rooms > len(rooms):
+        # "two rooms, one of them a suite": the rest of the rooms counted, type not said yet.
+        rooms += [RoomAsk() for _ in range(said_rooms - len(rooms))]
     distinct = len({room.room_type for room in rooms})
     if len(rooms) < 2 or (distinct < 2 and said_rooms != len(rooms)):
         # One type said again and again ("una habitación con vistas al mar" in each line of a

@@ -6,6 +6,7 @@ gets wrong (see each module's rules), rapidfuzz for room type names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -18,6 +19,8 @@ from hotel_agent.nlu.entities.room_types import RoomTypeName, match_room_type
 from hotel_agent.nlu.types import Entities
 
 __all__ = ["RoomTypeName", "extract_entities"]
+
+_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
 
 
 def extract_entities(
@@ -35,9 +38,11 @@ def extract_entities(
     más") are read relative to it. The result carries only what this message says or implies,
     for the dialogue to merge into its slots; None means "not said".
     """
-    stay = extract_dates(text, language=language, now=now, previous=previous)
-    party = extract_party(text, previous=previous)
     contact = extract_contact(text)
+    # An address says nothing of the stay: "one.suite@…" is no room, "ana2031@…" no year.
+    said = _ADDRESS.sub(lambda found: " " * len(found.group()), text)
+    stay = extract_dates(said, language=language, now=now, previous=previous)
+    party = extract_party(said, previous=previous)
     return Entities(
         check_in=stay.check_in,
         check_out=stay.check_out,
@@ -48,7 +53,7 @@ def extract_entities(
         rooms=party.rooms,
         rooms_implied=party.rooms_implied,
         party_uncertain=party.uncertain,
-        room_type=match_room_type(text, room_types),
+        room_type=match_room_type(said, room_types),
         person_name=contact.person_name,
         email=contact.email,
         phone=contact.phone,
@@ -56,6 +61,6 @@ def extract_entities(
         impossible_date=(
             stay.check_in is None
             and stay.check_out is None
-            and names_impossible_day(fold(text), language)
+            and names_impossible_day(fold(said), language)
         ),
     )

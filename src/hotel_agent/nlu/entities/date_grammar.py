@@ -286,6 +286,11 @@ def _nights(folded: str) -> list[Nights]:
     return found
 
 
+def says_more_nights(folded: str) -> bool:
+    """ "one more night", "dos noches más": nights added to a stay already known."""
+    return any(length.extra for length in _nights(folded))
+
+
 def scan(folded: str, *, language: str, today: date) -> Grammar:
     """Every range, numeric date, weekend and stay length our rules find in folded text."""
     ranges, numeric = _ranges_and_numeric(folded, language)

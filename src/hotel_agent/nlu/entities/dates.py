@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from hotel_agent.nlu.entities.date_grammar import DayRef, scan
+from hotel_agent.nlu.entities.date_grammar import DayRef, says_more_nights, scan
 from hotel_agent.nlu.entities.duckling_time import TimeMention, find_days
 from hotel_agent.nlu.entities.folding import fold
 from hotel_agent.nlu.entities.numbers import NUMBER, to_int
@@ -55,6 +55,12 @@ _PART_OF_DAY = re.compile(
     re.IGNORECASE,
 )
 _DAY_ONLY = re.compile(r"(?:(?:on\s+)?the\s+|el\s+(?:dia\s+)?|dia\s+)?(\d{1,2})(?:st|nd|rd|th|º)?")
+# A weekday named on its own ("leave on Monday", "salimos el lunes") is any week's: after a
+# check-in weeks away it is the first such day after it. "next Monday" is told from today.
+_WEEKDAY = re.compile(
+    r"(?:(?:on|till|until|by|from|hasta|desde)\s+)?(?:el\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|lunes|martes|miercoles"
+    r"|jueves|viernes|sabado|domingo)(?:\s+(?:morning|afternoon|evening|night))?"
+)
 _CUE_WINDOW = 40
 # A range whose first day is after its last ("del 28 al 2 de enero") crosses a month end, as
 # long as that makes a plausible stay; "del 18 al 15 de diciembre" is a slip, kept as said.
@@ -72,7 +78,7 @@ class StayDates:
 
 # "llegar un día antes", "arrive two days earlier", "check out a day later", "salir el día
 # después": one end of the stay moves, by days ("llegamos el 9, dos días antes de la boda"
-# names its day: no shift).
+# names its day, and "two days before the wedding" is told from another event: no shift).
 _SHIFT = re.compile(
     r"\b(?:(?P<arrive>lleg\w*|entrar|entramos|arriv\w*|come|coming|get\s+there|check(?:ing)?"
     r"[\s-]?in)|(?P<leave>sal\w*|irnos|marcharnos|nos\s+vamos|leav\w*|go(?:ing)?\s+home"
@@ -80,12 +86,30 @@ _SHIFT = re.compile(
     rf"(?:\s+[a-z']+){{0,2}}?\s+(?:(?P<n>{NUMBER})|el|the)\s+(?:dias?|days?|noches?|nights?)\s+"
     r"(?:(?P<earlier>antes|before|earlier|early|sooner|anterior)"
     r"|(?P<later>despues|mas\s+tarde|later|after|siguiente))\b"
+    # "dos días antes de la boda", "two days before the wedding": told from another event.
+    r"(?!\s+(?:de\s+(?:la|las|los|mis?|nuestr\w*|sus?|tus?)|the\s+(?!\d)|our|my|his|her|their)\b)"
+)
+
+
+# "two days before the wedding ... and leave the day after": days told from another event.
+_EVENT = re.compile(
+    r"\b(?:antes|despues|before|after)\s+(?:de\s+(?:la|las|los|mis?|nuestr\w*|sus?|tus?)"
+    r"|the|our|my|his|her|their)\s+(?!\d)"
 )
 
 
 def says_shift(text: str) -> bool:
-    """ "¿podemos llegar un día antes?": one end of a stay is moved, by days."""
-    return _SHIFT.search(fold(text)) is not None
+    """ "¿podemos llegar un día antes?": one end of a stay is moved, by days (not when the
+    message tells days from another event)."""
+    folded = fold(text)
+    return _SHIFT.search(folded) is not None and _EVENT.search(folded) is None
+
+
+def says_stay_change(text: str) -> bool:
+    """ "¿podemos quedarnos una noche más?", "arrive a day earlier": a change to a stay already
+    known (a booking, when no other stay is being talked of)."""
+    folded = fold(text)
+    return says_more_nights(folded) or says_shift(text)
 
 
 def shifted_stay(text: str, check_in: date, check_out: date) -> tuple[date, date] | None:
@@ -129,6 +153,7 @@ class _Single:
     role: Role
     candidates: tuple[date, ...]  # readings, the preferred first
     day_only: int | None  # "el 16": read again relative to whatever anchors it
+    weekday: bool = False  # "el lunes": any week's Monday
 
 
 def _valid(year: int, month: int, day: int) -> date | None:
@@ -221,13 +246,15 @@ def _from_duckling(mention: TimeMention, folded: str, since: int, today: date) -
         first, last = next((pair for pair in pairs if pair[0] >= today), pairs[0])
         return _Stay(mention.start, mention.end, first, last)
     role: Role = "in" if mention.kind == "from" else "out" if mention.kind == "to" else None
-    shape = _DAY_ONLY.fullmatch(folded[mention.start : mention.end])
+    said = folded[mention.start : mention.end].strip()
+    shape = _DAY_ONLY.fullmatch(said)
     return _Single(
         mention.start,
         mention.end,
         role or _role(folded, mention.start, since),
         mention.firsts,
         int(shape.group(1)) if shape else None,
+        _WEEKDAY.fullmatch(said) is not None,
     )
 
 
@@ -281,7 +308,12 @@ def _resolve_single(
         day = _next_day(single.day_only, max(not_before, day_anchor))
         if day is not None:
             return day
-    return _pick(single.candidates, not_before, until)
+    candidates = single.candidates
+    if single.weekday and candidates[-1] < not_before:
+        weeks = (not_before - candidates[0]).days // 7 + 1
+        later = candidates[0] + timedelta(weeks=weeks)
+        candidates = (later - timedelta(weeks=1), later)
+    return _pick(candidates, not_before, until)
 
 
 def _choose(

@@ -41,7 +41,7 @@ _DAY_WORD = re.compile(
 # "sun terrace", "I sat", "uno de mis hijos" (the 1st).
 _NOT_A_DAY = re.compile(
     r"(?:(?:el|la|al|del|de|a|en|on|the)\s+)?"
-    r"(?:mar|sun|sat|dom|un|uno|una|one|two|three|dos|tres|cuatro|four|cinco|five)"
+    r"(?:mar|sun|sat|dom|un|uno|una|one|two|three|dos|tres|cuatro|four|cinco|five|day|dia)"
 )
 
 # An option picked from a list, not a day: "the first one", "la segunda", "the 2nd option".

@@ -30,7 +30,7 @@ from hotel_agent.nlu.types import Entities
 
 _ADULT = r"(?:adult[oa]s?|adults?|mayores|grown[\s-]?ups?)"
 _PERSON = (
-    r"(?:personas?|people|persons?|guests?|huespedes|huesped|pax|amig[oa]s|friends|colleagues"
+    r"(?:personas?|people|ppl|persons?|guests?|huespedes|huesped|pax|amig[oa]s|friends|colleagues"
     r"|companer[oa]s)"
 )
 _CHILD = (
