@@ -192,7 +192,7 @@ def run(*, quick: bool = False) -> dict[str, Any]:
     generator = choose(os.environ.get("BENCH_GENERATOR", "auto"))
     admin_url = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     databases: dict[str, Any] = {}
-    for kind in ("sqlite", "postgresql"):
+    for kind in _databases():
         facts: dict[str, Any] = {"server_version": None}
         if kind == "postgresql":
             try:
@@ -213,6 +213,19 @@ def run(*, quick: bool = False) -> dict[str, Any]:
         "databases": databases,
         "target": _target(databases),
     }
+
+
+def _databases() -> list[str]:
+    """BENCH_DATABASES=postgresql (comma-separated) runs only those; both by default."""
+    chosen = [
+        name.strip()
+        for name in os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+        if name.strip()
+    ]
+    unknown = set(chosen) - {"sqlite", "postgresql"}
+    if unknown:
+        raise SystemExit(f"BENCH_DATABASES: unknown {sorted(unknown)} (sqlite, postgresql)")
+    return chosen
 
 
 def bench_database(kind: str, plan: Plan, generator: Generator, admin_url: str) -> dict[str, Any]:
