@@ -142,7 +142,9 @@ def hotel_agent_server(env: dict[str, str], workdir: Path, *, workers: int = 1) 
     answers 200 (with N > 1, from one of the processes uvicorn's supervisor starts)."""
     port = free_port()
     log_path = workdir / "server.log"
-    arguments = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    arguments = ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    if workers > 1:
+        arguments += ["--workers", str(workers)]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [PYTHON, "-m", "hotel_agent", *arguments],
