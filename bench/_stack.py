@@ -137,13 +137,17 @@ class Server:
 
 
 @contextlib.contextmanager
-def hotel_agent_server(env: dict[str, str], workdir: Path) -> Iterator[Server]:
-    """`python -m hotel_agent serve` on a free port; yields once /health/ready answers 200."""
+def hotel_agent_server(env: dict[str, str], workdir: Path, *, workers: int = 1) -> Iterator[Server]:
+    """`python -m hotel_agent serve [--workers N]` on a free port; yields once /health/ready
+    answers 200 (with N > 1, from one of the processes uvicorn's supervisor starts)."""
     port = free_port()
     log_path = workdir / "server.log"
+    arguments = ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    if workers > 1:
+        arguments += ["--workers", str(workers)]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [PYTHON, "-m", "hotel_agent", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [PYTHON, "-m", "hotel_agent", *arguments],
             # Not the repository: a developer's `.env` there would be read by the settings.
             cwd=workdir,
             env=env,
@@ -172,13 +176,13 @@ class WorkerProcess:
 
 @contextlib.contextmanager
 def hotel_agent_worker(
-    env: dict[str, str], workdir: Path, *, concurrency: int, senders: int
+    env: dict[str, str], workdir: Path, *, concurrency: int, senders: int, name: str = "worker"
 ) -> Iterator[WorkerProcess]:
     """`python -m hotel_agent worker`: worker and sender loops in a process of their own, as
     PostgreSQL deployments run them beside `serve`. It has no port and no readiness endpoint:
     the caller knows it works when a webhook gets its reply (see `exited_early`)."""
     arguments = ["worker", "--concurrency", str(concurrency), "--senders", str(senders)]
-    log_path = workdir / "worker.log"
+    log_path = workdir / f"{name}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [PYTHON, "-m", "hotel_agent", *arguments],
@@ -339,10 +343,21 @@ def rss_mb(pid: int) -> float:
 
 
 def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU of all the process's threads so far."""
+    """User + system CPU of all the process's threads so far, and of its children: the
+    processes `serve --workers N` starts, which do the work while their supervisor waits."""
     # The command name (field 2) may contain spaces: split after its closing parenthesis.
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    # utime + stime, then cutime + cstime: children that ended (and were waited for) so far.
+    own = sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
+    return own + sum(process_cpu_seconds(child) for child in _children(pid))
+
+
+def _children(pid: int) -> list[int]:
+    children: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            children.extend(int(child) for child in (task / "children").read_text().split())
+    return children
 
 
 def machine_busy_seconds() -> float:

@@ -265,7 +265,7 @@ class TurnBench:
         days ahead, so that neither the PMS cache nor a full hotel decides the figure."""
         n = next(self._stays)
         check_in = self.today + timedelta(days=20 + (n * 37) % 300)
-        return _spanish_range(check_in, check_in + timedelta(days=1 + n % 4))
+        return spanish_range(check_in, check_in + timedelta(days=1 + n % 4))
 
 
 @dataclass
@@ -327,7 +327,7 @@ def _holding(word: str) -> Callable[[TurnOutput, str], bool]:
     return lambda output, said: word in said and not output.handoff
 
 
-def _spanish_range(check_in: date, check_out: date) -> str:
+def spanish_range(check_in: date, check_out: date) -> str:
     return (
         f"del {check_in.day} de {MONTHS[check_in.month - 1]} "
         f"al {check_out.day} de {MONTHS[check_out.month - 1]}"

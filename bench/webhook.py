@@ -192,7 +192,7 @@ def run(*, quick: bool = False) -> dict[str, Any]:
     generator = choose(os.environ.get("BENCH_GENERATOR", "auto"))
     admin_url = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     databases: dict[str, Any] = {}
-    for kind in ("sqlite", "postgresql"):
+    for kind in _databases():
         facts: dict[str, Any] = {"server_version": None}
         if kind == "postgresql":
             try:
@@ -213,6 +213,19 @@ def run(*, quick: bool = False) -> dict[str, Any]:
         "databases": databases,
         "target": _target(databases),
     }
+
+
+def _databases() -> list[str]:
+    """BENCH_DATABASES=postgresql (comma-separated) runs only those; both by default."""
+    chosen = [
+        name.strip()
+        for name in os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+        if name.strip()
+    ]
+    unknown = set(chosen) - {"sqlite", "postgresql"}
+    if unknown:
+        raise SystemExit(f"BENCH_DATABASES: unknown {sorted(unknown)} (sqlite, postgresql)")
+    return chosen
 
 
 def bench_database(kind: str, plan: Plan, generator: Generator, admin_url: str) -> dict[str, Any]:
@@ -246,7 +259,8 @@ def bench_database(kind: str, plan: Plan, generator: Generator, admin_url: str) 
         env = python_env(**settings)
         if kind == "postgresql":
             migrate(env, workdir)  # `serve` migrates SQLite by itself, not PostgreSQL
-        server = resources.enter_context(hotel_agent_server(env, workdir))
+        api_workers = _api_workers(kind)
+        server = resources.enter_context(hotel_agent_server(env, workdir, workers=api_workers))
         worker = None
         if kind == "postgresql":
             worker = resources.enter_context(
@@ -256,7 +270,12 @@ def bench_database(kind: str, plan: Plan, generator: Generator, admin_url: str) 
             )
         stack = Stack(server, worker, fake, database_url, database_name, workdir)
         webhooks = Webhooks()
-        figures: dict[str, Any] = {"database": kind, "processes": _topology(stack)}
+        figures: dict[str, Any] = {
+            "database": kind,
+            "processes": _topology(stack, api_workers),
+            # Other tenants of the machine: read every figure beside these.
+            "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
+        }
         _progress(f"webhook: {kind}: waiting for a first reply")
         figures["probe_first_reply_ms"] = probe(stack, webhooks)
         _progress(f"webhook: {kind}: end to end")
@@ -298,6 +317,7 @@ def bench_database(kind: str, plan: Plan, generator: Generator, admin_url: str) 
             "api_process": _log_levels(server.log_path),
             "worker_process": _log_levels(worker.log_path) if worker else None,
         }
+        figures["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
         stats = _fake_stats(fake)
         figures["fake_graph_api"] = {
             key: stats[key] for key in ("messages", "read_receipts", "failures")
@@ -305,7 +325,13 @@ def bench_database(kind: str, plan: Plan, generator: Generator, admin_url: str) 
         return figures
 
 
-def _topology(stack: Stack) -> dict[str, Any]:
+def _api_workers(kind: str) -> int:
+    """BENCH_API_WORKERS=N: `serve --workers N` on PostgreSQL (SQLite refuses more than one)."""
+    workers = int(os.environ.get("BENCH_API_WORKERS", "1"))
+    return workers if kind == "postgresql" else 1
+
+
+def _topology(stack: Stack, api_workers: int) -> dict[str, Any]:
     """What ran where, so a reader need not know this file's defaults."""
     if stack.worker is None:
         return {
@@ -313,8 +339,9 @@ def _topology(stack: Stack) -> dict[str, Any]:
             "the embedded default, 1 turn and 1 send at a time)",
             "worker_process": None,
         }
+    workers = f" --workers {api_workers}: {api_workers} processes" if api_workers > 1 else ""
     return {
-        "api_process": "python -m hotel_agent serve (QUEUE_IN_PROCESS_WORKER=false)",
+        "api_process": f"python -m hotel_agent serve{workers} (QUEUE_IN_PROCESS_WORKER=false)",
         "worker_process": "python -m hotel_agent " + " ".join(stack.worker.arguments),
     }
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from hotel_agent import __version__
+from hotel_agent.event_loop import freeze_startup_objects
 from hotel_agent.observability.logging import configure_logging
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import Settings, get_settings
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             await rt.load_hotels()
             if settings.runs_worker_in_process:
                 rt.start_background()
+            freeze_startup_objects()
         app.state.runtime = rt
         try:
             yield

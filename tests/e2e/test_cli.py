@@ -52,6 +52,25 @@ def fresh_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def wait_ready(base: str, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(f"{base}/health/ready", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "the server did not become ready"
+        time.sleep(0.1)
+
+
 def test_version(tmp_path: Path) -> None:
     assert run_cli("--version", env=fresh_env(tmp_path)).strip() == f"hotel-agent {__version__}"
 
@@ -87,9 +106,7 @@ def test_serve_starts_on_a_fresh_machine_with_embedded_defaults(
     # proves a missing cache is trained and written), and training it again here took a
     # minute and more on a loaded machine while proving nothing more about `serve`.
     seed_nlu_cache(nlu_model_cache, tmp_path / "data")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "hotel_agent", "serve", "--port", str(port)],
         env=fresh_env(tmp_path),
@@ -103,15 +120,7 @@ def test_serve_starts_on_a_fresh_machine_with_embedded_defaults(
         assert f"web chat at http://127.0.0.1:{port}/" in banner
         base = f"http://127.0.0.1:{port}"
         # The understanding models load (imports included) before readiness says ready.
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/health/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server did not become ready"
-            time.sleep(0.1)
+        wait_ready(base)
         answer = httpx.post(
             f"{base}/api/webchat/messages?wait=10",
             json={"session_id": "cli-test-session", "text": "hello"},
@@ -122,3 +131,35 @@ def test_serve_starts_on_a_fresh_machine_with_embedded_defaults(
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_serve_workers_is_refused_on_sqlite_with_the_reason(tmp_path: Path) -> None:
+    result = hotel_agent(tmp_path, "serve", "--workers", "2", env=fresh_env(tmp_path))
+    assert result.returncode == 2
+    assert "--workers 2 needs PostgreSQL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_workers_runs_several_api_processes_on_postgresql(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    env = fresh_env(tmp_path) | {"DATABASE_URL": postgres_url, "QUEUE_IN_PROCESS_WORKER": "false"}
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hotel_agent", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_ready(f"http://127.0.0.1:{port}")
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        commands = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in children]
+        # Beside them multiprocessing may start its resource tracker.
+        servers = [command for command in commands if b"spawn_main" in command]
+        assert len(servers) == 2, "a supervisor and two API processes"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

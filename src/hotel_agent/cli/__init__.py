@@ -15,6 +15,7 @@ from hotel_agent.cli import nlu as nlu_cli
 from hotel_agent.cli import pms as pms_cli
 from hotel_agent.cli import privacy as privacy_cli
 from hotel_agent.cli import staff as staff_cli
+from hotel_agent.event_loop import freeze_startup_objects, run_event_loop
 from hotel_agent.settings import Settings
 
 if TYPE_CHECKING:
@@ -60,12 +61,19 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve",
         help="run the API (and, on SQLite, the worker)",
-        epilog="Examples: `hotel-agent serve`, `hotel-agent serve --host 0.0.0.0 --port 8080`. "
+        epilog="Examples: `hotel-agent serve`, `hotel-agent serve --host 0.0.0.0 --port 8080`, "
+        "`hotel-agent serve --workers 2` (PostgreSQL). "
         "It runs `hotel-agent doctor`'s start checks first and exits 2 with one line on a "
         "misconfiguration.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="API processes sharing the port (PostgreSQL only; default 1)",
+    )
     worker = commands.add_parser(
         "worker",
         help="run worker and sender loops (PostgreSQL)",
@@ -90,7 +98,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if args.workers > 1 and settings.is_sqlite:
+        print(
+            f"hotel-agent: --workers {args.workers} needs PostgreSQL (DATABASE_URL): SQLite "
+            "has a single writer, and its embedded worker must run in exactly one process. "
+            "Run `hotel-agent serve` without --workers, or point DATABASE_URL at PostgreSQL.",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 2
     problem = doctor.preflight(settings, doctor.SERVE_CHECKS, host=args.host, port=args.port)
     if problem:
         print(problem, file=sys.stderr, flush=True)
@@ -105,18 +129,18 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     url = f"http://{args.host}:{args.port}/"
     docs = f"  (API docs: {url}docs)" if settings.docs_enabled else ""
     print(f"Agente Hotelero {__version__} — web chat at {url}{docs}", flush=True)
-    app = create_app(settings)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host=args.host,
-            port=args.port,
-            log_config=None,
-            access_log=False,  # the request middleware writes one structured line per request
-            proxy_headers=False,  # the app believes HTTP_TRUSTED_PROXIES only (see app.py)
-            server_header=False,
+    if args.workers > 1:
+        # uvicorn's supervisor starts the processes, each building its own app (and pools)
+        # from the same environment, all accepting on one socket.
+        uvicorn.run(
+            "hotel_agent.app:create_app",
+            factory=True,
+            workers=args.workers,
+            **_uvicorn_options(args),
         )
-    )
+        return 0
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, **_uvicorn_options(args)))
 
     async def serve() -> None:
         announcer = asyncio.create_task(_announce_ready(server, app, url))
@@ -125,8 +149,21 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             announcer.cancel()
 
-    asyncio.run(serve())
+    run_event_loop(serve())
     return 0
+
+
+def _uvicorn_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "host": args.host,
+        "port": args.port,
+        "log_config": None,
+        "access_log": False,  # the request middleware writes one structured line per request
+        "proxy_headers": False,  # the app believes HTTP_TRUSTED_PROXIES only (see app.py)
+        "server_header": False,
+        "http": "auto",  # httptools when installed (uvicorn[standard]): a faster HTTP parser
+        "loop": "auto",  # uvloop likewise, in the processes of --workers
+    }
 
 
 async def _announce_ready(server: Any, app: Any, url: str) -> None:
@@ -158,6 +195,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         await runtime.load_hotels()
         runtime.start_background(workers=args.concurrency, senders=args.senders)
         asyncio.create_task(_announce_worker_ready(runtime))  # noqa: RUF006 (ends by itself)
+        freeze_startup_objects()
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -165,7 +203,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         await stop.wait()
         await runtime.close()
 
-    asyncio.run(run())
+    run_event_loop(run())
     return 0
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +41,8 @@ from hotel_agent.observability.metrics import DEAD_LETTERS, OUTBOUND_MESSAGES
 from hotel_agent.settings import QueueSettings
 
 log = structlog.get_logger(__name__)
+# Outbox rows one sender claims at once (and then sends concurrently).
+CLAIM_BATCH = 8
 
 
 class Sender:
@@ -77,33 +79,54 @@ class Sender:
         log.info("sender.stopped", sender=self.name)
 
     async def send_next(self) -> bool:
-        """Claim and deliver one outbox row. False when nothing was due."""
+        """Claim up to CLAIM_BATCH due rows and deliver them. False when nothing was due.
+
+        One transaction claims them all (and loads what each needs), instead of one per row;
+        they are then sent one after the other, as before. When a send fails transiently the
+        channel is held (see `_retry`): the batch's later rows of that channel are not tried
+        but handed back, due when the channel is, as if never claimed."""
         now = utcnow()
-        content: OutboundMessage | None = None
-        outside_window = False
         async with self.sessions() as session, session.begin():
-            item = await OutboxRepository(session).claim_next(
-                owner=self.name, now=now, lease=self.lease
+            items = await OutboxRepository(session).claim(
+                owner=self.name, now=now, lease=self.lease, limit=CLAIM_BATCH
             )
-            if item is None:
+            if not items:
                 return False
-            if item.kind == OutboxKind.MESSAGE:
-                content, outside_window = await self._load(session, item)
-        with structlog.contextvars.bound_contextvars(
-            outbox_id=item.id, conversation_id=item.conversation_id
-        ):
-            if outside_window:
-                await self._dead(
-                    item,
-                    SendError(
+            loaded = [
+                await self._load(session, item)
+                if item.kind == OutboxKind.MESSAGE
+                else (None, False)
+                for item in items
+            ]
+        held: dict[str, datetime] = {}  # channels held by a transient failure, until when
+        handed_back: list[tuple[OutboxItem, datetime]] = []
+        for item, (content, outside_window) in zip(items, loaded, strict=True):
+            if item.kind != OutboxKind.ALERT and item.channel in held:
+                handed_back.append((item, held[item.channel]))
+                continue
+            with structlog.contextvars.bound_contextvars(
+                outbox_id=item.id, conversation_id=item.conversation_id
+            ):
+                if outside_window:
+                    error = SendError(
                         "outside_window",
                         retryable=False,
                         detail="the guest's last message is older than the reply window",
-                    ),
-                )
-            else:
-                await self._deliver(item, content)
+                    )
+                    await self._dead(item, error)
+                    continue
+                until = await self._deliver(item, content)
+            if until is not None:
+                held[item.channel] = until
+        if handed_back:
+            await self._hand_back(handed_back)
         return True
+
+    async def _hand_back(self, items: list[tuple[OutboxItem, datetime]]) -> None:
+        async with self.sessions() as session, session.begin():
+            outbox = OutboxRepository(session)
+            for item, until in items:
+                await outbox.hand_back(item.id, owner=self.name, available_at=until)
 
     async def _load(self, session: AsyncSession, item: OutboxItem) -> tuple[OutboundMessage, bool]:
         """The message to send, and whether the channel's reply window has closed."""
@@ -116,7 +139,9 @@ class Sender:
         channel = self.channels.get(item.channel)
         return content, reply_window_closed(channel, conversation.last_inbound_at, utcnow())
 
-    async def _deliver(self, item: OutboxItem, content: OutboundMessage | None) -> None:
+    async def _deliver(self, item: OutboxItem, content: OutboundMessage | None) -> datetime | None:
+        """Send one row and record the outcome; the time its channel is held until when the
+        send failed transiently (see `_retry`), else None."""
         channel = self.channels.get(item.channel)
         try:
             receipt: SendReceipt | None = None
@@ -140,17 +165,16 @@ class Sender:
                 assert content is not None
                 receipt = await channel.send(item.recipient, content)
         except SendError as error:
-            await self._failed(item, error)
-            return
+            return await self._failed(item, error)
         except Exception as exc:
             # An unexpected bug in an adapter: retried like a transient error, dead-lettered
             # with the details once the budget is spent.
             log.exception("send.unexpected_error")
-            await self._failed(
+            return await self._failed(
                 item, SendError("unexpected_error", retryable=True, detail=repr(exc))
             )
-            return
         await self._record_sent(item, receipt)
+        return None
 
     async def _record_sent(self, item: OutboxItem, receipt: SendReceipt | None) -> None:
         """The provider accepted the message: record it, retrying through a database outage.
@@ -189,11 +213,11 @@ class Sender:
         OUTBOUND_MESSAGES.labels(item.channel, "sent").inc()
         log.info("send.ok", kind=item.kind, attempts=item.attempts)
 
-    async def _failed(self, item: OutboxItem, error: SendError) -> None:
+    async def _failed(self, item: OutboxItem, error: SendError) -> datetime | None:
         if error.retryable and self._within_budget(item):
-            await self._retry(item, error)
-        else:
-            await self._dead(item, error)
+            return await self._retry(item, error)
+        await self._dead(item, error)
+        return None
 
     def _within_budget(self, item: OutboxItem) -> bool:
         """Whether a retryable failure is tried again: until `send_retry_hours` after the row
@@ -204,7 +228,9 @@ class Sender:
             hours=settings.send_retry_hours
         )
 
-    async def _retry(self, item: OutboxItem, error: SendError) -> None:
+    async def _retry(self, item: OutboxItem, error: SendError) -> datetime | None:
+        """Try the row again later; the time its channel is now held until (None for alerts,
+        whose failure says nothing about the channel)."""
         when = next_attempt_at(
             utcnow(),
             item.attempts,
@@ -219,6 +245,7 @@ class Sender:
                 await outbox.postpone_channel(item.channel, until=when)
         OUTBOUND_MESSAGES.labels(item.channel, "retry").inc()
         log.warning("send.retry", reason=error.reason, code=error.code, attempts=item.attempts)
+        return None if item.kind == OutboxKind.ALERT else when
 
     async def _dead(self, item: OutboxItem, error: SendError) -> None:
         now = utcnow()

@@ -13,10 +13,10 @@ from typing import Any
 import asyncpg
 import structlog
 
+from hotel_agent.db.repositories.inbox import INBOX_NOTIFY_CHANNEL
 from hotel_agent.inbox.signals import Signals
 
 log = structlog.get_logger(__name__)
-INBOX_CHANNEL = "hotel_agent_inbox"
 RECONNECT_SECONDS = 5.0
 
 
@@ -34,8 +34,8 @@ async def listen_for_inbox(dsn: str, signals: Signals, stop: asyncio.Event) -> N
         connection: asyncpg.Connection | None = None
         try:
             connection = await asyncpg.connect(dsn, timeout=10)
-            await connection.add_listener(INBOX_CHANNEL, on_notify)
-            log.info("wakeups.listening", channel=INBOX_CHANNEL)
+            await connection.add_listener(INBOX_NOTIFY_CHANNEL, on_notify)
+            log.info("wakeups.listening", channel=INBOX_NOTIFY_CHANNEL)
             while not stop.is_set() and not connection.is_closed():
                 await _wait(stop, RECONNECT_SECONDS)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:

@@ -13,6 +13,7 @@ context is the outermost layer and 413 answers get a request id, a log line and 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import uuid
@@ -34,6 +35,7 @@ _KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OP
 _UNMATCHED_ROUTE = "unmatched"
 
 _log = structlog.get_logger("hotel_agent.http")
+_access_log = logging.getLogger("hotel_agent.http")  # the same logger, asked for its level
 
 
 class RequestContextMiddleware:
@@ -92,19 +94,25 @@ def _finish(scope: Scope, root_path: str, status: int, started: float, *, failed
     method = scope["method"] if scope["method"] in _KNOWN_METHODS else "OTHER"
     route = _route_template(scope, root_path)
     HTTP_REQUEST_SECONDS.labels(method, route, str(status)).observe(duration)
-    fields = {
-        "method": method,
-        "route": route,
-        "status": status,
-        "duration_ms": round(duration * 1000, 2),
-    }
     if failed:
-        _log.error("http_request", exc_info=True, **fields)
+        level = logging.ERROR
     elif _is_probe(scope["path"]):
         # Scrapers and orchestrators call these every few seconds: noise at info level.
-        _log.debug("http_request", **fields)
+        level = logging.DEBUG
     else:
-        _log.info("http_request", **fields)
+        level = logging.INFO
+    # Asked first: a line filtered out still costs ~20 µs through structlog, per request.
+    if not _access_log.isEnabledFor(level):
+        return
+    _log.log(
+        level,
+        "http_request",
+        exc_info=failed,
+        method=method,
+        route=route,
+        status=status,
+        duration_ms=round(duration * 1000, 2),
+    )
 
 
 def _route_template(scope: Scope, root_path: str) -> str:

@@ -202,3 +202,34 @@ async def test_nothing_free_form_is_sent_outside_the_24_hour_window(
         reply = await session.scalar(select(Message).where(Message.direction == "out"))
     assert [d.reason for d in dead] == ["outside_window"]
     assert reply is not None and reply.status == "dead"
+
+
+async def test_one_claim_sends_several_conversations_but_never_two_of_one(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    channel = CollectingChannel()
+    settings = make_settings(database_url)
+    engine = EchoEngine()
+    runtime = await make_runtime(settings, dialogue=engine, channels={"whatsapp": channel})
+    hotel = runtime.hotels.default_hotel_id
+    guests = ["34611111111", "34622222222", "34633333333"]
+    for n, guest in enumerate(guests):
+        await runtime.ingest.accept(hotel, [whatsapp_text(f"wamid.A{n}", guest, f"hola {n}")])
+    await runtime.ingest.accept(hotel, [whatsapp_text("wamid.B0", guests[0], "otra vez")])
+    worker = turn_worker(runtime.sessions, engine, runtime.signals, settings.queue)
+    while await worker.process_next():
+        pass
+    sender = Sender(runtime.sessions, runtime.channels, runtime.signals, settings.queue)
+
+    assert await sender.send_next()
+
+    # One claim: the first reply of each guest, never the first guest's second reply before
+    # its first one is sent.
+    assert sorted(m.text for _, m in channel.sent) == [
+        "echo: hola 0",
+        "echo: hola 1",
+        "echo: hola 2",
+    ]
+    await send_all(sender)
+    first_guest = [m.text for to, m in channel.sent if to == guests[0]]
+    assert first_guest == ["echo: hola 0", "echo: otra vez"]

@@ -2,44 +2,30 @@
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 import asyncpg
 from sqlalchemy import Table, and_, bindparam, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from hotel_agent.db.models import InboxEvent, QueueState
 from hotel_agent.db.repositories.leased_queue import UNFINISHED, LeasedQueue
 from hotel_agent.db.types import UTCDateTime
-from hotel_agent.errors import ServiceUnavailable
 
 # Built once: the webhook and the worker run these thousands of times a second, and a
 # prebuilt statement skips SQLAlchemy's per-call construction and cache-key work.
 _TABLE = cast(Table, InboxEvent.__table__)
-_INSERT = {
-    dialect: insert(_TABLE)
+_SQLITE_INSERT = (
+    sqlite.insert(_TABLE)
     .on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
     .returning(_TABLE.c.id)
-    for dialect, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
-}
-_COLUMNS = (
-    "hotel_id", "channel", "provider_message_id", "conversation_key", "sender_id",
-    "message_type", "payload", "received_at", "available_at", "state", "attempts",
-)  # fmt: skip
-# The same statement also wakes the workers of every process (inbox/wakeups.py): the
-# notification is delivered when the INSERT commits, and only when a row was inserted.
-_ASYNCPG_INSERT = (
-    "WITH inserted AS ("
-    "INSERT INTO inbox_events (hotel_id, channel, provider_message_id, conversation_key, "
-    "sender_id, message_type, payload, received_at, available_at, state, attempts) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11) "
-    "ON CONFLICT (channel, provider_message_id) DO NOTHING RETURNING id) "
-    "SELECT id, pg_notify('hotel_agent_inbox', '') FROM inserted"
 )
+# The channel the inbox inserts notify on PostgreSQL and the workers LISTEN on.
+INBOX_NOTIFY_CHANNEL = "hotel_agent_inbox"
 
 
 # SQLSTATE classes that mean "this connection or server is gone or refusing", not "this
@@ -48,17 +34,13 @@ _ASYNCPG_INSERT = (
 _DISCONNECT_SQLSTATE_CLASSES = ("08", "57", "53")
 
 
-def _is_disconnect(exc: BaseException) -> bool:
+def is_disconnect(exc: BaseException) -> bool:
     if isinstance(exc, asyncpg.InterfaceError | OSError | ConnectionError | TimeoutError):
         return True
     state = getattr(exc, "sqlstate", None)
     return isinstance(exc, asyncpg.PostgresError) and str(state)[:2] in (
         _DISCONNECT_SQLSTATE_CLASSES
     )
-
-
-def _asyncpg_value(value: Any) -> Any:
-    return json.dumps(value) if isinstance(value, dict) else value
 
 
 _NOW = bindparam("now", type_=UTCDateTime())
@@ -85,8 +67,27 @@ _CLAIM = (
 )
 
 
+@dataclass(frozen=True)
+class InboxRow:
+    """One inbound message as the webhook stores it, before any turn."""
+
+    hotel_id: int
+    channel: str
+    provider_message_id: str
+    conversation_key: str
+    sender_id: str
+    message_type: str
+    payload: dict[str, Any]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What makes a message unique: a redelivery has the same key."""
+        return (self.channel, self.provider_message_id)
+
+
 class InboxWriter:
-    """The webhook's only SQL: one statement per message, on an autocommit connection.
+    """SQLite's inserts: one statement per message, on an autocommit connection (PostgreSQL
+    commits many requests' rows together instead, see inbox_batch.py).
 
     A single INSERT is atomic by itself; running it without BEGIN/COMMIT saves two round
     trips on the hottest path. The unique key decides atomically, so concurrent duplicate
@@ -96,57 +97,24 @@ class InboxWriter:
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
-    async def add(
-        self,
-        *,
-        hotel_id: int,
-        channel: str,
-        provider_message_id: str,
-        conversation_key: str,
-        sender_id: str,
-        message_type: str,
-        payload: dict[str, Any],
-        now: datetime,
-    ) -> int | None:
+    async def add(self, row: InboxRow, *, now: datetime) -> int | None:
         """Store an inbound message; None when that provider id was already stored."""
         params = {
-            "hotel_id": hotel_id,
-            "channel": channel,
-            "provider_message_id": provider_message_id,
-            "conversation_key": conversation_key,
-            "sender_id": sender_id,
-            "message_type": message_type,
-            "payload": payload,
+            "hotel_id": row.hotel_id,
+            "channel": row.channel,
+            "provider_message_id": row.provider_message_id,
+            "conversation_key": row.conversation_key,
+            "sender_id": row.sender_id,
+            "message_type": row.message_type,
+            "payload": row.payload,
             "received_at": now,
             "available_at": now,
             "state": QueueState.PENDING.value,
             "attempts": 0,
         }
-        if self.connection.dialect.name == "postgresql":
-            return await self._add_asyncpg(params)
-        statement = _INSERT[self.connection.dialect.name]
         event_id: int | None = (
-            await self.connection.execute(statement, params)
+            await self.connection.execute(_SQLITE_INSERT, params)
         ).scalar_one_or_none()
-        return event_id
-
-    async def _add_asyncpg(self, params: dict[str, Any]) -> int | None:
-        # The busiest statement of the service, sent straight to asyncpg: SQLAlchemy's
-        # execution layer costs more CPU than the insert itself at webhook rates. Same SQL as
-        # `_INSERT["postgresql"]`; asyncpg prepares and caches it per connection.
-        raw = await self.connection.get_raw_connection()
-        driver: Any = raw.driver_connection
-        try:
-            event_id: int | None = await driver.fetchval(
-                _ASYNCPG_INSERT, *(_asyncpg_value(params[name]) for name in _COLUMNS)
-            )
-        except Exception as exc:
-            if not _is_disconnect(exc):
-                raise
-            # Straight asyncpg errors bypass SQLAlchemy's disconnect handling: without this
-            # the dead connection would go back to the pool and fail every later request.
-            await self.connection.invalidate(exc)
-            raise ServiceUnavailable("the database connection was lost") from exc
         return event_id
 
     async def find_id(self, channel: str, provider_message_id: str) -> int | None:
