@@ -35,37 +35,49 @@ COPY README.md ./
 COPY src ./src
 RUN /opt/uv/bin/uv sync --frozen --no-dev --no-editable --python python3
 
-# Size (the image is mostly native code: scipy, numpy, scikit-learn, duckling):
-# - test suites of the scientific stack go;
-# - debug symbols go, except from the auditwheel-patched libraries of numpy/scipy/sklearn,
-#   which break when stripped ("ELF load command address/offset not page-aligned");
+# The intent model is trained now, into the package (hotel_agent/nlu/bundled, read-only):
+# scoring needs numpy alone, so scikit-learn and scipy (~170 MB with their OpenBLAS, only
+# ever used to train) leave the image afterwards. A container then never trains, whatever
+# volume is mounted on DATA_DIR; `hotel-agent nlu` below proves that it scores without them.
+RUN /app/.venv/bin/python -c "from hotel_agent.nlu.intents import bundle; print('bundled', bundle())" \
+ && /opt/uv/bin/uv pip uninstall --python /app/.venv/bin/python scikit-learn scipy joblib threadpoolctl narwhals \
+ && DATA_DIR=/tmp/check /app/.venv/bin/hotel-agent nlu --lang es "hola, quiero reservar una habitación para el 3 de mayo" >/dev/null \
+ && DATA_DIR=/tmp/check /app/.venv/bin/hotel-agent nlu --lang en "a double room for 2 adults, 12.50 EUR" >/dev/null \
+ && test ! -e /tmp/check/nlu \
+ && rm -rf /tmp/check
+
+# Size (what is left is mostly native code: numpy with its OpenBLAS, duckling):
+# - numpy's test suite, C headers and f2py go (nothing builds extensions at run time);
+# - debug symbols go, except from numpy's auditwheel-patched libraries, which break when
+#   stripped ("ELF load command address/offset not page-aligned");
 # - Babel's locale data is kept for the languages the agent speaks (BABEL_LOCALES): others
-#   would only name a language in prompts, which falls back to its code.
+#   would only name a language in prompts, which falls back to its code;
+# - pip goes (nothing installs at run time), and so do type stubs.
 ARG BABEL_LOCALES="en es"
 RUN site=/app/.venv/lib/python3.11/site-packages \
- && find "$site" -depth -type d -name tests \( -path '*/numpy/*' -o -path '*/scipy/*' -o -path '*/sklearn/*' \) \
-        -exec rm -rf {} + \
+ && rm -rf "$site"/numpy/tests "$site"/numpy/*/tests "$site"/numpy/_core/include "$site"/numpy/f2py \
+        "$site"/numpy/_pyinstaller "$site"/numpy/typing/tests \
  && find "$site" -name '*.so*' -type f -not -path '*.libs/*' -not -path '*/numpy/*' \
-        -not -path '*/scipy/*' -not -path '*/sklearn/*' -exec strip --strip-unneeded {} + \
+        -exec strip --strip-unneeded {} + \
+ && find "$site" -name '*.pyi' -type f -delete \
  && for dat in "$site"/babel/locale-data/*.dat; do \
         name="$(basename "$dat" .dat)"; \
         case " root ${BABEL_LOCALES} " in *" ${name%%_*} "*) ;; *) rm "$dat" ;; esac; \
     done \
  && rm -rf "$site/pip" /app/.venv/bin/pip*
 
-# Train the intent model now: containers load it from DATA_DIR/nlu in well under a second
-# instead of importing scikit-learn and training on their first start. The cache key covers
-# the training data and the code, so a stale model can never be loaded.
-# Then bytecode for what a running agent imports (the NLU run above, migrations, the server
-# stack, both database drivers): compiling all 6,500 modules would add ~75 MB, and a
-# read-only root could not cache the rest anyway.
-RUN DATA_DIR=/app/data /app/.venv/bin/hotel-agent nlu --lang es "hola, quiero reservar una habitación para el 3 de mayo" >/dev/null \
- && DATA_DIR=/app/data /app/.venv/bin/hotel-agent nlu --lang en "a double room for 2 adults, 12.50 EUR" >/dev/null \
- && test -n "$(find /app/data/nlu -name '*.npz')" \
+# Bytecode for what a running agent imports (migrations, the server stack, both database
+# drivers, the NLU): ~31 MB that save each process ~2.5 s of compiling at every start (a
+# read-only root cannot cache it). BYTECODE=false leaves it out: an image under 300 MB that
+# starts that much slower. Compiling every module would add far more.
+ARG BYTECODE=true
+RUN mkdir -p /app/data \
  && DATA_DIR=/tmp/warm /app/.venv/bin/hotel-agent migrate >/dev/null \
  && DATA_DIR=/tmp/warm /app/.venv/bin/python -c "import hotel_agent.app, hotel_agent.cli, hotel_agent.runtime, uvicorn.main, uvicorn.loops.uvloop, uvicorn.protocols.http.httptools_impl, uvicorn.protocols.http.h11_impl, uvicorn.protocols.websockets.auto, uvicorn.lifespan.on, asyncpg, sqlalchemy.dialects.postgresql.asyncpg, redis.asyncio, limits.aio.storage, openai, babel.dates, babel.numbers; from hotel_agent.app import create_app; from hotel_agent.settings import Settings; create_app(Settings())" \
+ && DATA_DIR=/tmp/warm /app/.venv/bin/hotel-agent nlu --lang es "hola" >/dev/null \
  && /app/.venv/bin/python -m compileall -q /app/.venv/lib/python3.11/site-packages/hotel_agent \
- && rm -rf /tmp/warm
+ && rm -rf /tmp/warm \
+ && if [ "$BYTECODE" != true ]; then find /app/.venv -name __pycache__ -type d -prune -exec rm -rf {} +; fi
 
 
 FROM ${BASE_IMAGE} AS runtime

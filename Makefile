@@ -213,6 +213,10 @@ BASE_URL ?= https://localhost
 base-image: ## Build a local Python 3.11 base image from Debian packages (needs root, debootstrap)
 	scripts/local-base-image.sh --tag hotel-agent-base:3.11-bookworm
 
+.PHONY: service-images
+service-images: ## Local stand-ins for the stack's postgres/redis/nginx/prometheus/alertmanager images (no registry)
+	BASE_IMAGE=hotel-agent-base:3.11-bookworm scripts/local-service-images.sh
+
 .PHONY: build-production
 build-production: ## Build the production image IMAGE from BASE_IMAGE
 	docker build --network host --build-arg BASE_IMAGE=$(BASE_IMAGE) \
@@ -241,8 +245,11 @@ deploy/nginx/certs/tls.crt:
 		-keyout deploy/nginx/certs/tls.key -out $@
 
 .PHONY: docker-up
+# SERVICES: a part of the stack (with what it depends on), e.g. all but grafana on a host whose
+# images come from `make service-images` (Grafana has no stand-in); empty: every service.
+SERVICES ?=
 docker-up: $(COMPOSE_DIR)/.env deploy/nginx/certs/tls.crt ## Start the compose stack (self-signed TLS if no certificate)
-	cd $(COMPOSE_DIR) && $(COMPOSE) up -d
+	cd $(COMPOSE_DIR) && $(COMPOSE) up -d $(SERVICES)
 	@for i in $$(seq 90); do curl -fsSk --max-time 3 $(BASE_URL)/health/ready >/dev/null && echo "stack ready at $(BASE_URL)" && exit 0; sleep 2; done; \
 		echo "the stack is not ready after 3 minutes: cd $(COMPOSE_DIR) && $(COMPOSE) ps / logs" >&2; exit 1
 

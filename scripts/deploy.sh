@@ -29,7 +29,8 @@ Deploys IMAGE (e.g. hotel-agent:1.2.0) to the compose stack in DIR (default depl
   2. the image: `docker pull` (default), `make build-production` (--build), or as it is
      (--no-pull, an image loaded by hand)
   3. migrations with the new image (the one-shot `migrate` service)
-  4. the services (default "api worker") recreated on the new image
+  4. the services (default "api worker") recreated on the new image; nginx, when it runs,
+     reloaded so that it resolves the new api containers
   5. HEALTH_URL answers 200 within --health-timeout, then a web chat greeting gets a reply
      (scripts/webchat_booking.py --greet-only; it books nothing)
   6. on success DIR/.release records IMAGE; on failure the services go back to the previous
@@ -90,6 +91,18 @@ healthy() {
   return 1
 }
 
+# Recreate SERVICES on RELEASE. nginx resolves `api` only when it loads its configuration, and
+# recreated containers may come back on other addresses (seen on a real stack: one upstream
+# left pointing at the worker): a reload makes it resolve them again.
+recreate() {
+  # shellcheck disable=SC2086  # SERVICES is a list of names
+  run compose up -d --no-deps --force-recreate $SERVICES || return 1
+  case " $SERVICES " in *" api "*) ;; *) return 0 ;; esac
+  if $DRY_RUN || [ -n "$(compose ps -q nginx 2>/dev/null)" ]; then
+    run compose exec -T nginx nginx -s reload
+  fi
+}
+
 smoke() {
   $SMOKE || return 0
   # --insecure like the health check: a fresh stack serves a self-signed certificate.
@@ -123,8 +136,7 @@ rollback() {
   fi
   log "rolling back to $PREVIOUS"
   RELEASE="$PREVIOUS"
-  # shellcheck disable=SC2086  # SERVICES is a list of names
-  run compose up -d --no-deps --force-recreate $SERVICES
+  recreate
   if $DRY_RUN || healthy; then
     log "rolled back: $PREVIOUS is serving again"
   else
@@ -139,8 +151,7 @@ if ! run compose run --rm migrate; then
   rollback "migrations failed"
 fi
 log "recreating: $SERVICES"
-# shellcheck disable=SC2086
-run compose up -d --no-deps --force-recreate $SERVICES || rollback "the services did not start"
+recreate || rollback "the services did not start"
 
 # --- 5. health and smoke test
 if $DRY_RUN; then

@@ -14,7 +14,7 @@ usage() {
   cat <<'USAGE'
 Usage: scripts/validate-stack.sh [--install]
 
-Validates deploy/ offline: docker-compose config (both profiles), promtool check config /
+Validates deploy/ offline: docker-compose config (both profiles, and the external file), promtool check config /
 check rules / test rules, amtool check-config, the Grafana dashboard JSON, kubernetes-validate
 --strict on deploy/k8s, hadolint on the Dockerfile, shellcheck and ruff on scripts/.
 
@@ -67,7 +67,10 @@ compose_config() {
   work="$(mktemp -d)"
   cp -r deploy "$work/"
   cp deploy/compose/.env.example "$work/deploy/compose/.env"
-  (cd "$work/deploy/compose" && docker-compose config -q && docker-compose --profile pms config -q)
+  # The external file's DATABASE_URL and REDIS_URL are commented out in the example.
+  (cd "$work/deploy/compose" && docker-compose config -q && docker-compose --profile pms config -q \
+    && DATABASE_URL=postgresql://db/agent REDIS_URL=redis://cache/0 \
+      docker-compose -f docker-compose.external.yml config -q)
   local status=$?
   rm -rf "$work"
   return $status
@@ -81,8 +84,9 @@ kustomization_resources_exist() {
   return $missing
 }
 
-check "hadolint Dockerfile" "$VENV_BIN/hadolint" Dockerfile
-check "shellcheck scripts" "$VENV_BIN/shellcheck" -x scripts/*.sh scripts/lib/*.sh .ci/run
+check "hadolint Dockerfile" "$VENV_BIN/hadolint" Dockerfile deploy/local-images/*.Dockerfile
+check "shellcheck scripts" "$VENV_BIN/shellcheck" -x scripts/*.sh scripts/lib/*.sh .ci/run \
+  deploy/local-images/*.sh
 check "ruff scripts" "$VENV_BIN/ruff" check scripts
 check "ruff format scripts" "$VENV_BIN/ruff" format --check scripts
 check "compose config" compose_config

@@ -7,7 +7,9 @@ is one way to wire the service.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import structlog
@@ -154,12 +156,12 @@ class Runtime:
             listener = listen_for_inbox(
                 asyncpg_dsn(self.settings.database_url), self.signals, self._stop
             )
-            self._tasks.append(asyncio.create_task(listener, name="inbox-wakeups"))
+            self._spawn(listener, "inbox-wakeups")
         if workers:
-            self._tasks.append(asyncio.create_task(self._run_workers(workers), name="workers"))
+            self._spawn(self._run_workers(workers), "workers")
             if self.settings.retention.periodic:
                 retention = retention_loop(self.sessions, self.settings.retention, self._stop)
-                self._tasks.append(asyncio.create_task(retention, name="retention"))
+                self._spawn(retention, "retention")
         for _ in range(senders):
             sender = Sender(
                 self.sessions,
@@ -169,7 +171,12 @@ class Runtime:
                 alerts=self.alerts,
                 mailer=self.mailer,
             )
-            self._tasks.append(asyncio.create_task(sender.run(self._stop), name=sender.name))
+            self._spawn(sender.run(self._stop), sender.name)
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(coroutine, name=name)
+        task.add_done_callback(report_failure)
+        self._tasks.append(task)
 
     async def _run_workers(self, count: int) -> None:
         """Load (or train) the understanding models off the event loop, then run turns.
@@ -225,3 +232,10 @@ class Runtime:
     async def check_redis(self) -> None:
         if self.redis is not None:
             await self.redis.ping()
+
+
+def report_failure(task: asyncio.Task[None]) -> None:
+    """Log a background task that died: its exception would otherwise wait, unseen, for
+    `close` (a model that failed to load left a container "not ready" with no word why)."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("background_task_failed", task=task.get_name(), exc_info=error)

@@ -236,8 +236,10 @@ async def check_knowledge(ctx: Context) -> str:
 
 async def check_nlu(ctx: Context) -> str:
     from hotel_agent.nlu.intent_model import cache_key
-    from hotel_agent.nlu.intents import CACHE_PREFIX
+    from hotel_agent.nlu.intents import CACHE_PREFIX, bundled_model
 
+    if bundled_model().is_file():
+        return f"intent model {bundled_model().name}, trained when this install was built"
     model = ctx.settings.data_dir.absolute() / "nlu" / f"{CACHE_PREFIX}{cache_key()}.npz"
     if not model.is_file():
         raise CheckWarning(

@@ -70,7 +70,14 @@ class TrainedModel:
 
 def train(examples: Sequence[Example]) -> TrainedModel:
     """Fit the vectorizer and both SVMs (deterministic for a given example order)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+    try:
+        from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+    except ImportError as exc:
+        raise RuntimeError(
+            "training the intent model needs scikit-learn, which this install leaves out: it "
+            "runs the model trained when it was built (hotel_agent/nlu/bundled), and that model "
+            "is missing or does not match the code; rebuild the image or install scikit-learn"
+        ) from exc
 
     vectorizer = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True)
     matrix = vectorizer.fit_transform([normalize(example.text) for example in examples])
@@ -97,12 +104,29 @@ def _fit_svm(matrix: object, labels: Sequence[str]) -> LinearModel:
 
 def cache_key() -> str:
     """Changes whenever the trained model could: training data, this module, scikit-learn."""
-    digest = hashlib.sha256(metadata.version("scikit-learn").encode())
+    return _key(_trainer_version())
+
+
+def source_key() -> str:
+    """Changes with the training data or this module: the key of a model trained when the
+    install was built (`intents.bundle`), which no other scikit-learn can retrain."""
+    return _key("")
+
+
+def _key(trainer: str) -> str:
+    digest = hashlib.sha256(trainer.encode())
     digest.update(Path(__file__).read_bytes())
     data = resources.files("hotel_agent.nlu") / "data"
     for language in LANGUAGES:
         digest.update((data / f"intents_{language}.yaml").read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _trainer_version() -> str:
+    try:
+        return metadata.version("scikit-learn")
+    except metadata.PackageNotFoundError:
+        return "none"  # a runtime-only install (the container image): `train` says so
 
 
 def save(model: TrainedModel, path: Path) -> None:

@@ -115,6 +115,10 @@ def _linear(
 _lock = threading.Lock()
 _shared: list[IntentClassifier] = []
 CACHE_PREFIX = "nlu-intents-"
+# A model trained when the install was built (`bundle`): the container image ships one and
+# leaves scikit-learn and scipy out (~170 MB), since scoring needs numpy alone. Read-only,
+# found by the training data and code it came from; absent from a development checkout.
+BUNDLED_DIR = Path(__file__).with_name("bundled")
 
 
 def shared_classifier(cache_dir: Path | None = None) -> IntentClassifier:
@@ -127,9 +131,28 @@ def shared_classifier(cache_dir: Path | None = None) -> IntentClassifier:
     return _shared[0]
 
 
+def bundled_model() -> Path:
+    """Where `bundle` puts the model for the current training data and code."""
+    return BUNDLED_DIR / f"{CACHE_PREFIX}{intent_model.source_key()}.npz"
+
+
+def bundle() -> Path:
+    """Train the model into the install itself (the image build runs this), replacing older ones."""
+    path = bundled_model()
+    intent_model.save(intent_model.train(load_examples()), path)
+    path.chmod(0o644)  # the install belongs to root, the service runs as another user
+    for stale in BUNDLED_DIR.glob(f"{CACHE_PREFIX}*.npz"):
+        if stale != path:
+            stale.unlink()
+    return path
+
+
 def load_or_train(cache_dir: Path | None) -> TrainedModel:
-    """The model cached in `cache_dir` for the current data and code, else a new one (then
-    cached there, replacing older ones). Without `cache_dir`, always a new one."""
+    """The model bundled with the install for the current data and code, else the one cached
+    in `cache_dir`, else a new one (then cached there, replacing older ones). Without
+    `cache_dir` and nothing bundled, always a new one."""
+    if bundled_model().is_file():
+        return intent_model.load(bundled_model())
     if cache_dir is None:
         return intent_model.train(load_examples())
     path = cache_dir / f"{CACHE_PREFIX}{intent_model.cache_key()}.npz"

@@ -54,6 +54,7 @@ def test_deploy_dry_run_lists_the_steps_and_changes_nothing(tmp_path: Path) -> N
         "would run: docker pull hotel-agent:1.1.0",
         "would run: compose run --rm migrate",
         "would run: compose up -d --no-deps --force-recreate api worker",
+        "would run: compose exec -T nginx nginx -s reload",  # when nginx runs
         "would wait for https://localhost/health/ready, then greet https://localhost",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == [".env"], "no .release written"

@@ -3,6 +3,7 @@ matches scikit-learn's TF-IDF, training is deterministic, and the disk cache is 
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -120,3 +121,37 @@ def test_an_unwritable_cache_only_costs_training(
 
 def test_the_shared_classifier_is_built_once() -> None:
     assert intents.shared_classifier() is intents.shared_classifier(Path("/nonexistent"))
+
+
+def test_a_bundled_model_is_loaded_before_the_cache_and_never_retrained(
+    model: TrainedModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intents, "BUNDLED_DIR", tmp_path / "bundled")
+    monkeypatch.setattr(intent_model, "train", lambda _: model)
+    (tmp_path / "bundled").mkdir()
+    (tmp_path / "bundled" / f"{CACHE_PREFIX}0000000000000000.npz").write_bytes(b"older")
+    path = intents.bundle()
+    assert path.name == f"{CACHE_PREFIX}{intent_model.source_key()}.npz"
+    assert list((tmp_path / "bundled").iterdir()) == [path]
+    assert path.stat().st_mode & 0o777 == 0o644  # readable by the service's own user
+
+    def no_training(_: object) -> TrainedModel:
+        raise AssertionError("trained although a bundled model exists")
+
+    monkeypatch.setattr(intent_model, "train", no_training)
+    assert load_or_train(tmp_path / "cache").vocabulary == model.vocabulary
+    assert load_or_train(None).vocabulary == model.vocabulary
+    assert not (tmp_path / "cache").exists()  # nothing written to DATA_DIR
+
+
+def test_the_bundled_key_leaves_out_the_trainer_which_the_cache_key_has() -> None:
+    # A runtime-only install has no scikit-learn to name: its bundled model is still found.
+    assert intent_model.source_key() != intent_model.cache_key()
+
+
+def test_training_without_scikit_learn_says_what_is_missing(
+    examples: list[Example], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "sklearn.feature_extraction.text", None)
+    with pytest.raises(RuntimeError, match="needs scikit-learn"):
+        intent_model.train(examples)
