@@ -210,23 +210,48 @@ async def failed_messages(request: Request, runtime: RuntimeDep, error: str = ""
 
 @router.post("/failed/{dead_letter_id}/resend", response_model=None)
 async def resend(request: Request, runtime: RuntimeDep, dead_letter_id: DeadLetterId) -> Response:
+    async def act(member: StaffMember) -> object:
+        return await dead_letters.resend(
+            runtime.sessions, runtime.channels, runtime.signals, dead_letter_id, by=member
+        )
+
+    return await _on_dead_letter(request, act, conflict="not_resent")
+
+
+@router.post("/failed/{dead_letter_id}/discard", response_model=None)
+async def discard(request: Request, runtime: RuntimeDep, dead_letter_id: DeadLetterId) -> Response:
+    async def act(member: StaffMember) -> object:
+        await dead_letters.discard(runtime.sessions, dead_letter_id, by=member)
+        return None
+
+    return await _on_dead_letter(request, act, conflict="not_discarded")
+
+
+async def _on_dead_letter(
+    request: Request, act: Callable[[StaffMember], Awaitable[object]], *, conflict: str
+) -> Response:
     checked = await _checked_post(request)
     if isinstance(checked, Response):
         return checked
     login, _ = checked
     try:
-        await dead_letters.resend(
-            runtime.sessions, runtime.channels, runtime.signals, dead_letter_id, by=login.member
-        )
+        await act(login.member)
     except NotFound:
         return HTMLResponse("not found", status_code=404)
     except Conflict:
-        return _see_other("/staff/failed?error=not_resent")
+        return _see_other(f"/staff/failed?error={conflict}")
     return _see_other("/staff/failed")
 
 
 # Errors a redirect may name (shown on the page); anything else is ignored.
-_ERRORS = ("taken_by_colleague", "undeliverable", "already_bot", "empty_reply", "not_resent")
+_ERRORS = (
+    "taken_by_colleague",
+    "undeliverable",
+    "already_bot",
+    "empty_reply",
+    "not_resent",
+    "not_discarded",
+)
 
 
 async def _act(

@@ -127,6 +127,15 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "Not retried: it was retried already, or it cannot be delivered now (channel "
         "not configured, or the 24-hour window closed).",
     },
+    "discard": {"es": "Descartar", "en": "Discard"},
+    "not_discarded": {
+        "es": "No se ha descartado: ya se había reintentado o descartado.",
+        "en": "Not discarded: it was retried or discarded already.",
+    },
+    "act_discard": {"es": "descartó un envío fallido", "en": "discarded a failed send"},
+    "kind_email": {"es": "correo al huésped", "en": "e-mail to the guest"},
+    "email_to": {"es": "Para", "en": "To"},
+    "email_subject": {"es": "Asunto", "en": "Subject"},
     "conversation": {"es": "Conversación", "en": "Conversation"},
     "kind_message": {"es": "mensaje al huésped", "en": "message to the guest"},
     "kind_alert": {"es": "aviso a recepción", "en": "alert to staff"},
