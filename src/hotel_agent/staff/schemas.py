@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hotel_agent.blank_text import NOT_BLANK_SCHEMA, storable, strip_blank
 
@@ -86,6 +86,8 @@ class StaffReplyOut(BaseModel):
 
 class GuestBooking(BaseModel):
     """A booking the agent asked the PMS for in a conversation, as the agent recorded it."""
+
+    model_config = ConfigDict(from_attributes=True)  # read from the ledger's records
 
     reference: str | None
     status: str = Field(description="pending, confirmed, cancelled, failed or unknown")

@@ -85,20 +85,7 @@ async def transcript(
 async def bookings(session: AsyncSession, conversation_id: int) -> list[GuestBooking]:
     """The bookings the agent made (or tried) in the conversation, newest first."""
     records = await BookingRecordRepository(session).of_conversation(conversation_id)
-    return [
-        GuestBooking(
-            reference=r.reference,
-            status=r.status,
-            check_in=r.check_in,
-            check_out=r.check_out,
-            adults=r.adults,
-            children=r.children,
-            rooms=r.rooms,
-            total_price=r.total_price,
-            currency=r.currency,
-        )
-        for r in records
-    ]
+    return [GuestBooking.model_validate(r) for r in records]
 
 
 async def reply(

@@ -9,13 +9,13 @@ CSRF token (else 403). The staff use cases are the staff service's, as for the A
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -26,6 +26,7 @@ from hotel_agent.db.types import BIGINT_MAX, INTEGER_MAX
 from hotel_agent.errors import BadRequest, Conflict, NotFound, RateLimited, Unauthorized
 from hotel_agent.runtime import Runtime
 from hotel_agent.staff import accounts, dead_letters, service
+from hotel_agent.staff import bookings as staff_bookings
 from hotel_agent.staff.accounts import ConsoleSession, StaffMember
 from hotel_agent.staff.schemas import OwnerFilter, StaffReplyIn
 from hotel_agent.web.console import auth
@@ -241,6 +242,39 @@ async def _on_dead_letter(
     except Conflict:
         return _see_other(f"/staff/failed?error={conflict}")
     return _see_other("/staff/failed")
+
+
+@router.get("/bookings", response_model=None)
+async def agent_bookings(
+    request: Request,
+    runtime: RuntimeDep,
+    stays_from: Annotated[str, Query(alias="from", max_length=10)] = "",
+    stays_to: Annotated[str, Query(alias="to", max_length=10)] = "",
+) -> Response:
+    """The bookings the agent made, their stay within the dates given, with the PMS's live
+    status of each (or "PMS unreachable")."""
+    login = await auth.current_session(request)
+    if login is None:
+        return _to_login(None)
+    start, end = _day(stays_from), _day(stays_to)
+    async with runtime.sessions() as session:
+        listed = await staff_bookings.ledger(session, stays_from=start, stays_to=end)
+    listed = await staff_bookings.with_live_status(runtime.pms, listed)
+    context = {
+        "bookings": listed,
+        "stays_from": start.isoformat() if start else "",
+        "stays_to": end.isoformat() if end else "",
+        "bad_date": (stays_from and start is None) or (stays_to and end is None),
+        "pms_unreachable": any(b.live_status == "unreachable" for b in listed),
+    }
+    return _render(request, runtime, "bookings.html", login, context)
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 # Errors a redirect may name (shown on the page); anything else is ignored.

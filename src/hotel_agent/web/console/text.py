@@ -152,6 +152,31 @@ _TEXT: dict[str, dict[str, str]] = {
     "booking_cancelled": {"es": "cancelada", "en": "cancelled"},
     "booking_failed": {"es": "rechazada por el PMS", "en": "refused by the PMS"},
     "booking_unknown": {"es": "sin confirmar en el PMS", "en": "not confirmed by the PMS"},
+    "agent_bookings": {"es": "Reservas del agente", "en": "Agent's bookings"},
+    "stays_from": {"es": "Estancias desde", "en": "Stays from"},
+    "stays_to": {"es": "hasta", "en": "to"},
+    "bad_date": {
+        "es": "Fecha no válida (AAAA-MM-DD): se ha ignorado.",
+        "en": "Not a date (YYYY-MM-DD): ignored.",
+    },
+    "no_bookings": {
+        "es": "El agente no ha hecho reservas en estas fechas.",
+        "en": "The agent made no bookings for these dates.",
+    },
+    "agent_record": {"es": "Registro del agente", "en": "Agent's record"},
+    "in_pms": {"es": "En el PMS", "en": "In the PMS"},
+    "live_confirmed": {"es": "confirmada", "en": "confirmed"},
+    "live_cancelled": {"es": "cancelada", "en": "cancelled"},
+    "live_completed": {"es": "completada", "en": "completed"},
+    "live_not_in_pms": {"es": "no está en el PMS", "en": "not in the PMS"},
+    "live_not_booked": {"es": "—", "en": "—"},
+    "live_unreachable": {"es": "PMS inaccesible", "en": "PMS unreachable"},
+    "pms_unreachable_note": {
+        "es": "PMS inaccesible: el estado actual de las reservas no se puede consultar ahora; "
+        "se muestra el registro del agente.",
+        "en": "PMS unreachable: the bookings' current status cannot be read now; the agent's "
+        "own record is shown.",
+    },
     "signed_in_as": {"es": "Sesión de {who}", "en": "Signed in as {who}"},
 }
 
