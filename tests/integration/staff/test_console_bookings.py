@@ -14,9 +14,9 @@ from hotel_agent.db.repositories.booking_records import BookingRecordRepository
 from hotel_agent.pms.port import BookingRequest, GuestDetails, Stay
 from hotel_agent.runtime import Runtime
 from hotel_agent.staff import accounts
-from tests.integration.staff.helpers import ReceptionEngine, staff_settings
+from tests.integration.staff.helpers import ReceptionEngine, pms_down_settings, staff_settings
 from tests.integration.staff.test_console import PASSWORD, MakeRuntime, log_in
-from tests.support import asgi_client, make_settings
+from tests.support import asgi_client
 
 
 def cards(page: httpx.Response) -> dict[str, str]:
@@ -94,19 +94,7 @@ async def test_the_agents_bookings_with_their_live_status_in_the_pms(
         assert len(cards(nonsense)) == 3
 
     # The same database, served by a process whose PMS does not answer.
-    down = await make_runtime(
-        make_settings(
-            database_url,
-            pms={
-                "type": "qloapps",
-                "base_url": "http://127.0.0.1:9",
-                "api_key": "K" * 32,  # pragma: allowlist secret
-                "timeout": 1,
-                "read_retries": 0,
-            },
-        ),
-        dialogue=ReceptionEngine(),
-    )
+    down = await make_runtime(pms_down_settings(database_url), dialogue=ReceptionEngine())
     async with asgi_client(down) as http:
         await log_in(http)
         page = await http.get("/staff/bookings?lang=en")

@@ -29,6 +29,7 @@ from hotel_agent.staff import accounts, dead_letters, service
 from hotel_agent.staff import bookings as staff_bookings
 from hotel_agent.staff.accounts import ConsoleSession, StaffMember
 from hotel_agent.staff.schemas import OwnerFilter, StaffReplyIn
+from hotel_agent.web import health
 from hotel_agent.web.console import auth
 from hotel_agent.web.console.text import LANG_COOKIE, Text, choose_language
 from hotel_agent.web.deps import RuntimeDep
@@ -268,6 +269,32 @@ async def agent_bookings(
         "pms_unreachable": any(b.live_status == "unreachable" for b in listed),
     }
     return _render(request, runtime, "bookings.html", login, context)
+
+
+@router.get("/health", response_model=None)
+async def health_page(request: Request, runtime: RuntimeDep) -> Response:
+    """The service's health on one page: `/health/ready`'s checks (the PMS's always), the PMS
+    breaker, and the queues' depth and oldest wait, as `/metrics` reads them."""
+    login = await auth.current_session(request)
+    if login is None:
+        return _to_login(None)
+    report = await health.readiness(runtime, check_pms=True)
+    try:
+        figures: health.QueueFigures | None = await health.queue_figures(runtime)
+    except Exception:
+        figures = None  # the database is down: its check above says so
+    context = {"report": report, "queues": figures, "duration": _duration}
+    return _render(request, runtime, "health.html", login, context)
+
+
+def _duration(seconds: float) -> str:
+    """A wait as people say it: 40 s, 12 min, 3 h 5 min."""
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min"
+    return f"{whole // 3600} h {whole % 3600 // 60} min"
 
 
 def _day(text: str) -> date | None:

@@ -177,6 +177,31 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "PMS unreachable: the bookings' current status cannot be read now; the agent's "
         "own record is shown.",
     },
+    "health": {"es": "Estado del servicio", "en": "Service health"},
+    "health_ok": {"es": "Todo responde.", "en": "Everything answers."},
+    "health_fail": {"es": "No responde: {names}.", "en": "Not answering: {names}."},
+    "check_database": {"es": "Base de datos", "en": "Database"},
+    "check_redis": {"es": "Redis", "en": "Redis"},
+    "check_pms": {"es": "PMS", "en": "PMS"},
+    "check_dialogue": {"es": "Modelos de comprensión", "en": "Understanding models"},
+    "check_ok": {"es": "bien", "en": "ok"},
+    "check_fail": {"es": "falla", "en": "failing"},
+    "pms_breaker": {"es": "Cortacircuitos del PMS", "en": "PMS circuit breaker"},
+    "breaker_closed": {"es": "cerrado (llamadas normales)", "en": "closed (calls go through)"},
+    "breaker_half_open": {"es": "semiabierto (probando)", "en": "half open (probing)"},
+    "breaker_open": {
+        "es": "abierto (el PMS falla; no se le llama por ahora)",
+        "en": "open (the PMS fails; not called for now)",
+    },
+    "queues": {"es": "Colas", "en": "Queues"},
+    "queue_depth": {"es": "En espera", "en": "Waiting"},
+    "queue_oldest": {"es": "El más antiguo espera", "en": "Oldest waiting for"},
+    "queue_inbox": {"es": "Mensajes de huéspedes", "en": "Guests' messages"},
+    "queue_outbox": {"es": "Envíos", "en": "Sends"},
+    "queues_unknown": {
+        "es": "Las colas no se pueden leer: la base de datos no responde.",
+        "en": "The queues cannot be read: the database does not answer.",
+    },
     "signed_in_as": {"es": "Sesión de {who}", "en": "Signed in as {who}"},
 }
 
