@@ -30,6 +30,9 @@ class ConversationSummary(BaseModel):
     assignee: str | None = Field(
         default=None, description="The staff member who took it in the console, if any"
     )
+    unread: int = Field(
+        default=0, description="The guest's messages since staff last opened it in the console"
+    )
     last_message_text: str | None
     last_message_author: str | None = Field(description="guest, bot or staff")
     last_message_at: datetime | None

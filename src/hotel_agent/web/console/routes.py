@@ -157,6 +157,10 @@ async def conversation_page(
         context = await _conversation(runtime, conversation_id)
     except NotFound:
         return HTMLResponse("not found", status_code=404)
+    if context["messages"]:
+        # Opened (or its transcript refreshed while open): what it shows is seen.
+        last_seen = context["messages"][-1].id
+        await service.mark_seen(runtime.sessions, conversation_id, last_seen)
     context["error"] = error if error in _ERRORS else ""
     context["poll_url"] = f"/staff/conversations/{conversation_id}?fragment=transcript"
     name = "transcript.html" if fragment == "transcript" else "conversation.html"

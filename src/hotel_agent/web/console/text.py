@@ -202,6 +202,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "es": "Las colas no se pueden leer: la base de datos no responde.",
         "en": "The queues cannot be read: the database does not answer.",
     },
+    "unread": {"es": "{count} sin leer", "en": "{count} unread"},
     "signed_in_as": {"es": "Sesión de {who}", "en": "Signed in as {who}"},
 }
 
