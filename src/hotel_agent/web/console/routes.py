@@ -84,12 +84,10 @@ async def log_in(request: Request, runtime: RuntimeDep) -> Response:
             username,
             password[: accounts.MAX_PASSWORD_CHARS + 1],
         )
-    except RateLimited as exc:
-        minutes = max(1, -(-exc.retry_after_seconds // 60))
-        page = _login_form(request, runtime, error="locked", status=429, minutes=minutes)
-        page.headers["Retry-After"] = str(exc.retry_after_seconds)
-        return page
-    except Unauthorized:
+    except (RateLimited, Unauthorized):
+        # A locked account is refused exactly like a wrong password or an unknown account
+        # (status, words, headers): otherwise the lockout would tell a guesser which usernames
+        # exist. The lock still refuses even the right password until it ends.
         return _login_form(request, runtime, error="wrong_login", status=401, username=username)
     response = _see_other("/staff/")
     auth.set_session_cookie(response, request, runtime.settings, login)
@@ -308,6 +306,19 @@ def _day(text: str) -> date | None:
         return None
 
 
+@router.get("/audit", response_model=None)
+async def audit_page(request: Request, runtime: RuntimeDep) -> Response:
+    """What staff did, newest first: logins and failed logins too. Administrators only."""
+    login = await auth.current_session(request)
+    if login is None:
+        return _to_login(None)
+    if not accounts.is_admin(login.member):
+        return _render(request, runtime, "forbidden.html", login, {}, status=403)
+    async with runtime.sessions() as session:
+        entries = await accounts.audit_log(session)
+    return _render(request, runtime, "audit.html", login, {"entries": entries})
+
+
 # Errors a redirect may name (shown on the page); anything else is ignored.
 _ERRORS = (
     "taken_by_colleague",
@@ -397,6 +408,7 @@ def _render(
             "when": when,
             "poll_seconds": POLL_SECONDS,
             "hotel_name": runtime.settings.hotel.name,
+            "is_admin": login is not None and accounts.is_admin(login.member),
         },
         status_code=status,
     )
@@ -416,7 +428,6 @@ def _login_form(
     error: str | None,
     status: int,
     username: str = "",
-    minutes: int = 0,
 ) -> HTMLResponse:
     token = auth.login_csrf(request)
     response = _render(
@@ -424,7 +435,7 @@ def _login_form(
         runtime,
         "login.html",
         None,
-        {"error": error, "login_csrf": token, "username": username[:64], "minutes": minutes},
+        {"error": error, "login_csrf": token, "username": username[:64]},
         status=status,
     )
     auth.set_login_csrf_cookie(response, request, runtime.settings, token)

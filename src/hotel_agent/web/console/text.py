@@ -16,10 +16,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "es": "Usuario o contraseña incorrectos.",
         "en": "Wrong username or password.",
     },
-    "locked": {
-        "es": "Demasiados intentos fallidos: la cuenta está bloqueada {minutes} min más.",
-        "en": "Too many wrong passwords: the account is locked for {minutes} more min.",
-    },
     "too_many_attempts": {
         "es": "Demasiados intentos desde esta dirección; espera un momento.",
         "en": "Too many attempts from this address; please wait a moment.",
@@ -203,6 +199,19 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "The queues cannot be read: the database does not answer.",
     },
     "unread": {"es": "{count} sin leer", "en": "{count} unread"},
+    "audit": {"es": "Registro de acciones", "en": "Audit log"},
+    "no_audit": {"es": "Nada registrado todavía.", "en": "Nothing recorded yet."},
+    "when": {"es": "Cuándo", "en": "When"},
+    "who": {"es": "Quién", "en": "Who"},
+    "what": {"es": "Qué", "en": "What"},
+    "act_login": {"es": "entró", "en": "signed in"},
+    "act_logout": {"es": "salió", "en": "signed out"},
+    "act_login_failed": {"es": "contraseña incorrecta", "en": "wrong password"},
+    "forbidden_title": {"es": "Sin permiso", "en": "Not allowed"},
+    "admins_only": {
+        "es": "Solo la administración puede ver esta página.",
+        "en": "Only administrators can see this page.",
+    },
     "signed_in_as": {"es": "Sesión de {who}", "en": "Signed in as {who}"},
 }
 
@@ -228,6 +237,10 @@ class Text:
     def __call__(self, key: str, **values: object) -> str:
         phrase = _TEXT[key][self.language]
         return phrase.format(**values) if values else phrase
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(_TEXT)
 
     def reason(self, code: str) -> str:
         """A handoff reason in words; a reason without words yet is shown as its code."""
