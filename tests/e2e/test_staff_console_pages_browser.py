@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 from tests.e2e.browser import DESKTOP, PHONE, OpenPage
+from tests.e2e.test_staff_console_browser import PASSWORD, sign_in
 
 from hotel_agent.db.engine import create_engine, create_session_factory
 from hotel_agent.db.models import BookingRecordStatus, StaffRole
@@ -22,8 +22,6 @@ from hotel_agent.db.repositories.booking_records import BookingRecordRepository
 from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.settings import Settings
 from hotel_agent.staff import accounts
-
-PASSWORD = "recepcion-segura-2026"  # pragma: allowlist secret
 
 
 @pytest.fixture
@@ -61,13 +59,6 @@ def manager(live_server_url: str, e2e_settings: Settings) -> str:
 
     asyncio.run(create())
     return "elena"
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("form[action='/staff/login'] button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
 
 
 def guest_writes(page: Page, text: str) -> None:
