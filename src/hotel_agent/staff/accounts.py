@@ -144,6 +144,9 @@ async def log_in(
             await _verify(_dummy_hash(), password)
             raise Unauthorized(WRONG_LOGIN)
         if user.locked_until is not None and user.locked_until > now:
+            # The same work as a real check too: a quick refusal would tell a guesser the
+            # account exists (and is locked).
+            await _verify(_dummy_hash(), password)
             raise _locked(user.locked_until, now)
         if not await _verify(user.password_hash, password):
             user.failed_logins += 1
@@ -222,12 +225,27 @@ class StaffAction:
     username: str
     action: str
     at: datetime
+    conversation_id: int | None = None
+    detail: dict[str, Any] | None = None
 
 
 async def staff_actions(session: AsyncSession, conversation_id: int) -> list[StaffAction]:
     """What staff did in a conversation (take over, reply, hand back), oldest first."""
     entries = await StaffAccountRepository(session).audit_of_conversation(conversation_id)
     return [StaffAction(e.username, e.action, e.created_at) for e in entries]
+
+
+async def audit_log(session: AsyncSession, *, limit: int = 200) -> list[StaffAction]:
+    """Every kind of staff action (logins, failed logins, takeovers…), newest first."""
+    entries = await StaffAccountRepository(session).recent_audit(limit=limit)
+    return [
+        StaffAction(e.username, e.action, e.created_at, e.conversation_id, e.detail or None)
+        for e in entries
+    ]
+
+
+def is_admin(member: StaffMember) -> bool:
+    return member.role == StaffRole.ADMIN
 
 
 def token_hash(token: str) -> str:

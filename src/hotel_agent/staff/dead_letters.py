@@ -1,5 +1,6 @@
 """Sends we gave up on (dead letters of the outbox), and re-sending one when staff decide to:
-after a long provider outage, an expired token fixed, a webhook URL corrected."""
+after a long provider outage, an expired token fixed, a webhook URL corrected; or discarding
+one that should not go out any more (the guest was called instead, the news is stale)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ class DeadLetterOut(BaseModel):
     error_code: int | None
     detail: str | None
     text: str | None
+    # E-mails (kind "email") have no transcript message: their subject and address instead.
+    subject: str | None = None
+    recipient: str | None = None
     created_at: datetime
 
 
@@ -59,10 +63,7 @@ async def resend(
     now = utcnow()
     async with sessions() as session, session.begin():
         outbox = OutboxRepository(session)
-        found = await outbox.find_dead_letter(dead_letter_id)
-        if found is None:
-            raise NotFound(f"dead letter {dead_letter_id} does not exist")
-        letter, item = found
+        letter, item = await _existing(outbox, dead_letter_id)
         if item.kind == OutboxKind.MESSAGE:
             conversation = await session.get(Conversation, item.conversation_id)
             if conversation is None:
@@ -86,7 +87,37 @@ async def resend(
     return out
 
 
+async def discard(
+    sessions: SessionFactory, dead_letter_id: int, *, by: StaffMember | None = None
+) -> None:
+    """Never send this dead letter's row: it leaves the failed list (the dead letter stays as
+    history). Conflict when it is not dead any more (re-sent or discarded already)."""
+    async with sessions() as session, session.begin():
+        outbox = OutboxRepository(session)
+        _, item = await _existing(outbox, dead_letter_id)
+        if not await outbox.discard(item.id):
+            raise Conflict(f"dead letter {dead_letter_id} was re-sent or discarded already")
+        if by is not None:
+            record(
+                session,
+                by,
+                "discard",
+                conversation_id=item.conversation_id,
+                detail={"dead_letter_id": dead_letter_id},
+                now=utcnow(),
+            )
+
+
+async def _existing(outbox: OutboxRepository, dead_letter_id: int) -> tuple[DeadLetter, OutboxItem]:
+    found = await outbox.find_dead_letter(dead_letter_id)
+    if found is None:
+        raise NotFound(f"dead letter {dead_letter_id} does not exist")
+    return found
+
+
 def _out(letter: DeadLetter, item: OutboxItem, text: str | None) -> DeadLetterOut:
+    email = item.kind == OutboxKind.EMAIL
+    subject = item.payload.get("subject") if email else None
     return DeadLetterOut(
         id=letter.id,
         outbox_id=item.id,
@@ -97,5 +128,7 @@ def _out(letter: DeadLetter, item: OutboxItem, text: str | None) -> DeadLetterOu
         error_code=letter.error_code,
         detail=letter.detail,
         text=text,
+        subject=subject if isinstance(subject, str) else None,
+        recipient=item.recipient if email else None,
         created_at=letter.created_at,
     )

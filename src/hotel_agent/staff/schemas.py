@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hotel_agent.blank_text import NOT_BLANK_SCHEMA, storable, strip_blank
 
@@ -29,6 +29,9 @@ class ConversationSummary(BaseModel):
     handoff_at: datetime | None = Field(description="Since when staff own it")
     assignee: str | None = Field(
         default=None, description="The staff member who took it in the console, if any"
+    )
+    unread: int = Field(
+        default=0, description="The guest's messages since staff last opened it in the console"
     )
     last_message_text: str | None
     last_message_author: str | None = Field(description="guest, bot or staff")
@@ -86,6 +89,8 @@ class StaffReplyOut(BaseModel):
 
 class GuestBooking(BaseModel):
     """A booking the agent asked the PMS for in a conversation, as the agent recorded it."""
+
+    model_config = ConfigDict(from_attributes=True)  # read from the ledger's records
 
     reference: str | None
     status: str = Field(description="pending, confirmed, cancelled, failed or unknown")

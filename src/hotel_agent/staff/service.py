@@ -85,20 +85,13 @@ async def transcript(
 async def bookings(session: AsyncSession, conversation_id: int) -> list[GuestBooking]:
     """The bookings the agent made (or tried) in the conversation, newest first."""
     records = await BookingRecordRepository(session).of_conversation(conversation_id)
-    return [
-        GuestBooking(
-            reference=r.reference,
-            status=r.status,
-            check_in=r.check_in,
-            check_out=r.check_out,
-            adults=r.adults,
-            children=r.children,
-            rooms=r.rooms,
-            total_price=r.total_price,
-            currency=r.currency,
-        )
-        for r in records
-    ]
+    return [GuestBooking.model_validate(r) for r in records]
+
+
+async def mark_seen(sessions: SessionFactory, conversation_id: int, message_id: int) -> None:
+    """A console member has seen the conversation up to `message_id`: no longer unread."""
+    async with sessions() as session, session.begin():
+        await ConversationRepository(session).mark_seen_by_staff(conversation_id, message_id)
 
 
 async def reply(
@@ -255,7 +248,7 @@ def check_deliverable(
 
 
 def _summary(row: ConversationOverview) -> ConversationSummary:
-    conversation, guest, last, assignee = row
+    conversation, guest, last, assignee, unread = row
     return ConversationSummary(
         id=conversation.id,
         hotel_id=conversation.hotel_id,
@@ -267,6 +260,7 @@ def _summary(row: ConversationOverview) -> ConversationSummary:
         handoff_reason=conversation.handoff_reason,
         handoff_at=conversation.handoff_at,
         assignee=assignee,
+        unread=unread,
         last_message_text=last.body if last else None,
         last_message_author=last.author if last else None,
         last_message_at=last.created_at if last else None,

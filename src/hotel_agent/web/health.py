@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -38,27 +39,59 @@ async def live() -> dict[str, str]:
     responses={503: {"description": "A required check failed; the body names it"}},
 )
 async def ready(runtime: RuntimeDep) -> JSONResponse:
+    body = await readiness(runtime, check_pms=runtime.settings.pms.check_in_readiness)
+    return JSONResponse(body, status_code=503 if body["failing"] else 200)
+
+
+async def readiness(runtime: Runtime, *, check_pms: bool) -> dict[str, Any]:
+    """Each dependency's check (status, latency or error), which failed, and the PMS breaker:
+    `/health/ready`'s body, and the staff console's health page."""
     checks: dict[str, dict[str, Any]] = {"database": await _timed(runtime.check_database())}
     if runtime.redis is not None:
         # Reported, never failing: the rate limits fail open and the PMS cache falls back to
         # this process's memory, so guests are still answered while Redis is away.
         checks["redis"] = await _timed(runtime.check_redis())
-    if runtime.settings.pms.check_in_readiness:
+    if check_pms:
         checks["pms"] = await _timed(runtime.check_pms(), runtime.settings.pms.timeout)
     dialogue = runtime.readiness.dialogue_check()
     if dialogue is not None:
         checks["dialogue"] = dialogue
     down = [name for name, check in checks.items() if check["status"] != "ok"]
-    failing = [name for name in down if name not in _OPTIONAL]
-    body = {
-        "status": "fail" if failing else "ok",
-        "failing": failing,
+    return {
+        "status": "fail" if any(name not in _OPTIONAL for name in down) else "ok",
+        "failing": [name for name in down if name not in _OPTIONAL],
         "degraded": [name for name in down if name in _OPTIONAL],
         "checks": checks,
         # No I/O: whether this process currently fails PMS calls fast.
         "pms_breaker": runtime.pms.breaker_state.name.lower(),
     }
-    return JSONResponse(body, status_code=503 if failing else 200)
+
+
+@dataclass(frozen=True)
+class Queue:
+    depth: int  # messages waiting or being handled
+    oldest_age_seconds: float  # how long the oldest of them has waited (0: none waits)
+
+
+@dataclass(frozen=True)
+class QueueFigures:
+    inbox: Queue  # guests' messages to answer
+    outbox: Queue  # sends to make
+    dead_letters: int  # every dead letter kept (re-sent or not)
+
+
+async def queue_figures(runtime: Runtime) -> QueueFigures:
+    """The queues' depth and oldest wait: `/metrics`' gauges and the console's health page."""
+    async with runtime.sessions() as session:
+        inbox = await InboxRepository(session).stats()
+        outbox_repo = OutboxRepository(session)
+        outbox = await outbox_repo.stats()
+        dead = await outbox_repo.dead_letter_count()
+    return QueueFigures(
+        inbox=Queue(inbox.depth, _age(inbox)),
+        outbox=Queue(outbox.depth, _age(outbox)),
+        dead_letters=dead,
+    )
 
 
 @router.get(
@@ -94,15 +127,11 @@ async def _timed(check: Any, timeout: float = CHECK_TIMEOUT_SECONDS) -> dict[str
 
 
 async def _refresh_queue_gauges(runtime: Runtime) -> None:
-    async with runtime.sessions() as session:
-        inbox = await InboxRepository(session).stats()
-        outbox_repo = OutboxRepository(session)
-        outbox = await outbox_repo.stats()
-        dead = await outbox_repo.dead_letter_count()
-    for name, stats in (("inbox", inbox), ("outbox", outbox)):
-        QUEUE_DEPTH.labels(name).set(stats.depth)
-        QUEUE_OLDEST_AGE.labels(name).set(_age(stats))
-    DEAD_LETTER_ROWS.set(dead)
+    figures = await queue_figures(runtime)
+    for name, queue in (("inbox", figures.inbox), ("outbox", figures.outbox)):
+        QUEUE_DEPTH.labels(name).set(queue.depth)
+        QUEUE_OLDEST_AGE.labels(name).set(queue.oldest_age_seconds)
+    DEAD_LETTER_ROWS.set(figures.dead_letters)
 
 
 def _age(stats: QueueStats) -> float:

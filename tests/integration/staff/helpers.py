@@ -61,6 +61,20 @@ def staff_settings(
     )
 
 
+def pms_down_settings(database_url: str) -> Settings:
+    """Settings whose PMS (QloApps at a closed port) never answers: a PMS outage."""
+    return make_settings(
+        database_url,
+        pms={
+            "type": "qloapps",
+            "base_url": "http://127.0.0.1:9",
+            "api_key": "K" * 32,  # pragma: allowlist secret
+            "timeout": 1,
+            "read_retries": 0,
+        },
+    )
+
+
 async def eventually(check: Callable[[], Awaitable[T | None]], timeout: float = 15.0) -> T:
     """The first truthy result of `check`, polled until `timeout` (then AssertionError)."""
     deadline = time.monotonic() + timeout

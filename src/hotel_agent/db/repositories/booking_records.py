@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
@@ -31,6 +32,20 @@ class BookingRecordRepository:
     async def recent(self, limit: int = 50) -> Sequence[BookingRecord]:
         result = await self.session.scalars(
             select(BookingRecord).order_by(BookingRecord.id.desc()).limit(limit)
+        )
+        return result.all()
+
+    async def in_stay_range(
+        self, *, stays_from: date | None, stays_to: date | None, limit: int
+    ) -> Sequence[BookingRecord]:
+        """Records whose stay touches [stays_from, stays_to] (either end open), by check-in."""
+        query = select(BookingRecord)
+        if stays_from is not None:
+            query = query.where(BookingRecord.check_out > stays_from)
+        if stays_to is not None:
+            query = query.where(BookingRecord.check_in <= stays_to)
+        result = await self.session.scalars(
+            query.order_by(BookingRecord.check_in, BookingRecord.id).limit(limit)
         )
         return result.all()
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.db.models import (
     Conversation,
     ConversationOwner,
+    Direction,
     Guest,
     GuestIdentity,
     Message,
@@ -26,6 +27,7 @@ class ConversationOverview(NamedTuple):
     guest: Guest
     last_message: Message | None
     assignee: str | None
+    unread: int  # the guest's messages since staff last saw the conversation
 
 
 class ConversationRepository:
@@ -71,8 +73,19 @@ class ConversationRepository:
         if conversation_id is not None:
             chosen = chosen.where(Conversation.id == conversation_id)
         listed = chosen.subquery()
+        # Counted through the (conversation_id, id) index, from the last message seen on.
+        unread = (
+            select(func.count(Message.id))
+            .where(
+                Message.conversation_id == Conversation.id,
+                Message.direction == Direction.INBOUND,
+                Message.id > func.coalesce(Conversation.staff_seen_message_id, 0),
+            )
+            .correlate(Conversation)
+            .scalar_subquery()
+        )
         rows = await self.session.execute(
-            select(Conversation, Guest, Message, StaffUser.username)
+            select(Conversation, Guest, Message, StaffUser.username, unread)
             .join(listed, listed.c.id == Conversation.id)
             .join(Guest, Guest.id == Conversation.guest_id)
             .outerjoin(Message, Message.id == listed.c.last_id)
@@ -80,7 +93,20 @@ class ConversationRepository:
             .order_by(listed.c.last_id.desc().nulls_last(), Conversation.id.desc())
             .limit(limit)
         )
-        return [ConversationOverview(c, g, m, a) for c, g, m, a in rows]
+        return [ConversationOverview(c, g, m, a, n) for c, g, m, a, n in rows]
+
+    async def mark_seen_by_staff(self, conversation_id: int, message_id: int) -> None:
+        """Staff have seen the conversation up to `message_id` (never moves back)."""
+        seen = Conversation.staff_seen_message_id
+        await self.session.execute(
+            update(Conversation)
+            .where(
+                Conversation.id == conversation_id,
+                or_(seen.is_(None), seen < message_id),
+            )
+            # Seeing is not activity: updated_at (idle-state retention) stays as it was.
+            .values(staff_seen_message_id=message_id, updated_at=Conversation.updated_at)
+        )
 
     async def get_guest(self, guest_id: int) -> Guest | None:
         return await self.session.get(Guest, guest_id)

@@ -22,7 +22,7 @@ from hotel_agent.db.models import (
     OutboxKind,
     QueueState,
 )
-from hotel_agent.db.repositories.outbox import SENT
+from hotel_agent.db.repositories.outbox import DISCARDED, SENT
 
 ERASED_NAME = "(erased)"
 
@@ -208,7 +208,7 @@ class GuestDataRepository:
             .where(
                 OutboxItem.kind == OutboxKind.EMAIL,
                 OutboxItem.created_at < cutoff,
-                OutboxItem.state.in_([SENT, QueueState.DEAD.value]),
+                OutboxItem.state.in_([SENT, QueueState.DEAD.value, DISCARDED]),
             )
             .limit(limit)
         )

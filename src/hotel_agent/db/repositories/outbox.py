@@ -14,6 +14,8 @@ from hotel_agent.db.repositories.leased_queue import UNFINISHED, LeasedQueue
 from hotel_agent.db.types import UTCDateTime
 
 SENT = "sent"
+# A dead row staff chose not to send again: off the failed list, kept until retention.
+DISCARDED = "discarded"
 
 
 _NOW = bindparam("now", type_=UTCDateTime())
@@ -140,6 +142,15 @@ class OutboxRepository(LeasedQueue[OutboxItem]):
             )
         ).first()
         return None if row is None else (row[0], row[1])
+
+    async def discard(self, item_id: int) -> bool:
+        """Take a dead row off the failed list for good (False: it is not dead any more)."""
+        result = await self.session.execute(
+            update(OutboxItem)
+            .where(OutboxItem.id == item_id, OutboxItem.state == QueueState.DEAD)
+            .values(state=DISCARDED)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
 
     async def requeue(self, item_id: int, *, now: datetime) -> bool:
         """Queue a dead row again as if new: fresh attempts and retry budget, due now. The

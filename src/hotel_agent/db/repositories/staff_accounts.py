@@ -105,3 +105,10 @@ class StaffAccountRepository:
             .limit(limit)
         )
         return list(reversed(rows.all()))
+
+    async def recent_audit(self, *, limit: int = 200) -> list[StaffAuditEntry]:
+        """The latest staff actions of all kinds (logins included), newest first."""
+        rows = await self.session.scalars(
+            select(StaffAuditEntry).order_by(StaffAuditEntry.id.desc()).limit(limit)
+        )
+        return list(rows.all())

@@ -28,8 +28,13 @@ _DATE_PATTERNS_WITH_YEAR = {"es": "EEEE d 'de' MMMM 'de' y", "en": "EEEE d MMMM 
 
 @cache
 def _catalogue(language: str) -> Mapping[str, str]:
-    data = yaml.safe_load((_HERE / f"{language}.yaml").read_text(encoding="utf-8"))
-    return _flatten(data)
+    return read_catalogue(_HERE / f"{language}.yaml")
+
+
+def read_catalogue(path: Path) -> dict[str, str]:
+    """A catalogue file's texts by key (nested keys joined with dots): the guest replies'
+    catalogues here, and the staff console's."""
+    return _flatten(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:

@@ -9,13 +9,13 @@ CSRF token (else 403). The staff use cases are the staff service's, as for the A
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -26,8 +26,10 @@ from hotel_agent.db.types import BIGINT_MAX, INTEGER_MAX
 from hotel_agent.errors import BadRequest, Conflict, NotFound, RateLimited, Unauthorized
 from hotel_agent.runtime import Runtime
 from hotel_agent.staff import accounts, dead_letters, service
+from hotel_agent.staff import bookings as staff_bookings
 from hotel_agent.staff.accounts import ConsoleSession, StaffMember
 from hotel_agent.staff.schemas import OwnerFilter, StaffReplyIn
+from hotel_agent.web import health
 from hotel_agent.web.console import auth
 from hotel_agent.web.console.text import LANG_COOKIE, Text, choose_language
 from hotel_agent.web.deps import RuntimeDep
@@ -82,12 +84,10 @@ async def log_in(request: Request, runtime: RuntimeDep) -> Response:
             username,
             password[: accounts.MAX_PASSWORD_CHARS + 1],
         )
-    except RateLimited as exc:
-        minutes = max(1, -(-exc.retry_after_seconds // 60))
-        page = _login_form(request, runtime, error="locked", status=429, minutes=minutes)
-        page.headers["Retry-After"] = str(exc.retry_after_seconds)
-        return page
-    except Unauthorized:
+    except (RateLimited, Unauthorized):
+        # A locked account is refused exactly like a wrong password or an unknown account
+        # (status, words, headers): otherwise the lockout would tell a guesser which usernames
+        # exist. The lock still refuses even the right password until it ends.
         return _login_form(request, runtime, error="wrong_login", status=401, username=username)
     response = _see_other("/staff/")
     auth.set_session_cookie(response, request, runtime.settings, login)
@@ -155,6 +155,10 @@ async def conversation_page(
         context = await _conversation(runtime, conversation_id)
     except NotFound:
         return HTMLResponse("not found", status_code=404)
+    if context["messages"]:
+        # Opened (or its transcript refreshed while open): what it shows is seen.
+        last_seen = context["messages"][-1].id
+        await service.mark_seen(runtime.sessions, conversation_id, last_seen)
     context["error"] = error if error in _ERRORS else ""
     context["poll_url"] = f"/staff/conversations/{conversation_id}?fragment=transcript"
     name = "transcript.html" if fragment == "transcript" else "conversation.html"
@@ -210,23 +214,120 @@ async def failed_messages(request: Request, runtime: RuntimeDep, error: str = ""
 
 @router.post("/failed/{dead_letter_id}/resend", response_model=None)
 async def resend(request: Request, runtime: RuntimeDep, dead_letter_id: DeadLetterId) -> Response:
+    async def act(member: StaffMember) -> object:
+        return await dead_letters.resend(
+            runtime.sessions, runtime.channels, runtime.signals, dead_letter_id, by=member
+        )
+
+    return await _on_dead_letter(request, act, conflict="not_resent")
+
+
+@router.post("/failed/{dead_letter_id}/discard", response_model=None)
+async def discard(request: Request, runtime: RuntimeDep, dead_letter_id: DeadLetterId) -> Response:
+    async def act(member: StaffMember) -> object:
+        await dead_letters.discard(runtime.sessions, dead_letter_id, by=member)
+        return None
+
+    return await _on_dead_letter(request, act, conflict="not_discarded")
+
+
+async def _on_dead_letter(
+    request: Request, act: Callable[[StaffMember], Awaitable[object]], *, conflict: str
+) -> Response:
     checked = await _checked_post(request)
     if isinstance(checked, Response):
         return checked
     login, _ = checked
     try:
-        await dead_letters.resend(
-            runtime.sessions, runtime.channels, runtime.signals, dead_letter_id, by=login.member
-        )
+        await act(login.member)
     except NotFound:
         return HTMLResponse("not found", status_code=404)
     except Conflict:
-        return _see_other("/staff/failed?error=not_resent")
+        return _see_other(f"/staff/failed?error={conflict}")
     return _see_other("/staff/failed")
 
 
+@router.get("/bookings", response_model=None)
+async def agent_bookings(
+    request: Request,
+    runtime: RuntimeDep,
+    stays_from: Annotated[str, Query(alias="from", max_length=10)] = "",
+    stays_to: Annotated[str, Query(alias="to", max_length=10)] = "",
+) -> Response:
+    """The bookings the agent made, their stay within the dates given, with the PMS's live
+    status of each (or "PMS unreachable")."""
+    login = await auth.current_session(request)
+    if login is None:
+        return _to_login(None)
+    start, end = _day(stays_from), _day(stays_to)
+    async with runtime.sessions() as session:
+        listed = await staff_bookings.ledger(session, stays_from=start, stays_to=end)
+    listed = await staff_bookings.with_live_status(runtime.pms, listed)
+    context = {
+        "bookings": listed,
+        "stays_from": start.isoformat() if start else "",
+        "stays_to": end.isoformat() if end else "",
+        "bad_date": (stays_from and start is None) or (stays_to and end is None),
+        "pms_unreachable": any(b.live_status == "unreachable" for b in listed),
+    }
+    return _render(request, runtime, "bookings.html", login, context)
+
+
+@router.get("/health", response_model=None)
+async def health_page(request: Request, runtime: RuntimeDep) -> Response:
+    """The service's health on one page: `/health/ready`'s checks (the PMS's always), the PMS
+    breaker, and the queues' depth and oldest wait, as `/metrics` reads them."""
+    login = await auth.current_session(request)
+    if login is None:
+        return _to_login(None)
+    report = await health.readiness(runtime, check_pms=True)
+    try:
+        figures: health.QueueFigures | None = await health.queue_figures(runtime)
+    except Exception:
+        figures = None  # the database is down: its check above says so
+    context = {"report": report, "queues": figures, "duration": _duration}
+    return _render(request, runtime, "health.html", login, context)
+
+
+def _duration(seconds: float) -> str:
+    """A wait as people say it: 40 s, 12 min, 3 h 5 min."""
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min"
+    return f"{whole // 3600} h {whole % 3600 // 60} min"
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@router.get("/audit", response_model=None)
+async def audit_page(request: Request, runtime: RuntimeDep) -> Response:
+    """What staff did, newest first: logins and failed logins too. Administrators only."""
+    login = await auth.current_session(request)
+    if login is None:
+        return _to_login(None)
+    if not accounts.is_admin(login.member):
+        return _render(request, runtime, "forbidden.html", login, {}, status=403)
+    async with runtime.sessions() as session:
+        entries = await accounts.audit_log(session)
+    return _render(request, runtime, "audit.html", login, {"entries": entries})
+
+
 # Errors a redirect may name (shown on the page); anything else is ignored.
-_ERRORS = ("taken_by_colleague", "undeliverable", "already_bot", "empty_reply", "not_resent")
+_ERRORS = (
+    "taken_by_colleague",
+    "undeliverable",
+    "already_bot",
+    "empty_reply",
+    "not_resent",
+    "not_discarded",
+)
 
 
 async def _act(
@@ -307,6 +408,7 @@ def _render(
             "when": when,
             "poll_seconds": POLL_SECONDS,
             "hotel_name": runtime.settings.hotel.name,
+            "is_admin": login is not None and accounts.is_admin(login.member),
         },
         status_code=status,
     )
@@ -326,7 +428,6 @@ def _login_form(
     error: str | None,
     status: int,
     username: str = "",
-    minutes: int = 0,
 ) -> HTMLResponse:
     token = auth.login_csrf(request)
     response = _render(
@@ -334,7 +435,7 @@ def _login_form(
         runtime,
         "login.html",
         None,
-        {"error": error, "login_csrf": token, "username": username[:64], "minutes": minutes},
+        {"error": error, "login_csrf": token, "username": username[:64]},
         status=status,
     )
     auth.set_login_csrf_cookie(response, request, runtime.settings, token)
