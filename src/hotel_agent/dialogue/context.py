@@ -130,6 +130,23 @@ class Turn:
             OutboundMessage(text=text, buttons=buttons or [], list_picker=list_picker)
         )
 
+    def offer_choices(
+        self, lead: str, numbered: list[str], question: str, picker: ListPicker
+    ) -> None:
+        """Options to pick from, shown once: as the channel's list where it shows one on screen,
+        else numbered in the text (with the list behind a button where the channel has one)."""
+        rich = self.input.supports_rich
+        inline = rich and self.input.inline_choices
+        lines = "\n".join(f"{n}. {line}" for n, line in enumerate(numbered, 1))
+        parts = [lead, "" if inline else lines, question]
+        self.replies.append(
+            OutboundMessage(
+                text="\n\n".join(part for part in parts if part),
+                list_picker=picker if rich else None,
+                choices_in_text=not inline,
+            )
+        )
+
     def button(self, id_: str, key: str) -> Button:
         return Button(id=id_, title=self.say(key))
 

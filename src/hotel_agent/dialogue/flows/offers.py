@@ -144,19 +144,16 @@ def show(t: Turn, *, intro: bool = True) -> None:
     state.step = Step.CHOOSE
     rows = []
     lines = []
-    for n, offer in enumerate(state.offers, 1):
+    for offer in state.offers:
         name = offer.name(t.language)
         prices = _prices(t, offer)
-        lines.append(f"{n}. {name}: {prices}")
+        lines.append(f"{name}: {prices}")
         rows.append(
             ListRow(id=f"{OFFER_PREFIX}{offer.room_type_id}", title=name, description=prices)
         )
-    text = "\n".join(lines)
-    if intro:
-        text = t.say("booking.offers", stay=stay_text(t), party=party_text(t)) + "\n\n" + text
-    text += "\n\n" + t.say("booking.which_one")
+    lead = t.say("booking.offers", stay=stay_text(t), party=party_text(t)) if intro else ""
     picker = ListPicker(button=t.say("buttons.see_rooms"), sections=[ListSection(rows=rows)])
-    t.reply(text, list_picker=picker if t.input.supports_rich else None)
+    t.offer_choices(lead, lines, t.say("booking.which_one"), picker)
 
 
 def missed(t: Turn, *, kept: list[str]) -> None:
