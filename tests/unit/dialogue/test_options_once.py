@@ -30,7 +30,7 @@ async def test_the_web_chat_shows_the_rooms_as_its_list_and_not_again_in_the_tex
     for row in rows:
         assert row.title not in reply.text, "each room is shown once, in the list"
         assert row.description, "the list row carries the prices the text no longer repeats"
-    assert said(out, "booking.offers"), "the stay and party are still restated"
+    assert said(out, "booking.offers_listed"), "the stay and party are still restated"
 
 
 async def test_whatsapp_numbers_the_rooms_in_the_text_beside_its_list_button() -> None:

@@ -246,7 +246,7 @@ def _offer_candidates(t: Turn, bookings: list[Booking]) -> None:
             )
         )
     picker = ListPicker(button=t.say("buttons.see_bookings"), sections=[ListSection(rows=rows)])
-    t.offer_choices(t.say("manage.which_booking"), lines, "", picker)
+    t.offer_choices(picker, lines, lead=t.say("manage.which_booking"))
 
 
 def _show_status(t: Turn, booking: Booking) -> None:

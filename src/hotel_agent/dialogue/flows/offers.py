@@ -151,9 +151,15 @@ def show(t: Turn, *, intro: bool = True) -> None:
         rows.append(
             ListRow(id=f"{OFFER_PREFIX}{offer.room_type_id}", title=name, description=prices)
         )
-    lead = t.say("booking.offers", stay=stay_text(t), party=party_text(t)) if intro else ""
     picker = ListPicker(button=t.say("buttons.see_rooms"), sections=[ListSection(rows=rows)])
-    t.offer_choices(lead, lines, t.say("booking.which_one"), picker)
+    stay, party = stay_text(t), party_text(t)
+    t.offer_choices(
+        picker,
+        lines,
+        lead=t.say("booking.offers", stay=stay, party=party) if intro else "",
+        listed_lead=t.say("booking.offers_listed", stay=stay, party=party) if intro else "",
+        question=t.say("booking.which_one"),
+    )
 
 
 def missed(t: Turn, *, kept: list[str]) -> None:
