@@ -155,8 +155,9 @@ class WebChatSettings(BaseSettings):
     accent_color: str = "#0b6e69"
     # The hotel's logo in the chat header: an https:// address or a path on this server.
     logo_url: str = ""
-    # First words of the chat before anyone writes (Spanish, English); empty: a built-in one.
+    # First words of the chat before anyone writes, in Spanish; empty: a built-in one.
     greeting_es: str = ""
+    # The same in English.
     greeting_en: str = ""
 
     @field_validator("embed_origins")
@@ -262,8 +263,19 @@ class SmtpSettings(BaseSettings):
     sender: str = Field(default="", validation_alias=AliasChoices("SMTP_FROM"))
     # How the connection is encrypted (none only for a relay on a private network).
     tls: SmtpTls = SmtpTls.STARTTLS
+    # A PEM file of the CA certificates to trust for the mail server's certificate, instead of
+    # the system's (a relay with a private CA or a self-signed certificate). Certificates are
+    # always verified.
+    ca_file: str = ""
     # Seconds per connection and per SMTP command.
     timeout_seconds: float = Field(default=15.0, gt=0)
+
+    @field_validator("ca_file")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        if value and not Path(value).is_file():
+            raise ValueError(f"SMTP_CA_FILE {value!r} is not a file")
+        return value
 
     @property
     def enabled(self) -> bool:
