@@ -29,6 +29,7 @@ from tests.support import ACCESS_TOKEN, make_settings
 
 pytestmark = pytest.mark.browser
 ACCENT = "#7a1f3d"
+GREETING = "¡Bienvenida al Hotel Prueba! ¿En qué te ayudamos?"
 
 
 class HotelSite:
@@ -71,7 +72,12 @@ def sites(tmp_path: Path) -> Iterator[dict[str, Any]]:
         settings = make_settings(
             f"sqlite+aiosqlite:///{tmp_path / 'widget.db'}",
             graph_base_url=graph.base_url,
-            webchat={"embed_origins": listed_server.origin, "accent_color": ACCENT},
+            webchat={
+                "embed_origins": listed_server.origin,
+                "accent_color": ACCENT,
+                "logo_url": "/static/webchat/favicon.svg",
+                "greeting_es": GREETING,
+            },
         )
         with serve_app(settings) as agent:
             listed.agent = unlisted.agent = agent
@@ -107,7 +113,8 @@ def test_a_guest_on_the_hotels_site_opens_the_chat_and_sees_the_rooms_once(
     expect(header).to_have_css("background-color", "rgb(122, 31, 61)")
     expect(chat.locator("#chat-privacy summary")).to_be_visible()
     expect(chat.locator("#chat-privacy summary")).to_contain_text("Privacidad")
-    expect(chat.locator("#chat-empty")).to_be_visible()
+    expect(chat.locator("#chat-empty")).to_have_text(GREETING)
+    expect(chat.locator("#chat-logo")).to_be_visible()
     screenshot(page, f"{width}-opened", tmp_path)
 
     ask_for_rooms(chat.get_by_role("textbox", name="Mensaje"))

@@ -309,9 +309,13 @@
   // (Or the start of the answer being read, when the whole answer does not fit.)
   function keepingEndInView(change) {
     const pinned = nearBottom();
+    const startInView =
+      shownAnswer &&
+      shownAnswer.isConnected &&
+      shownAnswer.getBoundingClientRect().top >= log.getBoundingClientRect().top - 1;
     change();
     if (!pinned) return;
-    if (shownAnswer && shownAnswer.isConnected) showFrom(shownAnswer);
+    if (startInView) showFrom(shownAnswer);
     else scrollToEnd(true);
   }
 
