@@ -21,7 +21,8 @@ from hotel_agent.web.middleware import BodySizeLimitMiddleware, RequestContextMi
 from hotel_agent.web.security import SecurityHeadersMiddleware
 from hotel_agent.web.staff import router as staff_router
 from hotel_agent.web.webchat import router as webchat_router
-from hotel_agent.web.webchat import static_files
+from hotel_agent.web.webchat_page import router as webchat_page_router
+from hotel_agent.web.webchat_page import static_files
 from hotel_agent.web.whatsapp import router as whatsapp_router
 
 
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.include_router(health_router)
     app.include_router(whatsapp_router)
     app.include_router(webchat_router)
+    app.include_router(webchat_page_router)
     app.include_router(staff_router)
     app.include_router(console_router)
     app.mount("/static/webchat", static_files(), name="webchat-static")

@@ -7,6 +7,7 @@ machine with nothing installed: a SQLite file, in-process queue, cache and rate 
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,16 @@ class Environment(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
     PRODUCTION = "production"
+
+
+# An origin as CSP frame-ancestors takes it: scheme, host (a leading "*." allowed), port.
+_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?")
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def split_list(value: str) -> list[str]:
+    """A comma-separated setting as its items, blanks dropped."""
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def _group_config(prefix: str) -> SettingsConfigDict:
@@ -136,6 +147,48 @@ class WebChatSettings(BaseSettings):
     max_wait_seconds: float = Field(default=30.0, gt=0)
     # Longest web chat message accepted.
     max_text_chars: int = Field(default=4096, ge=1)
+    # The hotel sites (origins, comma-separated: "https://www.example-hotel.com") that may show
+    # the chat widget, i.e. frame /embed (its CSP frame-ancestors). Empty: only this server's
+    # own pages. Other pages keep HTTP_FRAME_ANCESTORS.
+    embed_origins: str = ""
+    # The hotel's colour for the header, the guest's bubbles and the widget button (#rrggbb).
+    accent_color: str = "#0b6e69"
+    # The hotel's logo in the chat header: an https:// address or a path on this server.
+    logo_url: str = ""
+    # First words of the chat before anyone writes, in Spanish; empty: a built-in one.
+    greeting_es: str = ""
+    # The same in English.
+    greeting_en: str = ""
+
+    @field_validator("embed_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in split_list(value):
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: scheme://host[:port], e.g. "
+                    "https://www.example-hotel.com (no path, no quotes)"
+                )
+        return value
+
+    @field_validator("accent_color")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if not _COLOUR.fullmatch(value):
+            raise ValueError("a colour as #rrggbb, e.g. #0b6e69")
+        return value.lower()
+
+    @field_validator("logo_url")
+    @classmethod
+    def _logo(cls, value: str) -> str:
+        if value and not (value.startswith("https://") or value.startswith("/")):
+            raise ValueError("an https:// address or a path on this server (/static/...)")
+        if any(c in value for c in " \"'<>;"):
+            raise ValueError("the logo address has characters no URL needs")
+        return value
+
+    def embed_origin_list(self) -> list[str]:
+        return split_list(self.embed_origins)
 
 
 class StaffSettings(BaseSettings):
@@ -210,8 +263,19 @@ class SmtpSettings(BaseSettings):
     sender: str = Field(default="", validation_alias=AliasChoices("SMTP_FROM"))
     # How the connection is encrypted (none only for a relay on a private network).
     tls: SmtpTls = SmtpTls.STARTTLS
+    # A PEM file of the CA certificates to trust for the mail server's certificate, instead of
+    # the system's (a relay with a private CA or a self-signed certificate). Certificates are
+    # always verified.
+    ca_file: str = ""
     # Seconds per connection and per SMTP command.
     timeout_seconds: float = Field(default=15.0, gt=0)
+
+    @field_validator("ca_file")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        if value and not Path(value).is_file():
+            raise ValueError(f"SMTP_CA_FILE {value!r} is not a file")
+        return value
 
     @property
     def enabled(self) -> bool:
@@ -244,7 +308,7 @@ class HttpSettings(BaseSettings):
     frame_ancestors: str = "'none'"
 
     def trusted_proxy_list(self) -> list[str]:
-        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
+        return split_list(self.trusted_proxies)
 
 
 class RetentionSettings(BaseSettings):

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from tests.e2e.browser import OpenPage
+from tests.e2e.live_app import ask_for_rooms
 
 from hotel_agent.settings import Settings
 
@@ -55,13 +55,7 @@ def test_a_booking_made_in_the_page_by_tapping_the_options(
     box = page.get_by_role("textbox", name="Mensaje")
     bot = page.locator(".msg--bot .msg__text")
 
-    check_in = date.today() + timedelta(days=40)
-    check_out = check_in + timedelta(days=2)
-    box.fill(
-        f"Quiero reservar del {check_in.day}/{check_in.month} al {check_out.day}/{check_out.month}"
-        " para 2 adultos"
-    )
-    box.press("Enter")
+    ask_for_rooms(box)
     options = page.locator("button.choice:not(:disabled)")
     expect(options.first).to_be_visible(timeout=30_000)
     chosen_title = options.first.get_attribute("data-title")

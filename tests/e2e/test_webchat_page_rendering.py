@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 from tests.e2e.browser import DESKTOP, PHONE, OpenPage, launch_chromium
 from tests.fakes.server import ThreadedServer
 
-from hotel_agent.web.webchat import STATIC_DIR
+from hotel_agent.web.webchat_page import STATIC_DIR
 
 SESSION_RE = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 HOTEL_NAME = "Hotel Las Dunas"

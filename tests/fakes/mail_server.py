@@ -1,6 +1,8 @@
 """A real SMTP server for tests (aiosmtpd, in its own thread on 127.0.0.1): it keeps every
 e-mail it accepts, parsed, and can refuse recipients with a reply of the test's choosing, or be
-stopped and started again on the same port (an outage):
+stopped and started again on the same port (an outage). With a `Certificate` it speaks TLS
+(STARTTLS, required, or TLS from the first byte) and, given `credentials`, asks for a login it
+accepts only over TLS:
 
     with MailServer() as server:
         server.refuse_recipients = "550 5.1.1 mailbox unavailable"
@@ -11,13 +13,18 @@ stopped and started again on the same port (an outage):
 from __future__ import annotations
 
 import asyncio
+import ssl
+import subprocess
 import threading
+from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from hotel_agent.settings import SmtpSettings, SmtpTls
 from tests.support import free_port
@@ -25,8 +32,44 @@ from tests.support import free_port
 SENDER = "reservas@hotel-prueba.example"
 
 
+@dataclass(frozen=True)
+class Certificate:
+    """A self-signed certificate for 127.0.0.1 (made by Debian's openssl): the server's, and
+    the only CA a client that trusts `cert` needs."""
+
+    cert: Path
+    key: Path
+
+    @classmethod
+    def make(cls, directory: Path) -> Certificate:
+        cert, key = directory / "smtp-cert.pem", directory / "smtp-key.pem"
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+             "-keyout", str(key), "-out", str(cert)],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        return cls(cert=cert, key=key)
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.cert, self.key)
+        return context
+
+
 class MailServer:
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        tls: SmtpTls = SmtpTls.NONE,
+        certificate: Certificate | None = None,
+        credentials: tuple[str, str] | None = None,
+    ) -> None:
+        if tls is not SmtpTls.NONE and certificate is None:
+            raise ValueError("a TLS server needs a certificate")
+        self.tls, self.certificate, self.credentials = tls, certificate, credentials
+        self.logins: list[str] = []  # user names that logged in
         self.port = free_port()
         self.received: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []  # MAIL FROM, RCPT TO of each
@@ -41,15 +84,40 @@ class MailServer:
             "host": "127.0.0.1",
             "port": self.port,
             "sender": SENDER,
-            "tls": SmtpTls.NONE,
+            "tls": self.tls,
             "timeout_seconds": 5,
             **overrides,
         }
         return SmtpSettings(**no_env, **values)
 
     def start(self) -> None:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        options: dict[str, Any] = {}
+        if self.certificate is not None:
+            context = self.certificate.server_context()
+            if self.tls is SmtpTls.TLS:
+                options["ssl_context"] = context
+            else:
+                options |= {"tls_context": context, "require_starttls": True}
+        if self.credentials is not None:
+            # aiosmtpd only knows of TLS it started itself (STARTTLS); on a TLS-from-the-start
+            # port every byte is encrypted already.
+            options |= {
+                "authenticator": self._login,
+                "auth_require_tls": self.tls is not SmtpTls.TLS,
+            }
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
         self._controller.start()
+
+    def _login(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        ok = isinstance(auth_data, LoginPassword) and self.credentials == (
+            auth_data.login.decode(),
+            auth_data.password.decode(),
+        )
+        if ok:
+            self.logins.append(auth_data.login.decode())
+        return AuthResult(success=ok)
 
     def stop(self) -> None:
         if self._controller is not None:

@@ -76,6 +76,9 @@ class OutboundMessage(BaseModel):
     text: str
     buttons: list[Button] = Field(default_factory=list)
     list_picker: ListPicker | None = None
+    # The text already numbers the choices (a reply that shows them with more detail than a
+    # row holds): the plain-text form must not number them a second time.
+    choices_in_text: bool = False
 
     @property
     def type(self) -> str:
@@ -89,7 +92,7 @@ class OutboundMessage(BaseModel):
                 f"{row.title} — {row.description}" if row.description else row.title
                 for row in self.list_picker.rows()
             ]
-        if not choices:
+        if not choices or self.choices_in_text:
             return self.text
         lines = [self.text, ""] + [f"{n}. {choice}" for n, choice in enumerate(choices, 1)]
         return "\n".join(lines)

@@ -1,6 +1,7 @@
 """What a channel can do, so the conversation layer asks the channel instead of testing its
-name: whether replies may carry buttons and lists, whether the guest sees read receipts, and
-whether the sender's id is a phone number the provider has proven."""
+name: whether replies may carry buttons and lists, whether those lists are shown on screen next to
+the text, whether the guest sees read receipts, and whether the sender's id is a phone number the
+provider has proven."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class ChannelTraits:
     rich_replies: bool = False  # buttons and list pickers (others get the plain-text fallback)
+    # The rows of a list are on screen beside the reply (the web chat's clickable list), so the
+    # text need not number them too. WhatsApp hides its list behind a button: the text keeps them.
+    inline_choices: bool = False
     read_receipts: bool = False  # the guest sees "read" ticks: mark each message read
     verified_phone: bool = False  # the sender id is the guest's phone number (WhatsApp's wa_id)
 
@@ -17,7 +21,7 @@ class ChannelTraits:
 # A channel this table does not name gets plain text and nothing else.
 _TRAITS = {
     "whatsapp": ChannelTraits(rich_replies=True, read_receipts=True, verified_phone=True),
-    "webchat": ChannelTraits(rich_replies=True),
+    "webchat": ChannelTraits(rich_replies=True, inline_choices=True),
 }
 PLAIN = ChannelTraits()
 

@@ -11,11 +11,10 @@ from datetime import datetime
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotel_agent.channels.email.message import Email
+from hotel_agent.channels.email.message import Email, can_be_mailed
 from hotel_agent.channels.port import InboundMessage, OutboundMessage
 from hotel_agent.channels.traits import traits_for
 from hotel_agent.db.models import Conversation, Message, OutboxKind
-from hotel_agent.db.models.outbox_item import RECIPIENT_CHARS
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.db.repositories.outbox import OutboxRepository
@@ -61,8 +60,9 @@ async def queue_outbound(
 def queue_email(session: AsyncSession, conversation: Conversation, email: Email) -> None:
     """Queue an e-mail to the guest (a booking's), apart from the chat: an SMTP outage holds
     back e-mails only, never the conversation's replies."""
-    if len(email.to) > RECIPIENT_CHARS:
-        # No real mailbox is this long; storing it would fail the whole turn (PostgreSQL).
+    if not can_be_mailed(email.to):
+        # The dialogue neither makes nor promises such an e-mail; storing one would fail the
+        # whole turn (PostgreSQL), so a caller that did is not obeyed.
         log.warning("email.address_too_long", conversation_id=conversation.id)
         return
     OutboxRepository(session).add(

@@ -86,6 +86,7 @@ async def load_turn(
         state=dict(conversation.state or {}),
         guest_name=guest.display_name if guest else None,
         supports_rich=traits.rich_replies,
+        inline_choices=traits.inline_choices,
         verified_phone=guest_phone(message),
     )
     return LoadedTurn(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hotel_agent.bookings.effects import BookingEffect, EffectKind
-from hotel_agent.channels.email.message import Email
+from hotel_agent.channels.email.message import Email, can_be_mailed
 from hotel_agent.dialogue.context import Turn
 from hotel_agent.dialogue.responses.emails import BookingEmailFacts, booking_email
 from hotel_agent.knowledge import HotelKnowledge
@@ -19,9 +19,12 @@ from hotel_agent.pms.port import Booking
 def booking_emails(
     t: Turn, effects: Sequence[BookingEffect], knowledge: HotelKnowledge
 ) -> list[Email]:
-    """The e-mails of the turn's effects; each is also announced in the reply reporting it."""
+    """The e-mails of the turn's effects; each is also announced in the reply reporting it.
+    An address no e-mail can go to (too long to queue) gets neither the e-mail nor the promise."""
     emails = []
     for effect in effects:
+        if not can_be_mailed(effect.booking.guest.email):
+            continue
         email = booking_email(t.say, _facts(t, effect, knowledge))
         emails.append(email)
         _announce(t, effect, email.to)

@@ -27,6 +27,8 @@ class TurnInput:
     state: dict[str, Any]  # the engine's own state from the previous turn
     guest_name: str | None
     supports_rich: bool  # buttons and lists render natively on this channel
+    # A list's rows are shown on screen beside the text (web chat): the text does not number them.
+    inline_choices: bool = False
     # The guest's phone number in E.164 ("+34600111222") when the channel proves it (WhatsApp
     # delivers from the number itself); None where anyone could type any number.
     verified_phone: str | None = None

@@ -1,15 +1,10 @@
-"""The web chat API (`/api/webchat/messages`) and the chat page at `/`."""
+"""The web chat API (`/api/webchat/messages`); its pages are in webchat_page.py."""
 
 from __future__ import annotations
 
-import html
-from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import FileResponse, HTMLResponse
-from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.config import JsonDict
 
@@ -17,14 +12,11 @@ from hotel_agent.blank_text import NOT_BLANK_SCHEMA, strip_blank
 from hotel_agent.conversations import webchat
 from hotel_agent.db.models import Message
 from hotel_agent.db.types import BIGINT_MAX
-from hotel_agent.dialogue.privacy import privacy_notice
 from hotel_agent.errors import BadRequest, RateLimited
-from hotel_agent.knowledge import knowledge_for
 from hotel_agent.runtime import Runtime
 from hotel_agent.web.deps import RuntimeDep
 from hotel_agent.web.errors import BODY_RESPONSES, STORAGE_RESPONSES, error_response
 
-STATIC_DIR = Path(__file__).parent / "static"
 SESSION_PATTERN = r"^[A-Za-z0-9_-]{8,128}$"
 TEXT_MAX_CHARS = 4096  # WhatsApp's limit, the chat page's maxlength
 _CHOICE_ID: JsonDict = {"type": "string", "minLength": 1, "maxLength": 200}
@@ -166,49 +158,6 @@ async def get_messages(
     async with runtime.sessions() as session:
         rows = await webchat.transcript(session, runtime.hotels.default_hotel_id, session_id, after)
         return Transcript(session_id=session_id, messages=[_to_out(row) for row in rows])
-
-
-# HEAD too: uptime monitors and link previews ask with HEAD before (or instead of) GET.
-@router.api_route(
-    "/", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False
-)
-async def chat_page(runtime: RuntimeDep) -> HTMLResponse:
-    settings = runtime.settings
-    knowledge = knowledge_for(settings)
-    name = settings.hotel.name
-    return HTMLResponse(
-        _page(
-            name,
-            privacy_notice(knowledge, name, "es"),
-            privacy_notice(knowledge, name, "en"),
-            knowledge.privacy_policy_url or "",
-        )
-    )
-
-
-@router.get("/favicon.ico", include_in_schema=False)
-async def favicon() -> FileResponse:
-    # Browsers ask for /favicon.ico on pages without a <link rel="icon">: the same SVG.
-    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
-
-
-def static_files() -> StaticFiles:
-    return StaticFiles(directory=STATIC_DIR)
-
-
-@lru_cache(maxsize=4)
-def _page(hotel_name: str, privacy_es: str, privacy_en: str, privacy_url: str) -> str:
-    """The chat page with the hotel's name and privacy notice (both languages: the page picks
-    the browser's) in attributes of its body; chat.js shows them as text, never as HTML."""
-    page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
-    attributes = {
-        "data-hotel-name": hotel_name,
-        "data-privacy-es": privacy_es,
-        "data-privacy-en": privacy_en,
-        "data-privacy-url": privacy_url,
-    }
-    body = " ".join(f'{key}="{html.escape(value)}"' for key, value in attributes.items())
-    return page.replace("<body", f"<body {body}", 1)
 
 
 async def _limit(runtime: Runtime, name: str, key: str, rate: str) -> None:

@@ -14,7 +14,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from hotel_agent.channels.email.message import ADDRESS_MAX_CHARS
 from hotel_agent.db.models import DeadLetter, Direction, Message, OutboxItem, OutboxKind
+from hotel_agent.db.models.outbox_item import RECIPIENT_CHARS
 from hotel_agent.dialogue.port import DialogueEngine, TurnInput, TurnOutput
 from hotel_agent.dialogue.responses import Say
 from hotel_agent.pms.port import BookingStatus
@@ -273,3 +275,22 @@ async def test_without_smtp_nothing_is_queued_or_promised(
         said = await book(Guest(client), "no.mail@example.com", language="es", days_ahead=46)
     assert "HS-" in said and "Te envío" not in said and "no.mail@" not in said
     assert await email_rows(runtime) == []
+
+
+async def test_an_address_too_long_to_queue_gets_no_email_and_no_promise(
+    client: httpx.AsyncClient, runtime: Runtime, mail: MailServer
+) -> None:
+    # 143 characters: a valid address (labels under 64), longer than any e-mail is sent to.
+    email = "ana.ruiz@" + ".".join(["a" * 40] * 3) + ".example.com"
+    assert len(email) > ADDRESS_MAX_CHARS
+
+    said = await book(Guest(client), email, language="es", days_ahead=48)
+
+    assert "HS-" in said, "the booking itself is made"
+    assert "Te envío" not in said and "ana.ruiz@" not in said
+    assert await email_rows(runtime) == []
+    assert mail.received == []
+
+
+def test_every_address_an_email_goes_to_fits_the_outbox() -> None:
+    assert ADDRESS_MAX_CHARS <= RECIPIENT_CHARS

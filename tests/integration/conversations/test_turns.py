@@ -104,6 +104,7 @@ async def test_the_engine_is_told_what_the_channel_proves_and_can_show(
     assert (whatsapp.input.language, whatsapp.input.state) == (None, {})
     assert webchat.input.verified_phone is None, "anyone can type any number in a web chat"
     assert webchat.input.supports_rich
+    assert webchat.input.inline_choices and not whatsapp.input.inline_choices
 
 
 async def test_one_commit_writes_transcript_state_receipt_and_replies(

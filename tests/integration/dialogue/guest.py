@@ -66,9 +66,10 @@ class Guest:
         return self.last
 
     async def hears(self, text: str, **kwargs: Any) -> str:
-        """Send a message; all the replies' texts joined, for asserting on."""
+        """Send a message; what the page shows of the replies, for asserting on: each text,
+        and the rows of its list (the rooms, the bookings) as they appear under it."""
         replies = await self.says(text, **kwargs)
-        return "\n".join(reply["text"] for reply in replies)
+        return "\n".join(_shown(reply) for reply in replies)
 
     async def transcript(self) -> list[dict[str, Any]]:
         answer = await self.client.get(
@@ -98,3 +99,11 @@ async def the_booking(runtime: Runtime, email: str) -> Booking:
 async def room_type_id(runtime: Runtime, name: str, language: str = "en") -> str:
     """The PMS id of the room type with this name."""
     return next(rt.id for rt in await runtime.pms.room_types() if rt.names[language] == name)
+
+
+def _shown(reply: dict[str, Any]) -> str:
+    rows = [
+        f"{row['title']} — {row['description']}" if row.get("description") else row["title"]
+        for row in reply.get("list") or []
+    ]
+    return "\n".join([reply["text"], *rows])

@@ -37,6 +37,9 @@ async def test_a_full_booking_in_spanish(client: httpx.AsyncClient, runtime: Run
     assert "3 noches" in said and "/noche" in said and "€" in said
     rows = guest.list_rows()
     assert len(rows) >= 2, "the options come as a list to pick from"
+    # Each room's prices once: in its row of the list, not in the text above it too.
+    assert all("/noche" in row["description"] for row in rows)
+    assert "/noche" not in guest.last[-1]["text"]
     second = rows[1]["id"].removeprefix("offer:")
 
     said = await guest.hears("la segunda")

@@ -835,7 +835,9 @@ class Watcher:
     """Reads the conversation as the guest does: the list they picked from and each summary.
     Every summary must match the picked offer, or name each difference."""
 
-    _HEADER = re.compile(r"For (?P<party>.+?), (?P<stay>from .+?\)), I have available")
+    _HEADER = re.compile(
+        r"For (?P<party>.+?), (?P<stay>from .+?\)), (I have|these rooms are) available"
+    )
 
     def __init__(self, guest: Guest) -> None:
         self.guest = guest

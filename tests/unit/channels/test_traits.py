@@ -28,8 +28,8 @@ def test_whatsapp_shows_rich_replies_read_receipts_and_proves_the_phone() -> Non
     )
 
 
-def test_the_web_chat_shows_rich_replies_only() -> None:
-    assert traits_for("webchat") == ChannelTraits(rich_replies=True)
+def test_the_web_chat_shows_rich_replies_with_their_lists_on_screen_only() -> None:
+    assert traits_for("webchat") == ChannelTraits(rich_replies=True, inline_choices=True)
 
 
 def test_a_channel_nobody_described_gets_plain_text_and_nothing_else() -> None:

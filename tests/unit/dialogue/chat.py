@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hotel_agent.channels.port import InboundMessage
+from hotel_agent.channels.traits import ChannelTraits
 from hotel_agent.dialogue.engine import Engine
 from hotel_agent.dialogue.port import HotelInfo, TurnInput, TurnOutput
 from hotel_agent.dialogue.responses import Say
@@ -86,6 +87,7 @@ class Chat:
     state: dict[str, Any] = field(default_factory=dict)
     language: str | None = None
     guest_name: str | None = "Ana"
+    traits: ChannelTraits = field(default_factory=lambda: ChannelTraits(rich_replies=True))
     ledger: MemoryLedger = field(init=False)
     engine: Engine = field(init=False)
 
@@ -128,7 +130,8 @@ class Chat:
                 language=self.language,
                 state=self.state,
                 guest_name=self.guest_name,
-                supports_rich=True,
+                supports_rich=self.traits.rich_replies,
+                inline_choices=self.traits.inline_choices,
             )
         )
         self.state, self.language = out.state, out.language

@@ -8,6 +8,14 @@ from pydantic import BaseModel
 
 from hotel_agent.channels.port import SendReceipt
 
+# The longest address an e-mail is sent to: what the outbox stores (its recipient column).
+# No real mailbox is longer; one that is gets no e-mail, and so no promise of one.
+ADDRESS_MAX_CHARS = 128
+
+
+def can_be_mailed(address: str) -> bool:
+    return 0 < len(address) <= ADDRESS_MAX_CHARS
+
 
 class Email(BaseModel):
     """One e-mail to one guest. Stored as the outbox row's payload, so the sender needs

@@ -56,6 +56,8 @@ class SmtpMailer:
             password=settings.password or None,
             use_tls=settings.tls is SmtpTls.TLS,
             start_tls=settings.tls is SmtpTls.STARTTLS,
+            # Verified always (validate_certs stays on): a private CA is trusted by naming it.
+            cert_bundle=settings.ca_file or None,
             timeout=settings.timeout_seconds,
         )
 

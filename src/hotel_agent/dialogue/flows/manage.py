@@ -257,10 +257,10 @@ def _offer_candidates(t: Turn, bookings: list[Booking]) -> None:
     state.candidates = [b.pms_id for b in bookings]
     lines = []
     rows = []
-    for n, booking in enumerate(bookings, 1):
+    for booking in bookings:
         when = t.stay_text(booking.stay)
         room = multi_room.room_types_text(t, booking)
-        lines.append(f"{n}. {booking.reference}: {room}, {when}")
+        lines.append(f"{booking.reference}: {room}, {when}")
         rows.append(
             ListRow(
                 id=f"{BOOKING_PREFIX}{booking.pms_id}",
@@ -268,9 +268,8 @@ def _offer_candidates(t: Turn, bookings: list[Booking]) -> None:
                 description=f"{room}, {when}",
             )
         )
-    text = t.say("manage.which_booking") + "\n\n" + "\n".join(lines)
     picker = ListPicker(button=t.say("buttons.see_bookings"), sections=[ListSection(rows=rows)])
-    t.reply(text, list_picker=picker if t.input.supports_rich else None)
+    t.offer_choices(picker, lines, lead=t.say("manage.which_booking"))
 
 
 def _show_status(t: Turn, booking: Booking) -> None:

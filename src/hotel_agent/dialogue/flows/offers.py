@@ -144,19 +144,22 @@ def show(t: Turn, *, intro: bool = True) -> None:
     state.step = Step.CHOOSE
     rows = []
     lines = []
-    for n, offer in enumerate(state.offers, 1):
+    for offer in state.offers:
         name = offer.name(t.language)
         prices = _prices(t, offer)
-        lines.append(f"{n}. {name}: {prices}")
+        lines.append(f"{name}: {prices}")
         rows.append(
             ListRow(id=f"{OFFER_PREFIX}{offer.room_type_id}", title=name, description=prices)
         )
-    text = "\n".join(lines)
-    if intro:
-        text = t.say("booking.offers", stay=stay_text(t), party=party_text(t)) + "\n\n" + text
-    text += "\n\n" + t.say("booking.which_one")
     picker = ListPicker(button=t.say("buttons.see_rooms"), sections=[ListSection(rows=rows)])
-    t.reply(text, list_picker=picker if t.input.supports_rich else None)
+    stay, party = stay_text(t), party_text(t)
+    t.offer_choices(
+        picker,
+        lines,
+        lead=t.say("booking.offers", stay=stay, party=party) if intro else "",
+        listed_lead=t.say("booking.offers_listed", stay=stay, party=party) if intro else "",
+        question=t.say("booking.which_one"),
+    )
 
 
 def missed(t: Turn, *, kept: list[str], counts: bool = True) -> None:

@@ -41,6 +41,8 @@
       offline: "Connection lost. Reconnecting…",
       privacy: "Privacy: how we use your data",
       privacyPolicy: "Privacy policy",
+      close: "Close the chat",
+      newMessages: (n) => (n === 1 ? "1 new message" : `${n} new messages`),
     },
     es: {
       title: "Chat",
@@ -63,9 +65,13 @@
       offline: "Sin conexión. Reconectando…",
       privacy: "Privacidad: cómo usamos tus datos",
       privacyPolicy: "Política de privacidad",
+      close: "Cerrar el chat",
+      newMessages: (n) => (n === 1 ? "1 mensaje nuevo" : `${n} mensajes nuevos`),
     },
   };
-  const lang = (navigator.language || "en").toLowerCase().startsWith("es") ? "es" : "en";
+  // The widget passes the hotel site's language (?lang=es); otherwise the browser's.
+  const asked = new URLSearchParams(window.location.search).get("lang") || navigator.language;
+  const lang = (asked || "en").toLowerCase().startsWith("es") ? "es" : "en";
   const t = STRINGS[lang];
 
   const $ = (id) => document.getElementById(id);
@@ -77,6 +83,8 @@
   const typing = $("chat-typing");
   const statusLine = $("chat-status");
   const empty = $("chat-empty");
+  const newCue = $("chat-new");
+  const embedded = document.body.dataset.embedded === "true" && window.parent !== window;
 
   const sessionId = loadSessionId();
   const seenIds = new Set(); // transcript ids already on screen, from POST replies or GET
@@ -88,6 +96,9 @@
   let pollTimer = 0;
   let polling = false;
   let pollFailures = 0;
+  let firstUnseen = null; // the oldest reply that arrived while the guest read further up
+  let unseenCount = 0;
+  let shownAnswer = null; // the answer whose start was last scrolled into view
   let timeFormat = null;
   try {
     timeFormat = new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit" });
@@ -144,6 +155,34 @@
 
   function scrollToEnd(force) {
     if (force || nearBottom()) log.scrollTop = log.scrollHeight;
+  }
+
+  // The end of the log in view, unless that hides the start of `item` (a long reply, a list
+  // of rooms on a phone): then the reply starts at the top and the guest reads down.
+  function showFrom(item) {
+    log.scrollTop = log.scrollHeight;
+    const above = item.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    if (above < 0) log.scrollTop += above - 8;
+  }
+
+  // The first bot or staff message after the guest's last one: where the answer starts.
+  function answerStart(item) {
+    let start = item;
+    while (start.previousElementSibling && !start.previousElementSibling.matches(".msg--guest")) {
+      start = start.previousElementSibling;
+    }
+    return start;
+  }
+
+  function showNewCue() {
+    newCue.hidden = unseenCount === 0;
+    newCue.textContent = unseenCount ? `${t.newMessages(unseenCount)} ↓` : "";
+  }
+
+  function clearUnseen() {
+    firstUnseen = null;
+    unseenCount = 0;
+    showNewCue();
   }
 
   function normalise(text) {
@@ -244,17 +283,40 @@
     } else {
       lateReplyUntil = 0;
     }
+    const pinned = nearBottom(); // before the new bubble changes the answer
     const item = addBubble(author === "staff" || author === "guest" ? author : "bot", message.text, message.created_at);
     if (Number.isFinite(id)) item.dataset.id = String(id);
-    if (author !== "guest") addChoices(item, message);
-    scrollToEnd(false);
+    if (author === "guest") {
+      shownAnswer = null;
+      scrollToEnd(false);
+    } else {
+      addChoices(item, message);
+      const start = answerStart(item);
+      // Still following this answer: its start was put in view for its first message.
+      if (pinned || start === shownAnswer || log.scrollHeight <= log.clientHeight) {
+        showFrom(start);
+        shownAnswer = start;
+      } else {
+        // The guest is reading further up: leave them there and say something arrived.
+        firstUnseen = firstUnseen || item;
+        unseenCount += 1;
+        showNewCue();
+      }
+    }
   }
 
   // The typing dots and the status line take room from the log: keep its end in view.
+  // (Or the start of the answer being read, when the whole answer does not fit.)
   function keepingEndInView(change) {
     const pinned = nearBottom();
+    const startInView =
+      shownAnswer &&
+      shownAnswer.isConnected &&
+      shownAnswer.getBoundingClientRect().top >= log.getBoundingClientRect().top - 1;
     change();
-    if (pinned) scrollToEnd(true);
+    if (!pinned) return;
+    if (startInView) showFrom(shownAnswer);
+    else scrollToEnd(true);
   }
 
   function setStatus(text) {
@@ -365,6 +427,7 @@
     const payload = { session_id: sessionId, text, client_message_id: randomId(16) };
     if (choiceId) payload.choice_id = choiceId;
     const outgoing = { payload, item: addBubble("guest", text) };
+    shownAnswer = null; // a new question: the next answer is followed from its start
     unconfirmed.push({ item: outgoing.item, text: normalise(text) });
     scrollToEnd(true);
     deliver(outgoing);
@@ -389,9 +452,14 @@
       } else {
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         const body = await response.json();
+        const reopened = seenIds.size === 0; // a reload: the conversation so far, end in view
         for (const message of Array.isArray(body.messages) ? body.messages : []) {
           render(message);
           lastPolledId = Math.max(lastPolledId, Number(message.id) || 0);
+        }
+        if (reopened && log.childElementCount) {
+          scrollToEnd(true);
+          clearUnseen();
         }
         if (pollFailures >= 2) setStatus("");
         pollFailures = 0;
@@ -435,6 +503,42 @@
     $("chat-privacy").hidden = false;
   }
 
+  // The hotel's colour, logo and greeting (data-* attributes written by the server).
+  function applyLook() {
+    const data = document.body.dataset;
+    const colour = /^#[0-9a-f]{6}$/i;
+    if (colour.test(data.accent || "")) {
+      // Set through the CSSOM: the page's CSP allows no inline style.
+      document.documentElement.style.setProperty("--accent", data.accent);
+      if (colour.test(data.accentText || "")) {
+        document.documentElement.style.setProperty("--accent-text", data.accentText);
+      }
+    }
+    const logoUrl = (data.logoUrl || "").trim();
+    if (/^(https:\/\/|\/)/.test(logoUrl)) {
+      const logo = $("chat-logo");
+      logo.src = logoUrl;
+      logo.hidden = false;
+      logo.addEventListener("error", () => (logo.hidden = true));
+    }
+    const greeting = ((lang === "es" ? data.greetingEs : data.greetingEn) || "").trim();
+    if (greeting) empty.textContent = greeting;
+  }
+
+  function setUpEmbedded() {
+    if (!embedded) return; // /embed opened on its own: nothing to close
+    const close = $("chat-close");
+    close.hidden = false;
+    close.setAttribute("aria-label", t.close);
+    close.title = t.close;
+    // The message carries nothing but the request; the widget checks it comes from its frame.
+    const askToClose = () => window.parent.postMessage({ type: "hotel-chat:close" }, "*");
+    close.addEventListener("click", askToClose);
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") askToClose();
+    });
+  }
+
   function setUpPage() {
     document.documentElement.lang = lang;
     const hotelName = (document.body.dataset.hotelName || "").trim();
@@ -449,7 +553,18 @@
     sendButton.setAttribute("aria-label", t.send);
     sendButton.title = t.send;
     empty.textContent = t.empty;
+    applyLook();
+    if (document.body.dataset.embedded === "true") setUpEmbedded();
     showPrivacyNotice();
+
+    newCue.addEventListener("click", () => {
+      if (firstUnseen) showFrom(firstUnseen);
+      else scrollToEnd(true);
+      clearUnseen();
+    });
+    log.addEventListener("scroll", () => {
+      if (unseenCount && nearBottom()) clearUnseen();
+    }, { passive: true });
 
     form.addEventListener("submit", (event) => {
       event.preventDefault();

@@ -11,7 +11,8 @@ import pytest
 from hotel_agent.channels.email.message import Email
 from hotel_agent.channels.email.smtp import SmtpMailer
 from hotel_agent.channels.port import SendError
-from tests.fakes.mail_server import SENDER, MailServer, parts
+from hotel_agent.settings import SmtpTls
+from tests.fakes.mail_server import SENDER, Certificate, MailServer, parts
 
 
 @pytest.fixture
@@ -84,3 +85,54 @@ async def test_check_talks_to_the_server_and_fails_when_it_is_gone(server: MailS
     server.stop()
     with pytest.raises(aiosmtplib.SMTPConnectError):
         await mailer.check()
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
+    return Certificate.make(tmp_path_factory.mktemp("smtp-tls"))
+
+
+LOGIN = ("reservas", "s3cret-smtp-password")  # pragma: allowlist secret
+
+
+@pytest.mark.parametrize("tls", [SmtpTls.STARTTLS, SmtpTls.TLS])
+async def test_an_email_goes_encrypted_to_a_server_whose_certificate_is_trusted(
+    certificate: Certificate, tls: SmtpTls
+) -> None:
+    with MailServer(tls=tls, certificate=certificate, credentials=LOGIN) as server:
+        settings = server.settings(
+            ca_file=str(certificate.cert), username=LOGIN[0], password=LOGIN[1]
+        )
+        receipt = await SmtpMailer(settings).send(an_email())
+        [message] = await server.wait_for(1)
+
+    assert message["Message-ID"] == receipt.provider_message_id
+    # Logged in, encrypted: the STARTTLS server takes a login only after the upgrade, and the
+    # TLS one speaks nothing else.
+    assert server.logins == ["reservas"]
+
+
+@pytest.mark.parametrize("tls", [SmtpTls.STARTTLS, SmtpTls.TLS])
+async def test_a_certificate_nobody_said_to_trust_is_refused(
+    certificate: Certificate, tls: SmtpTls
+) -> None:
+    with MailServer(tls=tls, certificate=certificate, credentials=LOGIN) as server:
+        settings = server.settings(username=LOGIN[0], password=LOGIN[1])
+        with pytest.raises(SendError) as refused:
+            await SmtpMailer(settings).send(an_email())
+
+    assert "CERTIFICATE_VERIFY_FAILED" in refused.value.detail
+    assert server.received == [] and server.logins == []
+
+
+async def test_a_server_that_requires_starttls_refuses_a_plain_connection(
+    certificate: Certificate,
+) -> None:
+    with (
+        MailServer(tls=SmtpTls.STARTTLS, certificate=certificate) as server,
+        pytest.raises(SendError) as refused,
+    ):
+        await SmtpMailer(server.settings(tls=SmtpTls.NONE)).send(an_email())
+
+    assert refused.value.code == 530 and not refused.value.retryable
+    assert server.received == []
