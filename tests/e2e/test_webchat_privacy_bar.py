@@ -4,6 +4,7 @@ to the hotel's policy; the hotel's text shown as text, never as HTML."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -97,3 +98,16 @@ def test_the_hotel_s_notice_in_spanish_for_a_spanish_browser(
     expect(text.get_by_role("link", name="Política de privacidad")).to_have_attribute(
         "href", POLICY_URL
     )
+
+
+def test_the_page_makes_a_128_bit_session_id(live_server_url: str, new_page: OpenPage) -> None:
+    # The session id is the only key to the guest's transcript (OWASP API1): 16 random bytes,
+    # a different one in every browser.
+    ids = []
+    for _ in range(2):
+        page = new_page()
+        page.goto(f"{live_server_url}/")
+        expect(page.locator("#chat-privacy summary")).to_be_visible()
+        ids.append(page.evaluate("localStorage.getItem('hotel-webchat-session')"))
+    assert all(re.fullmatch(r"[0-9a-f]{32}", str(i)) for i in ids), ids
+    assert ids[0] != ids[1]
