@@ -102,8 +102,7 @@ def _pms_copy(bookings: list[str], *, erased: bool) -> str:
     # (invoicing, the police register of guests), which the hotel may have to keep.
     if not bookings:
         return (
-            "PMS: no booking was made through the agent; bookings made elsewhere are not "
-            "touched\n"
+            "PMS: no booking was made through the agent; bookings made elsewhere are not touched\n"
         )
     return (
         f"PMS: {'kept' if erased else 'will keep'} {', '.join(bookings)} with the guest's name, "
