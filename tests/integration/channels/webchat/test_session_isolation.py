@@ -105,3 +105,10 @@ async def test_the_session_id_is_never_logged(client: httpx.AsyncClient) -> None
         await client.post(URL, json={"session_id": session_id, "text": "x" * 5000})  # refused
     assert logs, "the requests were logged"
     assert session_id not in json.dumps(logs, default=str)
+    # The transcript polling (every second per open page) stays out of INFO; the rest is there.
+    levels = {
+        (line["method"], line["status"]): line["log_level"]
+        for line in logs
+        if line["event"] == "http_request"
+    }
+    assert levels == {("POST", 200): "info", ("GET", 200): "debug", ("POST", 400): "info"}
