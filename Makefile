@@ -96,6 +96,10 @@ fmt: install ## Format and autofix
 	$(RUN) ruff format src tests bench
 	$(RUN) ruff check --fix src tests bench
 
+.PHONY: api-docs
+api-docs: install ## Export the OpenAPI document and its Markdown reference into docs/api/
+	$(RUN) python -m hotel_agent.api_reference --write
+
 .PHONY: eval-nlu
 eval-nlu: install ## NLU accuracy: held-out test set beside public corpora present locally (DEVELOPERS.md)
 	$(RUN) python -m hotel_agent.nlu.evaluate

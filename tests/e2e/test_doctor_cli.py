@@ -89,6 +89,15 @@ def test_a_missing_knowledge_file_refuses_to_start(tmp_path: Path) -> None:
     assert "HOTEL_KNOWLEDGE_FILE" in line and "no such file" in line
 
 
+def test_an_invalid_knowledge_file_refuses_to_start_naming_the_key(tmp_path: Path) -> None:
+    knowledge = tmp_path / "hotel.yaml"
+    knowledge.write_text("privacy_policy_url: www.hotel.example/privacy\n", encoding="utf-8")
+    env = {**fresh_env(tmp_path), "HOTEL_KNOWLEDGE_FILE": str(knowledge)}
+    line = refused_to_start(hotel_agent(tmp_path, "worker", env=env))
+    assert str(knowledge) in line and "privacy_policy_url:" in line
+    assert "is not a web address: write it in full, starting with https://" in line
+
+
 def test_a_typo_in_a_setting_names_the_variable(tmp_path: Path) -> None:
     env = {**fresh_env(tmp_path), "PMS_TIMEOUT": "ten"}
     line = refused_to_start(hotel_agent(tmp_path, "migrate", env=env))

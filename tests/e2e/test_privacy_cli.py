@@ -39,11 +39,15 @@ def test_export_then_forget_a_guest_from_the_command_line(tmp_path: Path) -> Non
     assert dry_run.returncode == 0, dry_run.stderr
     assert "would erase: " in dry_run.stdout and "messages 2" in dry_run.stdout
     assert "run again with --yes" in dry_run.stdout
+    assert "PMS: will keep simulator HS-ANA001 with the guest's name" in dry_run.stdout
 
     forget = hotel_agent(tmp_path, "guest", "forget", "--guest", "+34611111111", "--yes", env=env)
     assert forget.returncode == 0, forget.stderr
-    [audit_line, result] = forget.stdout.splitlines()
+    [audit_line, result, pms] = forget.stdout.splitlines()
     assert result.startswith("forgotten: ") and "bookings_anonymized 1" in result
+    # The PMS's copy is the hotel's record: said plainly, never erased silently or claimed gone.
+    assert pms.startswith("PMS: kept simulator HS-ANA001 with the guest's name, e-mail and phone")
+    assert "docs/privacy.md" in pms
     audit = json.loads(audit_line)  # the audit line, JSON off a terminal
     assert audit["event"] == "privacy.guest_forgotten" and ANA_WA_ID not in json.dumps(audit)
 

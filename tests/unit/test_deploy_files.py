@@ -77,3 +77,18 @@ def test_the_dashboard_loads_from_the_provisioned_datasource() -> None:
         assert panel["datasource"]["uid"] in uids, panel["title"]
         assert panel["targets"], panel["title"]
         assert {"x", "y", "w", "h"} <= panel["gridPos"].keys()
+
+
+def test_nginx_never_logs_query_strings() -> None:
+    # The web chat session id travels in the polling query string; it is the key to a
+    # guest's transcript (docs/security/owasp-api-top10.md, API1).
+    conf = (DEPLOY / "nginx" / "nginx.conf").read_text()
+    formats = re.findall(r"log_format\s+(\w+)\s+((?:'[^']*'\s*)+);", conf)
+    logs = re.findall(r"^\s*access_log\s+([^;]+);", conf, re.MULTILINE)
+    assert formats and logs
+    for _, pattern in formats:
+        assert not re.search(r"\$(request|request_uri|args|query_string|arg_\w+)\b", pattern)
+    named = {name for name, _ in formats}
+    for log in logs:
+        parts = log.split()
+        assert parts == ["off"] or (len(parts) >= 2 and parts[1] in named), log

@@ -90,8 +90,25 @@ async def _guest(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
     if args.yes:
         out.write(f"forgotten: {summary}\n")
     else:
-        out.write(f"would erase: {summary}\nrun again with --yes to erase\n")
+        out.write(f"would erase: {summary}\n")
+    out.write(_pms_copy(forgotten.kept_in_pms, erased=args.yes))
+    if not args.yes:
+        out.write("run again with --yes to erase\n")
     return 0
+
+
+def _pms_copy(bookings: list[str], *, erased: bool) -> str:
+    # The agent erases only its own copy: the PMS's booking is the hotel's record of the stay
+    # (invoicing, the police register of guests), which the hotel may have to keep.
+    if not bookings:
+        return (
+            "PMS: no booking was made through the agent; bookings made elsewhere are not touched\n"
+        )
+    return (
+        f"PMS: {'kept' if erased else 'will keep'} {', '.join(bookings)} with the guest's name, "
+        "e-mail and phone (the hotel's record of the stay): erase or anonymise them in the "
+        "PMS when the hotel no longer has to keep them (docs/privacy.md)\n"
+    )
 
 
 def run_retention(_: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) -> int:

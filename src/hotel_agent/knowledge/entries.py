@@ -19,6 +19,7 @@ from hotel_agent.nlu.types import Topic
 
 TOPICS = tuple(topic.value for topic in Topic)
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$")
 
 
 def _check_languages(by_language: Mapping[str, Any]) -> None:
@@ -93,7 +94,7 @@ class KnowledgeDocument(BaseModel):
     # page; per language. Without it the agent says a short default notice naming the hotel.
     privacy_notice: dict[str, str] = Field(default_factory=dict)
     # The hotel's full privacy policy, linked from the notice.
-    privacy_policy_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    privacy_policy_url: str | None = None
     faq: list[FaqEntry] = Field(default_factory=list)
     # room type code -> language -> names guests use besides the PMS's own name
     room_types: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
@@ -128,6 +129,18 @@ class KnowledgeDocument(BaseModel):
         if notice and not written:
             raise ValueError("privacy_notice has no text: write it or leave the key out")
         return written
+
+    @field_validator("privacy_policy_url")
+    @classmethod
+    def _web_address(cls, url: str | None) -> str | None:
+        # Shown as a link on the chat page and in chat: only a full http(s) address, never
+        # javascript: or a relative path a guest's browser would resolve against the agent.
+        if url is not None and not _WEB_ADDRESS.match(url.strip()):
+            raise ValueError(
+                f"'{url}' is not a web address: write it in full, starting with https:// "
+                "(e.g. https://www.your-hotel.com/privacy)"
+            )
+        return url.strip() if url is not None else None
 
     @model_validator(mode="after")
     def _unique_ids(self) -> KnowledgeDocument:

@@ -131,6 +131,8 @@ def _describe(error: Any, raw: dict[str, Any]) -> str:
         message = "unknown field"
     elif error["type"] == "string_type":
         message = f"expected text, got {error['input']!r} (put it in quotes)"
+    elif error["type"] == "dict_type":
+        message = "expected one text per language, each on its own line (es: …, en: …)"
     elif error["type"] == "string_pattern_mismatch":
         message = (
             f"'{error['input']}': use lower-case letters, digits, _ or - (e.g. late_check_out)"

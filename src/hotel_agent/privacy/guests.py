@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -99,6 +99,9 @@ async def export_guest(session: AsyncSession, query: GuestQuery) -> dict[str, An
 class Forgotten:
     guest_ids: list[int]
     counts: dict[str, int]  # rows erased or anonymized, by kind
+    # The bookings the agent made for the guest ("qloapps HS-7K2Q9D"): the PMS keeps its copy,
+    # with the guest's name, e-mail and phone, as the hotel's record of the stay (docs/privacy.md).
+    kept_in_pms: list[str] = field(default_factory=list)
 
     def audit(self) -> None:
         """The audit line, once the erasure is committed: which records, never whose."""
@@ -114,10 +117,12 @@ async def forget_guest(session: AsyncSession, query: GuestQuery) -> Forgotten:
         return Forgotten([], {})
     conversations = await repo.conversations(guest_ids)
     inbox = await repo.inbox_events(await repo.identities(guest_ids))
+    bookings = await repo.bookings([c.id for c in conversations])
+    kept = [f"{b.pms_type} {b.reference or b.pms_id}" for b in bookings if b.reference or b.pms_id]
     counts = await repo.erase(
         guest_ids, [c.id for c in conversations], [event.id for event in inbox]
     )
-    return Forgotten(guest_ids, counts)
+    return Forgotten(guest_ids, counts, kept)
 
 
 def _columns(row: Any) -> dict[str, Any]:

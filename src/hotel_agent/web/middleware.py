@@ -33,6 +33,8 @@ _SANE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._-]{1,64}")
 # Metric labels must stay bounded whatever clients send.
 _KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _UNMATCHED_ROUTE = "unmatched"
+# The chat page's transcript polling (web/webchat.py): one request per open page every second.
+WEBCHAT_TRANSCRIPT_PATH = "/api/webchat/messages"
 
 _log = structlog.get_logger("hotel_agent.http")
 _access_log = logging.getLogger("hotel_agent.http")  # the same logger, asked for its level
@@ -96,8 +98,9 @@ def _finish(scope: Scope, root_path: str, status: int, started: float, *, failed
     HTTP_REQUEST_SECONDS.labels(method, route, str(status)).observe(duration)
     if failed:
         level = logging.ERROR
-    elif _is_probe(scope["path"]):
-        # Scrapers and orchestrators call these every few seconds: noise at info level.
+    elif _is_probe(scope["path"]) or (_is_poll(method, scope["path"]) and status < 400):
+        # Scrapers and orchestrators call these every few seconds, and every open chat page
+        # polls its transcript: noise at info level (a refused poll still shows).
         level = logging.DEBUG
     else:
         level = logging.INFO
@@ -144,6 +147,10 @@ def _match_again(scope: Scope, root_path: str) -> BaseRoute | None:
 
 def _is_probe(path: str) -> bool:
     return path == "/metrics" or path == "/health" or path.startswith("/health/")
+
+
+def _is_poll(method: str, path: str) -> bool:
+    return method == "GET" and path == WEBCHAT_TRANSCRIPT_PATH
 
 
 class RequestBodyTooLarge(Exception):

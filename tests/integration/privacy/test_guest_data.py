@@ -90,6 +90,7 @@ async def test_forget_erases_the_guest_but_keeps_the_booking_reference(
         "identities": 1,
         "guests": 1,
     }
+    assert forgotten.kept_in_pms == ["simulator HS-ANA001"], "the PMS copy is named, not erased"
     [audit] = [line for line in logs if line["event"] == "privacy.guest_forgotten"]
     assert "Ana" not in json.dumps(audit) and ANA_WA_ID not in json.dumps(audit)
     async with runtime.sessions() as session:

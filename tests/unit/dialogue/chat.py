@@ -19,6 +19,7 @@ from hotel_agent.dialogue.engine import Engine
 from hotel_agent.dialogue.port import HotelInfo, TurnInput, TurnOutput
 from hotel_agent.dialogue.responses import Say
 from hotel_agent.dialogue.services import DialogueServices
+from hotel_agent.knowledge.hotel import HotelKnowledge
 from hotel_agent.knowledge.loading import DEMO_KNOWLEDGE_FILE, load_knowledge
 from hotel_agent.llm.port import IntentGuess
 from hotel_agent.nlu.intents import shared_classifier
@@ -88,6 +89,7 @@ class Chat:
     language: str | None = None
     guest_name: str | None = "Ana"
     traits: ChannelTraits = field(default_factory=lambda: ChannelTraits(rich_replies=True))
+    knowledge: HotelKnowledge = _KNOWLEDGE
     ledger: MemoryLedger = field(init=False)
     engine: Engine = field(init=False)
 
@@ -97,7 +99,7 @@ class Chat:
             understander=self.understander,
             pms=self.pms,
             bookings=self.ledger,
-            knowledge=_KNOWLEDGE,
+            knowledge=self.knowledge,
             policy=StayPolicy(),
             llm=self.llm,
         )

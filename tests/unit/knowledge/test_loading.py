@@ -148,6 +148,16 @@ def test_a_knowledge_error_is_a_domain_error() -> None:
             "'ES' is not a language code",
         ),
         ("faqs: []\n", "faqs: unknown field"),
+        (
+            "privacy_policy_url: www.hotel.example/privacy\n",
+            "privacy_policy_url: 'www.hotel.example/privacy' is not a web address: write it in "
+            "full, starting with https://",
+        ),
+        ("privacy_policy_url: javascript:alert(1)\n", "'javascript:alert(1)' is not a web address"),
+        ("privacy_policy_url: https://hotel example/p\n", "is not a web address"),
+        ("privacy_notice: {es: '  ', en: ''}\n", "privacy_notice has no text"),
+        ("privacy_notice: {ES: Usamos tus datos.}\n", "'ES' is not a language code"),
+        ("privacy_notice: Usamos tus datos.\n", "privacy_notice: expected one text per language"),
     ],
 )
 def test_a_bad_file_says_which_file_and_what_is_wrong(
@@ -191,3 +201,25 @@ def test_entries_built_in_code_work_like_loaded_ones() -> None:
     )
     assert knowledge.answer("pets", "en") == "No admitimos mascotas."
     assert knowledge.facts("es") == "pets: No admitimos mascotas."
+
+
+def test_a_privacy_notice_and_policy_link(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        privacy_notice:
+          es: "  Tratamos tus datos para gestionar tu reserva.  "
+          en: ""
+        privacy_policy_url: https://www.laplaza.example/privacidad?lang=es
+        """,
+    )
+    knowledge = load_knowledge(path)
+    assert knowledge.privacy_notice("es") == "Tratamos tus datos para gestionar tu reserva."
+    # A language left blank is not written: the one that is stands in.
+    assert knowledge.privacy_notice("en") == knowledge.privacy_notice("es")
+    assert knowledge.privacy_policy_url == "https://www.laplaza.example/privacidad?lang=es"
+
+
+def test_without_the_keys_the_agent_uses_its_default_notice(tmp_path: Path) -> None:
+    knowledge = load_knowledge(write(tmp_path, SMALL_HOTEL))
+    assert knowledge.privacy_notice("es") is None and knowledge.privacy_policy_url is None

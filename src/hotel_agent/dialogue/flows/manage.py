@@ -162,6 +162,7 @@ def reask(t: Turn) -> None:
         key = "cancel.confirm_again" if state.flow is Flow.CANCEL else "modify.confirm_again"
         t.reply(t.say(key), buttons=_yes_no(t))
     else:
+        t.notice_privacy()
         t.reply(t.say("manage.find_again"))
 
 
@@ -183,7 +184,9 @@ async def _the_booking(t: Turn, services: DialogueServices) -> Booking | None:
             t.reply(t.say("manage.ask_email", reference=state.booking_ref))
             return None
         # Not found, or found under another e-mail: the same answer, so that guessing
-        # references tells nothing about other guests' bookings.
+        # references tells nothing about other guests' bookings (the notice too: it is said
+        # before this answer as before the question for the e-mail).
+        t.notice_privacy()
         t.reply(t.say("manage.not_found", reference=state.booking_ref))
         state.booking_ref = None
         state.guest_email = None
@@ -197,6 +200,7 @@ async def _the_booking(t: Turn, services: DialogueServices) -> Booking | None:
         _offer_candidates(t, known)
         return None
     state.step = Step.FIND
+    t.notice_privacy()  # the question asks for the e-mail the booking was made with
     t.reply(t.say("manage.ask_reference"))
     return None
 
