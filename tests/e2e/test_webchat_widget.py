@@ -149,6 +149,8 @@ def test_a_guest_on_the_hotels_site_opens_the_chat_and_sees_the_rooms_once(
         expect(page.locator("#hotel-chat-launcher")).to_be_hidden()
         chat.get_by_role("button", name="Cerrar el chat").click()
     else:
+        # One close button on a desktop: the launcher; the chat's own stays hidden.
+        expect(chat.locator("#chat-close")).to_be_hidden()
         page.get_by_role("button", name="Cerrar el chat").click()
     expect(page.locator("#hotel-chat-frame")).to_be_hidden()
     expect(page.locator("#hotel-chat-launcher")).to_have_attribute("aria-expanded", "false")

@@ -27,6 +27,11 @@ from hotel_agent.web.security import page_headers
 
 STATIC_DIR = Path(__file__).parent / "static"
 _CONFIG_MARK = "/*CONFIG*/ {}"
+# The chat's own surfaces and text (chat.css --surface and --text, light and dark).
+LIGHT_SURFACE = "#ffffff"
+DARK_SURFACE = "#1e252d"
+DARK_TEXT = "#1b1f24"
+AA_TEXT = 4.5
 router = APIRouter(include_in_schema=False)
 
 
@@ -40,6 +45,10 @@ class PageLook:
     privacy_url: str
     accent: str
     accent_text: str
+    accent_ink: str  # the accent as text/borders on the light surface, at least 4.5:1
+    accent_ink_dark: str  # the same on the dark surface
+    accent_soft: str  # a tint of the accent for hovered and picked options, light mode
+    accent_soft_dark: str
     logo_url: str
     greeting_es: str
     greeting_en: str
@@ -102,6 +111,10 @@ def _look(settings: Settings) -> PageLook:
         privacy_url=knowledge.privacy_policy_url or "",
         accent=webchat.accent_color,
         accent_text=text_colour_on(webchat.accent_color),
+        accent_ink=readable_on(webchat.accent_color, LIGHT_SURFACE),
+        accent_ink_dark=readable_on(webchat.accent_color, DARK_SURFACE),
+        accent_soft=mix(webchat.accent_color, LIGHT_SURFACE, 0.12),
+        accent_soft_dark=mix(webchat.accent_color, DARK_SURFACE, 0.25),
         logo_url=webchat.logo_url,
         greeting_es=webchat.greeting_es,
         greeting_en=webchat.greeting_en,
@@ -120,6 +133,10 @@ def _page(look: PageLook, embedded: bool) -> str:
         "data-privacy-url": look.privacy_url,
         "data-accent": look.accent,
         "data-accent-text": look.accent_text,
+        "data-accent-ink": look.accent_ink,
+        "data-accent-ink-dark": look.accent_ink_dark,
+        "data-accent-soft": look.accent_soft,
+        "data-accent-soft-dark": look.accent_soft_dark,
         "data-logo-url": look.logo_url,
         "data-greeting-es": look.greeting_es,
         "data-greeting-en": look.greeting_en,
@@ -143,13 +160,42 @@ def _widget(accent: str, accent_text: str, hotel_name: str) -> str:
 def text_colour_on(background: str) -> str:
     """White or near-black, whichever reads better on `background` (#rrggbb), by WCAG
     contrast."""
-    channels = [int(background[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    on_white = contrast("#ffffff", background)
+    on_dark = contrast(DARK_TEXT, background)
+    return "#ffffff" if on_white >= on_dark else DARK_TEXT
+
+
+def readable_on(colour: str, surface: str) -> str:
+    """`colour`, or the nearest shade of it (towards black on a light surface, white on a dark
+    one) that reads at WCAG AA (4.5:1) as text on `surface`: a hotel's pale yellow still gives
+    option buttons that can be read."""
+    target = "#000000" if _luminance(surface) > 0.5 else "#ffffff"
+    for step in range(21):
+        shade = mix(target, colour, step / 20)
+        if contrast(shade, surface) >= AA_TEXT:
+            return shade
+    return target
+
+
+def mix(colour: str, base: str, share: float) -> str:
+    """`share` of `colour` over `base` (both #rrggbb), as #rrggbb."""
+    channels = (
+        round(int(colour[i : i + 2], 16) * share + int(base[i : i + 2], 16) * (1 - share))
+        for i in (1, 3, 5)
+    )
+    return "#" + "".join(f"{channel:02x}" for channel in channels)
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    dark = 0.0137  # the luminance of #1b1f24
-    on_white = 1.05 / (luminance + 0.05)
-    on_dark = (luminance + 0.05) / (dark + 0.05)
-    return "#ffffff" if on_white >= on_dark else "#1b1f24"
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 def _https_origin(url: str) -> str | None:

@@ -510,8 +510,15 @@
     if (colour.test(data.accent || "")) {
       // Set through the CSSOM: the page's CSP allows no inline style.
       document.documentElement.style.setProperty("--accent", data.accent);
-      if (colour.test(data.accentText || "")) {
-        document.documentElement.style.setProperty("--accent-text", data.accentText);
+      const shades = {
+        "--accent-text": data.accentText,
+        "--accent-ink-light": data.accentInk,
+        "--accent-ink-dark": data.accentInkDark,
+        "--accent-soft-light": data.accentSoft,
+        "--accent-soft-dark": data.accentSoftDark,
+      };
+      for (const [name, value] of Object.entries(shades)) {
+        if (colour.test(value || "")) document.documentElement.style.setProperty(name, value);
       }
     }
     const logoUrl = (data.logoUrl || "").trim();
@@ -528,7 +535,12 @@
   function setUpEmbedded() {
     if (!embedded) return; // /embed opened on its own: nothing to close
     const close = $("chat-close");
-    close.hidden = false;
+    // Shown only while the widget fills the screen (a phone), where its launcher is hidden; on
+    // a desktop the launcher beside the frame closes it, and one close button is enough.
+    window.addEventListener("message", (event) => {
+      if (event.source !== window.parent || !event.data) return;
+      if (event.data.type === "hotel-chat:layout") close.hidden = !event.data.fullScreen;
+    });
     close.setAttribute("aria-label", t.close);
     close.title = t.close;
     // The message carries nothing but the request; the widget checks it comes from its frame.

@@ -103,7 +103,14 @@
       "color-scheme": "normal",
       "z-index": Z,
     });
+    frame.addEventListener("load", tellFrame);
     document.body.append(frame);
+  }
+
+  // The chat shows its own close button only when it fills the screen (the launcher is hidden).
+  function tellFrame() {
+    if (!frame || !frame.contentWindow) return;
+    frame.contentWindow.postMessage({ type: "hotel-chat:layout", fullScreen: phone.matches }, origin);
   }
 
   function layout() {
@@ -123,6 +130,7 @@
     // Full screen on a phone: the chat's own header has the close button, and the host page
     // must not scroll behind it.
     style(launcher, { display: open && full ? "none" : "flex" });
+    tellFrame();
     const lock = open && full;
     if (lock !== pageLocked) {
       const root = document.documentElement.style;

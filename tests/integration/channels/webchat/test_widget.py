@@ -13,7 +13,13 @@ from pydantic import ValidationError
 
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import WebChatSettings
-from hotel_agent.web.webchat_page import text_colour_on
+from hotel_agent.web.webchat_page import (
+    DARK_SURFACE,
+    LIGHT_SURFACE,
+    contrast,
+    readable_on,
+    text_colour_on,
+)
 from tests.integration.dialogue.guest import Guest, future_stay, spanish_range
 from tests.support import ACCESS_TOKEN, APP_SECRET, asgi_client, make_settings
 
@@ -93,6 +99,8 @@ async def test_the_page_wears_the_hotels_colour_logo_and_greeting(
     for page in pages.values():
         assert 'data-accent="#f5c400"' in page.text
         assert 'data-accent-text="#1b1f24"' in page.text, "dark text on a light colour"
+        # The yellow as option text on white would read at 1.7:1: a darker shade of it instead.
+        assert 'data-accent-ink="#876c00"' in page.text
         assert 'data-logo-url="https://cdn.hotel-prueba.example/logo.png"' in page.text
         assert (
             'data-greeting-es="¡Bienvenida! &lt;b&gt;&quot;Pregunta&quot;&lt;/b&gt;"' in page.text
@@ -126,6 +134,15 @@ def test_the_text_on_the_hotels_colour_is_the_more_readable_of_white_and_near_bl
     assert text_colour_on("#000000") == "#ffffff"
     assert text_colour_on("#f5c400") == "#1b1f24"
     assert text_colour_on("#ffffff") == "#1b1f24"
+
+
+@pytest.mark.parametrize("accent", ["#0b6e69", "#f5c400", "#ffffff", "#000000", "#88ccff"])
+@pytest.mark.parametrize("surface", [LIGHT_SURFACE, DARK_SURFACE], ids=["light", "dark"])
+def test_option_buttons_in_the_hotels_colour_read_at_4_5_to_1(accent: str, surface: str) -> None:
+    ink = readable_on(accent, surface)
+    assert contrast(ink, surface) >= 4.5
+    if contrast(accent, surface) >= 4.5:
+        assert ink == accent, "a colour that already reads is kept as the hotel chose it"
 
 
 async def test_the_web_chat_lists_the_rooms_once(
