@@ -31,8 +31,12 @@ def run_cli(*args: str, env: dict[str, str], stdin: str = "", timeout: float = 6
 def hotel_agent(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """The command as an operator runs it, exit status and all; in `cwd`, so that no
     developer's `.env` is read."""
+    return _python(cwd, "-m", "hotel_agent", *args, env=env)
+
+
+def _python(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hotel_agent", *args],
+        [sys.executable, *args],
         capture_output=True,
         text=True,
         env=env,
@@ -40,6 +44,25 @@ def hotel_agent(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.Comple
         timeout=120,
         check=False,
     )
+
+
+def hotel_agent_modules(
+    cwd: Path, *args: str, env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """`hotel_agent(cwd, *args)` run in a process that then lists every module it imported:
+    the proof that an operator's command stays clear of the heavy parts (the dialogue engine,
+    the NLU). The result's stdout is the command's own."""
+    program = (
+        "import sys\n"
+        "from hotel_agent.cli import main\n"
+        f"code = main({list(args)!r})\n"
+        "print('\\nMODULES', ' '.join(sorted(sys.modules)))\n"
+        "sys.exit(code)\n"
+    )
+    done = _python(cwd, "-c", program, env=env)
+    stdout, _, modules = done.stdout.rpartition("\nMODULES ")
+    done.stdout = stdout
+    return done, set(modules.split())
 
 
 # Settings of the developer's shell that would change what a fresh install does.

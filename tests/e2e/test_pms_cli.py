@@ -7,12 +7,11 @@ import asyncio
 import json
 import os
 import subprocess
-import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from tests.e2e.test_cli import hotel_agent
+from tests.e2e.test_cli import hotel_agent, hotel_agent_modules
 from tests.fakes.qloapps import FakeQloApps
 from tests.support import make_settings
 
@@ -229,26 +228,10 @@ def test_check_says_qloapps_refused_a_wrong_key(tmp_path: Path) -> None:
 def test_pms_commands_load_no_dialogue_engine(tmp_path: Path) -> None:
     # `pms` needs the PMS and the bookings ledger; the dialogue engine, NLU and rate limiter
     # (most of `serve`'s import time) must stay out of an operator's command.
-    program = (
-        "import sys\n"
-        "from hotel_agent.cli import main\n"
-        "code = main(['pms', 'check'])\n"
-        "print('MODULES', ' '.join(sorted(sys.modules)))\n"
-        "sys.exit(code)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", program],
-        capture_output=True,
-        text=True,
-        env=fresh_env(tmp_path),
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    done, modules = hotel_agent_modules(tmp_path, "pms", "check", env=fresh_env(tmp_path))
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "PMS (simulator): ok" in done.stdout
-    modules = done.stdout.split("MODULES ", 1)[1].split()
     assert "hotel_agent.pms.simulator.adapter" in modules, "the PMS was built"
     loaded = {m for m in modules if m.startswith(("hotel_agent.", "coredis", "numpy"))}
     for heavy in ("hotel_agent.runtime", "hotel_agent.dialogue", "hotel_agent.nlu", "coredis"):

@@ -7,7 +7,7 @@ import asyncio
 import subprocess
 from pathlib import Path
 
-from tests.e2e.test_cli import fresh_env, hotel_agent
+from tests.e2e.test_cli import fresh_env, hotel_agent, hotel_agent_modules
 from tests.integration.staff.helpers import HANDOFF_REPLY, ReceptionEngine
 from tests.support import make_settings
 
@@ -45,9 +45,16 @@ async def _hand_over(database: Path) -> None:
 
 def test_an_operator_lists_reads_and_answers(tmp_path: Path) -> None:
     asyncio.run(_hand_over(tmp_path / "data" / "hotel_agent.db"))
-    listed = staff_cli(tmp_path, "list")
+    listed, modules = hotel_agent_modules(tmp_path, "staff", "list", env=fresh_env(tmp_path))
     assert listed.returncode == 0, listed.stdout + listed.stderr
     assert "requested" in listed.stdout and HANDOFF_REPLY in listed.stdout
+    # Listing rows needs the database only: no dialogue engine, NLU, PMS or runtime is built.
+    assert "hotel_agent.staff.service" in modules, "the listing ran"
+    for heavy in ("hotel_agent.runtime", "hotel_agent.dialogue", "hotel_agent.nlu", "numpy"):
+        assert heavy not in modules
+    assert not any(
+        m.startswith(("hotel_agent.pms.simulator", "hotel_agent.knowledge")) for m in modules
+    )
     conversation_id = listed.stdout.split()[0].lstrip("#")
 
     replied = staff_cli(tmp_path, "reply", conversation_id, "Hola,", "soy", "Marta.")

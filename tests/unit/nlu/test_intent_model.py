@@ -31,8 +31,11 @@ def examples() -> list[Example]:
 
 
 @pytest.fixture(scope="module")
-def model(examples: list[Example]) -> TrainedModel:
-    return intent_model.train(examples)
+def model(nlu_model_cache: Path) -> TrainedModel:
+    """The run's model (trained once by the first test process, then read from its cache):
+    each test process training its own took ~15 s of CPU; `test_training_is_deterministic`
+    still trains one here and compares it with this one."""
+    return load_or_train(nlu_model_cache)
 
 
 def test_features_are_char_wb_2_to_5_grams_and_word_1_to_2_grams() -> None:
