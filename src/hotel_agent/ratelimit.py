@@ -20,9 +20,8 @@ import math
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import coredis
 import structlog
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -30,6 +29,9 @@ from limits.errors import StorageError
 from limits.storage import storage_from_string
 
 from hotel_agent.observability.metrics import RATE_LIMITED
+
+if TYPE_CHECKING:
+    import coredis
 
 MEMORY_URI = "memory://"
 KEY_PREFIX = "hotel_agent:ratelimit"
@@ -68,6 +70,10 @@ class RateLimiter:
         if storage_uri.startswith("memory://"):
             storage = storage_from_string("async+memory://")
         else:
+            # Imported only here: coredis costs a process ~10 MB and 0.1 s that the in-memory
+            # limits (no REDIS_URL) never use.
+            import coredis
+
             # We own the pool so that close() can release its sockets; limits has no close.
             self._pool = coredis.ConnectionPool.from_url(
                 storage_uri,

@@ -27,6 +27,7 @@ from hotel_agent.db.engine import (
     SessionFactory,
     create_autocommit_engine,
     create_engine,
+    create_probe_engine,
     create_session_factory,
 )
 from hotel_agent.db.repositories.hotels import HotelRepository
@@ -77,6 +78,7 @@ class Runtime:
     pms: ResilientPms
     bookings: DatabaseBookingLedger
     understander: Understander
+    probe_engine: AsyncEngine  # `/health/ready`'s own connection (the engine itself on SQLite)
     llm: LanguageModel | None = None
     redis: Redis | None = None
     alerts: StaffWebhook | None = None  # the staff alert webhook, when one is configured
@@ -128,6 +130,7 @@ class Runtime:
             pms=pms,
             bookings=bookings,
             understander=understander,
+            probe_engine=create_probe_engine(settings, engine),
             llm=llm,
             redis=redis,
             alerts=build_staff_webhook(settings, http),
@@ -216,16 +219,17 @@ class Runtime:
             await self.redis.aclose()
         await self.http.aclose()
         await self.ingest.engine.dispose()
+        await self.probe_engine.dispose()
         await self.engine.dispose()
 
     async def check_database(self) -> None:
-        """Both pools the requests use: sessions, and the webhook's autocommit inserts."""
-        for engine in (self.engine, self.ingest.engine):
-            async with engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+        """One round trip on the probe's own connection."""
+        async with self.probe_engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     async def check_pms(self) -> None:
-        health = await self.pms.health()
+        """The breaker and the last PMS check: no PMS call per probe (`recent_health`)."""
+        health = await self.pms.recent_health()
         if not health.ok:
             raise RuntimeError(health.detail)
 

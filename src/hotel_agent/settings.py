@@ -306,6 +306,10 @@ class HttpSettings(BaseSettings):
     # Who may frame the HTML pages (CSP frame-ancestors): "'none'", or the hotel's site
     # ("https://www.example-hotel.com") to embed the web chat in an iframe.
     frame_ancestors: str = "'none'"
+    # How long `/health/ready` waits for all its checks together (they run at once); a check
+    # still unanswered then is reported as timed out, by name, with a 503. Keep it under the
+    # orchestrator's probe timeout (Kubernetes: 1 s by default).
+    ready_budget_seconds: float = Field(default=0.8, gt=0, le=30)
 
     def trusted_proxy_list(self) -> list[str]:
         return split_list(self.trusted_proxies)
@@ -364,6 +368,10 @@ class PmsSettings(BaseSettings):
     stale_ttl_seconds: float = Field(
         default=6 * 3600.0, gt=0, description="How long cached answers may serve when PMS is down"
     )
+    # How old the PMS check that `/health/ready` and the console show may be: an older one is
+    # refreshed by one call in the background, never by a call per probe. An open breaker
+    # fails the check at once, without a call.
+    health_max_age_seconds: float = Field(default=15.0, ge=0)
     # Include the PMS in `/health/ready`.
     check_in_readiness: bool = Field(
         default=False, validation_alias=AliasChoices("CHECK_PMS_IN_READINESS")

@@ -54,6 +54,24 @@ def create_autocommit_engine(settings: Settings, engine: AsyncEngine) -> AsyncEn
     )
 
 
+def create_probe_engine(settings: Settings, engine: AsyncEngine) -> AsyncEngine:
+    """One connection of its own for `/health/ready`, kept open between probes.
+
+    A probe then neither waits behind busy request pools nor takes a connection a guest's
+    request needs, and opens no connection per probe. SQLite keeps its single connection.
+    """
+    if engine.dialect.name == "sqlite":
+        return engine
+    return create_async_engine(
+        settings.database_url,
+        echo=settings.db.echo,
+        **_RECOVERY,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=settings.http.ready_budget_seconds,
+    )
+
+
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, expire_on_commit=False)
 

@@ -6,6 +6,9 @@ a message, and no scikit-learn import (seconds) when the model comes from the di
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import sys
 import threading
 import zipfile
 from dataclasses import dataclass
@@ -160,12 +163,43 @@ def load_or_train(cache_dir: Path | None) -> TrainedModel:
         return intent_model.load(path)
     except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile):
         pass  # not cached yet, or unreadable (say, cut short by a full disk): train again
-    model = intent_model.train(load_examples())
-    try:
-        intent_model.save(model, path)
+    trained = _trained_apart(path)
+    if trained is not None:
+        model = trained
+    else:
+        model = intent_model.train(load_examples())
+        with contextlib.suppress(OSError):  # a read-only disk costs the next start a training
+            intent_model.save(model, path)
+    with contextlib.suppress(OSError):
         for stale in cache_dir.glob(f"{CACHE_PREFIX}*.npz"):
             if stale != path:
                 stale.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only disk only costs the next start a training run
     return model
+
+
+def train_into(path: Path) -> None:
+    """Train on the bundled examples and save the model at `path` (`_trained_apart`'s child)."""
+    intent_model.save(intent_model.train(load_examples()), path)
+
+
+def _trained_apart(path: Path) -> TrainedModel | None:
+    """Train in a child process that saves the model at `path`, then load it here.
+
+    Training imports scikit-learn and holds the examples and their matrices, ~100 MB that a
+    process serving for days would keep (freed memory is rarely given back to the system):
+    the child takes that peak and exits. None when the child failed (say, the disk is
+    read-only): the caller trains in this process instead.
+    """
+    child = [sys.executable, "-c", _TRAIN_INTO, str(path)]
+    if subprocess.run(child, check=False).returncode != 0:  # noqa: S603 - our own interpreter
+        return None
+    try:
+        return intent_model.load(path)
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile):
+        return None
+
+
+_TRAIN_INTO = (
+    "import sys, pathlib; from hotel_agent.nlu.intents import train_into; "
+    "train_into(pathlib.Path(sys.argv[1]))"
+)

@@ -129,6 +129,8 @@ class ResilientPms:
         self._settings = settings
         self._timeout = timeout
         self._sleep = sleep
+        self._last_health: tuple[float, PmsHealth] | None = None  # (monotonic time, answer)
+        self._health_check: asyncio.Task[PmsHealth] | None = None
 
     @property
     def breaker_state(self) -> BreakerState:
@@ -186,6 +188,36 @@ class ResilientPms:
             answer = PmsHealth(ok=False, detail=f"{exc.code}: {exc.detail}")
         breaker = self._breaker.state.name.lower()
         return answer.model_copy(update={"detail": f"{answer.detail}; breaker {breaker}"})
+
+    async def recent_health(self) -> PmsHealth:
+        """The PMS's health for probes and status pages, without a PMS call per question.
+
+        An open breaker fails it at once, without a call. Otherwise the last check serves while
+        it is younger than `health_max_age_seconds`; an older one still serves while ONE check,
+        shared by every caller, refreshes it in the background. Only the very first question
+        waits for a check (the caller bounds that wait; the check goes on without it).
+        """
+        if self._breaker.state is BreakerState.OPEN:
+            return PmsHealth(ok=False, detail="breaker open: PMS calls fail fast until it recovers")
+        last = self._last_health
+        if last is not None and time.monotonic() - last[0] <= self._settings.health_max_age_seconds:
+            return last[1]
+        if self._health_check is None or self._health_check.done():
+            self._health_check = asyncio.create_task(self._check_health(), name="pms-health")
+        if last is not None:
+            return last[1]
+        return await asyncio.shield(self._health_check)
+
+    async def _check_health(self) -> PmsHealth:
+        # One attempt, not `_read`'s retries: the next check comes soon enough.
+        try:
+            answer = await self._attempt("health", self._inner.health, write=False)
+        except PmsError as exc:
+            answer = PmsHealth(ok=False, detail=f"{exc.code}: {exc.detail}")
+        except Exception as exc:  # an adapter's bug must not leave an unretrieved task error
+            answer = PmsHealth(ok=False, detail=f"{type(exc).__name__}: {exc}"[:300])
+        self._last_health = (time.monotonic(), answer)
+        return answer
 
     async def _cached(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,6 @@ from hotel_agent.web.errors import ErrorOut
 
 log = structlog.get_logger(__name__)
 router = APIRouter(tags=["operations"])
-CHECK_TIMEOUT_SECONDS = 3.0
 _OPTIONAL = frozenset({"redis"})  # reported in `degraded`; readiness stays 200 without it
 
 
@@ -35,8 +35,9 @@ async def live() -> dict[str, str]:
 
 @router.get(
     "/health/ready",
-    summary="Dependencies answer: both database pools; Redis (reported, not required)",
-    responses={503: {"description": "A required check failed; the body names it"}},
+    summary="Dependencies answer within HTTP_READY_BUDGET_SECONDS: the database; Redis "
+    "(reported, not required); the PMS's breaker and last check when CHECK_PMS_IN_READINESS",
+    responses={503: {"description": "A required check failed or timed out; the body names it"}},
 )
 async def ready(runtime: RuntimeDep) -> JSONResponse:
     body = await readiness(runtime, check_pms=runtime.settings.pms.check_in_readiness)
@@ -44,22 +45,29 @@ async def ready(runtime: RuntimeDep) -> JSONResponse:
 
 
 async def readiness(runtime: Runtime, *, check_pms: bool) -> dict[str, Any]:
-    """Each dependency's check (status, latency or error), which failed, and the PMS breaker:
-    `/health/ready`'s body, and the staff console's health page."""
-    checks: dict[str, dict[str, Any]] = {"database": await _timed(runtime.check_database())}
+    """Each dependency's check (status, latency or error), which failed and why, and the PMS
+    breaker: `/health/ready`'s body, and the staff console's health page.
+
+    The checks run at once under one budget (HTTP_READY_BUDGET_SECONDS), so a dependency that
+    hangs costs the probe the budget, not a timeout per check, and is named as timed out.
+    """
+    pending: dict[str, Coroutine[Any, Any, None]] = {"database": runtime.check_database()}
     if runtime.redis is not None:
         # Reported, never failing: the rate limits fail open and the PMS cache falls back to
         # this process's memory, so guests are still answered while Redis is away.
-        checks["redis"] = await _timed(runtime.check_redis())
+        pending["redis"] = runtime.check_redis()
     if check_pms:
-        checks["pms"] = await _timed(runtime.check_pms(), runtime.settings.pms.timeout)
+        pending["pms"] = runtime.check_pms()  # no PMS call per probe: breaker + last check
+    checks = await _run_checks(pending, runtime.settings.http.ready_budget_seconds)
     dialogue = runtime.readiness.dialogue_check()
     if dialogue is not None:
         checks["dialogue"] = dialogue
     down = [name for name, check in checks.items() if check["status"] != "ok"]
+    failing = [name for name in down if name not in _OPTIONAL]
     return {
-        "status": "fail" if any(name not in _OPTIONAL for name in down) else "ok",
-        "failing": [name for name in down if name not in _OPTIONAL],
+        "status": "fail" if failing else "ok",
+        "failing": failing,
+        "reason": "; ".join(f"{name}: {checks[name]['error']}" for name in failing) or None,
         "degraded": [name for name in down if name in _OPTIONAL],
         "checks": checks,
         # No I/O: whether this process currently fails PMS calls fast.
@@ -117,10 +125,26 @@ async def metrics(runtime: RuntimeDep, request: Request) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-async def _timed(check: Any, timeout: float = CHECK_TIMEOUT_SECONDS) -> dict[str, Any]:
+async def _run_checks(
+    pending: dict[str, Coroutine[Any, Any, None]], budget: float
+) -> dict[str, dict[str, Any]]:
+    """Run the checks concurrently; those unanswered after `budget` seconds are cancelled and
+    reported as timed out."""
+    tasks = {name: asyncio.create_task(_timed(check)) for name, check in pending.items()}
+    done, late = await asyncio.wait(tasks.values(), timeout=budget)
+    for task in late:
+        task.cancel()
+    late_error = f"timed out: no answer within {budget:g} s"
+    return {
+        name: task.result() if task in done else {"status": "fail", "error": late_error}
+        for name, task in tasks.items()
+    }
+
+
+async def _timed(check: Coroutine[Any, Any, None]) -> dict[str, Any]:
     started = time.perf_counter()
     try:
-        await asyncio.wait_for(check, timeout)
+        await check
     except Exception as exc:
         return {"status": "fail", "error": f"{type(exc).__name__}: {exc}"[:300]}
     return {"status": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 2)}

@@ -3,6 +3,7 @@ matches scikit-learn's TF-IDF, training is deterministic, and the disk cache is 
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -158,3 +159,19 @@ def test_training_without_scikit_learn_says_what_is_missing(
     monkeypatch.setitem(sys.modules, "sklearn.feature_extraction.text", None)
     with pytest.raises(RuntimeError, match="needs scikit-learn"):
         intent_model.train(examples)
+
+
+def test_training_runs_in_a_child_so_this_process_never_holds_scikit_learn(
+    tmp_path: Path,
+) -> None:
+    # A serving process keeps what it once allocated: training's peak belongs to the child.
+    code = (
+        "import sys, pathlib; from hotel_agent.nlu.intents import load_or_train; "
+        "model = load_or_train(pathlib.Path(sys.argv[1])); "
+        "print(len(model.vocabulary) > 0, 'sklearn' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["True", "False"]
+    assert _cached(tmp_path).is_file()
