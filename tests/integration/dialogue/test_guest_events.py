@@ -19,13 +19,11 @@ from tests.integration.dialogue.guest import (
     MONTHS_EN,
     MONTHS_ES,
     Guest,
+    book_the_first,
     english_range,
     future_stay,
     spanish_range,
-    the_booking,
 )
-
-YES = {"en": "yes", "es": "sí"}
 
 
 def ask_range(language: str, check_in: date, check_out: date) -> str:
@@ -34,12 +32,6 @@ def ask_range(language: str, check_in: date, check_out: date) -> str:
         if language == "en"
         else spanish_range(check_in, check_out)
     )
-
-
-async def book_the_first(guest: Guest, email: str, language: str) -> None:
-    await guest.hears("1")
-    await guest.hears(f"Ines Sastre, {email}")
-    await guest.hears(YES[language])
 
 
 # --- 1. "for my sister's wedding" names no party ------------------------------------------
@@ -62,8 +54,7 @@ async def test_a_relatives_wedding_asks_how_many(
     assert how_many in said and not guest.list_rows(), said  # asked, not guessed as one
     said = await guest.hears(alone)  # a genuine "just me" is one
     assert guest.list_rows(), said
-    await book_the_first(guest, email, language)
-    booking = await the_booking(runtime, email)
+    booking = await book_the_first(guest, runtime, email, language)
     assert booking.stay.adults == 1 and booking.stay.check_in == check_in
 
 
@@ -94,8 +85,7 @@ async def test_a_full_suite_named_for_one_of_two_rooms_offers_the_free_rooms(
         said = await guest.hears(f"dos habitaciones, una de ellas la suite, {stay}, 4 adultos")
         assert "Suite Mirador no está disponible" in said and "no nos quedan" not in said, said
     assert guest.list_rows(), said
-    await book_the_first(guest, email, language)
-    booking = await the_booking(runtime, email)
+    booking = await book_the_first(guest, runtime, email, language)
     assert "STE" not in [line.room_type_id for line in booking.room_lines]
     assert booking.stay.adults == 4 and len(booking.room_lines) == 2
 
@@ -136,8 +126,7 @@ async def test_the_weddings_day_asks_which_nights(
         assert "Qué noches" in said and not guest.list_rows(), said
         said = await guest.hears(f"del {wedding.day - 1} al {wedding.day + 1}")
     assert guest.list_rows(), said
-    await book_the_first(guest, email, language)
-    booking = await the_booking(runtime, email)
+    booking = await book_the_first(guest, runtime, email, language)
     assert (booking.stay.check_in, booking.stay.check_out) == (
         wedding - timedelta(days=1),
         wedding + timedelta(days=1),
@@ -167,8 +156,7 @@ async def test_the_day_after_a_day_is_the_check_out(
             f"quiero una habitación para 2 adultos, llegamos el {check_in.day} de {month}"
         )
         await guest.hears(f"salimos el día después del {said_day.day}")
-    await book_the_first(guest, email, language)
-    booking = await the_booking(runtime, email)
+    booking = await book_the_first(guest, runtime, email, language)
     assert (booking.stay.check_in, booking.stay.check_out) == (
         check_in,
         said_day + timedelta(days=1),
