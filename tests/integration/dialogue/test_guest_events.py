@@ -8,6 +8,7 @@ Dialogue logic does not depend on the database: these run on SQLite only.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import httpx
@@ -23,6 +24,7 @@ from tests.integration.dialogue.guest import (
     english_range,
     future_stay,
     spanish_range,
+    the_booking,
 )
 
 
@@ -161,3 +163,43 @@ async def test_the_day_after_a_day_is_the_check_out(
         check_in,
         said_day + timedelta(days=1),
     )
+
+
+# --- 5. a date change on a booking of two rooms shows its price before "yes" ---------------
+
+TWO_ROOMS = {
+    "en": ("2 rooms for 4 adults {stay}", "can we change the dates to {stay}?", "→ now"),
+    "es": (
+        "2 habitaciones para 4 adultos {stay}",
+        "¿podemos cambiar las fechas {stay}?",
+        "→ ahora",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_date_change_of_two_rooms_shows_the_old_and_new_total(
+    client: httpx.AsyncClient, runtime: Runtime, language: str
+) -> None:
+    guest = Guest(client)
+    email = f"two.rooms.moved.{language}@example.com"
+    check_in, check_out = future_stay(days_ahead=64 + (language == "es") * 4, nights=3)
+    moved_in, moved_out = check_in + timedelta(days=7), check_out + timedelta(days=7)
+    book, change, arrow = TWO_ROOMS[language]
+    await guest.hears(book.format(stay=ask_range(language, check_in, check_out)))
+    booked = await book_the_first(guest, runtime, email, language)
+    said = await guest.hears(change.format(stay=ask_range(language, moved_in, moved_out)))
+    new_total = await runtime.pms.search(
+        Stay(check_in=moved_in, check_out=moved_out, adults=4, rooms=2)
+    )
+    [offer] = [o for o in new_total if o.room_type.id == booked.room_type_id]
+    # The total line before "yes": the booked total, then the new one ("€607.76 → now …").
+    [line] = [line for line in said.splitlines() if arrow in line]
+    amounts = [
+        re.sub(r"\D", "", f"{total:.2f}") for total in (booked.total_price, offer.total_price)
+    ]
+    assert re.sub(r"[^\d→]", "", line).split("→") == amounts, said
+    await guest.hears("yes" if language == "en" else "sí")
+    booking = await the_booking(runtime, email)
+    assert (booking.stay.check_in, booking.stay.check_out) == (moved_in, moved_out)
+    assert len(booking.room_lines) == 2
