@@ -45,6 +45,7 @@ class Slots(BaseModel):
     children_ages: list[int] = Field(default_factory=list)
     rooms: int | None = None
     room_type: str | None = None  # the type the guest asked for by name
+    event_day: date | None = None  # "the wedding is on 17 April": the nights are around it
 
     def stay(self) -> Stay | None:
         if self.check_in is None or self.check_out is None or self.adults is None:

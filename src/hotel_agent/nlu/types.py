@@ -71,6 +71,9 @@ class Entities:
     # A day its month lacks ("31 de febrero") and no usable date: the guest is told why.
     # Not part of the `hotel-agent nlu` line.
     impossible_date: bool = False
+    # The day of the event the guest comes for ("the wedding is on 17 April"): no stay date.
+    # Not part of the `hotel-agent nlu` line.
+    event_day: date | None = None
 
 
 @dataclass
@@ -87,6 +90,7 @@ class Understanding:
         entities = asdict(self.entities)
         entities.pop("children_ages")
         entities.pop("impossible_date")
+        entities.pop("event_day")
         entities.pop("rooms_implied")
         for key in ("check_in", "check_out"):
             value = entities[key]

@@ -96,6 +96,14 @@ async def the_booking(runtime: Runtime, email: str) -> Booking:
     return booking
 
 
+async def book_the_first(guest: Guest, runtime: Runtime, email: str, language: str) -> Booking:
+    """The first room offered, booked under `email`: the booking in the PMS."""
+    await guest.hears("1")
+    await guest.hears(f"Ines Sastre, {email}")
+    await guest.hears("yes" if language == "en" else "sí")
+    return await the_booking(runtime, email)
+
+
 async def room_type_id(runtime: Runtime, name: str, language: str = "en") -> str:
     """The PMS id of the room type with this name."""
     return next(rt.id for rt in await runtime.pms.room_types() if rt.names[language] == name)

@@ -12,12 +12,12 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
-from hotel_agent.pms.port import Booking
 from hotel_agent.runtime import Runtime
 from tests.integration.dialogue.guest import (
     MONTHS_EN,
     MONTHS_ES,
     Guest,
+    book_the_first,
     english_range,
     future_stay,
     spanish_range,
@@ -111,14 +111,6 @@ async def test_a_day_told_from_another_event_is_the_day_said(
         check_in,
         check_in + timedelta(days=3),
     )
-
-
-async def book_the_first(guest: Guest, runtime: Runtime, email: str, language: str) -> Booking:
-    """The first room offered, booked under `email`: the booking in the PMS."""
-    await guest.hears("1")
-    await guest.hears(f"Ines Sastre, {email}")
-    await guest.hears("yes" if language == "en" else "sí")
-    return await the_booking(runtime, email)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -81,11 +81,13 @@ def take(t: Turn) -> bool:
             room_type=None,  # "Mirador Suite + Standard Double" is that pair, not the suite
             impossible_date=False,
         )
+    # "the wedding is on 17 April" when the dates are asked: which nights is asked next.
+    event = entities.event_day is not None and not known_dates and picked is None
     rooms_taken = False
     if picked is None:
         entities = party.read(t, entities)
         entities, rooms_taken = room_request.take(t, entities)
-    used = bool(merge_entities(state.slots, entities)) or rooms_taken
+    used = bool(merge_entities(state.slots, entities)) or rooms_taken or event
     known = (state.guest_name, state.guest_email, state.guest_phone)
     used = _take_contact(t, entities) or used
     t.gave_details = known != (state.guest_name, state.guest_email, state.guest_phone)
@@ -403,7 +405,19 @@ def _ask_stay(t: Turn) -> None:
         if slots.check_in is None and slots.check_out is None:
             t.reply(t.say("booking.ask_dates"))
         return
-    if slots.check_in is None and slots.check_out is None:
+    event = slots.event_day
+    if slots.check_in is None and slots.check_out is None and event is not None:
+        # A day of the event is no stay: the nights are asked, around it.
+        day = t.say.day
+        t.reply(
+            t.say(
+                "booking.ask_nights_around",
+                day=day(event, today=t.today),
+                before=day(event - timedelta(days=1), today=t.today),
+                after=day(event + timedelta(days=1), today=t.today),
+            )
+        )
+    elif slots.check_in is None and slots.check_out is None:
         key = "booking.ask_dates_and_guests" if slots.adults is None else "booking.ask_dates"
         t.reply(t.say(key))
     elif slots.check_in is None:
@@ -480,5 +494,6 @@ def _says_stay(entities: Entities) -> bool:
             entities.nights,
             entities.adults,
             entities.children,
+            entities.event_day,
         )
     )

@@ -393,7 +393,11 @@ async def _modify(t: Turn, services: DialogueServices, booking: Booking, *, conf
         # No price may only mean that this booking holds the last room: the PMS decides when
         # the change is made, so the guest is told the price will be checked then.
         price = (
-            t.say("modify.new_price", total=t.say.money(*total))
+            t.say(
+                "modify.new_price",
+                before=t.say.money(booking.total_price, booking.currency),
+                total=t.say.money(*total),
+            )
             if total is not None
             else t.say("modify.price_on_confirm")
         )

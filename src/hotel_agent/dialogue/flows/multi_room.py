@@ -53,14 +53,7 @@ async def search(t: Turn, services: DialogueServices, stay: Stay) -> bool | None
                 _short(t, error)
         if not quotes:
             try:
-                quotes = await room_choices(
-                    services.pms,
-                    stay.check_in,
-                    stay.check_out,
-                    parties,
-                    limit=_CHOICES,
-                    types=_types_named(state, parties),
-                )
+                quotes = await _choices(t, services, stay, parties)
             except InvalidStay as error:
                 _refused(t, error)
                 return None
@@ -77,6 +70,28 @@ async def search(t: Turn, services: DialogueServices, stay: Stay) -> bool | None
     if not any(offer.room_type_id == state.chosen for offer in state.offers):
         state.chosen = None
     return named is not None and all(room.room_type for room in state.rooms_asked)
+
+
+async def _choices(
+    t: Turn, services: DialogueServices, stay: Stay, parties: list[RoomParty]
+) -> list[RoomsQuote]:
+    """The combinations that fit; when a type named for some of the rooms is full ("two
+    rooms, one of them a suite"), the guest hears that type is taken and gets the rooms that
+    are free instead of "no rooms left"."""
+    types = _types_named(t.state, parties)
+    quotes = await room_choices(
+        services.pms, stay.check_in, stay.check_out, parties, limit=_CHOICES, types=types
+    )
+    if quotes or not types:
+        return quotes
+    quotes = await room_choices(
+        services.pms, stay.check_in, stay.check_out, parties, limit=_CHOICES
+    )
+    if quotes:
+        named = [t.room_name(kind) for kind in dict.fromkeys(types) if kind]
+        t.reply(t.say("booking.requested_unavailable", room=t.say.together(named)))
+        _forget_types(t.state)
+    return quotes
 
 
 def prices(t: Turn, offer: OfferView) -> str:

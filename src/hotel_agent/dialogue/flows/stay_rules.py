@@ -42,6 +42,8 @@ def merge_entities(slots: Slots, entities: Entities) -> set[str]:
         slots.rooms = entities.rooms
     if entities.room_type is not None:
         slots.room_type = entities.room_type
+    if entities.event_day is not None:
+        slots.event_day = entities.event_day
     after = slots.model_dump()
     return {name for name in _STAY_FIELDS if before[name] != after[name]}
 
@@ -62,6 +64,7 @@ def as_entities(slots: Slots) -> Entities:
         children_ages=list(slots.children_ages),
         rooms=slots.rooms,
         room_type=slots.room_type,
+        event_day=slots.event_day,
     )
 
 

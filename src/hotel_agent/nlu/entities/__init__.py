@@ -58,6 +58,7 @@ def extract_entities(
         email=contact.email,
         phone=contact.phone,
         booking_ref=contact.booking_ref,
+        event_day=stay.event_day,
         impossible_date=(
             stay.check_in is None
             and stay.check_out is None

@@ -18,12 +18,15 @@ Rules, in order:
   day ("el 20") is read in the month of the previous check-in.
 - A shift of one end ("¿podemos llegar un día antes?", "can we leave a day later?") moves only
   that end of the previous stay, the other one kept; without a previous stay it says no date.
+- "the day after the 14th", "el día después del 14" is the 15th (not a shift of the stay).
+- A day said as an event's ("the wedding is on 17 April", "la boda es el 17") is no stay date:
+  it is kept apart as `event_day`, for the dialogue to ask which nights around it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -33,7 +36,7 @@ from hotel_agent.nlu.entities.folding import fold
 from hotel_agent.nlu.entities.numbers import NUMBER, to_int
 from hotel_agent.nlu.types import Entities
 
-Role = Literal["in", "out"] | None
+Role = Literal["in", "out", "event"] | None
 
 _IN_CUE = re.compile(
     r"\b(?:lleg\w*|entrad\w*|entramos|check(?:ing)?[\s-]?in|arriv\w*|desde|a partir|from|starting"
@@ -62,6 +65,25 @@ _WEEKDAY = re.compile(
     r"|jueves|viernes|sabado|domingo)(?:\s+(?:morning|afternoon|evening|night))?"
 )
 _CUE_WINDOW = 40
+# "the wedding is on 17 April", "la boda es el 17", "for a wedding on the 17th": the day is the
+# event's. Only a day without an arrival or departure cue of its own is read so.
+_EVENT_DAY = re.compile(
+    r"\b(?:wedding|boda|conference|congress|congreso|concert|concierto|event|evento|party"
+    r"|fiesta|celebration|celebracion|ceremony|ceremonia|comunion|bautizo|baptism|christening"
+    r"|funeral|graduation|graduacion|birthday|cumpleanos|anniversary|aniversario|festival|feria"
+    r"|match|partido|game|race|carrera|marathon|maraton|exam|examen|meeting|reunion|show"
+    r"|gig|convention|convencion|fair)\b"
+    r"(?:\s+(?:is|es|sera|will\s+be|takes\s+place|se\s+celebra|happens|falls|cae))?"
+    r"\s+(?:on\s+|el\s+(?:dia\s+)?|is\s+|es\s+)?$"
+)
+# "the day after the 14th", "el día después del 14", "el día antes del 20": a day next to the
+# one said. The words are blanked for Duckling ("del" kept as " el"), the day moved after.
+_NEXT_TO = re.compile(
+    r"\b(?:(?:the\s+)?day\s+(?:(?P<after>after)|before)(?:\s+of)?"
+    r"|(?:el\s+)?dia\s+(?:(?P<despues>despues|siguiente)|antes|anterior)"
+    r"(?:\s+(?P<link>del|de|al|a))?)\s+(?=(?:the\s+|el\s+)?\d)"
+)
+_AS_EL = {"del": " el", "al": "el", "de": "el", "a": " "}
 # A range whose first day is after its last ("del 28 al 2 de enero") crosses a month end, as
 # long as that makes a plausible stay; "del 18 al 15 de diciembre" is a slip, kept as said.
 _MAX_WRAPPED_NIGHTS = 21
@@ -74,6 +96,7 @@ class StayDates:
     check_in: date | None = None
     check_out: date | None = None
     nights: int | None = None
+    event_day: date | None = None  # the day of the event the guest comes for
 
 
 # "llegar un día antes", "arrive two days earlier", "check out a day later", "salir el día
@@ -102,7 +125,11 @@ def says_shift(text: str) -> bool:
     """ "¿podemos llegar un día antes?": one end of a stay is moved, by days (not when the
     message tells days from another event)."""
     folded = fold(text)
-    return _SHIFT.search(folded) is not None and _EVENT.search(folded) is None
+    return (
+        _SHIFT.search(folded) is not None
+        and _EVENT.search(folded) is None
+        and _NEXT_TO.search(folded) is None
+    )
 
 
 def says_stay_change(text: str) -> bool:
@@ -154,6 +181,7 @@ class _Single:
     candidates: tuple[date, ...]  # readings, the preferred first
     day_only: int | None  # "el 16": read again relative to whatever anchors it
     weekday: bool = False  # "el lunes": any week's Monday
+    moved: int = 0  # days from the day said: "the day after the 14th" is +1
 
 
 def _valid(year: int, month: int, day: int) -> date | None:
@@ -231,12 +259,13 @@ def _pick(candidates: tuple[date, ...], not_before: date, until: date = date.max
 
 
 def _role(folded: str, start: int, since: int) -> Role:
-    """Arrival or departure, from the closest cue word before the day (and after the last day)."""
+    """Arrival or departure, from the closest cue word before the day (and after the last day);
+    "event" for the day of an event said without either."""
     window = folded[max(since, start - _CUE_WINDOW) : start]
     last_in = max((m.end() for m in _IN_CUE.finditer(window)), default=-1)
     last_out = max((m.end() for m in _OUT_CUE.finditer(window)), default=-1)
     if last_in == last_out:  # neither
-        return None
+        return "event" if _EVENT_DAY.search(window) else None
     return "in" if last_in > last_out else "out"
 
 
@@ -287,10 +316,23 @@ def _mentions(
     blanked = list(text)
     for span in grammar.spans():
         blanked[span.start : span.end] = " " * (span.end - span.start)
+    moves = []
+    for next_to in _NEXT_TO.finditer(folded):
+        link = next_to["link"]
+        words_end = next_to.start("link") if link else next_to.end()
+        blanked[next_to.start() : words_end] = " " * (words_end - next_to.start())
+        if link:  # "del 14" is read by Duckling as "el 14"
+            blanked[next_to.start("link") : next_to.end("link")] = _AS_EL[link]
+        after = next_to["after"] or next_to["despues"]
+        moves.append((next_to.start(), next_to.end(), 1 if after else -1))
     since = 0
     for mention in find_days(_for_duckling("".join(blanked)), language=language, now=now):
         found.append(_from_duckling(mention, folded, since, today))
         since = mention.end
+    for index, next_day_said in enumerate(found):
+        move = next((m for s, e, m in moves if s <= next_day_said.start <= e), 0)
+        if move and isinstance(next_day_said, _Single):
+            found[index] = replace(next_day_said, moved=move)
     found.sort(key=lambda m: m.start)
     return found, [(n.count, n.extra) for n in grammar.nights]
 
@@ -304,6 +346,14 @@ def _for_duckling(text: str) -> str:
 def _resolve_single(
     single: _Single, not_before: date, *, day_anchor: date, until: date = date.max
 ) -> date:
+    if single.moved:
+        # The day said, read as if it were meant, then moved: "the day after the 14th".
+        step = timedelta(days=single.moved)
+        said = replace(single, moved=0)
+        return (
+            _resolve_single(said, not_before - step, day_anchor=day_anchor - step, until=until)
+            + step
+        )
     if single.day_only is not None:
         day = _next_day(single.day_only, max(not_before, day_anchor))
         if day is not None:
@@ -323,7 +373,7 @@ def _choose(
     stays = sorted((m for m in found if isinstance(m, _Stay)), key=lambda m: m.relative)
     if stays:
         return stays[0].check_in, stays[0].check_out
-    singles = [m for m in found if isinstance(m, _Single)]
+    singles = [m for m in found if isinstance(m, _Single) and m.role != "event"]
     arrival = next((s for s in singles if s.role == "in"), None) or next(
         (s for s in singles if s.role is None), None
     )
@@ -353,6 +403,13 @@ def extract_dates(
         day_anchor = max(today, before.check_in.replace(day=1))
     out_anchor = before.check_in + timedelta(days=1) if before.check_in else today
     found, lengths = _mentions(text, language=language, now=now, day_anchor=day_anchor)
+    event_day = _event_day(found, today)
+    if before.check_in is None and (event_day or before.event_day):
+        event_day = event_day or before.event_day
+        assert event_day is not None
+        # "the wedding is on 17 April; we arrive on the 16th": the 16th of April.
+        day_anchor = event_day.replace(day=1)
+        found, lengths = _mentions(text, language=language, now=now, day_anchor=day_anchor)
     check_in, check_out = _choose(found, today, day_anchor, out_anchor)
     plain = [count for count, extra in lengths if not extra]
     extra = [count for count, is_extra in lengths if is_extra]
@@ -381,4 +438,10 @@ def extract_dates(
         check_out = check_in + timedelta(days=nights)
     elif check_out and nights is not None and before.check_in is None:
         check_in = check_out - timedelta(days=nights)
-    return StayDates(check_in, check_out, nights)
+    return StayDates(check_in, check_out, nights, _event_day(found, today))
+
+
+def _event_day(found: list[_Stay | _Single], today: date) -> date | None:
+    """The day of the event the guest comes for, when they said it as such."""
+    event = next((m for m in found if isinstance(m, _Single) and m.role == "event"), None)
+    return _resolve_single(event, today, day_anchor=today) if event else None

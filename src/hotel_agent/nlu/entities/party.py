@@ -91,6 +91,10 @@ _KIN = (
     r"|grandfather))\b"
 )
 _RELATIVE = re.compile(_OWN + _KIN)
+# "la boda de mi hermana", "my sister's wedding", "the wedding of my son": the relative owns
+# what the guest comes for; it says nothing of who travels.
+_OWNER_BEFORE = re.compile(r"\b(?:de|del|of)\s+$")
+_OWNER_AFTER = re.compile(r"'(?:s\b|\s|$)")
 # "mi pareja y yo con el peque de 4": one child said with "the" after "with"/"and"; not the
 # child's things ("with the baby cot").
 _THE_KID = re.compile(
@@ -328,6 +332,8 @@ def _relatives(folded: str, said: _Said) -> None:
     for match in _RELATIVE.finditer(folded):
         if relatives and match.start() < relatives[-1].end():
             continue  # already read as part of a list
+        if _owner(folded, match):
+            continue
         relatives.append(match)
         while (listed := _NEXT_RELATIVE.match(folded, relatives[-1].end())) is not None:
             relatives.append(listed)
@@ -345,6 +351,13 @@ def _relatives(folded: str, said: _Said) -> None:
         said.children_at = min(firsts)
         last = max((*kids, *the_kids), key=lambda m: m.end())
         said.ages = _ages_after(folded, last.end()) or said.ages
+
+
+def _owner(folded: str, match: re.Match[str]) -> bool:
+    """Whether the relative matched owns something ("la boda de mi hermana") rather than
+    travels ("voy con mi hermana")."""
+    before = _OWNER_BEFORE.search(folded, max(0, match.start() - 5), match.start())
+    return before is not None or _OWNER_AFTER.match(folded, match.end()) is not None
 
 
 def extract_party(text: str, *, previous: Entities | None = None) -> Party:
