@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from hotel_agent.conversations.webchat import new_session_id
 from hotel_agent.runtime import Runtime
 from tests.support import asgi_client, make_settings
 
@@ -33,7 +34,7 @@ async def test_a_redis_outage_is_reported_but_does_not_make_the_service_unready(
         ready = await client.get("/health/ready")
         live = await client.get("/health/live")
         chat = await client.post(
-            "/api/webchat/messages", json={"session_id": "redis-down-1", "text": "hola"}
+            "/api/webchat/messages", json={"session_id": new_session_id(), "text": "hola"}
         )
     assert ready.status_code == 200
     assert ready.json()["failing"] == []
