@@ -199,7 +199,8 @@ compliance-report: install ## Run every gate; write build/compliance/report.{md,
 	$(RUN) python scripts/compliance_report.py --out build/compliance $(COMPLIANCE_ARGS)
 
 .PHONY: lint-ci
-lint-ci: install ## Workflows and dependabot against their JSON schemas, yamllint (scripts/: validate-stack)
+lint-ci: install ## Workflows: actionlint (+ shellcheck on run: steps), JSON schemas, yamllint (scripts/: validate-stack)
+	$(RUN) actionlint -pyflakes= $(WORKFLOWS)
 	$(RUN) check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
 	$(RUN) check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 	$(RUN) yamllint --strict $(WORKFLOWS) .github/dependabot.yml .pre-commit-config.yaml .semgrep .yamllint.yml

@@ -34,6 +34,7 @@ from tests.private_postgres import (
 from tests.support import asgi_client, make_settings, signed_headers, whatsapp_fixture
 
 from _common import main, progress
+from hotel_agent.conversations.webchat import new_session_id
 from hotel_agent.db import migrate
 from hotel_agent.runtime import Runtime
 
@@ -44,6 +45,7 @@ class Load:
         self.sent = 0
         self.log: list[tuple[float, str, int]] = []  # (time, kind, status)
         self.stop = asyncio.Event()
+        self.sessions = [new_session_id() for _ in range(50)]
 
     async def _one(self) -> None:
         self.sent += 1
@@ -59,7 +61,7 @@ class Load:
         else:
             answer = await self.client.post(
                 "/api/webchat/messages",
-                json={"session_id": f"bench-session-{n % 50:04d}", "text": f"hola {n}"},
+                json={"session_id": self.sessions[n % 50], "text": f"hola {n}"},
             )
             self.log.append((time.monotonic(), "webchat", answer.status_code))
 

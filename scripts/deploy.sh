@@ -24,10 +24,10 @@ Usage: scripts/deploy.sh --image IMAGE [--build | --no-pull] [--dry-run] [--skip
                          [--compose-dir DIR] [--services "api worker"]
 
 Deploys IMAGE (e.g. hotel-agent:1.2.0) to the compose stack in DIR (default deploy/compose):
-  1. pre-checks: docker and compose work, DIR/.env exists, scripts/pre-deployment-validation.sh
-     --compose passes (unless --skip-validation)
+  1. pre-checks: docker and compose work, DIR/.env exists
   2. the image: `docker pull` (default), `make build-production` (--build), or as it is
-     (--no-pull, an image loaded by hand)
+     (--no-pull, an image loaded by hand); then scripts/pre-deployment-validation.sh --compose
+     --image IMAGE passes, run in that image (unless --skip-validation)
   3. migrations with the new image (the one-shot `migrate` service)
   4. the services (default "api worker") recreated on the new image; nginx, when it runs,
      reloaded so that it resolves the new api containers
@@ -115,10 +115,6 @@ $DRY_RUN || command -v docker >/dev/null || { echo "error: docker is not install
 PREVIOUS="$(cat "$COMPOSE_DIR/.release" 2>/dev/null || sed -n 's/^IMAGE=//p' "$COMPOSE_DIR/.env" | tail -n1)"
 RELEASE="$IMAGE"
 log "deploying $IMAGE (previous release: ${PREVIOUS:-none})"
-if $VALIDATE; then
-  run scripts/pre-deployment-validation.sh --compose
-fi
-
 # --- 2. the image
 if $BUILD; then
   run make build-production IMAGE="$IMAGE"
@@ -126,6 +122,10 @@ elif $PULL; then
   run docker pull "$IMAGE"
 fi
 $DRY_RUN || docker image inspect "$IMAGE" >/dev/null || { echo "error: no image $IMAGE" >&2; exit 1; }
+# Validated with the image being deployed (its settings checks run in it), once it is here.
+if $VALIDATE; then
+  run scripts/pre-deployment-validation.sh --compose --image "$IMAGE" --compose-dir "$COMPOSE_DIR"
+fi
 
 rollback() {
   local reason="$1"

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 MODE=local
 COMPOSE_DIR="deploy/compose"
+IMAGE=""
 MIN_FREE_MB="${MIN_FREE_MB:-2048}"
 DISK_PATH=""
 SKIP=()
@@ -14,15 +15,16 @@ AGENT="${HOTEL_AGENT_CMD:-hotel-agent}"
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/pre-deployment-validation.sh [--compose] [--min-free-mb N] [--disk-path DIR]
-                                            [--skip CHECK]...
+Usage: scripts/pre-deployment-validation.sh [--compose] [--image IMAGE] [--compose-dir DIR]
+                                            [--min-free-mb N] [--disk-path DIR] [--skip CHECK]...
 
 Checks, in order, stopping at the first failure:
   settings   ENVIRONMENT=production and the settings' own validation: secrets present and
              not placeholders, DEBUG off, QloApps credentials when PMS_TYPE=qloapps, not
              SQLite, https to remote services
   disk       at least N MB free (default 2048) where the data lives
-  image      (--compose) the image named IMAGE in deploy/compose/.env exists locally
+  image      (--compose) the image to deploy (--image, else IMAGE in the stack's .env) exists
+             locally
   database   reachable and at the migration head of this code
   redis      answers PING (when REDIS_URL is set)
   pms        the PMS answers: credentials, hotel, room types
@@ -30,6 +32,9 @@ Checks, in order, stopping at the first failure:
 
   --compose          run the checks in the stack's api service (docker compose run), with its
                      settings and network; default: here, with this environment and .env
+  --image IMAGE      (--compose) the image being deployed: checked, and the checks run in it
+                     (scripts/deploy.sh passes its --image); default: IMAGE in the stack's .env
+  --compose-dir DIR  the stack's directory (default deploy/compose)
   --min-free-mb N    free space required (default: MIN_FREE_MB or 2048)
   --disk-path DIR    where to measure it (default: Docker's root with --compose, else DATA_DIR)
   --skip CHECK       leave a check out (repeatable), e.g. --skip whatsapp for a web-chat-only
@@ -44,6 +49,8 @@ USAGE
 while [ $# -gt 0 ]; do
   case "$1" in
     --compose) MODE=compose; shift ;;
+    --image) IMAGE="$2"; shift 2 ;;
+    --compose-dir) COMPOSE_DIR="$2"; shift 2 ;;
     --min-free-mb) MIN_FREE_MB="$2"; shift 2 ;;
     --disk-path) DISK_PATH="$2"; shift 2 ;;
     --skip) SKIP+=("$2"); shift 2 ;;
@@ -51,6 +58,11 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+
+# The image to check and to run the checks in: the one being deployed, else the stack's own.
+[ -n "$IMAGE" ] || IMAGE="$(sed -n 's/^IMAGE=//p' "$COMPOSE_DIR/.env" 2>/dev/null | tail -n1)"
+IMAGE="${IMAGE:-hotel-agent:latest}"
+export IMAGE  # docker compose reads it for the api service (the shell's value beats .env's)
 
 compose() {
   if docker compose version >/dev/null 2>&1; then
@@ -88,9 +100,7 @@ check_disk() {
 }
 
 check_image() {
-  local image
-  image="$(sed -n 's/^IMAGE=//p' "$COMPOSE_DIR/.env" 2>/dev/null | tail -n1)"
-  image="${image:-hotel-agent:latest}"
+  local image="$IMAGE"
   if ! docker image inspect "$image" >/dev/null 2>&1; then
     echo "image $image is not on this host (make build-production IMAGE=$image)"
     return 1

@@ -68,7 +68,7 @@ class Chat:
         if insecure:
             self.tls.check_hostname = False
             self.tls.verify_mode = ssl.CERT_NONE
-        self.session_id = f"smoke-{secrets.token_hex(8)}"
+        self.session_id = secrets.token_hex(16)  # the chat page's format (SESSION_PATTERN)
         self.said: list[str] = []
 
     def say(self, text: str) -> str:

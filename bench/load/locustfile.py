@@ -48,6 +48,7 @@ from locust import HttpUser, between, task
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 from hotel_agent.channels.whatsapp.signature import sign  # noqa: E402
+from hotel_agent.conversations.webchat import new_session_id  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "whatsapp" / "text_es.json"
 WEBHOOK_PATH = "/webhooks/whatsapp"
@@ -122,7 +123,7 @@ class WebChatGuest(HttpUser):
     wait_time = THINK
 
     def on_start(self) -> None:
-        self.session_id = "load-" + secrets.token_hex(8)
+        self.session_id = new_session_id()
         self.language = random.choice(("es", "en"))
 
     @task

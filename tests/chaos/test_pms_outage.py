@@ -10,6 +10,7 @@ import itertools
 import httpx
 import pytest
 
+from hotel_agent.conversations.webchat import new_session_id
 from tests.chaos.harness import ChaosDatabase, Stack, eventually, qloapps_settings
 from tests.fakes.chaos_proxy import ChaosProxy
 from tests.fakes.qloapps import FakeQloApps
@@ -19,7 +20,6 @@ FAILURES_TO_OPEN = 2
 RECOVERY_SECONDS = 4
 HONEST = "no puedo consultar nuestro sistema de reservas"
 _days = itertools.count(20, 3)  # each guest asks for other dates: nothing is served from cache
-_guests = itertools.count()
 
 
 async def _search(client: httpx.AsyncClient) -> dict[str, object]:
@@ -28,7 +28,7 @@ async def _search(client: httpx.AsyncClient) -> dict[str, object]:
     answer = await client.post(
         "/api/webchat/messages?wait=30",
         json={
-            "session_id": f"chaos-pms-guest-{next(_guests):04d}",
+            "session_id": new_session_id(),
             "text": f"quiero reservar {spanish_range(check_in, check_out)} para 2 adultos",
         },
     )

@@ -5,11 +5,10 @@ apply again, with no restart."""
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 import pytest
 
+from hotel_agent.conversations.webchat import new_session_id
 from tests.chaos.conftest import REDIS_URL
 from tests.chaos.harness import ChaosDatabase, Stack, eventually
 from tests.chaos.whatsapp import deliver, text_delivery
@@ -26,13 +25,9 @@ async def _chat(client: httpx.AsyncClient, session_id: str, text: str) -> httpx.
     )
 
 
-def _session() -> str:
-    return f"chaos-{uuid.uuid4().hex}"
-
-
 async def _limited(client: httpx.AsyncClient) -> bool:
     """Whether a fresh session is refused after PER_SESSION messages: Redis counts again."""
-    session = _session()
+    session = new_session_id()
     statuses = [(await _chat(client, session, "hola")).status_code for _ in range(PER_SESSION + 1)]
     return statuses[-1] == 429
 
@@ -57,7 +52,7 @@ async def test_web_chat_and_webhooks_work_without_redis_and_limits_come_back(
         assert await _limited(client), "with Redis up, the session limit applies"
 
         getattr(redis_proxy, fault)()
-        session = _session()
+        session = new_session_id()
         during = [await _chat(client, session, "hola") for _ in range(PER_SESSION + 1)]
         search = await _chat(
             client, session, f"quiero reservar {spanish_range(check_in, check_out)} para 2 adultos"

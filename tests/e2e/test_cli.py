@@ -13,6 +13,7 @@ import httpx
 from tests.support import seed_nlu_cache
 
 from hotel_agent import __version__
+from hotel_agent.conversations.webchat import new_session_id
 
 
 def run_cli(*args: str, env: dict[str, str], stdin: str = "", timeout: float = 60) -> str:
@@ -146,7 +147,7 @@ def test_serve_starts_on_a_fresh_machine_with_embedded_defaults(
         wait_ready(base)
         answer = httpx.post(
             f"{base}/api/webchat/messages?wait=10",
-            json={"session_id": "cli-test-session", "text": "hello"},
+            json={"session_id": new_session_id(), "text": "hello"},
             timeout=15,
         )
         assert answer.status_code == 200

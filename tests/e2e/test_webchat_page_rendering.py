@@ -23,9 +23,10 @@ from starlette.staticfiles import StaticFiles
 from tests.e2e.browser import DESKTOP, PHONE, OpenPage, launch_chromium
 from tests.fakes.server import ThreadedServer
 
+from hotel_agent.conversations.webchat import SESSION_PATTERN
 from hotel_agent.web.webchat_page import STATIC_DIR
 
-SESSION_RE = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+SESSION_RE = re.compile(SESSION_PATTERN)
 HOTEL_NAME = "Hotel Las Dunas"
 BUTTONS = [{"id": "book", "title": "Book a room"}, {"id": "info", "title": "Hotel info"}]
 ROWS = [

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from tests.e2e.browser import OpenPage
 
+from hotel_agent.conversations.webchat import SESSION_PATTERN
 from hotel_agent.settings import Settings
 
 POLICY_URL = "https://www.prueba.example/privacidad"
@@ -109,5 +110,19 @@ def test_the_page_makes_a_128_bit_session_id(live_server_url: str, new_page: Ope
         page.goto(f"{live_server_url}/")
         expect(page.locator("#chat-privacy summary")).to_be_visible()
         ids.append(page.evaluate("localStorage.getItem('hotel-webchat-session')"))
-    assert all(re.fullmatch(r"[0-9a-f]{32}", str(i)) for i in ids), ids
+    assert all(re.match(SESSION_PATTERN, str(i)) for i in ids), ids  # what the server accepts
     assert ids[0] != ids[1]
+
+
+def test_an_id_the_server_would_refuse_is_replaced(
+    live_server_url: str, new_page: OpenPage
+) -> None:
+    # A browser that kept an id in an older, looser format gets a new one instead of a chat
+    # whose every message the server refuses.
+    page = new_page()
+    page.goto(f"{live_server_url}/")
+    page.evaluate("localStorage.setItem('hotel-webchat-session', 'guest-session-0001')")
+    page.reload()
+    expect(page.locator("#chat-privacy summary")).to_be_visible()
+    stored = page.evaluate("localStorage.getItem('hotel-webchat-session')")
+    assert re.match(SESSION_PATTERN, str(stored)), stored

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
+from hotel_agent.conversations.webchat import new_session_id
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import HttpSettings
 from tests.chaos.harness import eventually
@@ -40,7 +41,7 @@ async def test_a_redis_outage_is_reported_but_does_not_make_the_service_unready(
         ready = await client.get("/health/ready")
         live = await client.get("/health/live")
         chat = await client.post(
-            "/api/webchat/messages", json={"session_id": "redis-down-1", "text": "hola"}
+            "/api/webchat/messages", json={"session_id": new_session_id(), "text": "hola"}
         )
     assert ready.status_code == 200
     assert ready.json()["failing"] == []

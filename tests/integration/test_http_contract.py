@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from hotel_agent.blank_text import NOT_BLANK_PATTERN
+from hotel_agent.conversations.webchat import new_session_id
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import Environment, HttpSettings
 from tests.integration.staff.helpers import AUTH, ReceptionEngine, staff_settings
@@ -18,7 +19,7 @@ from tests.support import asgi_client, make_settings
 
 MakeRuntime = Callable[..., Awaitable[Runtime]]
 NO_ENV: dict[str, Any] = {"_env_file": None}
-SESSION = "contract-session-1"
+SESSION = new_session_id()
 
 
 async def test_ids_beyond_the_columns_are_422_with_the_published_shape(
@@ -112,7 +113,7 @@ async def test_forwarded_for_is_believed_only_from_trusted_proxies(
                 (
                     await client.post(
                         "/api/webchat/messages",
-                        json={"session_id": f"{SESSION}-{n}", "text": "hola"},
+                        json={"session_id": new_session_id(), "text": "hola"},
                         headers={"X-Forwarded-For": f"203.0.113.{n}"},
                     )
                 ).status_code

@@ -92,3 +92,24 @@ def test_nginx_never_logs_query_strings() -> None:
     for log in logs:
         parts = log.split()
         assert parts == ["off"] or (len(parts) >= 2 and parts[1] in named), log
+
+
+@pytest.mark.parametrize(("port", "suffix"), [("443", ""), ("8443", ":8443")])
+def test_the_https_redirect_keeps_the_published_port(port: str, suffix: str) -> None:
+    # The nginx image renders templates/*.template into conf.d with envsubst at start; the
+    # compose file passes the published HTTPS_PORT and mounts the templates.
+    conf = (DEPLOY / "nginx" / "nginx.conf").read_text()
+    assert "include /etc/nginx/conf.d/https-port.conf;" in conf
+    assert re.search(r"return 301 https://\$host\$https_port_suffix\$request_uri;", conf)
+    template = (DEPLOY / "nginx" / "templates" / "https-port.conf.template").read_text()
+    rendered = template.replace("${HTTPS_PORT}", port)
+    entries = dict(re.findall(r'^\s*("[^"]*"|default)\s+"([^"]*)";', rendered, re.MULTILINE))
+    source = re.search(r'map\s+"([^"]*)"\s+\$https_port_suffix', rendered)
+    assert source
+    assert entries.get(f'"{source.group(1)}"', entries["default"]) == suffix
+    nginx = yaml.safe_load((DEPLOY / "compose" / "docker-compose.yml").read_text())["services"][
+        "nginx"
+    ]
+    assert nginx["environment"]["HTTPS_PORT"] == "${HTTPS_PORT:-443}"
+    assert "../nginx/templates:/etc/nginx/templates:ro" in nginx["volumes"]
+    assert "${HTTPS_PORT:-443}:443" in nginx["ports"]

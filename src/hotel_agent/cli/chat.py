@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import TextIO
 
 from hotel_agent.channels.port import OutboundMessage
@@ -20,7 +19,7 @@ async def run_terminal_chat(settings: Settings, stdin: TextIO, stdout: TextIO) -
     runtime = Runtime.build(settings)
     await runtime.load_hotels()
     runtime.start_background()
-    session_id = f"terminal-{uuid.uuid4().hex[:16]}"
+    session_id = webchat.new_session_id()
     stdout.write(f"{settings.hotel.name} — write to the agent (Ctrl-D to quit)\n")
     try:
         while True:

@@ -6,6 +6,7 @@ page reads replies from the transcript (the channel itself sends nothing).
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 from collections.abc import Sequence
@@ -23,6 +24,14 @@ from hotel_agent.inbox.ingest import Accepted, Ingest
 from hotel_agent.inbox.signals import Signals
 
 CHANNEL = "webchat"
+# A session id is the only key to its transcript (OWASP API1): 16 random bytes as lowercase
+# hex, exactly what the chat page makes (chat.js's SESSION_RE is the same pattern).
+SESSION_PATTERN = r"^[0-9a-f]{32}$"
+
+
+def new_session_id() -> str:
+    """A fresh 128-bit session id in the page's format."""
+    return secrets.token_hex(16)
 
 
 async def submit(

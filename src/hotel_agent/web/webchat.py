@@ -10,6 +10,7 @@ from pydantic.config import JsonDict
 
 from hotel_agent.blank_text import NOT_BLANK_SCHEMA, strip_blank
 from hotel_agent.conversations import webchat
+from hotel_agent.conversations.webchat import SESSION_PATTERN
 from hotel_agent.db.models import Message
 from hotel_agent.db.types import BIGINT_MAX
 from hotel_agent.errors import BadRequest, RateLimited
@@ -17,7 +18,6 @@ from hotel_agent.runtime import Runtime
 from hotel_agent.web.deps import RuntimeDep
 from hotel_agent.web.errors import BODY_RESPONSES, STORAGE_RESPONSES, error_response
 
-SESSION_PATTERN = r"^[A-Za-z0-9_-]{8,128}$"
 TEXT_MAX_CHARS = 4096  # WhatsApp's limit, the chat page's maxlength
 _CHOICE_ID: JsonDict = {"type": "string", "minLength": 1, "maxLength": 200}
 router = APIRouter(tags=["webchat"])
@@ -37,7 +37,11 @@ class WebChatMessageIn(BaseModel):
         }
     )
 
-    session_id: str = Field(pattern=SESSION_PATTERN, description="The browser's chat session")
+    session_id: str = Field(
+        pattern=SESSION_PATTERN,
+        description="The browser's chat session: 32 lowercase hex characters (16 random "
+        "bytes), kept secret, since it is the only key to the conversation",
+    )
     text: str = Field(
         default="",
         # Published, enforced by the route (400 with the limit named, as the page expects).
@@ -148,7 +152,10 @@ async def post_message(
 async def get_messages(
     request: Request,
     runtime: RuntimeDep,
-    session_id: Annotated[str, Query(pattern=SESSION_PATTERN)],
+    session_id: Annotated[
+        str,
+        Query(pattern=SESSION_PATTERN, description="The session id the messages were sent with"),
+    ],
     after: Annotated[
         int, Query(ge=0, le=BIGINT_MAX, description="Only messages after this id")
     ] = 0,

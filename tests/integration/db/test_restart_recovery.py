@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hotel_agent.conversations.turns import turn_worker
+from hotel_agent.conversations.webchat import new_session_id
 from hotel_agent.db.models import InboxEvent
 from hotel_agent.runtime import Runtime
 from tests.integration.inbox.helpers import EchoEngine
@@ -20,6 +21,7 @@ from tests.private_postgres import PrivatePostgres, create_private_postgres, rem
 from tests.support import asgi_client, make_settings, signed_headers, whatsapp_fixture
 
 MakeRuntime = Callable[..., Awaitable[Runtime]]
+SESSION = new_session_id()
 
 
 @pytest.fixture
@@ -45,7 +47,7 @@ async def _deliver(client: httpx.AsyncClient, message_id: str) -> httpx.Response
 async def _webchat(client: httpx.AsyncClient, n: int) -> httpx.Response:
     return await client.post(
         "/api/webchat/messages",
-        json={"session_id": "restart-session", "text": f"hola {n}", "client_message_id": f"m{n}"},
+        json={"session_id": SESSION, "text": f"hola {n}", "client_message_id": f"m{n}"},
     )
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 
+from hotel_agent.conversations.webchat import new_session_id
 from hotel_agent.pms.port import Booking
 from hotel_agent.runtime import Runtime
 
@@ -20,7 +20,6 @@ MONTHS_EN = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-_counter = itertools.count()
 
 
 def hotel_today() -> date:
@@ -50,7 +49,7 @@ def english_range(check_in: date, check_out: date) -> str:
 class Guest:
     def __init__(self, client: httpx.AsyncClient, session_id: str | None = None) -> None:
         self.client = client
-        self.session_id = session_id or f"guest-session-{next(_counter):06d}-abcdef"
+        self.session_id = session_id or new_session_id()
         self.last: list[dict[str, Any]] = []
 
     async def says(

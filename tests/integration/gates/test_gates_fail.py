@@ -206,6 +206,15 @@ def test_lint_ci_fails_on_an_invalid_workflow(tmp_path: Path) -> None:
     assert "runs-on" in output
 
 
+def test_lint_ci_fails_on_a_workflow_only_actionlint_understands(tmp_path: Path) -> None:
+    # Valid against the JSON schema, but the job needs a job that does not exist.
+    text = "on: push\njobs:\n  test:\n    needs: build\n    runs-on: ubuntu-latest\n"
+    broken = plant(tmp_path, "ci.yml", text + "    steps:\n      - run: make\n")
+    code, output = make("lint-ci", f"WORKFLOWS={broken}")
+    assert code != 0
+    assert '"build" which does not exist' in output
+
+
 def test_security_fast_fails_when_there_is_nothing_to_check(tmp_path: Path) -> None:
     # bandit and semgrep exit 0 on a missing or empty path; the gate must not.
     code, output = make("security-fast", f"SCAN_PATHS={tmp_path / 'missing'}")

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 from structlog.testing import capture_logs
 
 from hotel_agent.channels.webchat.channel import WebChatChannel
+from hotel_agent.conversations.webchat import new_session_id
 from hotel_agent.db.models import InboxEvent, Message, OutboxItem
 from hotel_agent.dialogue.port import TurnInput, TurnOutput
 from hotel_agent.runtime import Runtime
@@ -32,8 +33,8 @@ from tests.integration.staff.helpers import (
 from tests.support import asgi_client
 
 MakeRuntime = Callable[..., Awaitable[Runtime]]
-SESSION = "guest-session-0001"
-OTHER_SESSION = "guest-session-0002"
+SESSION = new_session_id()
+OTHER_SESSION = new_session_id()
 
 
 async def say(http: httpx.AsyncClient, text: str, session: str = SESSION) -> list[str]:

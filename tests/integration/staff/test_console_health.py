@@ -7,6 +7,7 @@ import re
 
 import httpx
 
+from hotel_agent.conversations.webchat import new_session_id
 from hotel_agent.db.models import StaffRole
 from hotel_agent.staff import accounts
 from tests.integration.staff.helpers import ReceptionEngine, pms_down_settings
@@ -31,7 +32,7 @@ async def test_the_health_page_shows_checks_breaker_and_queues(
         await log_in(http)
         # No worker runs here: the guest's message waits in the inbox.
         sent = await http.post(
-            "/api/webchat/messages", json={"session_id": "guest-session-1", "text": "Hola"}
+            "/api/webchat/messages", json={"session_id": new_session_id(), "text": "Hola"}
         )
         assert sent.status_code in (200, 202), sent.text
         page = await http.get("/staff/health?lang=en")

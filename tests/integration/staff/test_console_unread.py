@@ -8,7 +8,7 @@ import re
 import httpx
 
 from tests.integration.staff.helpers import HANDOFF_REPLY, eventually
-from tests.integration.staff.test_api import SESSION, say
+from tests.integration.staff.test_api import OTHER_SESSION, SESSION, say
 from tests.integration.staff.test_console import (
     MakeRuntime,
     console_runtime,
@@ -58,7 +58,7 @@ async def test_unread_counts_follow_what_staff_have_opened(
         )
         assert await unread(http) == {conversation_id: 0}
         # The guest writes into the staff-owned conversation; another guest opens one.
-        for session, text in ((SESSION, "¿sigue ahí?"), ("guest-session-0002", "Buenas")):
+        for session, text in ((SESSION, "¿sigue ahí?"), (OTHER_SESSION, "Buenas")):
             sent = await http.post(
                 "/api/webchat/messages", json={"session_id": session, "text": text}
             )

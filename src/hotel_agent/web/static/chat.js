@@ -15,7 +15,7 @@
   const MAX_CHARS = 4096;
   const COUNTER_FROM = 3800;
   const SESSION_KEY = "hotel-webchat-session";
-  const SESSION_RE = /^[A-Za-z0-9_-]{8,128}$/;
+  const SESSION_RE = /^[0-9a-f]{32}$/; // the server's SESSION_PATTERN
   const URL_RE = /\bhttps?:\/\/[^\s<>"']+/gi;
 
   // Spanish speaks "tú", like the bot's own replies.

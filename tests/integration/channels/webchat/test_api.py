@@ -8,11 +8,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import httpx
 import pytest
 
+from hotel_agent.conversations.webchat import new_session_id
 from hotel_agent.runtime import Runtime
 from tests.support import asgi_client, make_settings
 
 MakeRuntime = Callable[..., Awaitable[Runtime]]
-SESSION = "session-0123456789"
+SESSION = new_session_id()
 
 
 @pytest.fixture
@@ -99,6 +100,7 @@ async def test_a_choice_can_be_typed_or_picked(client: httpx.AsyncClient) -> Non
         ({"session_id": SESSION, "text": "   "}, 422),  # blank: refused by the schema
         ({"session_id": SESSION, "text": "x" * 1001}, 400),
         ({"session_id": "short", "text": "hola"}, 422),
+        ({"session_id": "session-0123456789", "text": "hola"}, 422),  # not the page's format
         ({"session_id": "bad session id!", "text": "hola"}, 422),
         ({"text": "hola"}, 422),
     ],
@@ -132,7 +134,7 @@ async def test_a_session_is_rate_limited_with_retry_after(client: httpx.AsyncCli
     assert statuses[5:] == [429, 429]
     assert int(answer.headers["Retry-After"]) > 0
     other = await client.post(
-        "/api/webchat/messages", json={"session_id": "another-session-1", "text": "hola"}
+        "/api/webchat/messages", json={"session_id": new_session_id(), "text": "hola"}
     )
     assert other.status_code == 202, "another guest is not limited by this one"
 

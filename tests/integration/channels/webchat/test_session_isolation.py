@@ -2,8 +2,9 @@
 
 A chat session's id is its only key: a bearer secret the page makes from 16 random bytes
 (32 hex characters, 128 bits) and keeps in the browser. These tests prove that a visitor who
-does not hold it cannot read or write another's conversation, that ids too short to be secret
-are refused, and that the id never reaches the logs. The page's side (128-bit ids) is
+does not hold it cannot read or write another's conversation, that ids in any other format
+(shorter, guessable, uppercase) are refused, and that the id never reaches the logs. The page's
+side (128-bit ids, the server's pattern) is
 `tests/e2e/test_webchat_privacy_bar.py::test_the_page_makes_a_128_bit_session_id`; the proxy
 never logs query strings (`tests/unit/test_deploy_files.py::test_nginx_never_logs_query_strings`).
 """
@@ -12,13 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
 from structlog.testing import capture_logs
 
+from hotel_agent.conversations.webchat import new_session_id
 from hotel_agent.runtime import Runtime
 from tests.support import asgi_client, make_settings
 
@@ -34,10 +35,6 @@ async def client(sqlite_url: str, make_runtime: MakeRuntime) -> AsyncIterator[ht
         yield http
 
 
-def new_session() -> str:
-    return secrets.token_hex(16)  # what the page does
-
-
 async def transcript(client: httpx.AsyncClient, session_id: str) -> list[dict[str, object]]:
     answer = await client.get(URL, params={"session_id": session_id})
     assert answer.status_code == 200
@@ -48,7 +45,7 @@ async def transcript(client: httpx.AsyncClient, session_id: str) -> list[dict[st
 async def test_another_session_sees_none_of_a_guest_s_conversation(
     client: httpx.AsyncClient,
 ) -> None:
-    ana, intruder = new_session(), new_session()
+    ana, intruder = new_session_id(), new_session_id()
     said = await client.post(
         f"{URL}?wait=10", json={"session_id": ana, "text": "Hola, soy Ana, ana@example.com"}
     )
@@ -56,8 +53,9 @@ async def test_another_session_sees_none_of_a_guest_s_conversation(
     ana_ids = {m["id"] for m in await transcript(client, ana)}
 
     # Another id, however close to Ana's, is another (empty) conversation: the answer is the
-    # same as for an id never used, so probing tells nothing.
-    for probe in (intruder, ana[:-1] + ("0" if ana[-1] != "0" else "1"), ana.upper()):
+    # same as for an id never used, so probing tells nothing (its uppercase form is not even
+    # accepted: test_ids_outside_the_pattern_are_refused).
+    for probe in (intruder, ana[:-1] + ("0" if ana[-1] != "0" else "1")):
         assert await transcript(client, probe) == []
     # Even asking from message 0 with Ana's message ids in mind.
     answer = await client.get(URL, params={"session_id": intruder, "after": 0})
@@ -72,7 +70,7 @@ async def test_another_session_sees_none_of_a_guest_s_conversation(
 async def test_a_retry_id_cannot_reach_into_another_session(client: httpx.AsyncClient) -> None:
     # The retry key (client_message_id) is stored under the session: the same key from another
     # session is a new message of that session, never a replay of Ana's answer.
-    ana, intruder = new_session(), new_session()
+    ana, intruder = new_session_id(), new_session_id()
     first = await client.post(
         f"{URL}?wait=10", json={"session_id": ana, "text": "hola", "client_message_id": "m1"}
     )
@@ -85,7 +83,20 @@ async def test_a_retry_id_cannot_reach_into_another_session(client: httpx.AsyncC
 
 @pytest.mark.parametrize(
     "session_id",
-    ["1234567", "", "../guest-1", "ana@example.com", "a b c d e f g h", "x" * 129, "abc:defgh"],
+    [
+        "1234567",
+        "",
+        "../guest-1",
+        "ana@example.com",
+        "a b c d e f g h",
+        "x" * 129,
+        "abc:defgh",
+        "guest-session-0001",  # long enough once, guessable: not the page's format
+        "0" * 31,
+        "0" * 33,
+        "ABCDEF0123456789ABCDEF0123456789",  # the page writes lowercase hex
+        "g" * 32,
+    ],
 )
 async def test_ids_outside_the_pattern_are_refused(
     client: httpx.AsyncClient, session_id: str
@@ -96,7 +107,7 @@ async def test_ids_outside_the_pattern_are_refused(
 
 
 async def test_the_session_id_is_never_logged(client: httpx.AsyncClient) -> None:
-    session_id = new_session()
+    session_id = new_session_id()
     # The access log skips lines its logger would filter out; DEBUG on, so the polling's
     # debug line is written and checked too.
     access_log = logging.getLogger("hotel_agent.http")
