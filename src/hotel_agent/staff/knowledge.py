@@ -24,7 +24,8 @@ from hotel_agent.staff.accounts import StaffMember, record
 
 # The languages the console edits; an entry's other languages stay as the file has them.
 LANGUAGES = ("es", "en")
-_TOKENS = re.compile(r"\s+|[^\s]+")
+# A word with the spaces after it: the diff's unit.
+_TOKENS = re.compile(r"\s+|\S+\s*")
 
 
 @dataclass(frozen=True)
@@ -122,10 +123,10 @@ async def save(
         if current != version:
             raise Conflict("the answers were changed meanwhile")
         faq = _faq(knowledge, current, await repo.of_hotel(hotel_id))
+        check(knowledge, faq, entry_id, answers)
         changes = preview(faq, entry_id, answers)
         if not changes:
             return []
-        check(knowledge, faq, entry_id, answers)
         file_texts = {a.language: a.file_text for a in faq.item(entry_id).answers}
         for change in changes:
             kept = None if change.after == file_texts[change.language] else change.after
@@ -198,7 +199,8 @@ def _edits_of(faq: HotelFaq) -> dict[str, dict[str, str]]:
 def _diff(before: str, after: str) -> tuple[tuple[str, str], ...]:
     old, new = _TOKENS.findall(before), _TOKENS.findall(after)
     parts: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    # autojunk (the default) keeps a long, repetitive answer from taking seconds.
+    matcher = difflib.SequenceMatcher(a=old, b=new)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
             parts.append(("same", "".join(old[a1:a2])))

@@ -60,8 +60,8 @@ async def preview(request: Request, runtime: RuntimeDep, entry_id: EntryId) -> R
     faq = await _faq(runtime)
     answers = staff_knowledge.answers_from_form(form)
     try:
-        changes = staff_knowledge.preview(faq, entry_id, answers)
         staff_knowledge.check(runtime.knowledge, faq, entry_id, answers)
+        changes = staff_knowledge.preview(faq, entry_id, answers)
     except NotFound:
         return HTMLResponse("not found", status_code=404)
     except BadRequest as exc:
@@ -132,7 +132,8 @@ def _edit(
     item = faq.item(entry_id)
     context: dict[str, Any] = {
         "item": item,
-        "answers": answers,
+        # A language the form did not send keeps its current answer.
+        "answers": {**{a.language: a.text for a in item.answers}, **answers},
         "version": faq.version,
         "changes": changes,
         "problem": problem,
