@@ -40,6 +40,8 @@ from hotel_agent.inbox.sender import Sender
 from hotel_agent.inbox.signals import Signals
 from hotel_agent.inbox.wakeups import asyncpg_dsn, listen_for_inbox
 from hotel_agent.knowledge import knowledge_for
+from hotel_agent.knowledge.edits import EditedKnowledge
+from hotel_agent.knowledge.loading import knowledge_path
 from hotel_agent.llm.factory import build_language_model
 from hotel_agent.llm.port import LanguageModel
 from hotel_agent.nlu.pipeline import Understander
@@ -79,6 +81,7 @@ class Runtime:
     bookings: DatabaseBookingLedger
     understander: Understander
     probe_engine: AsyncEngine  # `/health/ready`'s own connection (the engine itself on SQLite)
+    knowledge: EditedKnowledge  # the hotel's, with staff's edits (console)
     llm: LanguageModel | None = None
     redis: Redis | None = None
     alerts: StaffWebhook | None = None  # the staff alert webhook, when one is configured
@@ -104,17 +107,19 @@ class Runtime:
         # The trained intent model is kept under DATA_DIR: later starts load it.
         understander = Understander(model_cache=settings.data_dir / "nlu")
         llm = build_language_model(settings)
+        knowledge = EditedKnowledge(knowledge_path(settings), knowledge_for(settings), sessions)
         if dialogue is None:
             dialogue = Engine(
                 DialogueServices(
                     understander=understander,
                     pms=pms,
                     bookings=bookings,
-                    knowledge=knowledge_for(settings),
+                    knowledge=knowledge.file,
                     policy=stay_policy(settings),
                     llm=llm,
                     thresholds=Thresholds(ask_model_below=settings.llm.min_confidence),
                     booking_emails=settings.smtp.enabled,
+                    edited_knowledge=knowledge,
                 )
             )
         return cls(
@@ -131,6 +136,7 @@ class Runtime:
             bookings=bookings,
             understander=understander,
             probe_engine=create_probe_engine(settings, engine),
+            knowledge=knowledge,
             llm=llm,
             redis=redis,
             alerts=build_staff_webhook(settings, http),

@@ -115,6 +115,7 @@ def test_the_console_pages_fit_the_screen(
         "health": ("/staff/health", "#health-summary"),
         "failed": ("/staff/failed", "h1"),
         "audit": ("/staff/audit", "[data-audit='login']"),
+        "knowledge": ("/staff/knowledge", "[data-faq='wifi']"),
     }
     for name, (path, shown) in pages.items():
         staff.goto(f"{live_server_url}{path}")

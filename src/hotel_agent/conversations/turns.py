@@ -79,6 +79,7 @@ async def load_turn(
             name=hotel.name,
             timezone=hotel.timezone,
             default_language=hotel.default_language,
+            knowledge_version=hotel.knowledge_version,
         ),
         conversation_id=conversation.id,
         message=message,

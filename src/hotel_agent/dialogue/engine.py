@@ -61,13 +61,19 @@ class Engine:
                 decided_by="not_text",
             )
         now = self.clock(ZoneInfo(turn.hotel.timezone))
+        services = self.services
+        if services.edited_knowledge is not None:
+            knowledge = await services.edited_knowledge.current(
+                turn.hotel.id, turn.hotel.knowledge_version
+            )
+            services = replace(services, knowledge=knowledge)
         hotel, room_types = await self._hotel_facts()
         # Names, e-mails and references say nothing about the guest's language ("Laura Gómez,
         # laura@example.com" is not Spanish): answers to those questions keep the language.
         keep_language = state.step in (Step.DETAILS, Step.FIND) and turn.language is not None
-        room_type_names = self.services.knowledge.room_type_names(room_types)
+        room_type_names = services.knowledge.room_type_names(room_types)
         task = task_in_progress(state)
-        understanding = self.services.understander.understand(
+        understanding = services.understander.understand(
             message.text,
             now=now,
             language_hint=turn.language if keep_language else None,
@@ -85,18 +91,18 @@ class Engine:
             hotel=hotel,
             room_types=room_types,
             room_type_names=room_type_names,
-            thresholds=self.services.thresholds,
+            thresholds=services.thresholds,
             choice=message.choice_id or choices.typed_choice(message.text, state.last_choices),
             privacy_notice=privacy_notice(
-                self.services.knowledge,
+                services.knowledge,
                 hotel.name if hotel else turn.hotel.name,
                 understanding.language,
             ),
         )
         decided_by: str | None = None
         # The turn's PMS writes are noted as they happen: each becomes a booking e-mail.
-        ledger = RecordingLedger(self.services.bookings)
-        services = replace(self.services, bookings=ledger)
+        ledger = RecordingLedger(services.bookings)
+        services = replace(services, bookings=ledger)
         try:
             decided_by = await decide(t, services)
         except (PmsUnavailable, PmsAuthError) as exc:
@@ -110,8 +116,8 @@ class Engine:
             t.state.reset_flow()
             decided_by = "booking_gone"
         emails = []
-        if self.services.booking_emails:
-            emails = booking_emails(t, ledger.effects, self.services.knowledge)
+        if services.booking_emails:
+            emails = booking_emails(t, ledger.effects, services.knowledge)
         t.remember_choices()
         return TurnOutput(
             replies=t.replies,

@@ -16,6 +16,8 @@ class HotelInfo:
     name: str
     timezone: str
     default_language: str
+    # Moves with every edit of the FAQ answers in the console (the knowledge is reloaded).
+    knowledge_version: int = 0
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from hotel_agent.nlu.types import Topic
 
 TOPICS = tuple(topic.value for topic in Topic)
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
+# WhatsApp's limit on a text message, the strictest channel's: a longer answer cannot be sent.
+ANSWER_MAX_CHARS = 4096
 _WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$")
 
 
@@ -56,6 +58,12 @@ class FaqEntry(BaseModel):
         written = {language: text.strip() for language, text in answers.items() if text.strip()}
         if not written:
             raise ValueError("no answer in any language")
+        for language, text in written.items():
+            if len(text) > ANSWER_MAX_CHARS:
+                raise ValueError(
+                    f"the {language} answer has {len(text)} characters: at most "
+                    f"{ANSWER_MAX_CHARS} fit in one WhatsApp message"
+                )
         return written
 
     @field_validator("keywords")

@@ -27,6 +27,18 @@ class KnowledgeError(HotelAgentError):
 
 def load_knowledge(path: Path) -> HotelKnowledge:
     """The knowledge in `path`; KnowledgeError names the file and every problem found."""
+    path = path.absolute()
+    raw = read_knowledge_file(path)
+    try:
+        document = check_document(raw)
+    except KnowledgeError as exc:
+        raise KnowledgeError(f"knowledge file {path}: {exc}") from None
+    return knowledge_of(document)
+
+
+def read_knowledge_file(path: Path) -> dict[str, Any]:
+    """The file's YAML as a mapping, not yet checked against the schema; KnowledgeError names
+    the file and what keeps it from being read."""
     path = path.absolute()  # the message must say which file, whatever the working directory
     try:
         text = path.read_text(encoding="utf-8")
@@ -50,11 +62,21 @@ def load_knowledge(path: Path) -> HotelKnowledge:
         raise KnowledgeError(
             f"knowledge file {path}: expected a mapping with `faq` and `room_types` at the top"
         )
+    return raw
+
+
+def check_document(raw: dict[str, Any]) -> KnowledgeDocument:
+    """`raw` checked against the schema: the one validation of the hotel's knowledge, for the
+    file at start-up and for staff's edits in the console. KnowledgeError lists every problem
+    ("faq entry 3 (wifi), answers: no answer in any language")."""
     try:
-        document = KnowledgeDocument.model_validate(raw)
+        return KnowledgeDocument.model_validate(raw)
     except ValidationError as exc:
         problems = [_describe(error, raw) for error in exc.errors()]
-        raise KnowledgeError(f"knowledge file {path}: " + "; ".join(problems)) from None
+        raise KnowledgeError("; ".join(problems)) from None
+
+
+def knowledge_of(document: KnowledgeDocument) -> HotelKnowledge:
     return HotelKnowledge(
         document.faq,
         document.room_types,
@@ -68,8 +90,13 @@ def knowledge_for(settings: Settings) -> HotelKnowledge:
     """The configured hotel's knowledge (HOTEL_KNOWLEDGE_FILE, else the demo hotel's).
 
     Read once per file and process: the dialogue asks for it on every turn. Edits to the file
-    take effect when the process restarts."""
-    return _load_cached(settings.hotel.knowledge_file or DEMO_KNOWLEDGE_FILE)
+    take effect when the process restarts (staff's edits in the console, see `edits`, at once)."""
+    return _load_cached(knowledge_path(settings))
+
+
+def knowledge_path(settings: Settings) -> Path:
+    """HOTEL_KNOWLEDGE_FILE, else the demo hotel's file."""
+    return settings.hotel.knowledge_file or DEMO_KNOWLEDGE_FILE
 
 
 @lru_cache(maxsize=8)

@@ -35,6 +35,7 @@ TABLES = {
     "staff_users",
     "staff_sessions",
     "staff_audit",
+    "faq_answer_edits",
     "alembic_version",
 }
 

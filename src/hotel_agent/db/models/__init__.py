@@ -8,6 +8,7 @@ from hotel_agent.db.models.booking_change import (
 from hotel_agent.db.models.booking_record import BookingRecord, BookingRecordStatus
 from hotel_agent.db.models.conversation import Conversation, ConversationOwner
 from hotel_agent.db.models.dead_letter import DeadLetter
+from hotel_agent.db.models.faq_answer_edit import FaqAnswerEdit
 from hotel_agent.db.models.guest import Guest, GuestIdentity
 from hotel_agent.db.models.hotel import Hotel
 from hotel_agent.db.models.inbox_event import InboxEvent, QueueState
@@ -32,6 +33,7 @@ __all__ = [
     "DeadLetter",
     "DeliveryStatus",
     "Direction",
+    "FaqAnswerEdit",
     "Guest",
     "GuestIdentity",
     "Hotel",

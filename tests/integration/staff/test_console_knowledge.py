@@ -1,0 +1,188 @@
+"""The console's hotel knowledge on both databases, with the real dialogue engine: an
+administrator's edit of a FAQ answer, previewed as a diff and saved, is what the bot answers
+on the guest's next question, in a worker process other than the console's (no restart); an
+edit the knowledge file's schema refuses saves nothing; staff members may only read."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from hotel_agent.db.models import FaqAnswerEdit, Hotel, StaffAuditEntry, StaffRole
+from hotel_agent.runtime import Runtime
+from hotel_agent.staff import accounts
+from tests.integration.staff.helpers import staff_settings
+from tests.integration.staff.test_api import say
+from tests.integration.staff.test_console import PASSWORD, MakeRuntime, csrf_of, log_in
+from tests.support import asgi_client
+
+WIFI_ES = "El wifi es gratis. La red nueva se llama «Mirador-5G» y la clave está en recepción."
+QUESTION = "¿Tenéis wifi?"
+
+
+@pytest.fixture
+async def console(database_url: str, make_runtime: MakeRuntime) -> Runtime:
+    """A console process (serves HTTP, runs no turns) beside a worker process (runs the turns)
+    on one database, each with its own knowledge, as `serve` and `worker` are deployed; with
+    the administrator "admin" and the staff member "marta"."""
+    console = await make_runtime(staff_settings(database_url))
+    worker = await make_runtime(staff_settings(database_url))
+    worker.start_background()
+    await accounts.create_user(console.sessions, "admin", PASSWORD, StaffRole.ADMIN)
+    await accounts.create_user(console.sessions, "marta", PASSWORD, StaffRole.STAFF)
+    return console
+
+
+async def preview(http: httpx.AsyncClient, entry: str, **answers: str) -> httpx.Response:
+    token = await csrf_of(http, f"/staff/knowledge/{entry}")
+    data = {"csrf_token": token, **{f"answer_{lang}": text for lang, text in answers.items()}}
+    return await http.post(f"/staff/knowledge/{entry}/preview", data=data)
+
+
+def save_form(previewed: httpx.Response) -> dict[str, str]:
+    """The hidden fields of the preview's save form (the previewed words and version)."""
+    [form] = re.findall(r'<form[^>]*id="save-form".*?</form>', previewed.text, re.S)
+    fields = re.findall(r'name="([a-z_]+)" value="([^"]*)"', form)
+    return {name: html.unescape(value) for name, value in fields}
+
+
+async def edits(runtime: Runtime) -> tuple[int, list[tuple[str, str, str, str]]]:
+    async with runtime.sessions() as session:
+        version = await session.scalar(select(Hotel.knowledge_version))
+        rows = await session.scalars(select(FaqAnswerEdit).order_by(FaqAnswerEdit.id))
+        return int(version or 0), [(r.entry_id, r.language, r.answer, r.edited_by) for r in rows]
+
+
+async def faq_audit(runtime: Runtime) -> list[tuple[str, dict[str, object]]]:
+    async with runtime.sessions() as session:
+        rows = await session.scalars(
+            select(StaffAuditEntry).where(StaffAuditEntry.action == "faq_edit")
+        )
+        return [(r.username, r.detail) for r in rows]
+
+
+async def test_an_edited_answer_is_the_bots_next_answer_without_a_restart(console: Runtime) -> None:
+    async with asgi_client(console) as http:
+        [before] = await say(http, QUESTION)
+        assert "MiradorPuerto-Guest" in before  # the knowledge file's answer
+
+        await log_in(http, username="admin")
+        page = await http.get("/staff/knowledge?lang=en")
+        assert page.status_code == 200
+        assert 'href="/staff/knowledge/wifi"' in page.text
+        assert "MiradorPuerto-Guest" in page.text
+
+        previewed = await preview(http, "wifi", es=WIFI_ES, en="")
+        assert previewed.status_code == 200, previewed.text
+        # The word diff: the file's words struck out, the new ones inserted; English blanked.
+        assert "<ins>" in previewed.text and "Mirador-5G" in previewed.text
+        assert re.search(r"<del>[^<]*MiradorPuerto-Guest", previewed.text)
+        assert await edits(console) == (0, [])  # a preview saves nothing
+
+        form = save_form(previewed)
+        assert form["answer_es"] == WIFI_ES
+        saved = await http.post("/staff/knowledge/wifi", data=form)
+        assert (saved.status_code, saved.headers["location"]) == (
+            303,
+            "/staff/knowledge?saved=wifi#wifi",
+        )
+        version, rows = await edits(console)
+        assert version == 1
+        assert rows == [("wifi", "es", WIFI_ES, "admin"), ("wifi", "en", "", "admin")]
+
+        # The worker process, which answered before the edit, answers with it now.
+        assert await say(http, QUESTION) == [WIFI_ES]
+        # English is left unwritten: an English guest gets the Spanish answer.
+        assert await say(http, "Do you have wifi?", session="guest-session-en") == [WIFI_ES]
+
+        [(who, detail)] = await faq_audit(console)
+        assert who == "admin"
+        assert detail["entry"] == "wifi"
+        changes = detail["changes"]
+        assert isinstance(changes, dict)
+        assert changes["es"]["after"] == WIFI_ES
+        assert "MiradorPuerto-Guest" in changes["es"]["before"]
+        audit_page = await http.get("/staff/audit?lang=en")
+        assert "edited a FAQ answer" in audit_page.text
+        listed = await http.get("/staff/knowledge?lang=en&saved=wifi")
+        assert "Edited by admin on" in listed.text
+
+        # Writing the file's words back is going back to the file: the edit row goes.
+        back = await preview(http, "wifi", es=changes["es"]["before"], en=changes["en"]["before"])
+        assert (await http.post("/staff/knowledge/wifi", data=save_form(back))).status_code == 303
+        assert await edits(console) == (2, [])
+        assert "MiradorPuerto-Guest" in (await say(http, QUESTION))[0]
+
+
+async def test_an_edit_the_schema_refuses_saves_nothing(console: Runtime) -> None:
+    async with asgi_client(console) as http:
+        await log_in(http, username="admin")
+        refused = await preview(http, "wifi", es="  ", en="")
+        assert refused.status_code == 422
+        assert "no answer in any language" in refused.text
+        assert "faq entry" in refused.text and "(wifi)" in refused.text
+        assert 'id="save-form"' not in refused.text
+
+        # Straight to the save, without the preview: refused the same way.
+        token = await csrf_of(http, "/staff/knowledge/wifi")
+        blank = {"csrf_token": token, "version": "0", "answer_es": "", "answer_en": ""}
+        direct = await http.post("/staff/knowledge/wifi", data=blank)
+        assert direct.status_code == 422
+        assert "no answer in any language" in direct.text
+        too_long = await http.post(
+            "/staff/knowledge/wifi", data={**blank, "answer_es": "wifi " * 1000}
+        )
+        assert too_long.status_code == 422
+        assert "at most 4096" in too_long.text
+
+        unknown = {"csrf_token": token, "answer_es": "x"}
+        assert (
+            await http.post("/staff/knowledge/no-such/preview", data=unknown)
+        ).status_code == 404
+        assert (await http.get("/staff/knowledge/no-such")).status_code == 404
+        bad_id = await http.post("/staff/knowledge/..%2Fetc/preview", data={"csrf_token": token})
+        assert 400 <= bad_id.status_code < 500
+        no_csrf = await http.post("/staff/knowledge/wifi", data={**blank, "csrf_token": "x"})
+        assert no_csrf.status_code == 403
+
+        assert await edits(console) == (0, [])
+        assert await faq_audit(console) == []
+        assert "MiradorPuerto-Guest" in (await say(http, QUESTION))[0]
+
+
+async def test_staff_members_read_the_answers_but_cannot_edit_them(console: Runtime) -> None:
+    async with asgi_client(console) as marta:
+        await log_in(marta)
+        page = await marta.get("/staff/knowledge?lang=en")
+        assert page.status_code == 200
+        assert "MiradorPuerto-Guest" in page.text
+        assert "Only administrators can edit them." in page.text
+        assert 'href="/staff/knowledge/wifi"' not in page.text
+        assert (await marta.get("/staff/knowledge/wifi")).status_code == 403
+        token = await csrf_of(marta, "/staff/knowledge")
+        form = {"csrf_token": token, "version": "0", "answer_es": WIFI_ES, "answer_en": "x"}
+        assert (await marta.post("/staff/knowledge/wifi/preview", data=form)).status_code == 403
+        assert (await marta.post("/staff/knowledge/wifi", data=form)).status_code == 403
+    assert await edits(console) == (0, [])
+
+
+async def test_a_colleagues_save_in_between_is_not_overwritten_unseen(console: Runtime) -> None:
+    await accounts.create_user(console.sessions, "elena", PASSWORD, StaffRole.ADMIN)
+    async with asgi_client(console) as admin, asgi_client(console) as elena:
+        await log_in(admin, username="admin")
+        await log_in(elena, username="elena")
+        mine = save_form(await preview(admin, "wifi", es=WIFI_ES))
+        hers = save_form(await preview(elena, "wifi", es="Wifi gratis: pregunta en recepción."))
+        assert (await elena.post("/staff/knowledge/wifi", data=hers)).status_code == 303
+        late = await admin.post("/staff/knowledge/wifi?lang=en", data=mine)
+        assert late.status_code == 409
+        assert "a colleague changed the answers meanwhile" in late.text
+    version, rows = await edits(console)
+    assert (version, [r[2:] for r in rows]) == (
+        1,
+        [("Wifi gratis: pregunta en recepción.", "elena")],
+    )
