@@ -35,6 +35,7 @@ TABLES = {
     "staff_users",
     "staff_sessions",
     "staff_audit",
+    "scheduled_messages",
     "alembic_version",
 }
 
