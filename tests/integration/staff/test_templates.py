@@ -12,9 +12,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from hotel_agent.channels.webchat.channel import WebChatChannel
-from hotel_agent.db.models import Message, OutboxItem
+from hotel_agent.db.models import Message, OutboxItem, StaffRole
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import Settings
+from hotel_agent.staff import accounts
 from tests.fakes.graph_api import FakeGraphApi
 from tests.integration.inbox.helpers import whatsapp_text
 from tests.integration.staff.helpers import (
@@ -25,6 +26,7 @@ from tests.integration.staff.helpers import (
     outbox_settled,
     staff_settings,
 )
+from tests.integration.staff.test_console import PASSWORD, log_in
 from tests.support import ACCESS_TOKEN, asgi_client
 
 MakeRuntime = Callable[..., Awaitable[Runtime]]
@@ -170,3 +172,22 @@ async def test_a_template_too_long_for_whatsapp_is_refused_before_queueing(
             )
     assert answer.status_code == 400
     assert "shorten it" in answer.json()["detail"]
+
+
+async def test_the_console_says_the_reply_will_go_out_as_the_template(
+    database_url: str, make_runtime: MakeRuntime, tmp_path: Path
+) -> None:
+    with FakeGraphApi(ACCESS_TOKEN, strict_window=True) as fake:
+        knowledge = knowledge_with_templates(tmp_path, [STAFF_REPLY_ES])
+        runtime = await make_runtime(
+            whatsapp_settings(database_url, fake, knowledge), dialogue=ReceptionEngine()
+        )
+        await accounts.create_user(runtime.sessions, "marta", PASSWORD, StaffRole.ADMIN)
+        runtime.start_background()
+        conversation_id = await _guest_wrote_25_hours_ago(runtime, fake)
+        async with asgi_client(runtime) as http:
+            await log_in(http)
+            page = await http.get(f"/staff/conversations/{conversation_id}?lang=en")
+    assert 'data-template="staff_reply_es"' in page.text
+    assert "your reply will be sent as the approved template" in page.text
+    assert "<textarea" in page.text
