@@ -46,6 +46,7 @@ def make_settings(
     queue: dict[str, Any] | None = None,
     webchat: dict[str, Any] | None = None,
     pms: dict[str, Any] | None = None,
+    hotel: dict[str, Any] | None = None,
     **overrides: Any,
 ) -> Settings:
     """Settings for a test: explicit values only, never the environment's `.env`."""
@@ -63,7 +64,9 @@ def make_settings(
             api_base_url=graph_base_url,
             timeout_seconds=5,
         ),
-        hotel=HotelSettings(**no_env, name="Hotel Prueba", slug="prueba"),
+        hotel=HotelSettings(
+            **no_env, **{"name": "Hotel Prueba", "slug": "prueba", **(hotel or {})}
+        ),
         queue=QueueSettings(
             **no_env,
             **{"poll_interval_seconds": 0.05, "retry_base_seconds": 0.05, **(queue or {})},

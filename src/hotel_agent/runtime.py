@@ -22,6 +22,7 @@ from hotel_agent.channels.email.smtp import SmtpMailer
 from hotel_agent.channels.factory import build_channels, build_mailer, build_staff_webhook
 from hotel_agent.channels.port import Channel
 from hotel_agent.channels.staff_webhook import StaffWebhook
+from hotel_agent.conversations.proactive import ProactiveMessages
 from hotel_agent.conversations.turns import turn_worker
 from hotel_agent.db.engine import (
     SessionFactory,
@@ -168,6 +169,15 @@ class Runtime:
             self._spawn(listener, "inbox-wakeups")
         if workers:
             self._spawn(self._run_workers(workers), "workers")
+            if self.settings.proactive.enabled:
+                proactive = ProactiveMessages(
+                    self.sessions,
+                    self.channels,
+                    self.signals,
+                    self.settings.proactive,
+                    knowledge_for(self.settings),
+                )
+                self._spawn(proactive.run(self._stop), "proactive")
             if self.settings.retention.periodic:
                 retention = retention_loop(self.sessions, self.settings.retention, self._stop)
                 self._spawn(retention, "retention")
@@ -204,6 +214,7 @@ class Runtime:
                 self.signals,
                 self.settings.queue,
                 alert_staff=self.alerts is not None,
+                proactive=self.settings.proactive if self.settings.proactive.enabled else None,
             )
             for _ in range(count)
         ]

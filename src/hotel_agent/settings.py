@@ -332,6 +332,25 @@ class RetentionSettings(BaseSettings):
     periodic: bool = True
 
 
+class ProactiveSettings(BaseSettings):
+    """Messages the agent sends unprompted: pre-arrival information and the post-stay thanks
+    with the review link (docs/whatsapp-templates.md). Only to WhatsApp guests who said yes
+    when asked after booking; "stop" or "baja" ends them."""
+
+    model_config = _group_config("PROACTIVE_")
+
+    # Off: guests are not asked and nothing is scheduled (rows already scheduled wait).
+    enabled: bool = False
+    # The pre-arrival message goes this many days before check-in (sooner when booked later).
+    pre_arrival_days: int = Field(default=2, ge=0, le=30)
+    # Hour of the day, in the hotel's time zone, of the pre-arrival message.
+    pre_arrival_hour: int = Field(default=10, ge=0, le=23)
+    # Hour of the check-out day, in the hotel's time zone, of the post-stay thanks.
+    post_stay_hour: int = Field(default=18, ge=0, le=23)
+    # Workers look for bookings to ask about and messages due this often.
+    poll_seconds: float = Field(default=60.0, gt=0)
+
+
 class PmsType(StrEnum):
     SIMULATOR = "simulator"
     QLOAPPS = "qloapps"
@@ -409,6 +428,7 @@ class Settings(BaseSettings):
     http: HttpSettings = Field(default_factory=HttpSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    proactive: ProactiveSettings = Field(default_factory=ProactiveSettings)
 
     @property
     def database_url(self) -> str:

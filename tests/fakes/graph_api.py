@@ -10,6 +10,12 @@ tests and other processes can all reach it:
         client = WhatsAppCloudClient(http, base_url=fake.base_url, ...)
         fake.fail_next(status=400, body=error_131047)
 
+It enforces the customer service window and the template rules as Meta does: a free-form
+message to a guest whose last message (`guest_wrote`) is more than 24 hours old fails with
+131047, and so does one to a guest never heard of when `strict_window` is set; a template
+that was not approved (`approve_template`) fails with 132001, one with the wrong number of
+body parameters with 132000.
+
 As a process, for benchmarks and load tests (prints the base URL on its first line; `GET /_stats`
 counts; `GET /_sent/{wa_id}` the messages accepted for one guest, which load-test guests read
 their replies from):
@@ -37,11 +43,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from tests.fakes.graph_rules import message_problem
+from tests.fakes.graph_rules import message_problem, template_problem
 from tests.fakes.server import FakeServer
 
 DEFAULT_ACCESS_TOKEN = "fake-access-token"
 DEFAULT_VERSION = "v23.0"
+WINDOW_SECONDS = 24 * 3600
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,9 +78,14 @@ class FakeGraphApi(FakeServer):
         version: str = DEFAULT_VERSION,
         host: str = "127.0.0.1",
         port: int = 0,
+        strict_window: bool = False,
     ) -> None:
         self.access_token = access_token
         self.version = version
+        # True: a guest the fake was never told about (`guest_wrote`) is outside the window.
+        self.strict_window = strict_window
+        self._last_inbound: dict[str, float] = {}
+        self._templates: dict[tuple[str, str], int] = {}
         super().__init__(host=host, port=port)
         self._condition = threading.Condition()
         self._sent: list[RecordedRequest] = []
@@ -136,6 +148,17 @@ class FakeGraphApi(FakeServer):
         answer: the sender cannot know they were accepted. Read receipts are not held."""
         with self._condition:
             self._hang_after_accept += times
+
+    def guest_wrote(self, to: str, at: float | None = None) -> None:
+        """The guest `to` sent a message at `at` (time.time(), default now): free-form
+        messages to them are accepted until 24 hours later."""
+        with self._condition:
+            self._last_inbound[to] = time.time() if at is None else at
+
+    def approve_template(self, name: str, language: str, *, body_parameters: int = 0) -> None:
+        """A template Meta approved for this number, with its number of body variables."""
+        with self._condition:
+            self._templates[(name, language)] = body_parameters
 
     def add_media(self, content: bytes, mime_type: str, *, sha256: str | None = None) -> str:
         """Serve `content` as a media id (returned); `sha256` overrides the announced hash."""
@@ -200,6 +223,9 @@ class FakeGraphApi(FakeServer):
         problem = message_problem(body)
         if problem is not None:
             return self._error(400, 131009, f"(#131009) Parameter value is not valid: {problem}")
+        refused = self._policy_refusal(body)
+        if refused is not None:
+            return self._error(400, *refused)
         wamid = f"wamid.FAKE{uuid.uuid4().hex.upper()}"
         with self._condition:
             self._sent.append(dataclasses.replace(record, wamid=wamid))
@@ -215,6 +241,23 @@ class FakeGraphApi(FakeServer):
                 "messages": [{"id": wamid}],
             }
         )
+
+    def _policy_refusal(self, body: dict[str, Any]) -> tuple[int, str] | None:
+        """Meta's template and 24-hour window rules: (code, message) when they refuse."""
+        with self._condition:
+            approved = dict(self._templates)
+            last = self._last_inbound.get(body["to"])
+        if body.get("type") == "template":
+            return template_problem(body.get("template"), approved)
+        if last is None and not self.strict_window:
+            return None
+        if last is None or time.time() - last > WINDOW_SECONDS:
+            return (
+                131047,
+                "(#131047) Re-engagement message: more than 24 hours have passed since the "
+                "recipient last replied to the sender number",
+            )
+        return None
 
     async def _media_info(self, request: Request) -> Response:
         refusal = await self._refusal(request)

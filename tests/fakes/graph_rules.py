@@ -108,3 +108,42 @@ def _length_problem(name: str, value: Any, limit: int) -> str | None:
     if len(value) > limit:
         return f"{name} is longer than {limit} characters"
     return None
+
+
+def template_problem(template: Any, approved: dict[tuple[str, str], int]) -> tuple[int, str] | None:
+    """Why Meta would refuse a template send, as (error code, message); None to accept it.
+    `approved` maps (name, language code) to the template's number of body variables."""
+    if not isinstance(template, dict) or not isinstance(template.get("name"), str):
+        return 131008, "(#131008) Required parameter is missing: template.name"
+    language = template.get("language")
+    code = language.get("code") if isinstance(language, dict) else None
+    if not isinstance(code, str) or not code:
+        return 131008, "(#131008) Required parameter is missing: template.language.code"
+    expected = approved.get((template["name"], code))
+    if expected is None:
+        return (
+            132001,
+            f"(#132001) Template name does not exist in the translation: {template['name']} "
+            f"({code})",
+        )
+    parameters: list[Any] = []
+    for component in template.get("components") or []:
+        if isinstance(component, dict) and component.get("type") == "body":
+            parameters += component.get("parameters") or []
+    if len(parameters) != expected:
+        return (
+            132000,
+            f"(#132000) Number of parameters does not match the expected number of params: "
+            f"{len(parameters)} given, {expected} expected",
+        )
+    for parameter in parameters:
+        text = parameter.get("text") if isinstance(parameter, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            return 131008, "(#131008) Required parameter is missing: a body parameter's text"
+        if any(c in text for c in "\n\t") or "     " in text:
+            return (
+                100,
+                "(#100) Invalid parameter: Param text cannot have new-line/tab characters or "
+                "more than 4 consecutive spaces",
+            )
+    return None

@@ -70,10 +70,23 @@ class ListPicker(BaseModel):
         return [row for section in self.sections for row in section.rows]
 
 
+class TemplateCall(BaseModel):
+    """One of the hotel's approved WhatsApp templates, filled in: the only kind of message
+    WhatsApp delivers outside the 24-hour window after the guest's last message."""
+
+    name: str
+    language: str  # the template's language code as approved (es, en, en_US...)
+    body_parameters: list[str] = Field(default_factory=list)  # {{1}}, {{2}}... in order
+
+
 class OutboundMessage(BaseModel):
-    """A reply: text, optionally with reply buttons or a list to pick from."""
+    """A reply: text, optionally with reply buttons or a list to pick from.
+
+    With `template`, WhatsApp sends that template instead and `text` is what the guest reads
+    (the template's body filled in), kept for the transcript and for other channels."""
 
     text: str
+    template: TemplateCall | None = None
     buttons: list[Button] = Field(default_factory=list)
     list_picker: ListPicker | None = None
     # The text already numbers the choices (a reply that shows them with more detail than a
@@ -82,6 +95,8 @@ class OutboundMessage(BaseModel):
 
     @property
     def type(self) -> str:
+        if self.template is not None:
+            return "template"
         return "interactive" if self.buttons or self.list_picker else "text"
 
     def plain_text(self) -> str:

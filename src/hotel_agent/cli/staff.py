@@ -179,6 +179,7 @@ async def _show(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
 
 
 async def _reply(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
+    from hotel_agent.knowledge import knowledge_for
     from hotel_agent.staff import service
 
     try:
@@ -187,7 +188,14 @@ async def _reply(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"error: {exc.errors()[0]['msg'].removeprefix('Value error, ')}\n")
         return 2
     async with _channels(desk.settings) as channels:
-        result = await service.reply(desk.sessions, channels, desk.signals, args.id, body)
+        result = await service.reply(
+            desk.sessions,
+            channels,
+            desk.signals,
+            args.id,
+            body,
+            templates=knowledge_for(desk.settings).templates,
+        )
     if result.took_over:
         out.write(f"took conversation #{args.id} over from the bot\n")
     out.write(

@@ -24,6 +24,7 @@ from hotel_agent.conversations.outbound import (
     queue_outbound,
     queue_read_receipt,
 )
+from hotel_agent.conversations.preferences import apply_preference, preference_of
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import ConversationOwner, InboxEvent
 from hotel_agent.db.repositories.conversations import ConversationRepository
@@ -33,7 +34,7 @@ from hotel_agent.db.types import utcnow
 from hotel_agent.dialogue.port import DialogueEngine, HotelInfo, TurnInput, TurnOutput
 from hotel_agent.inbox.signals import Signals
 from hotel_agent.inbox.worker import Lease, Worker
-from hotel_agent.settings import QueueSettings
+from hotel_agent.settings import ProactiveSettings, QueueSettings
 
 log = structlog.get_logger(__name__)
 
@@ -169,18 +170,29 @@ class ConversationTurns:
         signals: Signals,
         *,
         alert_staff: bool = False,
+        proactive: ProactiveSettings | None = None,
     ) -> None:
         self.sessions = sessions
         self.dialogue = dialogue
         self.signals = signals
         self.alert_staff = alert_staff  # queue an alert row on each handoff (webhook set)
+        # Set when proactive messages are on: the guest's answers to the offer and their
+        # "stop" / "baja" are handled here (preferences.py), not by the dialogue.
+        self.proactive = proactive
 
     async def __call__(self, event: InboxEvent, lease: Lease) -> str:
         message = InboundMessage.model_validate(event.payload)
         async with self.sessions() as session, session.begin():
             loaded = await load_turn(session, event, message)
         structlog.contextvars.bind_contextvars(conversation_id=loaded.conversation_id)
-        output = await self.dialogue.handle(loaded.input) if loaded.bot_answers else None
+        preference = preference_of(message) if self.proactive is not None else None
+        language = loaded.input.language or loaded.input.hotel.default_language
+        output: TurnOutput | None = None
+        if preference is not None:
+            # Only the reply matters; apply_preference below gives it.
+            output = TurnOutput(replies=[], state=loaded.input.state, language=language)
+        elif loaded.bot_answers:
+            output = await self.dialogue.handle(loaded.input)
         now = utcnow()
         async with self.sessions() as session, session.begin():
             if not await lease.finish(session, now=now):
@@ -188,6 +200,15 @@ class ConversationTurns:
                 await session.rollback()
                 log.warning("turn.lease_lost")
                 return "lease_lost"
+            if preference is not None and self.proactive is not None:
+                conversation = await ConversationRepository(session).lock(loaded.conversation_id)
+                assert conversation is not None
+                reply = await apply_preference(
+                    session, conversation, preference, self.proactive, language=language, now=now
+                )
+                if loaded.bot_answers:  # with staff answering, they see it and reply
+                    assert output is not None
+                    output.replies.append(reply)
             committed = await commit_turn(
                 session,
                 event,
@@ -212,7 +233,10 @@ def turn_worker(
     *,
     alert_staff: bool = False,
     name: str | None = None,
+    proactive: ProactiveSettings | None = None,
 ) -> Worker:
     """An inbox worker that runs guest turns through `dialogue`."""
-    turns = ConversationTurns(sessions, dialogue, signals, alert_staff=alert_staff)
+    turns = ConversationTurns(
+        sessions, dialogue, signals, alert_staff=alert_staff, proactive=proactive
+    )
     return Worker(sessions, turns, signals, settings, name=name)

@@ -5,9 +5,9 @@ marked sent with the provider's message id; or, after a transient error, resched
 jittered backoff (that row, and with it every pending send of the same channel: the provider
 is what failed) until QUEUE_SEND_RETRY_HOURS have passed; or dead-lettered with its reason.
 A free-form message is never sent outside the channel's reply window (WhatsApp's 24 hours):
-it is dead-lettered instead, for staff to follow up. Alerts for staff (ALERT rows) go to the
-staff webhook, and e-mails (EMAIL rows) to the SMTP mailer, with the same retries and dead
-letters.
+it is dead-lettered instead, for staff to follow up (an approved template goes anytime).
+Alerts for staff (ALERT rows) go to the staff webhook, and e-mails (EMAIL rows) to the SMTP
+mailer, with the same retries and dead letters.
 """
 
 from __future__ import annotations
@@ -137,7 +137,11 @@ class Sender:
             raise LookupError(f"outbox {item.id} points at a missing message")
         content = OutboundMessage.model_validate({"text": message.body, **message.payload})
         channel = self.channels.get(item.channel)
-        return content, reply_window_closed(channel, conversation.last_inbound_at, utcnow())
+        # An approved template is what may be sent once the window has closed.
+        closed = content.template is None and reply_window_closed(
+            channel, conversation.last_inbound_at, utcnow()
+        )
+        return content, closed
 
     async def _deliver(self, item: OutboxItem, content: OutboundMessage | None) -> datetime | None:
         """Send one row and record the outcome; the time its channel is held until when the

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hotel_agent.knowledge.search import search_words
+from hotel_agent.knowledge.templates import WhatsAppTemplate, check_unique
 from hotel_agent.nlu.types import Topic
 
 TOPICS = tuple(topic.value for topic in Topic)
@@ -103,6 +104,10 @@ class KnowledgeDocument(BaseModel):
     privacy_notice: dict[str, str] = Field(default_factory=dict)
     # The hotel's full privacy policy, linked from the notice.
     privacy_policy_url: str | None = None
+    # Where guests leave a review (sent with the post-stay thanks).
+    review_url: str | None = None
+    # The hotel's approved WhatsApp templates (knowledge/templates.py).
+    whatsapp_templates: list[WhatsAppTemplate] = Field(default_factory=list)
     faq: list[FaqEntry] = Field(default_factory=list)
     # room type code -> language -> names guests use besides the PMS's own name
     room_types: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
@@ -138,7 +143,13 @@ class KnowledgeDocument(BaseModel):
             raise ValueError("privacy_notice has no text: write it or leave the key out")
         return written
 
-    @field_validator("privacy_policy_url")
+    @field_validator("whatsapp_templates")
+    @classmethod
+    def _one_per_purpose(cls, templates: list[WhatsAppTemplate]) -> list[WhatsAppTemplate]:
+        check_unique(templates)
+        return templates
+
+    @field_validator("privacy_policy_url", "review_url")
     @classmethod
     def _web_address(cls, url: str | None) -> str | None:
         # Shown as a link on the chat page and in chat: only a full http(s) address, never

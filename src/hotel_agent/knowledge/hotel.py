@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from hotel_agent.knowledge.entries import FaqEntry
 from hotel_agent.knowledge.search import KeywordIndex
+from hotel_agent.knowledge.templates import TemplateRegistry
 from hotel_agent.nlu.entities.folding import fold
 from hotel_agent.nlu.entities.room_types import RoomTypeName
 from hotel_agent.pms.port import RoomType
@@ -23,8 +24,12 @@ class HotelKnowledge:
         hotel_name: str | None = None,
         privacy_notice: Mapping[str, str] | None = None,
         privacy_policy_url: str | None = None,
+        review_url: str | None = None,
+        templates: TemplateRegistry | None = None,
     ) -> None:
         self.entries = tuple(entries)
+        self.review_url = review_url
+        self.templates = templates or TemplateRegistry()
         self.hotel_name = hotel_name
         self._privacy_notice = dict(privacy_notice or {})
         self.privacy_policy_url = privacy_policy_url

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from hotel_agent.errors import HotelAgentError
 from hotel_agent.knowledge.entries import KnowledgeDocument
 from hotel_agent.knowledge.hotel import HotelKnowledge
+from hotel_agent.knowledge.templates import TemplateRegistry
 
 if TYPE_CHECKING:
     from hotel_agent.settings import Settings
@@ -83,6 +84,8 @@ def knowledge_of(document: KnowledgeDocument) -> HotelKnowledge:
         hotel_name=document.hotel,
         privacy_notice=document.privacy_notice,
         privacy_policy_url=document.privacy_policy_url,
+        review_url=document.review_url,
+        templates=TemplateRegistry(document.whatsapp_templates),
     )
 
 

@@ -68,7 +68,11 @@ async def resend(
             conversation = await session.get(Conversation, item.conversation_id)
             if conversation is None:
                 raise NotFound(f"conversation {item.conversation_id} does not exist")
-            check_deliverable(channels, conversation, now)
+            message = (
+                await MessageRepository(session).get(item.message_id) if item.message_id else None
+            )
+            template = message is not None and bool((message.payload or {}).get("template"))
+            check_deliverable(channels, conversation, now, template_available=template)
         if not await outbox.requeue(item.id, now=now):
             raise Conflict(f"dead letter {dead_letter_id} was already re-sent")
         if item.message_id is not None:

@@ -20,14 +20,16 @@ from hotel_agent.channels.port import Channel, OutboundMessage, reply_window_clo
 from hotel_agent.conversations import handoff as handoffs
 from hotel_agent.conversations.handoff import STAFF_TAKEOVER, Handoff, announce, hand_to_staff
 from hotel_agent.conversations.outbound import guest_address, queue_outbound
+from hotel_agent.conversations.templates import guest_language, template_message
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import Conversation, ConversationOwner, Message
 from hotel_agent.db.repositories.booking_records import BookingRecordRepository
 from hotel_agent.db.repositories.conversations import ConversationOverview, ConversationRepository
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.db.types import utcnow
-from hotel_agent.errors import Conflict, NotFound
+from hotel_agent.errors import BadRequest, Conflict, NotFound
 from hotel_agent.inbox.signals import Signals
+from hotel_agent.knowledge.templates import TemplatePurpose, TemplateRegistry
 from hotel_agent.observability.logging import mask_pii
 from hotel_agent.staff.accounts import StaffMember, record
 from hotel_agent.staff.schemas import (
@@ -43,8 +45,12 @@ from hotel_agent.staff.schemas import (
 
 TRANSCRIPT_PAGE = 200
 # Why a reply cannot be delivered now: the channel is not configured in this process, or the
-# channel's reply window (WhatsApp: 24 h after the guest's last message) has closed.
+# channel's reply window (WhatsApp: 24 h after the guest's last message) has closed and the
+# hotel has no staff_reply template in the guest's language.
 ReplyBlock = Literal["channel_missing", "window_closed"]
+NO_TEMPLATES = TemplateRegistry()
+# WhatsApp caps a template's body at 1024 characters; the template's own words need room.
+TEMPLATE_REPLY_LIMIT = 900
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,9 @@ class Composer:
 
     block: ReplyBlock | None
     window_hours: float | None
+    # The window has closed and a reply goes out as this approved template.
+    template: str | None = None
+    language: str | None = None  # the guest's language (the template's, or the missing one)
 
 
 async def list_conversations(
@@ -102,6 +111,7 @@ async def reply(
     body: StaffReplyIn,
     *,
     by: StaffMember | None = None,
+    templates: TemplateRegistry = NO_TEMPLATES,
 ) -> StaffReplyOut:
     """Queue a staff message to the guest. Replying to a conversation the bot owns takes it
     over first, so the bot does not answer the guest's next message over staff. `by` (the
@@ -109,20 +119,36 @@ async def reply(
     was none.
 
     Refused (Conflict) when it could not be delivered: the conversation's channel is not
-    configured here, or the channel's reply window (WhatsApp: 24 h) has closed.
+    configured here, or the channel's reply window (WhatsApp: 24 h) has closed and `templates`
+    has no staff_reply template in the guest's language. With one, the reply goes out as that
+    template, the text as its `reply` parameter.
     """
     now = utcnow()
     handoff: Handoff | None = None
     async with sessions() as session, session.begin():
         conversation = await handoffs.locked(session, conversation_id)
-        check_deliverable(channels, conversation, now)
+        check_deliverable(channels, conversation, now, template_available=True)
+        content = OutboundMessage(text=body.text)
+        if _window_closed(channels, conversation, now):
+            if len(body.text) > TEMPLATE_REPLY_LIMIT:
+                raise BadRequest(
+                    f"the guest last wrote more than 24 hours ago, so the reply goes out as a "
+                    f"template, which holds at most {TEMPLATE_REPLY_LIMIT} characters: shorten it"
+                )
+            content = await template_message(
+                session,
+                conversation,
+                templates,
+                TemplatePurpose.STAFF_REPLY,
+                {"reply": body.text},
+            )
         recipient = await guest_address(session, conversation)
         if conversation.owner == ConversationOwner.BOT:
             handoff = hand_to_staff(conversation, reason=STAFF_TAKEOVER, now=now)
         message = await queue_outbound(
             session,
             conversation,
-            OutboundMessage(text=body.text),
+            content,
             author="staff",
             recipient=recipient,
             now=now,
@@ -204,35 +230,66 @@ async def _overview(session: AsyncSession, conversation_id: int) -> Conversation
 
 
 async def composer(
-    session: AsyncSession, channels: Mapping[str, Channel], conversation_id: int
+    session: AsyncSession,
+    channels: Mapping[str, Channel],
+    conversation_id: int,
+    templates: TemplateRegistry = NO_TEMPLATES,
 ) -> Composer:
-    """Can staff write to the guest of this conversation now?"""
+    """Can staff write to the guest of this conversation now, and how (free-form or through
+    the hotel's staff_reply template)?"""
     conversation = await ConversationRepository(session).get(conversation_id)
     if conversation is None:
         raise NotFound(f"conversation {conversation_id} does not exist")
     channel = channels.get(conversation.channel)
     window = channel.reply_window_seconds if channel is not None else None
+    now = utcnow()
+    block = reply_block(channels, conversation, now)
+    template = language = None
+    if block == "window_closed":
+        language = await guest_language(session, conversation)
+        found = templates.find(TemplatePurpose.STAFF_REPLY, language)
+        if found is not None:
+            block, template = None, found.name
     return Composer(
-        block=reply_block(channels, conversation, utcnow()),
+        block=block,
         window_hours=window / 3600 if window else None,
+        template=template,
+        language=language,
     )
 
 
 def reply_block(
-    channels: Mapping[str, Channel], conversation: Conversation, now: datetime
+    channels: Mapping[str, Channel],
+    conversation: Conversation,
+    now: datetime,
+    *,
+    template_available: bool = False,
 ) -> ReplyBlock | None:
-    channel = channels.get(conversation.channel)
-    if channel is None:
+    """Why a message cannot be delivered now; `template_available`: it is (or may become) an
+    approved template, which the reply window does not stop."""
+    if channels.get(conversation.channel) is None:
         return "channel_missing"
-    if reply_window_closed(channel, conversation.last_inbound_at, now):
+    if not template_available and _window_closed(channels, conversation, now):
         return "window_closed"
     return None
 
 
-def check_deliverable(
+def _window_closed(
     channels: Mapping[str, Channel], conversation: Conversation, now: datetime
+) -> bool:
+    return reply_window_closed(
+        channels.get(conversation.channel), conversation.last_inbound_at, now
+    )
+
+
+def check_deliverable(
+    channels: Mapping[str, Channel],
+    conversation: Conversation,
+    now: datetime,
+    *,
+    template_available: bool = False,
 ) -> None:
-    block = reply_block(channels, conversation, now)
+    block = reply_block(channels, conversation, now, template_available=template_available)
     if block == "channel_missing":
         raise Conflict(
             f"the {conversation.channel} channel is not configured here, so the reply could "

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from hotel_agent.db.types import BIGINT_MAX, INTEGER_MAX
+from hotel_agent.knowledge import knowledge_for
 from hotel_agent.staff import service
 from hotel_agent.staff.schemas import (
     ConversationList,
@@ -70,8 +71,10 @@ async def get_transcript(
     responses={
         409: {
             "model": ErrorOut,
-            "description": "Undeliverable: the reply window (WhatsApp: 24 h) has closed, or "
-            "the channel is not configured. Nothing was queued.",
+            "description": "Undeliverable: the reply window (WhatsApp: 24 h) has closed and "
+            "the hotel has no staff_reply template in the guest's language, or the channel is "
+            "not configured. Nothing was queued. (With such a template the reply is sent as "
+            "that template.)",
         },
         422: {"description": "Empty or too long text"},
     },
@@ -82,7 +85,12 @@ async def post_reply(
     """Queue a message from staff to the guest (the sender delivers it). Replying to a
     conversation the bot owns takes it over first."""
     return await service.reply(
-        runtime.sessions, runtime.channels, runtime.signals, conversation_id, body
+        runtime.sessions,
+        runtime.channels,
+        runtime.signals,
+        conversation_id,
+        body,
+        templates=knowledge_for(runtime.settings).templates,
     )
 
 

@@ -36,6 +36,7 @@ TABLES = {
     "staff_sessions",
     "staff_audit",
     "faq_answer_edits",
+    "scheduled_messages",
     "alembic_version",
 }
 

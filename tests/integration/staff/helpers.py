@@ -6,13 +6,16 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml
 from sqlalchemy import select
 
 from hotel_agent.channels.port import OutboundMessage
 from hotel_agent.db.models import OutboxItem, QueueState
 from hotel_agent.dialogue.port import TurnInput, TurnOutput
+from hotel_agent.knowledge import DEMO_KNOWLEDGE_FILE
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import Settings, StaffSettings
 from tests.support import make_settings
@@ -52,13 +55,29 @@ class ReceptionEngine:
 
 
 def staff_settings(
-    database_url: str, *, token: str = TOKEN, alert_url: str = "", **queue: float
+    database_url: str,
+    *,
+    token: str = TOKEN,
+    alert_url: str = "",
+    knowledge_file: Path | None = None,
+    **queue: float,
 ) -> Settings:
     return make_settings(
         database_url,
+        hotel={"knowledge_file": knowledge_file},
         queue={"retry_base_seconds": 0.01, "retry_max_seconds": 0.05, **queue},
         staff=StaffSettings(**{"_env_file": None}, api_token=token, alert_webhook_url=alert_url),
     )
+
+
+def knowledge_with_templates(directory: Path, templates: list[dict[str, Any]]) -> Path:
+    """The demo hotel's knowledge file with `templates` as its WhatsApp templates (none: a
+    hotel that registered none), written under `directory`."""
+    document = yaml.safe_load(DEMO_KNOWLEDGE_FILE.read_text(encoding="utf-8"))
+    document["whatsapp_templates"] = templates
+    path = directory / "knowledge.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 def pms_down_settings(database_url: str) -> Settings:

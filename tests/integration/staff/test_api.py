@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -27,6 +28,7 @@ from tests.integration.staff.helpers import (
     TOKEN,
     ReceptionEngine,
     eventually,
+    knowledge_with_templates,
     outbox_settled,
     staff_settings,
 )
@@ -187,12 +189,12 @@ async def test_a_staff_reply_to_whatsapp_goes_to_the_guests_number(
         assert last["author"] == "staff"
 
 
-async def test_a_whatsapp_reply_after_the_24h_window_is_refused_not_queued(
-    database_url: str, make_runtime: MakeRuntime
+async def test_a_whatsapp_reply_after_the_24h_window_without_a_template_is_refused(
+    database_url: str, make_runtime: MakeRuntime, tmp_path: Path
 ) -> None:
     channel = CollectingChannel()
     runtime = await make_runtime(
-        staff_settings(database_url),
+        staff_settings(database_url, knowledge_file=knowledge_with_templates(tmp_path, [])),
         dialogue=ReceptionEngine(),
         channels={"whatsapp": channel, "webchat": WebChatChannel()},
     )
@@ -218,6 +220,7 @@ async def test_a_whatsapp_reply_after_the_24h_window_is_refused_not_queued(
     assert answer.json()["code"] == "conflict"
     assert "24 hours" in answer.json()["detail"]
     assert "Nothing was queued" in answer.json()["detail"]
+    assert "no staff_reply template in language 'es'" in answer.json()["detail"]
     async with runtime.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(OutboxItem)) == before
         staff_rows = await session.scalar(

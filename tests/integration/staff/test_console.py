@@ -8,6 +8,7 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,6 +27,7 @@ from tests.integration.staff.helpers import (
     HANDOFF_REPLY,
     ReceptionEngine,
     eventually,
+    knowledge_with_templates,
     staff_settings,
 )
 from tests.integration.staff.test_api import guest_sees, say
@@ -318,10 +320,10 @@ async def test_disabling_an_account_ends_its_sessions(
 
 
 async def test_guest_text_is_shown_as_text_and_a_closed_whatsapp_window_is_explained(
-    database_url: str, make_runtime: MakeRuntime
+    database_url: str, make_runtime: MakeRuntime, tmp_path: Path
 ) -> None:
     channel = CollectingChannel()
-    settings = staff_settings(database_url)
+    settings = staff_settings(database_url, knowledge_file=knowledge_with_templates(tmp_path, []))
     runtime = await make_runtime(
         settings,
         dialogue=ReceptionEngine(),
@@ -347,7 +349,7 @@ async def test_guest_text_is_shown_as_text_and_a_closed_whatsapp_window_is_expla
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page.text
         assert "Ana Ruiz" in page.text
         assert "more than 24 h ago" in page.text
-        assert "no approved template is configured" in page.text
+        assert "no approved staff_reply template is configured in" in page.text
         assert "<textarea" not in page.text
 
 

@@ -158,6 +158,39 @@ def test_a_knowledge_error_is_a_domain_error() -> None:
         ("privacy_notice: {es: '  ', en: ''}\n", "privacy_notice has no text"),
         ("privacy_notice: {ES: Usamos tus datos.}\n", "'ES' is not a language code"),
         ("privacy_notice: Usamos tus datos.\n", "privacy_notice: expected one text per language"),
+        ("review_url: tripadvisor\n", "review_url: 'tripadvisor' is not a web address"),
+        (
+            "whatsapp_templates:\n  - {name: r, language: es, purpose: staff_reply,"
+            " parameters: [hotel], body: 'De {{1}}'}\n",
+            "a staff_reply template needs reply",
+        ),
+        (
+            "whatsapp_templates:\n  - {name: r, language: es, purpose: post_stay,"
+            " parameters: [review_url, room], body: '{{1}} {{2}}'}\n",
+            "unknown parameter 'room' for purpose post_stay",
+        ),
+        (
+            "whatsapp_templates:\n  - {name: r, language: es, purpose: staff_reply,"
+            " parameters: [reply], body: '{{1}} {{2}}'}\n",
+            "the body has variables [1, 2] but 1 parameters are listed",
+        ),
+        (
+            "whatsapp_templates:\n  - {name: a, language: es, purpose: staff_reply,"
+            " parameters: [reply], body: '{{1}}'}\n"
+            "  - {name: b, language: es, purpose: staff_reply,"
+            " parameters: [reply], body: '{{1}}'}\n",
+            "two staff_reply templates in language es",
+        ),
+        (
+            "whatsapp_templates:\n  - {name: Staff Reply, language: es, purpose: staff_reply,"
+            " parameters: [reply], body: '{{1}}'}\n",
+            "whatsapp_templates item 1 name",
+        ),
+        (
+            "whatsapp_templates:\n  - {name: r, language: es, purpose: reminder,"
+            " parameters: [reply], body: '{{1}}'}\n",
+            "whatsapp_templates item 1 purpose",
+        ),
     ],
 )
 def test_a_bad_file_says_which_file_and_what_is_wrong(

@@ -7,9 +7,16 @@ message's plain-text form instead, so the guest never loses a choice.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from hotel_agent.channels.port import Button, ListRow, ListSection, OutboundMessage
+from hotel_agent.channels.port import (
+    Button,
+    ListRow,
+    ListSection,
+    OutboundMessage,
+    TemplateCall,
+)
 
 TEXT_LIMIT = 4096
 INTERACTIVE_BODY_LIMIT = 1024
@@ -29,7 +36,9 @@ DEFAULT_LIST_BUTTON = "☰"
 def message_payload(recipient: str, message: OutboundMessage) -> dict[str, Any]:
     """The JSON body that sends `message` to `recipient` (a wa_id or a business-scoped user id)."""
     content: dict[str, Any] | None = None
-    if message.list_picker is not None or len(message.buttons) > MAX_BUTTONS:
+    if message.template is not None:
+        content = _template(message.template)
+    elif message.list_picker is not None or len(message.buttons) > MAX_BUTTONS:
         content = _list(message)
     elif message.buttons:
         content = _buttons(message.text, message.buttons)
@@ -41,6 +50,28 @@ def message_payload(recipient: str, message: OutboundMessage) -> dict[str, Any]:
     return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": recipient} | (
         content
     )
+
+
+def template_parameter(value: str) -> str:
+    """`value` as Meta accepts a template parameter: no line breaks or tabs, no run of more
+    than four spaces (the request is refused otherwise), within the body's length."""
+    flat = re.sub(r"\s*[\r\n\t]+\s*", " ", value.strip())
+    return shorten(re.sub(r" {4,}", "   ", flat), INTERACTIVE_BODY_LIMIT)
+
+
+def _template(call: TemplateCall) -> dict[str, Any]:
+    template: dict[str, Any] = {"name": call.name, "language": {"code": call.language}}
+    if call.body_parameters:
+        template["components"] = [
+            {
+                "type": "body",
+                "parameters": [
+                    {"type": "text", "text": template_parameter(value)}
+                    for value in call.body_parameters
+                ],
+            }
+        ]
+    return {"type": "template", "template": template}
 
 
 def read_receipt_payload(provider_message_id: str) -> dict[str, Any]:

@@ -14,6 +14,11 @@ from hotel_agent.db.models.hotel import Hotel
 from hotel_agent.db.models.inbox_event import InboxEvent, QueueState
 from hotel_agent.db.models.message import STATUS_RANK, DeliveryStatus, Direction, Message
 from hotel_agent.db.models.outbox_item import OutboxItem, OutboxKind
+from hotel_agent.db.models.scheduled_message import (
+    ScheduledKind,
+    ScheduledMessage,
+    ScheduledStatus,
+)
 from hotel_agent.db.models.staff_account import (
     StaffAuditEntry,
     StaffRole,
@@ -42,6 +47,9 @@ __all__ = [
     "OutboxItem",
     "OutboxKind",
     "QueueState",
+    "ScheduledKind",
+    "ScheduledMessage",
+    "ScheduledStatus",
     "StaffAuditEntry",
     "StaffRole",
     "StaffSession",

@@ -18,6 +18,8 @@ class Guest(Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
     language: Mapped[str | None] = mapped_column(String(8))
+    # When the guest wrote "stop" / "baja": no message the agent sends unprompted after that.
+    messages_opt_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

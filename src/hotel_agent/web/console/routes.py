@@ -24,6 +24,7 @@ from starlette.datastructures import FormData
 
 from hotel_agent.db.types import BIGINT_MAX, INTEGER_MAX
 from hotel_agent.errors import BadRequest, Conflict, NotFound, RateLimited, Unauthorized
+from hotel_agent.knowledge import knowledge_for
 from hotel_agent.runtime import Runtime
 from hotel_agent.staff import accounts, dead_letters, service
 from hotel_agent.staff import bookings as staff_bookings
@@ -184,7 +185,13 @@ async def reply(request: Request, runtime: RuntimeDep, conversation_id: Conversa
         except ValidationError:
             raise BadRequest("the reply is empty") from None
         return await service.reply(
-            runtime.sessions, runtime.channels, runtime.signals, conversation_id, body, by=member
+            runtime.sessions,
+            runtime.channels,
+            runtime.signals,
+            conversation_id,
+            body,
+            by=member,
+            templates=knowledge_for(runtime.settings).templates,
         )
 
     return await _act(request, conversation_id, act, conflict="undeliverable")
@@ -369,7 +376,12 @@ async def _checked_post(request: Request) -> tuple[ConsoleSession, FormData] | R
 async def _conversation(runtime: Runtime, conversation_id: int) -> dict[str, Any]:
     async with runtime.sessions() as session:
         transcript = await service.transcript(session, conversation_id)
-        composer = await service.composer(session, runtime.channels, conversation_id)
+        composer = await service.composer(
+            session,
+            runtime.channels,
+            conversation_id,
+            knowledge_for(runtime.settings).templates,
+        )
         history = await accounts.staff_actions(session, conversation_id)
         booked = await service.bookings(session, conversation_id)
     return {
