@@ -92,15 +92,19 @@ class ImapServer:
 
     @classmethod
     def start(cls) -> ImapServer:
+        server = cls()
+        server.run()
+        return server
+
+    def run(self) -> None:
+        """Start dovecot (a server made but not started is an outage, on a known port)."""
         if not Path(DOVECOT).exists():
             server_missing("Debian's dovecot", f"no {DOVECOT}: apt-get install dovecot-imapd")
-        server = cls()
         try:
-            server._run()
+            self._run()
         except BaseException:
-            server.stop()
+            self.stop()
             raise
-        return server
 
     def _run(self) -> None:
         root = self.root

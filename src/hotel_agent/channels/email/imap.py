@@ -32,6 +32,8 @@ log = structlog.get_logger(__name__)
 
 Accept = Callable[[list[InboundMessage]], Awaitable[object]]
 _IDLE_TAG = b"HAIDLE"
+# Untagged responses that say the folder changed.
+_NEWS = ("EXISTS", "RECENT")
 # How often a thread blocked in IDLE looks whether the service is stopping (seconds).
 _STOP_CHECK_SECONDS = 0.5
 
@@ -64,7 +66,12 @@ class ImapMailbox:
 
     def unseen(self) -> list[str]:
         """UIDs of the folder's unseen messages, oldest first."""
-        data = _ok(self._imap().uid("SEARCH", "UNSEEN"), "SEARCH")
+        imap = self._imap()
+        # Forget the folder's news so far: this search sees it. News the server tells while
+        # these messages are fetched is kept, and `wait` looks at it before idling.
+        for news in _NEWS:
+            imap.response(news)
+        data = _ok(imap.uid("SEARCH", "UNSEEN"), "SEARCH")
         found = data[0]
         return found.decode().split() if isinstance(found, bytes) else []
 
@@ -86,6 +93,8 @@ class ImapMailbox:
             stop.wait(seconds)
             return
         imap = self._imap()
+        if any(news in imap.untagged_responses for news in _NEWS):
+            return  # mail came while the last ones were fetched: look again first
         imap.send(_IDLE_TAG + b" IDLE\r\n")
         started = imap.readline()
         if not started.startswith(b"+"):

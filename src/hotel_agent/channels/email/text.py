@@ -16,6 +16,8 @@ _BLOCKS = {
     "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "pre",
     "section", "table", "tr", "ul",
 }  # fmt: skip
+# Outlook puts the quoted mail after (not inside) one of these.
+_OUTLOOK_DIVIDERS = {"divRplyFwdMsg", "appendonsend"}
 
 
 class _TextExtractor(HTMLParser):
@@ -23,9 +25,12 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skipping = 0  # depth inside a skipped element
-        self._quoting = 0  # depth inside a quote (a blockquote, Gmail's or Outlook's quote)
+        self._quoting = 0  # depth inside a quote (a blockquote, Gmail's quote)
+        self._cut = False  # past Outlook's divider: everything after it is the quoted mail
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if dict(attrs).get("id") in _OUTLOOK_DIVIDERS:
+            self._cut = True
         if tag in _SKIPPED:
             self._skipping += 1
         elif self._quoting or _is_quote(tag, dict(attrs)):
@@ -46,17 +51,13 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._skipping and not self._quoting:
+        if not self._skipping and not self._quoting and not self._cut:
             self.parts.append(re.sub(r"\s+", " ", data))
 
 
 def _is_quote(tag: str, attrs: dict[str, str | None]) -> bool:
     classes = (attrs.get("class") or "").split()
-    return (
-        tag == "blockquote"
-        or "gmail_quote" in classes
-        or attrs.get("id") in ("divRplyFwdMsg", "appendonsend")  # Outlook's quoted message
-    )
+    return tag == "blockquote" or "gmail_quote" in classes
 
 
 def html_to_text(html: str) -> str:

@@ -43,7 +43,9 @@ def imap() -> Iterator[ImapServer]:
 async def runtime(
     make_runtime: MakeRuntime, sqlite_url: str, mail: MailServer, imap: ImapServer
 ) -> Runtime:
-    settings = make_settings(sqlite_url, smtp=mail.settings(), imap=imap.settings())
+    # Polls an hour apart: each reply below comes because IDLE woke the poller.
+    imap_settings = imap.settings(poll_seconds=3600)
+    settings = make_settings(sqlite_url, smtp=mail.settings(), imap=imap_settings)
     runtime = await make_runtime(settings)
     runtime.start_background()
     return runtime
@@ -203,3 +205,22 @@ async def _until_all_seen(imap: ImapServer) -> None:
     async with asyncio.timeout(30):
         while not all("\\Seen" in flags for flags in await asyncio.to_thread(imap.flags)):
             await asyncio.sleep(0.05)
+
+
+async def test_a_mailbox_down_at_start_is_read_once_it_is_up(
+    make_runtime: MakeRuntime, sqlite_url: str, mail: MailServer
+) -> None:
+    imap = ImapServer()  # not started yet: connections are refused
+    try:
+        settings = make_settings(
+            sqlite_url, smtp=mail.settings(), imap=imap.settings(poll_seconds=1)
+        )
+        runtime = await make_runtime(settings)
+        runtime.start_background()
+        await asyncio.sleep(0.5)  # the poller has failed to connect by now, and waits
+        await asyncio.to_thread(imap.run)
+        guest = EmailGuest(imap, mail, "patient@example.com", "Pat")
+        reply = await guest.writes("Is there a lift?", subject="Lift")
+        assert reply["To"] == "patient@example.com" and reply["Subject"] == "Re: Lift"
+    finally:
+        imap.stop()
