@@ -1,4 +1,4 @@
-"""Jittered exponential backoff shared by the worker and the sender."""
+"""Jittered exponential backoff shared by the worker, the sender and the e-mail poller."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ import random
 from datetime import datetime, timedelta
 
 
-def next_attempt_at(now: datetime, attempts: int, *, base: float, cap: float) -> datetime:
-    """Full jitter (AWS style): spreads retries so a recovering provider is not stampeded."""
+def backoff_delay(attempts: int, *, base: float, cap: float) -> float:
+    """Seconds to wait after `attempts` failures. Full jitter (AWS style): spreads retries so
+    a recovering provider is not stampeded."""
     ceiling = min(cap, base * (2 ** max(0, attempts - 1)))
-    return now + timedelta(seconds=random.uniform(base / 2, max(base / 2, ceiling)))  # noqa: S311
+    return random.uniform(base / 2, max(base / 2, ceiling))  # noqa: S311
+
+
+def next_attempt_at(now: datetime, attempts: int, *, base: float, cap: float) -> datetime:
+    return now + timedelta(seconds=backoff_delay(attempts, base=base, cap=cap))

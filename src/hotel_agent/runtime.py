@@ -18,9 +18,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hotel_agent.bookings.ledger import DatabaseBookingLedger
+from hotel_agent.channels.email.imap import ImapPoller
 from hotel_agent.channels.email.smtp import SmtpMailer
 from hotel_agent.channels.factory import build_channels, build_mailer, build_staff_webhook
-from hotel_agent.channels.port import Channel
+from hotel_agent.channels.port import Channel, InboundMessage
 from hotel_agent.channels.staff_webhook import StaffWebhook
 from hotel_agent.conversations.proactive import ProactiveMessages
 from hotel_agent.conversations.turns import turn_worker
@@ -181,6 +182,8 @@ class Runtime:
             if self.settings.retention.periodic:
                 retention = retention_loop(self.sessions, self.settings.retention, self._stop)
                 self._spawn(retention, "retention")
+            if "email" in self.channels:
+                self._spawn(self.email_poller().run(self._stop), "email-poller")
         for _ in range(senders):
             sender = Sender(
                 self.sessions,
@@ -191,6 +194,23 @@ class Runtime:
                 mailer=self.mailer,
             )
             self._spawn(sender.run(self._stop), sender.name)
+
+    def email_poller(self) -> ImapPoller:
+        """Guests' e-mails into the inbox, for the default hotel (the mailbox is the hotel's).
+        Runs beside the turn workers; several processes polling one mailbox is harmless (the
+        inbox takes each Message-ID once), only wasteful."""
+        settings = self.settings
+        hotel_id = self.hotels.default_hotel_id
+
+        async def accept(messages: list[InboundMessage]) -> object:
+            return await self.ingest.accept(hotel_id, messages)
+
+        own = {settings.smtp.sender, settings.imap.username}
+        return ImapPoller(
+            settings.imap,
+            accept,
+            own_addresses=frozenset(a.lower() for a in own if "@" in a),
+        )
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(coroutine, name=name)

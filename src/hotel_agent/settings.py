@@ -288,6 +288,45 @@ class SmtpSettings(BaseSettings):
         return self
 
 
+class ImapSettings(BaseSettings):
+    """The e-mail channel (README: "The e-mail channel"): guests' e-mails read from this
+    mailbox and answered through SMTP. Off until IMAP_HOST is set (SMTP_HOST is then needed
+    too: it sends the replies)."""
+
+    model_config = _group_config("IMAP_")
+
+    # The mailbox server; empty: no e-mail channel.
+    host: str = ""
+    # 993 for TLS, 143 for STARTTLS or plain.
+    port: int = Field(default=993, ge=1, le=65535)
+    # The mailbox's login name (usually its address).
+    username: str = ""
+    # Its password (from the environment or a secret store, never in the image).
+    password: str = ""
+    # How the connection is encrypted (none only for a server on a private network).
+    tls: SmtpTls = SmtpTls.TLS
+    # A PEM file of the CA certificates to trust instead of the system's. Always verified.
+    ca_file: str = ""
+    # The folder the guests' e-mails arrive in.
+    folder: str = "INBOX"
+    # Seconds between looks at the folder when the server has no IDLE; with IDLE, the longest
+    # one IDLE lasts before the folder is looked at again anyway.
+    poll_seconds: float = Field(default=60.0, gt=0)
+    # Seconds per connection and per IMAP command.
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+    @field_validator("ca_file")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        if value and not Path(value).is_file():
+            raise ValueError(f"IMAP_CA_FILE {value!r} is not a file")
+        return value
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
 class HttpSettings(BaseSettings):
     """What the HTTP side exposes and whom it believes (README: "Exposing the service")."""
 
@@ -427,6 +466,7 @@ class Settings(BaseSettings):
     llm: LlmSettings = Field(default_factory=LlmSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    imap: ImapSettings = Field(default_factory=ImapSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     proactive: ProactiveSettings = Field(default_factory=ProactiveSettings)
 
@@ -456,6 +496,12 @@ class Settings(BaseSettings):
     def metrics_open(self) -> bool:
         """/metrics without a token: only outside production, and only when none is set."""
         return not self.http.metrics_token and self.environment is not Environment.PRODUCTION
+
+    @model_validator(mode="after")
+    def _email_channel_needs_smtp(self) -> Settings:
+        if self.imap.enabled and not self.smtp.enabled:
+            raise ValueError("IMAP_HOST needs SMTP_HOST too: the e-mail channel replies by SMTP")
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

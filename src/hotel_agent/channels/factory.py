@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import httpx
 
+from hotel_agent.channels.email.channel import EmailChannel
 from hotel_agent.channels.email.smtp import SmtpMailer
 from hotel_agent.channels.port import Channel
 from hotel_agent.channels.staff_webhook import StaffWebhook
@@ -14,7 +15,8 @@ from hotel_agent.settings import Settings
 
 
 def build_channels(settings: Settings, http: httpx.AsyncClient) -> dict[str, Channel]:
-    """The web chat always; WhatsApp when its access token and number are set."""
+    """The web chat always; WhatsApp when its access token and number are set; e-mail when
+    IMAP_HOST is set (its replies go through the SMTP mailer of the booking e-mails)."""
     channels: dict[str, Channel] = {"webchat": WebChatChannel()}
     whatsapp = settings.whatsapp
     if whatsapp.access_token and whatsapp.phone_number_id:
@@ -25,6 +27,9 @@ def build_channels(settings: Settings, http: httpx.AsyncClient) -> dict[str, Cha
             phone_number_id=whatsapp.phone_number_id,
             timeout=whatsapp.timeout_seconds,
         )
+    mailer = build_mailer(settings)
+    if settings.imap.enabled and mailer is not None:
+        channels["email"] = EmailChannel(mailer, settings.hotel.name)
     return channels
 
 

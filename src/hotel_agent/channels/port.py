@@ -27,6 +27,23 @@ class Location(BaseModel):
     address: str | None = None
 
 
+class MailThread(BaseModel):
+    """What a reply to a guest's e-mail threads with: its Message-ID, the References before it
+    and its subject (the reply's subject is "Re: " and that)."""
+
+    message_id: str
+    references: list[str] = Field(default_factory=list)
+    subject: str = ""
+
+
+class Attachment(BaseModel):
+    """A file a guest attached, listed for staff (its content is not kept)."""
+
+    filename: str
+    mime_type: str
+    size: int  # bytes
+
+
 class InboundMessage(BaseModel):
     """A guest's message as every channel delivers it to the core."""
 
@@ -43,6 +60,8 @@ class InboundMessage(BaseModel):
     reaction_to: str | None = None
     reaction_emoji: str | None = None
     context_message_id: str | None = None  # the message of ours the guest replied to
+    thread: MailThread | None = None  # e-mail: what the reply threads with
+    attachments: list[Attachment] = Field(default_factory=list)  # e-mail: files attached
     timestamp: datetime
 
 
@@ -92,6 +111,8 @@ class OutboundMessage(BaseModel):
     # The text already numbers the choices (a reply that shows them with more detail than a
     # row holds): the plain-text form must not number them a second time.
     choices_in_text: bool = False
+    # E-mail: the guest's e-mail this answers (In-Reply-To, References, "Re:" subject).
+    thread: MailThread | None = None
 
     @property
     def type(self) -> str:

@@ -11,15 +11,13 @@ from datetime import datetime
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotel_agent.channels.email.message import Email, can_be_mailed
-from hotel_agent.channels.port import InboundMessage, OutboundMessage
+from hotel_agent.channels.email.message import EMAIL_CHANNEL, Email, can_be_mailed
+from hotel_agent.channels.port import InboundMessage, MailThread, OutboundMessage
 from hotel_agent.channels.traits import traits_for
 from hotel_agent.db.models import Conversation, Message, OutboxKind
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.db.repositories.outbox import OutboxRepository
-
-EMAIL_CHANNEL = "email"  # the outbox channel of e-mails: their own backoff when SMTP fails
 
 log = structlog.get_logger(__name__)
 
@@ -34,13 +32,21 @@ async def queue_outbound(
     now: datetime,
     reply_to_message_id: int | None = None,
 ) -> Message:
-    """Add `content` to the transcript and queue it for the conversation's channel."""
-    message = MessageRepository(session).add_outbound(
+    """Add `content` to the transcript and queue it for the conversation's channel. On a
+    channel of threaded replies (e-mail) it answers the guest's last message."""
+    messages = MessageRepository(session)
+    if content.thread is None and traits_for(conversation.channel).threaded_replies:
+        thread = await messages.last_inbound_thread(conversation.id)
+        if thread is not None:
+            content = content.model_copy(update={"thread": MailThread.model_validate(thread)})
+    message = messages.add_outbound(
         conversation_id=conversation.id,
         channel=conversation.channel,
         type_=content.type,
         body=content.text,
-        payload=content.model_dump(mode="json", exclude={"text"}),
+        payload=content.model_dump(
+            mode="json", exclude={"text"} if content.thread else {"text", "thread"}
+        ),
         author=author,
         reply_to_message_id=reply_to_message_id,
         created_at=now,

@@ -15,7 +15,7 @@ from datetime import datetime
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotel_agent.channels.port import InboundMessage
+from hotel_agent.channels.port import InboundMessage, OutboundMessage
 from hotel_agent.channels.traits import traits_for
 from hotel_agent.conversations.handoff import Handoff, announce, hand_to_staff, queue_alert
 from hotel_agent.conversations.outbound import (
@@ -118,7 +118,8 @@ async def commit_turn(
         type_=message.type,
         body=message.text,
         payload=message.model_dump(
-            mode="json", include={"choice_id", "media", "location", "reaction_to"}
+            mode="json",
+            include={"choice_id", "media", "location", "reaction_to", "thread", "attachments"},
         ),
         provider_message_id=message.provider_message_id,
         inbox_event_id=event.id,
@@ -145,7 +146,7 @@ async def commit_turn(
                 hotel_id=event.hotel_id,
                 last_guest_message=message.text or f"[{message.type}]",
             )
-    for reply in output.replies:
+    for reply in _as_sent(output.replies, message.channel):
         await queue_outbound(
             session,
             conversation,
@@ -158,6 +159,14 @@ async def commit_turn(
     for email in output.emails:
         queue_email(session, conversation, email)
     return CommittedTurn("replied", handoff)
+
+
+def _as_sent(replies: list[OutboundMessage], channel: str) -> list[OutboundMessage]:
+    """The replies as the channel sends them: one message of them all where the channel
+    wants one per guest message (in its plain-text form: such a channel has no buttons)."""
+    if len(replies) < 2 or not traits_for(channel).one_reply_per_message:
+        return replies
+    return [OutboundMessage(text="\n\n".join(reply.plain_text() for reply in replies))]
 
 
 class ConversationTurns:

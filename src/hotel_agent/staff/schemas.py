@@ -53,6 +53,10 @@ class TranscriptMessage(BaseModel):
         description="received, queued, sent, delivered, read, failed or dead (never sent)"
     )
     error: str | None = Field(description="Why a delivery failed, when it did")
+    attachments: list[str] = Field(
+        default_factory=list,
+        description="Files the guest attached to an e-mail: name and type (content not kept)",
+    )
     created_at: datetime
 
 

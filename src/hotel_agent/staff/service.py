@@ -341,5 +341,9 @@ def _transcript_message(message: Message) -> TranscriptMessage:
         text=message.body,
         status=message.status,
         error=message.error_detail,
+        attachments=[
+            f"{a.get('filename')} ({a.get('mime_type')})"
+            for a in (message.payload or {}).get("attachments") or []
+        ],
         created_at=message.created_at,
     )

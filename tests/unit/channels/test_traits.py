@@ -32,8 +32,12 @@ def test_the_web_chat_shows_rich_replies_with_their_lists_on_screen_only() -> No
     assert traits_for("webchat") == ChannelTraits(rich_replies=True, inline_choices=True)
 
 
+def test_e_mail_gets_plain_text_in_one_threaded_reply_per_guest_message() -> None:
+    assert traits_for("email") == ChannelTraits(threaded_replies=True, one_reply_per_message=True)
+
+
 def test_a_channel_nobody_described_gets_plain_text_and_nothing_else() -> None:
-    assert traits_for("email") == PLAIN == ChannelTraits()
+    assert traits_for("sms") == PLAIN == ChannelTraits()
 
 
 @pytest.mark.parametrize("sender_id", ["34611111111", "+34611111111"])

@@ -74,9 +74,14 @@ class SmtpMailer:
         message["Subject"] = email.subject
         message["Date"] = formatdate(localtime=False, usegmt=True)
         message["Message-ID"] = make_msgid(domain=self.domain or None)
-        message["Auto-Submitted"] = "auto-generated"  # no vacation replies to a robot
+        if email.in_reply_to:
+            message["In-Reply-To"] = email.in_reply_to
+            message["References"] = " ".join([*email.references, email.in_reply_to])
+        # No vacation replies to a robot (RFC 3834): and none from us to one (see inbound.py).
+        message["Auto-Submitted"] = "auto-replied" if email.in_reply_to else "auto-generated"
         message.set_content(email.text)
-        message.add_alternative(email.html, subtype="html")
+        if email.html:
+            message.add_alternative(email.html, subtype="html")
         return message
 
 

@@ -113,6 +113,21 @@ class MessageRepository:
         )
         return sender
 
+    async def last_inbound_thread(self, conversation_id: int) -> dict[str, Any] | None:
+        """What the guest's last e-mail threads with, as stored (the channel port's
+        `MailThread`); None when that message was not an e-mail."""
+        payload = await self.session.scalar(
+            select(Message.payload)
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.direction == Direction.INBOUND.value,
+            )
+            .order_by(Message.id.desc())
+            .limit(1)
+        )
+        thread: dict[str, Any] | None = (payload or {}).get("thread")
+        return thread
+
     async def record_status(
         self,
         *,
