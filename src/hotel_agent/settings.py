@@ -240,6 +240,35 @@ class LlmSettings(BaseSettings):
         return bool(self.base_url)
 
 
+class SpeechToTextSettings(BaseSettings):
+    """Speech-to-text of guests' voice notes; off unless STT_BASE_URL is set.
+
+    Any OpenAI-compatible `/audio/transcriptions` API (OpenAI, a self-hosted Whisper server...).
+    While it is off, guests who send a voice note are asked to write instead, and staff still
+    see that a voice note came in."""
+
+    model_config = _group_config("STT_")
+
+    # The API's base URL, with its version ("https://api.openai.com/v1"); unset: no
+    # speech-to-text.
+    base_url: str = ""
+    # Bearer key of that API.
+    api_key: str = ""
+    # Model name sent to that API.
+    model: str = "whisper-1"
+    # Seconds per transcription, retries included; the guest is asked to write after that.
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    # Extra attempts after a network error, 429 or 5xx (with the SDK's backoff).
+    max_retries: int = Field(default=1, ge=0)
+    # Longest voice note downloaded and transcribed, in bytes (WhatsApp allows 16 MB of
+    # audio; OpenAI takes up to 25 MB).
+    max_audio_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url)
+
+
 class SmtpTls(StrEnum):
     NONE = "none"  # plain SMTP (a relay on localhost or inside the private network)
     STARTTLS = "starttls"  # connect in plain text, then upgrade (port 587)
@@ -398,6 +427,7 @@ class Settings(BaseSettings):
     pms: PmsSettings = Field(default_factory=PmsSettings)
     staff: StaffSettings = Field(default_factory=StaffSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
+    stt: SpeechToTextSettings = Field(default_factory=SpeechToTextSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)

@@ -53,6 +53,12 @@ class TranscriptMessage(BaseModel):
         description="received, queued, sent, delivered, read, failed or dead (never sent)"
     )
     error: str | None = Field(description="Why a delivery failed, when it did")
+    voice_note: str | None = Field(
+        default=None,
+        description="A guest's voice note: `transcribed` (`text` is what speech-to-text heard), "
+        "or why it has no transcript (not_configured, too_large, download_failed, "
+        "transcription_failed, silent); null for anything else",
+    )
     created_at: datetime
 
 
