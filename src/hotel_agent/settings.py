@@ -257,6 +257,7 @@ class SpeechToTextSettings(BaseSettings):
     # Model name sent to that API.
     model: str = "whisper-1"
     # Seconds per transcription, retries included; the guest is asked to write after that.
+    # With twice WHATSAPP_TIMEOUT_SECONDS (the download) it must stay below QUEUE_LEASE_SECONDS.
     timeout_seconds: float = Field(default=30.0, gt=0)
     # Extra attempts after a network error, 429 or 5xx (with the SDK's backoff).
     max_retries: int = Field(default=1, ge=0)
@@ -458,6 +459,20 @@ class Settings(BaseSettings):
     def metrics_open(self) -> bool:
         """/metrics without a token: only outside production, and only when none is set."""
         return not self.http.metrics_token and self.environment is not Environment.PRODUCTION
+
+    @model_validator(mode="after")
+    def _voice_notes_fit_in_a_lease(self) -> Settings:
+        # A voice note is fetched (two Graph calls) and transcribed while the worker holds the
+        # turn's lease; a lease that ran out would let another worker transcribe it again.
+        if self.stt.enabled:
+            needed = self.stt.timeout_seconds + 2 * self.whatsapp.timeout_seconds
+            if needed >= self.queue.lease_seconds:
+                raise ValueError(
+                    f"STT_TIMEOUT_SECONDS + 2 x WHATSAPP_TIMEOUT_SECONDS ({needed:g} s) must stay "
+                    f"below QUEUE_LEASE_SECONDS ({self.queue.lease_seconds:g} s): a voice note "
+                    "is fetched and transcribed while its turn is held"
+                )
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

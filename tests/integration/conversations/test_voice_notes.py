@@ -15,16 +15,18 @@ from sqlalchemy import select
 
 from hotel_agent.channels.port import InboundMessage, Media
 from hotel_agent.conversations.turns import turn_worker
-from hotel_agent.db.models import InboxEvent, Message
+from hotel_agent.db.models import InboxEvent, Message, StaffRole
 from hotel_agent.dialogue.port import DialogueEngine
 from hotel_agent.inbox.worker import Worker
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import SpeechToTextSettings
+from hotel_agent.staff import accounts
 from hotel_agent.staff import service as staff
 from tests.fakes.graph_api import FakeGraphApi
 from tests.fakes.transcription_api import FakeTranscriptionApi
 from tests.integration.inbox.helpers import EchoEngine
-from tests.support import ACCESS_TOKEN, make_settings
+from tests.integration.staff.test_console import PASSWORD, log_in
+from tests.support import ACCESS_TOKEN, asgi_client, make_settings
 
 MakeRuntime = Callable[..., Awaitable[Runtime]]
 GUEST = "34611111111"
@@ -221,3 +223,29 @@ async def test_without_speech_to_text_the_guest_is_asked_to_write(
     assert graph.media_downloads == 0, "nothing is downloaded that nobody can listen to"
     [inbound] = await guest_messages(runtime)
     assert inbound.payload["media"]["transcript_status"] == "not_configured"
+
+
+async def test_the_console_marks_voice_notes_and_their_transcripts(
+    sqlite_url: str, make_runtime: MakeRuntime, graph: FakeGraphApi, stt: FakeTranscriptionApi
+) -> None:
+    engine = EchoEngine()
+    runtime = await voice_runtime(make_runtime, sqlite_url, graph, stt, engine)
+    heard = graph.add_media(VOICE_NOTE, "audio/ogg; codecs=opus")
+    tampered = graph.add_media(VOICE_NOTE, "audio/ogg", sha256="0" * 64)
+    await runtime.ingest.accept(
+        runtime.hotels.default_hotel_id,
+        [voice_note(heard, "wamid.HEARD"), voice_note(tampered, "wamid.TAMPERED")],
+    )
+    await run_until_done(runtime, worker_of(runtime, engine))
+    await accounts.create_user(runtime.sessions, "marta", PASSWORD, StaffRole.STAFF)
+    [inbound, _] = await guest_messages(runtime)
+
+    async with asgi_client(runtime) as http:
+        await log_in(http)
+        english = await http.get(f"/staff/conversations/{inbound.conversation_id}?lang=en")
+        spanish = await http.get(f"/staff/conversations/{inbound.conversation_id}?lang=es")
+
+    assert "Voice note, transcribed by speech-to-text:" in english.text
+    assert SPOKEN in english.text
+    assert "Voice note (not transcribed: it could not be downloaded)" in english.text
+    assert "Nota de voz, transcrita automáticamente:" in spanish.text
