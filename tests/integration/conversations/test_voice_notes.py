@@ -8,16 +8,18 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from hotel_agent.channels.port import InboundMessage, Media
-from hotel_agent.conversations.turns import turn_worker
+from hotel_agent.conversations.turns import ConversationTurns, turn_worker
 from hotel_agent.db.models import InboxEvent, Message, StaffRole
+from hotel_agent.db.repositories.inbox import InboxRepository
+from hotel_agent.db.types import utcnow
 from hotel_agent.dialogue.port import DialogueEngine
-from hotel_agent.inbox.worker import Worker
+from hotel_agent.inbox.worker import Lease, Worker
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import SpeechToTextSettings
 from hotel_agent.staff import accounts
@@ -249,3 +251,30 @@ async def test_the_console_marks_voice_notes_and_their_transcripts(
     assert SPOKEN in english.text
     assert "Voice note (not transcribed: it could not be downloaded)" in english.text
     assert "Nota de voz, transcrita automáticamente:" in spanish.text
+
+
+async def test_a_worker_whose_lease_ran_out_while_transcribing_keeps_nothing(
+    sqlite_url: str, make_runtime: MakeRuntime, graph: FakeGraphApi, stt: FakeTranscriptionApi
+) -> None:
+    engine = EchoEngine()
+    runtime = await voice_runtime(make_runtime, sqlite_url, graph, stt, engine)
+    media_id = graph.add_media(VOICE_NOTE, "audio/ogg; codecs=opus")
+    await runtime.ingest.accept(runtime.hotels.default_hotel_id, [voice_note(media_id)])
+    async with runtime.sessions() as session, session.begin():
+        event = await InboxRepository(session).claim_next(
+            owner="worker-that-took-over", now=utcnow(), lease=timedelta(minutes=1)
+        )
+    assert event is not None
+    turns = ConversationTurns(
+        runtime.sessions, engine, runtime.signals, voice_notes=runtime.voice_notes()
+    )
+
+    outcome = await turns(event, Lease(event.id, owner="worker-whose-lease-expired"))
+
+    assert outcome == "lease_lost"
+    assert engine.turns == [], "the engine is not asked for a turn another worker owns"
+    async with runtime.sessions() as session:
+        fresh = await session.get(InboxEvent, event.id)
+    assert fresh is not None
+    assert fresh.payload["media"]["transcript_status"] is None
+    assert await guest_messages(runtime) == []
