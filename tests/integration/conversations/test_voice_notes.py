@@ -79,6 +79,11 @@ def voice_note(media_id: str, wamid: str = "wamid.VOICE1") -> InboundMessage:
     )
 
 
+async def sent_by_guest(runtime: Runtime, media_id: str) -> None:
+    """The guest's voice note (Meta's media `media_id`) as the webhook queues it."""
+    await runtime.ingest.accept(runtime.hotels.default_hotel_id, [voice_note(media_id)])
+
+
 def worker_of(runtime: Runtime, dialogue: DialogueEngine) -> Worker:
     return turn_worker(
         runtime.sessions,
@@ -119,8 +124,7 @@ async def test_a_voice_note_reaches_the_engine_as_its_transcript_and_staff_see_i
 ) -> None:
     engine = EchoEngine()
     runtime = await voice_runtime(make_runtime, sqlite_url, graph, stt, engine)
-    media_id = graph.add_media(VOICE_NOTE, "audio/ogg; codecs=opus")
-    await runtime.ingest.accept(runtime.hotels.default_hotel_id, [voice_note(media_id)])
+    await sent_by_guest(runtime, graph.add_media(VOICE_NOTE, "audio/ogg; codecs=opus"))
 
     await run_until_done(runtime, worker_of(runtime, engine))
 
@@ -141,8 +145,7 @@ async def test_a_retried_turn_does_not_download_or_transcribe_again(
 ) -> None:
     engine = EchoEngine(fail_times=2)
     runtime = await voice_runtime(make_runtime, database_url, graph, stt, engine)
-    media_id = graph.add_media(VOICE_NOTE, "audio/ogg; codecs=opus")
-    await runtime.ingest.accept(runtime.hotels.default_hotel_id, [voice_note(media_id)])
+    await sent_by_guest(runtime, graph.add_media(VOICE_NOTE, "audio/ogg; codecs=opus"))
 
     await run_until_done(runtime, worker_of(runtime, engine))
 
@@ -194,7 +197,7 @@ async def test_a_voice_note_that_cannot_be_heard_is_answered_and_kept_for_staff(
 ) -> None:
     runtime = await voice_runtime(make_runtime, sqlite_url, graph, stt)
     media_id = setup(graph, stt)
-    await runtime.ingest.accept(runtime.hotels.default_hotel_id, [voice_note(media_id)])
+    await sent_by_guest(runtime, media_id)
 
     await run_until_done(runtime, worker_of(runtime, runtime.dialogue))
 
@@ -214,8 +217,7 @@ async def test_without_speech_to_text_the_guest_is_asked_to_write(
     sqlite_url: str, make_runtime: MakeRuntime, graph: FakeGraphApi
 ) -> None:
     runtime = await voice_runtime(make_runtime, sqlite_url, graph, None)
-    media_id = graph.add_media(VOICE_NOTE, "audio/ogg")
-    await runtime.ingest.accept(runtime.hotels.default_hotel_id, [voice_note(media_id)])
+    await sent_by_guest(runtime, graph.add_media(VOICE_NOTE, "audio/ogg"))
 
     await run_until_done(runtime, worker_of(runtime, runtime.dialogue))
 
@@ -258,8 +260,7 @@ async def test_a_worker_whose_lease_ran_out_while_transcribing_keeps_nothing(
 ) -> None:
     engine = EchoEngine()
     runtime = await voice_runtime(make_runtime, sqlite_url, graph, stt, engine)
-    media_id = graph.add_media(VOICE_NOTE, "audio/ogg; codecs=opus")
-    await runtime.ingest.accept(runtime.hotels.default_hotel_id, [voice_note(media_id)])
+    await sent_by_guest(runtime, graph.add_media(VOICE_NOTE, "audio/ogg; codecs=opus"))
     async with runtime.sessions() as session, session.begin():
         event = await InboxRepository(session).claim_next(
             owner="worker-that-took-over", now=utcnow(), lease=timedelta(minutes=1)
