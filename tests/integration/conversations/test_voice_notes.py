@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from hotel_agent.channels.port import InboundMessage, Media
@@ -77,6 +78,11 @@ def voice_note(media_id: str, wamid: str = "wamid.VOICE1") -> InboundMessage:
         media=Media(id=media_id, mime_type="audio/ogg; codecs=opus", voice=True),
         timestamp=datetime.now(UTC),
     )
+
+
+def voice_notes_counted(outcome: str) -> float:
+    labels = {"outcome": outcome}
+    return REGISTRY.get_sample_value("hotel_agent_voice_notes_total", labels) or 0.0
 
 
 async def sent_by_guest(runtime: Runtime, media_id: str) -> None:
@@ -197,6 +203,7 @@ async def test_a_voice_note_that_cannot_be_heard_is_answered_and_kept_for_staff(
 ) -> None:
     runtime = await voice_runtime(make_runtime, sqlite_url, graph, stt)
     media_id = setup(graph, stt)
+    counted = voice_notes_counted(status)
     await sent_by_guest(runtime, media_id)
 
     await run_until_done(runtime, worker_of(runtime, runtime.dialogue))
@@ -209,6 +216,7 @@ async def test_a_voice_note_that_cannot_be_heard_is_answered_and_kept_for_staff(
     async with runtime.sessions() as session:
         seen = await staff.transcript(session, inbound.conversation_id)
     assert [m.voice_note for m in seen.messages if m.direction == "in"] == [status]
+    assert voice_notes_counted(status) == counted + 1
     if status != "transcription_failed":
         assert stt.requests == []
 
