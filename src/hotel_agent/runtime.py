@@ -21,10 +21,11 @@ from hotel_agent.bookings.ledger import DatabaseBookingLedger
 from hotel_agent.channels.email.imap import ImapPoller
 from hotel_agent.channels.email.smtp import SmtpMailer
 from hotel_agent.channels.factory import build_channels, build_mailer, build_staff_webhook
-from hotel_agent.channels.port import Channel, InboundMessage
+from hotel_agent.channels.port import Channel, InboundMessage, MediaSource
 from hotel_agent.channels.staff_webhook import StaffWebhook
 from hotel_agent.conversations.proactive import ProactiveMessages
 from hotel_agent.conversations.turns import turn_worker
+from hotel_agent.conversations.voice_notes import VoiceNotes
 from hotel_agent.db.engine import (
     SessionFactory,
     create_autocommit_engine,
@@ -53,6 +54,8 @@ from hotel_agent.pms.resilience import ResilientPms
 from hotel_agent.privacy.retention import retention_loop
 from hotel_agent.ratelimit import RateLimiter, build_rate_limiter
 from hotel_agent.settings import Settings
+from hotel_agent.speech.factory import build_speech_to_text
+from hotel_agent.speech.port import SpeechToText
 
 log = structlog.get_logger(__name__)
 
@@ -85,6 +88,7 @@ class Runtime:
     probe_engine: AsyncEngine  # `/health/ready`'s own connection (the engine itself on SQLite)
     knowledge: EditedKnowledge  # the hotel's, with staff's edits (console)
     llm: LanguageModel | None = None
+    speech_to_text: SpeechToText | None = None
     redis: Redis | None = None
     alerts: StaffWebhook | None = None  # the staff alert webhook, when one is configured
     mailer: SmtpMailer | None = None  # booking e-mails, when SMTP is configured
@@ -140,6 +144,7 @@ class Runtime:
             probe_engine=create_probe_engine(settings, engine),
             knowledge=knowledge,
             llm=llm,
+            speech_to_text=build_speech_to_text(settings),
             redis=redis,
             alerts=build_staff_webhook(settings, http),
             mailer=build_mailer(settings),
@@ -235,10 +240,23 @@ class Runtime:
                 self.settings.queue,
                 alert_staff=self.alerts is not None,
                 proactive=self.settings.proactive if self.settings.proactive.enabled else None,
+                voice_notes=self.voice_notes(),
             )
             for _ in range(count)
         ]
         await asyncio.gather(*(worker.run(self._stop) for worker in workers))
+
+    def voice_notes(self) -> VoiceNotes:
+        """Voice notes heard through the configured speech-to-text (none: guests are asked
+        to write), downloaded from the channels that serve media."""
+        sources = {
+            name: channel
+            for name, channel in self.channels.items()
+            if isinstance(channel, MediaSource)
+        }
+        return VoiceNotes(
+            sources, self.speech_to_text, max_audio_bytes=self.settings.stt.max_audio_bytes
+        )
 
     async def wait_stopped(self) -> None:
         await self._stop.wait()
@@ -252,6 +270,8 @@ class Runtime:
         await self.rate_limiter.close()
         if self.llm is not None:
             await self.llm.aclose()
+        if self.speech_to_text is not None:
+            await self.speech_to_text.aclose()
         if self.redis is not None:
             await self.redis.aclose()
         await self.http.aclose()

@@ -240,6 +240,36 @@ class LlmSettings(BaseSettings):
         return bool(self.base_url)
 
 
+class SpeechToTextSettings(BaseSettings):
+    """Speech-to-text of guests' voice notes; off unless STT_BASE_URL is set.
+
+    Any OpenAI-compatible `/audio/transcriptions` API (OpenAI, a self-hosted Whisper server...).
+    While it is off, guests who send a voice note are asked to write instead, and staff still
+    see that a voice note came in."""
+
+    model_config = _group_config("STT_")
+
+    # The API's base URL, with its version ("https://api.openai.com/v1"); unset: no
+    # speech-to-text.
+    base_url: str = ""
+    # Bearer key of that API.
+    api_key: str = ""
+    # Model name sent to that API.
+    model: str = "whisper-1"
+    # Seconds per transcription, retries included; the guest is asked to write after that.
+    # With twice WHATSAPP_TIMEOUT_SECONDS (the download) it must stay below QUEUE_LEASE_SECONDS.
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    # Extra attempts after a network error, 429 or 5xx (with the SDK's backoff).
+    max_retries: int = Field(default=1, ge=0)
+    # Longest voice note downloaded and transcribed, in bytes (WhatsApp allows 16 MB of
+    # audio; OpenAI takes up to 25 MB).
+    max_audio_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url)
+
+
 class SmtpTls(StrEnum):
     NONE = "none"  # plain SMTP (a relay on localhost or inside the private network)
     STARTTLS = "starttls"  # connect in plain text, then upgrade (port 587)
@@ -464,6 +494,7 @@ class Settings(BaseSettings):
     pms: PmsSettings = Field(default_factory=PmsSettings)
     staff: StaffSettings = Field(default_factory=StaffSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
+    stt: SpeechToTextSettings = Field(default_factory=SpeechToTextSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     imap: ImapSettings = Field(default_factory=ImapSettings)
@@ -501,6 +532,20 @@ class Settings(BaseSettings):
     def _email_channel_needs_smtp(self) -> Settings:
         if self.imap.enabled and not self.smtp.enabled:
             raise ValueError("IMAP_HOST needs SMTP_HOST too: the e-mail channel replies by SMTP")
+        return self
+
+    @model_validator(mode="after")
+    def _voice_notes_fit_in_a_lease(self) -> Settings:
+        # A voice note is fetched (two Graph calls) and transcribed while the worker holds the
+        # turn's lease; a lease that ran out would let another worker transcribe it again.
+        if self.stt.enabled:
+            needed = self.stt.timeout_seconds + 2 * self.whatsapp.timeout_seconds
+            if needed >= self.queue.lease_seconds:
+                raise ValueError(
+                    f"STT_TIMEOUT_SECONDS + 2 x WHATSAPP_TIMEOUT_SECONDS ({needed:g} s) must stay "
+                    f"below QUEUE_LEASE_SECONDS ({self.queue.lease_seconds:g} s): a voice note "
+                    "is fetched and transcribed while its turn is held"
+                )
         return self
 
     @model_validator(mode="after")

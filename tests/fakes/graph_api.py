@@ -1,7 +1,9 @@
 """A fake WhatsApp Cloud (Graph) API served over real HTTP, for tests and benchmarks.
 
 It speaks the documented shapes: `POST /{version}/{phone_number_id}/messages` (sends and read
-receipts), `GET /{version}/{media_id}` and the media download URL it hands out. It checks the
+receipts), and media in Meta's two steps: `GET /{version}/{media_id}` answers the media's
+`url` (shaped like Meta's `lookaside.fbsbx.com/whatsapp_business/attachments/?mid=…`), `sha256`,
+`mime_type` and `file_size`, and that URL serves the bytes to the same bearer token. It checks the
 bearer token and the message limits, records what it accepted, and can be told to fail, throttle
 or drop the connection on the next requests. It runs in a background thread, so sync tests, async
 tests and other processes can all reach it:
@@ -61,6 +63,14 @@ class RecordedRequest:
 
 
 @dataclasses.dataclass(frozen=True)
+class _StoredMedia:
+    content: bytes
+    mime_type: str
+    sha256: str  # as announced
+    file_size: int  # as announced
+
+
+@dataclasses.dataclass(frozen=True)
 class _Scripted:
     status: int = 200
     body: object = None
@@ -91,13 +101,14 @@ class FakeGraphApi(FakeServer):
         self._sent: list[RecordedRequest] = []
         self._read_receipts: list[RecordedRequest] = []
         self._scripted: deque[_Scripted] = deque()
-        self._media: dict[str, tuple[bytes, str, str]] = {}
+        self._media: dict[str, _StoredMedia] = {}
         # The phone number node, as Graph answers it (pre-deployment checks read it).
         self.phone_numbers: dict[str, dict[str, str]] = {}
         self._media_ids = itertools.count(1460000000000001)
         self._requests = 0
         self._failures = 0
         self._hang_after_accept = 0
+        self._downloads = 0
 
     @property
     def base_url(self) -> str:
@@ -160,23 +171,40 @@ class FakeGraphApi(FakeServer):
         with self._condition:
             self._templates[(name, language)] = body_parameters
 
-    def add_media(self, content: bytes, mime_type: str, *, sha256: str | None = None) -> str:
-        """Serve `content` as a media id (returned); `sha256` overrides the announced hash."""
+    def add_media(
+        self,
+        content: bytes,
+        mime_type: str,
+        *,
+        sha256: str | None = None,
+        file_size: int | None = None,
+        media_id: str | None = None,
+    ) -> str:
+        """Serve `content` as a media id (returned; `media_id` picks it, as in a fixture);
+        `sha256` and `file_size` override what is announced (a tampered download, a size the
+        sender lied about)."""
         with self._condition:
-            media_id = str(next(self._media_ids))
-            self._media[media_id] = (
+            media_id = media_id or str(next(self._media_ids))
+            self._media[media_id] = _StoredMedia(
                 content,
                 mime_type,
                 sha256 or hashlib.sha256(content).hexdigest(),
+                len(content) if file_size is None else file_size,
             )
         return media_id
+
+    @property
+    def media_downloads(self) -> int:
+        """How many times media bytes were fetched from the download URL."""
+        with self._condition:
+            return self._downloads
 
     def _app(self) -> Starlette:
         return Starlette(
             routes=[
                 Route("/_stats", self._stats, methods=["GET"]),
                 Route("/_sent/{to}", self._sent_to, methods=["GET"]),
-                Route("/_media/{media_id}", self._download, methods=["GET"]),
+                Route("/whatsapp_business/attachments/", self._download, methods=["GET"]),
                 Route("/{version}/{phone_number_id}/messages", self._messages, methods=["POST"]),
                 Route("/{version}/{media_id}", self._media_info, methods=["GET"]),
             ]
@@ -270,14 +298,16 @@ class FakeGraphApi(FakeServer):
             media = self._media.get(media_id)
         if media is None:
             return self._error(400, 100, f"Object with ID '{media_id}' does not exist")
-        content, mime_type, sha256 = media
         return JSONResponse(
             {
                 "messaging_product": "whatsapp",
-                "url": f"{self.origin}/_media/{media_id}?ext={int(time.time())}&hash=fake",
-                "mime_type": mime_type,
-                "sha256": sha256,
-                "file_size": str(len(content)),
+                "url": (
+                    f"{self.origin}/whatsapp_business/attachments/"
+                    f"?mid={media_id}&ext={int(time.time())}&hash=ATfake"
+                ),
+                "mime_type": media.mime_type,
+                "sha256": media.sha256,
+                "file_size": str(media.file_size),
                 "id": media_id,
             }
         )
@@ -287,10 +317,12 @@ class FakeGraphApi(FakeServer):
         if refusal is not None:
             return refusal
         with self._condition:
-            media = self._media.get(request.path_params["media_id"])
+            media = self._media.get(request.query_params.get("mid", ""))
+            self._downloads += media is not None
         if media is None:
             return Response(status_code=404)
-        return Response(media[0], media_type=media[1])
+        # Meta's media host answers the bare type ("audio/ogg"), not the codec parameters.
+        return Response(media.content, media_type=media.mime_type.split(";")[0])
 
     async def _refusal(self, request: Request, *, check_version: bool = True) -> Response | None:
         """A scripted failure, or Graph's answer to a bad token or version; None to go on."""

@@ -79,8 +79,8 @@ class _Scripted:
 Responder = Callable[[ChatRequest], str]
 
 
-class FakeOpenAiApi(FakeServer):
-    label = "fake OpenAI API"
+class OpenAiCompatibleFake(FakeServer):
+    """What the fakes of OpenAI's endpoints share: the key they check and the `/v1` base URL."""
 
     def __init__(
         self, api_key: str | None = DEFAULT_API_KEY, *, host: str = "127.0.0.1", port: int = 0
@@ -88,14 +88,23 @@ class FakeOpenAiApi(FakeServer):
         self.api_key = api_key  # None: any key, or none, is accepted (like a local server)
         super().__init__(host=host, port=port)
         self._lock = threading.Lock()
-        self._requests: list[ChatRequest] = []
-        self._scripted: deque[_Scripted] = deque()
-        self._responder: Responder | None = None
 
     @property
     def base_url(self) -> str:
         """What a client is configured with, like `https://api.openai.com/v1`."""
         return f"{self.origin}/v1"
+
+
+class FakeOpenAiApi(OpenAiCompatibleFake):
+    label = "fake OpenAI API"
+
+    def __init__(
+        self, api_key: str | None = DEFAULT_API_KEY, *, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
+        super().__init__(api_key, host=host, port=port)
+        self._requests: list[ChatRequest] = []
+        self._scripted: deque[_Scripted] = deque()
+        self._responder: Responder | None = None
 
     @property
     def requests(self) -> list[ChatRequest]:
@@ -123,7 +132,7 @@ class FakeOpenAiApi(FakeServer):
 
     def fail_next(self, status: int = 500, *, times: int = 1) -> None:
         """Answer the next `times` requests with `status` and OpenAI's error body for it."""
-        self.respond_next(_default_error(status), status=status, times=times)
+        self.respond_next(default_error(status), status=status, times=times)
 
     def delay_next(self, seconds: float, *, times: int = 1) -> None:
         """Answer the next `times` requests normally, but only after `seconds` (the fake stops
@@ -159,7 +168,7 @@ class FakeOpenAiApi(FakeServer):
             await _wait_or_hang_up(request, scripted.delay)
             scripted = None
         if scripted is not None and scripted.drop:
-            return _DroppedConnection()
+            return DroppedConnection()
         if scripted is not None and scripted.body is not None:
             if isinstance(scripted.body, str):
                 return Response(scripted.body, scripted.status, media_type="text/html")
@@ -182,20 +191,13 @@ class FakeOpenAiApi(FakeServer):
 
     def _refusal(self, request: Request, body: object) -> Response | None:
         """OpenAI's answer to a bad key or an invalid request; None when it is fine."""
-        if self.api_key is not None:
-            authorization = request.headers.get("authorization", "")
-            if authorization != f"Bearer {self.api_key}":
-                return _error(
-                    401,
-                    "Incorrect API key provided. You can find your API key at "
-                    "https://platform.openai.com/account/api-keys.",
-                    "invalid_request_error",
-                    code="invalid_api_key",
-                )
+        wrong_key = key_refusal(request, self.api_key)
+        if wrong_key is not None:
+            return wrong_key
         if not isinstance(body, dict):
-            return _invalid("We could not parse the JSON body of your request.")
+            return invalid_request("We could not parse the JSON body of your request.")
         if not isinstance(body.get("model"), str) or not body["model"]:
-            return _invalid("you must provide a model parameter", param="model")
+            return invalid_request("you must provide a model parameter", param="model")
         messages = body.get("messages")
         if (
             not isinstance(messages, list)
@@ -204,17 +206,19 @@ class FakeOpenAiApi(FakeServer):
                 isinstance(m, dict) and m.get("role") in _ROLES and "content" in m for m in messages
             )
         ):
-            return _invalid("Invalid value for 'messages'.", param="messages")
+            return invalid_request("Invalid value for 'messages'.", param="messages")
         temperature = body.get("temperature", 1)
         if not isinstance(temperature, int | float) or not 0 <= temperature <= 2:
-            return _invalid("Invalid 'temperature': must be between 0 and 2.", param="temperature")
+            return invalid_request(
+                "Invalid 'temperature': must be between 0 and 2.", param="temperature"
+            )
         response_format = body.get("response_format")
         if (
             isinstance(response_format, dict)
             and response_format.get("type") == "json_object"
             and not any("json" in str(m.get("content", "")).lower() for m in messages)
         ):
-            return _invalid(
+            return invalid_request(
                 "'messages' must contain the word 'json' in some form, to use "
                 "'response_format' of type 'json_object'.",
                 param="messages",
@@ -223,6 +227,19 @@ class FakeOpenAiApi(FakeServer):
 
 
 _ROLES = {"system", "developer", "user", "assistant", "tool"}
+
+
+def key_refusal(request: Request, api_key: str | None) -> Response | None:
+    """OpenAI's 401 when the bearer key is not `api_key` (None: any key, or none, will do)."""
+    if api_key is None or request.headers.get("authorization", "") == f"Bearer {api_key}":
+        return None
+    return _error(
+        401,
+        "Incorrect API key provided. You can find your API key at "
+        "https://platform.openai.com/account/api-keys.",
+        "invalid_request_error",
+        code="invalid_api_key",
+    )
 
 
 async def _wait_or_hang_up(request: Request, seconds: float) -> None:
@@ -258,7 +275,7 @@ def _completion(request: ChatRequest, content: str, finish_reason: str) -> dict[
     }
 
 
-class _DroppedConnection(Response):
+class DroppedConnection(Response):
     """Starts an answer and then stops: the client sees the connection close mid-response."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -281,11 +298,11 @@ def _error(
     return JSONResponse(openai_error(message, error_type, param=param, code=code), status)
 
 
-def _invalid(message: str, *, param: str | None = None) -> JSONResponse:
+def invalid_request(message: str, *, param: str | None = None) -> JSONResponse:
     return _error(400, message, "invalid_request_error", param=param)
 
 
-def _default_error(status: int) -> dict[str, Any]:
+def default_error(status: int) -> dict[str, Any]:
     if status == 429:
         return openai_error(
             "Rate limit reached for requests. Please try again in 20s.",

@@ -30,6 +30,24 @@ def test_defaults_run_on_one_machine() -> None:
     assert settings.max_body_bytes == 3 * 1024 * 1024
 
 
+def test_speech_to_text_is_off_until_a_base_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not Settings().stt.enabled
+    monkeypatch.setenv("STT_BASE_URL", "https://api.openai.com/v1")
+    monkeypatch.setenv("STT_MODEL", "gpt-4o-mini-transcribe")
+    settings = Settings()
+    assert settings.stt.enabled and settings.stt.model == "gpt-4o-mini-transcribe"
+    assert settings.stt.max_audio_bytes == 16 * 1024 * 1024, "what WhatsApp allows"
+
+
+def test_a_transcription_must_fit_in_the_turns_lease(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STT_BASE_URL", "https://api.openai.com/v1")
+    monkeypatch.setenv("STT_TIMEOUT_SECONDS", "55")
+    with pytest.raises(ValidationError, match="QUEUE_LEASE_SECONDS"):
+        Settings()
+    monkeypatch.setenv("QUEUE_LEASE_SECONDS", "120")
+    assert Settings().stt.timeout_seconds == 55
+
+
 def test_operator_env_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POSTGRES_URL", "postgresql://u@db:5432/hotel")
     monkeypatch.setenv("REDIS_URL", "redis://cache:6379/0")

@@ -7,7 +7,7 @@ form, so the guest can always answer by typing.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
@@ -18,6 +18,16 @@ class Media(BaseModel):
     sha256: str | None = None
     caption: str | None = None
     voice: bool = False
+    # Audio only, set by the worker: "transcribed" (the message's text is the speech-to-text
+    # transcript), or why it is not (TRANSCRIPT_PROBLEMS); None: not tried yet.
+    transcript_status: str | None = None
+
+
+TRANSCRIBED = "transcribed"
+# Why a voice note has no transcript: speech-to-text is off, or this note could not be heard.
+TRANSCRIPT_PROBLEMS = frozenset(
+    {"not_configured", "too_large", "download_failed", "transcription_failed", "silent"}
+)
 
 
 class Location(BaseModel):
@@ -53,7 +63,9 @@ class InboundMessage(BaseModel):
     sender_alt_id: str | None = None  # the user_id beside a wa_id, when both are known
     sender_name: str | None = None
     type: str  # text, audio, image, document, video, sticker, location, interactive, button, ...
-    text: str = ""  # what the guest typed, a caption, or the title of the button they pressed
+    # What the guest typed, a caption, the title of the button they pressed, or the transcript
+    # of their voice note (see `transcribed`).
+    text: str = ""
     choice_id: str | None = None  # id of the button / list row / template button chosen
     media: Media | None = None
     location: Location | None = None
@@ -63,6 +75,11 @@ class InboundMessage(BaseModel):
     thread: MailThread | None = None  # e-mail: what the reply threads with
     attachments: list[Attachment] = Field(default_factory=list)  # e-mail: files attached
     timestamp: datetime
+
+    @property
+    def transcribed(self) -> bool:
+        """A voice note whose `text` is what speech-to-text heard in it."""
+        return self.media is not None and self.media.transcript_status == TRANSCRIBED
 
 
 class Button(BaseModel):
@@ -175,6 +192,16 @@ class Channel(Protocol):
 
     async def mark_read(self, provider_message_id: str) -> None:
         """Tell the guest their message was read (and that we are typing), where supported."""
+        ...
+
+
+@runtime_checkable
+class MediaSource(Protocol):
+    """A channel that can fetch the media guests send (voice notes, photos...)."""
+
+    async def download_media(self, media_id: str, *, max_bytes: int) -> tuple[bytes, str]:
+        """The bytes and MIME type of one media item. Raise `SendError` when it cannot be
+        fetched (reason `too_large` when it has more than `max_bytes`)."""
         ...
 
 

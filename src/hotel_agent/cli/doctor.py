@@ -153,6 +153,7 @@ async def check_production(ctx: Context) -> str:
         ("WHATSAPP_API_BASE_URL", settings.whatsapp.api_base_url),
         ("STAFF_ALERT_WEBHOOK_URL", settings.staff.alert_webhook_url),
         ("LLM_BASE_URL", settings.llm.base_url),
+        ("STT_BASE_URL", settings.stt.base_url),
     ):
         if url and not _uses_tls(url):
             problems.append(f"{name} is not https")

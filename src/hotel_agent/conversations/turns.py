@@ -4,7 +4,8 @@ The engine runs outside any transaction; everything the turn decided — the inb
 the transcript, the conversation state, the replies and their outbox rows, the booking e-mails,
 a handoff and its alert — commits in ONE transaction, and only if the worker still holds the
 turn's lease. While staff own the conversation the engine is not asked: the message is only
-recorded.
+recorded. A voice note is first turned into text (`voice_notes`), and what came of it saved in
+the inbox event, so a retried turn does not transcribe it again.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from hotel_agent.conversations.outbound import (
     queue_read_receipt,
 )
 from hotel_agent.conversations.preferences import apply_preference, preference_of
+from hotel_agent.conversations.voice_notes import VoiceNotes, needs_transcript
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import ConversationOwner, InboxEvent
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.hotels import HotelRepository
+from hotel_agent.db.repositories.inbox import InboxRepository
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.db.types import utcnow
 from hotel_agent.dialogue.port import DialogueEngine, HotelInfo, TurnInput, TurnOutput
@@ -180,6 +183,7 @@ class ConversationTurns:
         *,
         alert_staff: bool = False,
         proactive: ProactiveSettings | None = None,
+        voice_notes: VoiceNotes | None = None,
     ) -> None:
         self.sessions = sessions
         self.dialogue = dialogue
@@ -188,9 +192,19 @@ class ConversationTurns:
         # Set when proactive messages are on: the guest's answers to the offer and their
         # "stop" / "baja" are handled here (preferences.py), not by the dialogue.
         self.proactive = proactive
+        self.voice_notes = voice_notes
 
     async def __call__(self, event: InboxEvent, lease: Lease) -> str:
         message = InboundMessage.model_validate(event.payload)
+        if self.voice_notes is not None and needs_transcript(message):
+            message = await self.voice_notes.transcribe(message)
+            async with self.sessions() as session, session.begin():
+                saved = await InboxRepository(session).save_payload(
+                    event.id, message.model_dump(mode="json"), owner=lease.owner
+                )
+            if not saved:
+                log.warning("turn.lease_lost")
+                return "lease_lost"
         async with self.sessions() as session, session.begin():
             loaded = await load_turn(session, event, message)
         structlog.contextvars.bind_contextvars(conversation_id=loaded.conversation_id)
@@ -241,11 +255,18 @@ def turn_worker(
     settings: QueueSettings,
     *,
     alert_staff: bool = False,
+    voice_notes: VoiceNotes | None = None,
     name: str | None = None,
     proactive: ProactiveSettings | None = None,
 ) -> Worker:
-    """An inbox worker that runs guest turns through `dialogue`."""
+    """An inbox worker that runs guest turns through `dialogue` (voice notes heard through
+    `voice_notes` first)."""
     turns = ConversationTurns(
-        sessions, dialogue, signals, alert_staff=alert_staff, proactive=proactive
+        sessions,
+        dialogue,
+        signals,
+        alert_staff=alert_staff,
+        proactive=proactive,
+        voice_notes=voice_notes,
     )
     return Worker(sessions, turns, signals, settings, name=name)

@@ -1,9 +1,11 @@
 """The dialogue engine: one guest message in, the replies and the next state out.
 
-A turn: what is not text gets an honest "text only"; otherwise the message is understood (in
-the light of the stay the task in progress holds) and the decision order of `decisions.py`
-acts on it. PMS writes happen only in the flows, and only on a yes to the summary just shown.
-When the PMS cannot answer, the guest hears so and a colleague takes over: nothing is invented.
+A turn: what is not text gets an honest "text only" (a voice note speech-to-text could not
+hear: "could you write it?"); otherwise the message (a voice note's transcript like typed text)
+is understood (in the light of the stay the task in progress holds) and the decision order of
+`decisions.py` acts on it. PMS writes happen only in the flows, and only on a yes to the summary
+just shown. When the PMS cannot answer, the guest hears so and a colleague takes over: nothing
+is invented.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from zoneinfo import ZoneInfo
 import structlog
 
 from hotel_agent.bookings.effects import RecordingLedger
-from hotel_agent.channels.port import OutboundMessage
+from hotel_agent.channels.port import InboundMessage, OutboundMessage
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.booking_emails import booking_emails
 from hotel_agent.dialogue.context import Turn
@@ -39,6 +41,15 @@ def hotel_clock(zone: ZoneInfo) -> datetime:
     return datetime.now(zone)
 
 
+def _not_text_reply(message: InboundMessage) -> str:
+    if message.type != "audio":
+        return "small_talk.text_only"
+    status = message.media.transcript_status if message.media else None
+    if status in (None, "not_configured"):
+        return "small_talk.voice_not_configured"
+    return "small_talk.voice_not_heard"
+
+
 class Engine:
     def __init__(
         self,
@@ -52,10 +63,10 @@ class Engine:
     async def handle(self, turn: TurnInput) -> TurnOutput:
         state = DialogueState.load(turn.state)
         message = turn.message
-        if message.type not in TEXT_TYPES:
+        if message.type not in TEXT_TYPES and not message.transcribed:
             say = Say(turn.language or turn.hotel.default_language)
             return TurnOutput(
-                replies=[OutboundMessage(text=say("small_talk.text_only"))],
+                replies=[OutboundMessage(text=say(_not_text_reply(message)))],
                 state=state.dump(),
                 language=say.language,
                 decided_by="not_text",

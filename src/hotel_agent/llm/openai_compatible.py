@@ -23,13 +23,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import openai
 import structlog
 
 from hotel_agent.llm.output import checked_answer, parse_intent_guess, says_no_answer
 from hotel_agent.llm.port import IntentGuess
 from hotel_agent.llm.prompts import Message, answer_messages, classify_messages
 from hotel_agent.observability.metrics import LLM_CALLS, LLM_SECONDS
+from hotel_agent.openai_client import OpenAiCompatibleClient, failure_outcome
 
 log = structlog.get_logger(__name__)
 
@@ -51,29 +51,8 @@ class _Reply:
     finish_reason: str | None
 
 
-class OpenAiCompatibleModel:
+class OpenAiCompatibleModel(OpenAiCompatibleClient):
     """`LanguageModel` over `POST {base_url}/chat/completions`."""
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        api_key: str,
-        model: str,
-        timeout_seconds: float,
-        max_retries: int = 0,
-    ) -> None:
-        # No retries by default: a guest is waiting, and the deterministic NLU and catalogue
-        # replies are a good answer already; a retry would double the worst-case latency.
-        self._client = openai.AsyncOpenAI(
-            base_url=base_url,
-            # Local servers (vLLM, Ollama) need no key, but the SDK refuses to start without one.
-            api_key=api_key or "unused",
-            timeout=timeout_seconds,
-            max_retries=max_retries,
-        )
-        self._model = model
-        self._timeout = timeout_seconds
 
     async def classify(
         self, text: str, *, language: str, intents: Sequence[str], topics: Sequence[str]
@@ -115,9 +94,6 @@ class OpenAiCompatibleModel:
             interpret=interpret,
         )
 
-    async def aclose(self) -> None:
-        await self._client.close()
-
     async def _call(
         self,
         operation: str,
@@ -149,7 +125,7 @@ class OpenAiCompatibleModel:
             else:
                 result, outcome = interpret(reply)
         except Exception as exc:  # the model is optional: nothing it does may fail a turn
-            outcome, error_type = _failure_outcome(exc), type(exc).__name__
+            outcome, error_type = failure_outcome(exc), type(exc).__name__
             status = getattr(exc, "status_code", None)
         finally:
             LLM_SECONDS.labels(operation).observe(time.perf_counter() - started)
@@ -181,21 +157,3 @@ def _reply_of(completion: object) -> _Reply | None:
         return None
     finish_reason = getattr(first, "finish_reason", None)
     return _Reply(content, finish_reason if isinstance(finish_reason, str) else None)
-
-
-def _failure_outcome(exc: Exception) -> str:
-    # Order matters: APITimeoutError is an APIConnectionError, RateLimitError an APIStatusError.
-    if isinstance(exc, openai.APITimeoutError | TimeoutError):
-        return "timeout"
-    if isinstance(exc, openai.APIConnectionError):
-        return "connection_error"
-    if isinstance(exc, openai.RateLimitError):
-        return "rate_limited"
-    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-        return "auth_error"
-    if isinstance(exc, openai.APIStatusError):
-        return "server_error" if exc.status_code >= 500 else "client_error"
-    if isinstance(exc, openai.APIResponseValidationError | ValueError):
-        # A body that is not JSON (json.JSONDecodeError) or not a chat completion.
-        return "malformed_response"
-    return "error"

@@ -98,3 +98,20 @@ LLM_SECONDS = Histogram(
     ["operation"],
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30),
 )
+STT_CALLS = Counter(
+    "hotel_agent_stt_calls_total",
+    "Speech-to-text calls by outcome (ok, silent, malformed_response, timeout, "
+    "connection_error, rate_limited, server_error, auth_error, client_error, cancelled, error).",
+    ["outcome"],
+)
+STT_SECONDS = Histogram(
+    "hotel_agent_stt_seconds",
+    "Speech-to-text call latency, failures included.",
+    buckets=(0.25, 0.5, 1, 2, 4, 8, 15, 30, 60),
+)
+VOICE_NOTES = Counter(
+    "hotel_agent_voice_notes_total",
+    "Guests' voice notes by what became of them (transcribed, not_configured, too_large, "
+    "download_failed, transcription_failed, silent).",
+    ["outcome"],
+)

@@ -57,6 +57,12 @@ class TranscriptMessage(BaseModel):
         default_factory=list,
         description="Files the guest attached to an e-mail: name and type (content not kept)",
     )
+    voice_note: str | None = Field(
+        default=None,
+        description="A guest's voice note: `transcribed` (`text` is what speech-to-text heard), "
+        "or why it has no transcript (not_configured, too_large, download_failed, "
+        "transcription_failed, silent); null for anything else",
+    )
     created_at: datetime
 
 

@@ -345,5 +345,15 @@ def _transcript_message(message: Message) -> TranscriptMessage:
             f"{a.get('filename')} ({a.get('mime_type')})"
             for a in (message.payload or {}).get("attachments") or []
         ],
+        voice_note=_voice_note(message),
         created_at=message.created_at,
     )
+
+
+def _voice_note(message: Message) -> str | None:
+    if message.type != "audio" or message.direction != "in":
+        return None
+    media = (message.payload or {}).get("media")
+    status = media.get("transcript_status") if isinstance(media, dict) else None
+    # Audio recorded before voice notes were transcribed: never tried.
+    return status if isinstance(status, str) else "not_configured"

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hotel_agent.channels.port import InboundMessage
+from hotel_agent.channels.port import InboundMessage, Media
 from hotel_agent.channels.traits import ChannelTraits
 from hotel_agent.dialogue.engine import Engine
 from hotel_agent.dialogue.port import HotelInfo, TurnInput, TurnOutput
@@ -112,6 +112,7 @@ class Chat:
         choice: str | None = None,
         read_as: tuple[Intent, float] | None = None,
         kind: str = "text",
+        media: Media | None = None,
         message_id: str | None = None,
     ) -> TurnOutput:
         self.understander.next = read_as
@@ -122,6 +123,7 @@ class Chat:
             type=kind,
             text=text,
             choice_id=choice,
+            media=media,
             timestamp=NOW,
         )
         out = await self.engine.handle(

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from hotel_agent.channels.port import Media
 from hotel_agent.dialogue.context import BOOK, HANDOFF, MY_BOOKING
 from hotel_agent.dialogue.decisions import DECISION_ORDER
 from hotel_agent.nlu.types import Intent
@@ -51,7 +52,31 @@ class Row:
 
 ROWS = [
     # --- Not text, nothing to act on -------------------------------------------------------
-    Row("audio", NEW, "", "not_text", ("small_talk.text_only",), send={"kind": "audio"}),
+    Row("a photo", NEW, "", "not_text", ("small_talk.text_only",), send={"kind": "image"}),
+    Row(
+        "a voice note, no speech-to-text",
+        NEW,
+        "",
+        "not_text",
+        ("small_talk.voice_not_configured",),
+        send={"kind": "audio", "media": Media(id="1", transcript_status="not_configured")},
+    ),
+    Row(
+        "a voice note speech-to-text could not hear",
+        NEW,
+        "",
+        "not_text",
+        ("small_talk.voice_not_heard",),
+        send={"kind": "audio", "media": Media(id="1", transcript_status="transcription_failed")},
+    ),
+    Row(
+        "a voice note's transcript is understood like typed text",
+        NEW,
+        "hola",
+        "greeting",
+        ("small_talk.greeting", "small_talk.how_can_i_help"),
+        send={"kind": "audio", "media": Media(id="1", transcript_status="transcribed")},
+    ),
     Row("emoji, no task", NEW, "👍", "nothing_to_act_on", ("small_talk.empty",)),
     Row(
         "question mark while booking",

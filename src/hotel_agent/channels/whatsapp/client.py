@@ -63,11 +63,14 @@ class WhatsAppCloudClient:
                 detail=f"read receipt not confirmed: {_shape(body)}",
             )
 
-    async def download_media(self, media_id: str) -> tuple[bytes, str]:
-        """The bytes and MIME type of a guest's media (voice note, photo...).
+    async def download_media(self, media_id: str, *, max_bytes: int) -> tuple[bytes, str]:
+        """The bytes and MIME type of a guest's media (voice note, photo...), in Meta's two
+        steps: `GET /{media-id}` gives a short-lived URL, its sha256 and size; `GET {url}` (with
+        the same bearer token) gives the bytes.
 
-        Raises `SendError` when the Graph API fails, `MediaError` when it gives no download URL
-        or the bytes do not match the sha256 it announced.
+        Raises `SendError` when the Graph API fails, `MediaError` when it gives no download URL,
+        when the media has more than `max_bytes` (announced or received), or when the bytes do
+        not match the sha256 it announced.
         """
         info = _decoded(await self._request("GET", f"{self._base_url}/{quote(media_id, safe='')}"))
         url = info.get("url") if isinstance(info, dict) else None
@@ -77,10 +80,12 @@ class WhatsAppCloudClient:
                 retryable=False,
                 detail=f"media {media_id} has no download url: {_shape(info)}",
             )
-        # Meta's media host asks for the same bearer token as the Graph API.
-        download = await self._request("GET", url)
+        announced = _int(info.get("file_size"))
+        if announced is not None and announced > max_bytes:
+            raise _too_large(media_id, announced, max_bytes)
+        content, content_type = await self._download(media_id, url, max_bytes)
         expected = info.get("sha256")
-        actual = hashlib.sha256(download.content).hexdigest()
+        actual = hashlib.sha256(content).hexdigest()
         if isinstance(expected, str) and expected and actual != expected.lower():
             # Bytes damaged on the way or a stale URL; the media id stays valid for days, so
             # fetching it again can succeed.
@@ -91,8 +96,31 @@ class WhatsAppCloudClient:
             )
         mime_type = info.get("mime_type")
         if not isinstance(mime_type, str) or not mime_type:
-            mime_type = download.headers.get("content-type", "application/octet-stream")
-        return download.content, mime_type
+            mime_type = content_type or "application/octet-stream"
+        return content, mime_type
+
+    async def _download(self, media_id: str, url: str, max_bytes: int) -> tuple[bytes, str]:
+        """The bytes at a media URL, read no further than `max_bytes` (the announced size is
+        the sender's word; the stream is what counts)."""
+        chunks: list[bytes] = []
+        received = 0
+        try:
+            # Meta's media host asks for the same bearer token as the Graph API.
+            async with self._http.stream(
+                "GET", url, headers=self._headers, timeout=self._timeout
+            ) as response:
+                if not response.is_success:
+                    await response.aread()
+                    raise classify_error(response.status_code, _decoded(response))
+                async for chunk in response.aiter_bytes():
+                    received += len(chunk)
+                    if received > max_bytes:
+                        raise _too_large(media_id, received, max_bytes)
+                    chunks.append(chunk)
+                content_type = response.headers.get("content-type", "")
+        except httpx.TransportError as exc:
+            raise classify_error(None, f"{type(exc).__name__}: {exc}") from exc
+        return b"".join(chunks), content_type
 
     async def _post(self, payload: dict[str, object]) -> object:
         return _decoded(await self._request("POST", self._messages_url, payload))
@@ -118,6 +146,23 @@ def _decoded(response: httpx.Response) -> object:
     except ValueError:
         return response.text
     return decoded
+
+
+def _too_large(media_id: str, size: int, max_bytes: int) -> MediaError:
+    return MediaError(
+        "too_large",
+        retryable=False,
+        detail=f"media {media_id}: more than {max_bytes} bytes ({size} or more)",
+    )
+
+
+def _int(value: object) -> int | None:
+    """Graph sends `file_size` as a string of digits; anything else counts as not announced."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
 
 
 def _shape(body: object) -> str:

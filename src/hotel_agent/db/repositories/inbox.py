@@ -141,6 +141,17 @@ class InboxRepository(LeasedQueue[InboxEvent]):
 
     async def finish(self, event_id: int, *, owner: str, now: datetime) -> bool:
         """Mark done if we still hold the lease; False means another worker took it over."""
+        return await self._update_held(
+            event_id, owner, state=QueueState.DONE.value, processed_at=now, lease_until=None
+        )
+
+    async def save_payload(self, event_id: int, payload: dict[str, Any], *, owner: str) -> bool:
+        """Replace the message of an event we hold (what the turn learnt about it, such as a
+        voice note's transcript); False when the lease is gone."""
+        return await self._update_held(event_id, owner, payload=payload)
+
+    async def _update_held(self, event_id: int, owner: str, **values: Any) -> bool:
+        """Update the event only while `owner` holds its lease; False when it does not."""
         result = await self.session.execute(
             update(InboxEvent)
             .where(
@@ -148,7 +159,7 @@ class InboxRepository(LeasedQueue[InboxEvent]):
                 InboxEvent.lease_owner == owner,
                 InboxEvent.state == QueueState.PROCESSING,
             )
-            .values(state=QueueState.DONE.value, processed_at=now, lease_until=None)
+            .values(**values)
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 

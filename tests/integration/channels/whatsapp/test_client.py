@@ -25,6 +25,7 @@ from tests.fixtures.whatsapp import load_fixture
 TOKEN = "test-access-token"
 HOTEL_NUMBER = "106540352242922"
 GUEST = "34611111111"
+MAX_MEDIA = 16 * 1024 * 1024
 
 
 @pytest.fixture
@@ -188,7 +189,7 @@ async def test_media_is_downloaded_with_its_mime_type(
     voice_note = b"OggS\x00fake opus voice note" * 100
     media_id = fake.add_media(voice_note, "audio/ogg")
 
-    assert await client.download_media(media_id) == (voice_note, "audio/ogg")
+    assert await client.download_media(media_id, max_bytes=MAX_MEDIA) == (voice_note, "audio/ogg")
 
 
 async def test_media_whose_bytes_do_not_match_its_sha256_is_refused(
@@ -197,14 +198,55 @@ async def test_media_whose_bytes_do_not_match_its_sha256_is_refused(
     media_id = fake.add_media(b"tampered", "image/jpeg", sha256=hashlib.sha256(b"real").hexdigest())
 
     with pytest.raises(MediaError) as raised:
-        await client.download_media(media_id)
+        await client.download_media(media_id, max_bytes=MAX_MEDIA)
 
     assert (raised.value.reason, raised.value.retryable) == ("checksum_mismatch", True)
 
 
+async def test_media_announced_larger_than_the_limit_is_not_downloaded(
+    client: WhatsAppCloudClient, fake: FakeGraphApi
+) -> None:
+    media_id = fake.add_media(b"x" * 2000, "audio/ogg")
+
+    with pytest.raises(MediaError) as raised:
+        await client.download_media(media_id, max_bytes=1000)
+
+    assert (raised.value.reason, raised.value.retryable) == ("too_large", False)
+    assert fake.media_downloads == 0, "refused on the announced size, before any byte"
+
+
+async def test_media_larger_than_it_was_announced_is_cut_off_at_the_limit(
+    client: WhatsAppCloudClient, fake: FakeGraphApi
+) -> None:
+    media_id = fake.add_media(b"x" * 200_000, "audio/ogg", file_size=500)
+
+    with pytest.raises(MediaError) as raised:
+        await client.download_media(media_id, max_bytes=100_000)
+
+    assert (raised.value.reason, raised.value.retryable) == ("too_large", False)
+
+
+async def test_the_download_url_needs_the_bearer_token(fake: FakeGraphApi) -> None:
+    media_id = fake.add_media(b"OggS voice", "audio/ogg; codecs=opus")
+    async with httpx.AsyncClient() as http:
+        info = (
+            await http.get(
+                f"{fake.base_url}/{media_id}", headers={"Authorization": f"Bearer {TOKEN}"}
+            )
+        ).json()
+        anonymous = await http.get(info["url"])
+        with_token = await http.get(info["url"], headers={"Authorization": f"Bearer {TOKEN}"})
+
+    assert set(info) == {"messaging_product", "url", "mime_type", "sha256", "file_size", "id"}
+    assert "/whatsapp_business/attachments/?mid=" in info["url"]
+    assert info["file_size"] == str(len(b"OggS voice"))
+    assert anonymous.status_code == 401
+    assert with_token.content == b"OggS voice"
+
+
 async def test_an_unknown_media_id_is_a_final_error(client: WhatsAppCloudClient) -> None:
     with pytest.raises(SendError) as raised:
-        await client.download_media("999")
+        await client.download_media("999", max_bytes=MAX_MEDIA)
 
     assert (raised.value.reason, raised.value.retryable, raised.value.code) == (
         "bad_request",
@@ -219,7 +261,7 @@ async def test_a_media_answer_without_a_url_is_a_media_error(
     fake.fail_next(status=200, body={"id": "1", "mime_type": "audio/ogg"})
 
     with pytest.raises(MediaError) as raised:
-        await client.download_media("1")
+        await client.download_media("1", max_bytes=MAX_MEDIA)
 
     assert (raised.value.reason, raised.value.retryable) == ("malformed_response", False)
 

@@ -1,0 +1,1 @@
+"""Speech-to-text: what a guest said in a voice note."""
