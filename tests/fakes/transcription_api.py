@@ -8,9 +8,9 @@ key, the fields, the format and the 25 MB limit, with OpenAI's error bodies; it 
 audio it was taught (`teach(audio, text)`) and answers 400 "Audio file might be corrupted or
 unsupported" to any other; it records every request and can fail, drop or hold the next ones:
 
-    with FakeTranscriptionApi(api_key="sk-test") as fake:
+    with FakeTranscriptionApi(api_key=API_KEY) as fake:
         fake.teach(b"OggS...", "Hola, ¿tenéis habitación para mañana?")
-        stt = OpenAiCompatibleSpeechToText(base_url=fake.base_url, api_key="sk-test", ...)
+        stt = OpenAiCompatibleSpeechToText(base_url=fake.base_url, api_key=API_KEY, ...)
         fake.fail_next(status=503)
 """
 

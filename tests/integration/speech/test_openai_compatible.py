@@ -105,7 +105,11 @@ async def test_a_failure_is_none_one_log_line_and_a_count(
 async def test_a_wrong_key_is_an_auth_error(fake: FakeTranscriptionApi) -> None:
     fake.teach(VOICE_NOTE, SPOKEN)
     stt = OpenAiCompatibleSpeechToText(
-        base_url=fake.base_url, api_key="sk-wrong", model=MODEL, timeout_seconds=5, max_retries=0
+        base_url=fake.base_url,
+        api_key="sk-wrong",  # pragma: allowlist secret
+        model=MODEL,
+        timeout_seconds=5,
+        max_retries=0,
     )
     before = calls("auth_error")
     try:
