@@ -395,6 +395,9 @@ async def _small_talk(t: Turn, services: DialogueServices) -> bool:
 
 
 async def _unclear(t: Turn, services: DialogueServices) -> bool:
+    task = task_in_progress(t.state)
+    if task is not None and task.miss(t):
+        return True
     state = t.state
     state.misunderstood = t.unclear_before + 1
     if state.misunderstood >= t.thresholds.unclear_limit:

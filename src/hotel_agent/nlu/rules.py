@@ -105,6 +105,30 @@ _SHORT_FORMS: dict[Intent, tuple[str, ...]] = {
         "no thanks",
         "no thank you",
     ),
+    # "Not sure", "ni idea": the guest answered without an answer. No intent of its own ("no
+    # idea really" reads like a complaint to the model): the pending question counts a miss.
+    Intent.UNKNOWN: (
+        "not sure",
+        "hmm not sure",
+        "hm not sure",
+        "i m not sure",
+        "im not sure",
+        "not sure really",
+        "no idea",
+        "no idea really",
+        "no clue",
+        "dunno",
+        "idk",
+        "i don t know",
+        "i dont know",
+        "ni idea",
+        "pues ni idea",
+        "no se",
+        "no lo se",
+        "no se la verdad",
+        "no estoy seguro",
+        "no estoy segura",
+    ),
 }
 _BY_FORM = {form: intent for intent, forms in _SHORT_FORMS.items() for form in forms}
 

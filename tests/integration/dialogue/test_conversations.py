@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import httpx
 
+from hotel_agent.dialogue.context import HANDOFF
 from hotel_agent.dialogue.responses import Say
 from hotel_agent.pms.port import BookingStatus
 from hotel_agent.runtime import Runtime
@@ -214,12 +215,27 @@ async def test_after_a_handoff_the_bot_is_silent(
 
 async def test_two_unclear_messages_in_a_row_hand_over(client: httpx.AsyncClient) -> None:
     guest = Guest(client)
+    first = await guest.hears("blorft quux")
+    assert "compañero" not in first
+    second = await guest.hears("zzzz frobnicate")
+    assert "compañero de recepción" in second
+    assert await guest.says("quiero reservar", wait=1.5) == [], "staff own the conversation"
+
+
+async def test_unclear_answers_to_the_room_options_offer_reception_then_hand_over(
+    client: httpx.AsyncClient,
+) -> None:
+    """The option step's own rule (issue 8): other words, then reception, then a colleague."""
+    guest = Guest(client)
     check_in, check_out = future_stay()
     await guest.hears(f"reservar {spanish_range(check_in, check_out)} para 2 adultos")
     first = await guest.hears("blorft quux")
     assert "número de la lista" in first, "asked again, differently"
     second = await guest.hears("zzzz frobnicate")
-    assert "compañero de recepción" in second
+    assert "Sigo sin saber qué habitación" in second and "recepción" in second
+    assert HANDOFF in guest.buttons()
+    third = await guest.hears("qwerty asdf")
+    assert "compañero de recepción" in third and "Sigo sin saber" not in third
     assert await guest.says("la primera", wait=1.5) == []
 
 

@@ -203,3 +203,34 @@ async def test_a_date_change_of_two_rooms_shows_the_old_and_new_total(
     booking = await the_booking(runtime, email)
     assert (booking.stay.check_in, booking.stay.check_out) == (moved_in, moved_out)
     assert len(booking.room_lines) == 2
+
+
+# --- the option step counts vague answers by its own rule -----------------------------------
+
+VAGUE = {
+    "en": ("book {stay} for 2 adults", "I'm Ana Lopez", "hmm, not sure", "no idea really",
+           "reception", "Mirador Suite"),
+    "es": ("reserva {stay} 2 adultos", "soy Ana López", "ni idea", "mmm",
+           "recepción", "Suite Mirador"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_vague_answers_to_the_options_offer_reception_before_handing_over(
+    client: httpx.AsyncClient, runtime: Runtime, language: str
+) -> None:
+    """Seen in the web chat: "hmm, not sure" and "no idea really" at the room options went to
+    the engine's rule for unclear messages and handed over at the second, with no reception
+    offered first. The option step's rule applies: other words, then reception, then staff."""
+    ask, name, vague_1, vague_2, reception, room = VAGUE[language]
+    check_in, check_out = future_stay(days_ahead=57 + (language == "es") * 4, nights=2)
+    guest = Guest(client)
+    await guest.hears(ask.format(stay=ask_range(language, check_in, check_out)))
+    kept = await guest.hears(name)  # a new name: kept, no miss
+    first = await guest.hears(vague_1)
+    assert reception not in first and first != kept, first  # the choice in other words
+    second = await guest.hears(vague_2)
+    assert reception in second, second  # reception offered, the conversation still ours
+    assert second != first
+    said = await guest.hears(room)  # and the guest can still choose
+    assert reception not in said and ("?" in said), said

@@ -312,6 +312,15 @@ def reask(t: Turn) -> None:
         t.reply(t.say("booking.stay_again"))
 
 
+def miss(t: Turn) -> bool:
+    """Not understood while the room options are the question: the option step's count (its
+    second miss offers reception), not the engine's (which hands over at the second)."""
+    if t.state.step is Step.CHOOSE and t.state.offers:
+        offer_step.missed(t, kept=[], not_understood=True)
+        return True
+    return False
+
+
 async def _book(t: Turn, services: DialogueServices) -> None:
     state = t.state
     stay = state.slots.stay()

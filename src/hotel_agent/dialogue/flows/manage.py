@@ -166,6 +166,10 @@ def reask(t: Turn) -> None:
         t.reply(t.say("manage.find_again"))
 
 
+def miss(t: Turn) -> bool:
+    return False  # the engine's unclear rule applies to every step of a change or a cancel
+
+
 async def _the_booking(t: Turn, services: DialogueServices) -> Booking | None:
     """The booking this flow is about, once the guest has shown it is theirs; else ask."""
     state = t.state

@@ -162,10 +162,11 @@ def show(t: Turn, *, intro: bool = True) -> None:
     )
 
 
-def missed(t: Turn, *, kept: list[str], counts: bool = True) -> None:
+def missed(t: Turn, *, kept: list[str], counts: bool = True, not_understood: bool = False) -> None:
     """The message did not pick a room: say what was kept, ask again in other words, after
     the second miss in a row offer reception, after the third hand over; never the identical
-    list again. A message that gave details the booking needs is no miss (`counts` False)."""
+    list again. A message that gave details the booking needs is no miss (`counts` False);
+    one not understood at all (`not_understood`) is first told how to choose."""
     state = t.state
     state.step = Step.CHOOSE
     state.misunderstood = t.unclear_before + (1 if counts else 0)
@@ -181,7 +182,10 @@ def missed(t: Turn, *, kept: list[str], counts: bool = True) -> None:
         text += t.say("booking.choose_or_staff", options=options)
         t.reply(text, buttons=[t.button(HANDOFF, "buttons.talk_to_staff")])
         return
-    if len(names) == 1:
+    if not_understood:
+        example = state.offers[0].name(t.language).lower()
+        text += t.say("booking.choose_again", example=example)
+    elif len(names) == 1:
         text += t.say("booking.choose_the_one", options=options)
     else:
         text += t.say("booking.choose_by_name", options=options, count=len(names))

@@ -38,6 +38,12 @@ class TaskFlow(Protocol):
         """The current question again, worded differently."""
         ...
 
+    def miss(self, t: Turn) -> bool:
+        """The message answered nothing and the engine understood nothing in it. True when the
+        task counted it by its own rule and replied (the room options: other words, then
+        reception offered, then a colleague); False leaves it to the engine's unclear rule."""
+        ...
+
     def known_stay(self, state: DialogueState) -> Entities | None:
         """The stay the task holds, which a partial answer ("one more night") completes."""
         ...
