@@ -107,7 +107,7 @@ def _asks_beside_choice(t: Turn, th: Thresholds) -> bool:
         t.state.flow is Flow.BOOKING
         and t.state.step is Step.CHOOSE
         and t.choice is None
-        and ("?" in t.text or "¿" in t.text)
+        and ("?" in t.text or "¿" in t.text or offer_step.asks_about_rooms(t.text))
         and _THANKS.match(t.text) is None  # "thanks! is there parking?": welcome, then answer
     )
 
@@ -269,8 +269,10 @@ async def _answer_beside_choice(t: Turn, services: DialogueServices) -> bool:
         )
 
     beside = offer_step.questions_beside(t, understand)
-    if not (beside.questions or beside.priced):
+    if not (beside.questions or beside.priced or beside.described):
         return False  # "¿la primera?": only the answer
+    if beside.described:
+        offer_step.describe(t, beside.described)
     for index in beside.priced:
         offer_step.tell_price(t, state.offers[index])
     for question in beside.questions:

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from hotel_agent.nlu.types import Holiday
 from hotel_agent.pms.port import Stay
 
 # What a conversation keeps across tasks: what the guest booked here and what they proved,
@@ -46,6 +47,7 @@ class Slots(BaseModel):
     rooms: int | None = None
     room_type: str | None = None  # the type the guest asked for by name
     event_day: date | None = None  # "the wedding is on 17 April": the nights are around it
+    holiday: Holiday | None = None  # "para carnaval": the nights are around its days
 
     def stay(self) -> Stay | None:
         if self.check_in is None or self.check_out is None or self.adults is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 
 class Intent(StrEnum):
@@ -45,6 +45,20 @@ class Topic(StrEnum):
     OTHER = "other"
 
 
+HolidayName = Literal["carnival", "holy_week", "easter", "december_bridge"]
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A holiday said by name: where in the text, which, and its days, first to last."""
+
+    start: int
+    end: int
+    name: HolidayName
+    first: date
+    last: date
+
+
 @dataclass
 class Entities:
     """Slots found in one message; None means "not said"."""
@@ -74,6 +88,9 @@ class Entities:
     # The day of the event the guest comes for ("the wedding is on 17 April"): no stay date.
     # Not part of the `hotel-agent nlu` line.
     event_day: date | None = None
+    # A holiday the guest comes for by name ("el finde largo de carnaval"): its days, no stay.
+    # Not part of the `hotel-agent nlu` line.
+    holiday: Holiday | None = None
 
 
 @dataclass
@@ -91,6 +108,7 @@ class Understanding:
         entities.pop("children_ages")
         entities.pop("impossible_date")
         entities.pop("event_day")
+        entities.pop("holiday")
         entities.pop("rooms_implied")
         for key in ("check_in", "check_out"):
             value = entities[key]

@@ -82,7 +82,11 @@ def take(t: Turn) -> bool:
             impossible_date=False,
         )
     # "the wedding is on 17 April" when the dates are asked: which nights is asked next.
-    event = entities.event_day is not None and not known_dates and picked is None
+    event = (
+        (entities.event_day is not None or entities.holiday is not None)
+        and not known_dates
+        and picked is None
+    )
     rooms_taken = False
     if picked is None:
         entities = party.read(t, entities)
@@ -415,7 +419,19 @@ def _ask_stay(t: Turn) -> None:
             t.reply(t.say("booking.ask_dates"))
         return
     event = slots.event_day
-    if slots.check_in is None and slots.check_out is None and event is not None:
+    holiday = slots.holiday
+    if slots.check_in is None and slots.check_out is None and holiday is not None:
+        # A holiday is days, not a stay: its days are named and the nights asked.
+        day = t.say.day
+        t.reply(
+            t.say(
+                "booking.ask_nights_in_holiday",
+                holiday=t.say(f"holidays.{holiday.name}"),
+                first=day(holiday.first, today=t.today),
+                last=day(holiday.last, today=t.today),
+            )
+        )
+    elif slots.check_in is None and slots.check_out is None and event is not None:
         # A day of the event is no stay: the nights are asked, around it.
         day = t.say.day
         t.reply(
@@ -504,5 +520,6 @@ def _says_stay(entities: Entities) -> bool:
             entities.adults,
             entities.children,
             entities.event_day,
+            entities.holiday,
         )
     )

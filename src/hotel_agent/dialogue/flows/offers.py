@@ -26,7 +26,16 @@ _PRICE = re.compile(
     r"\b(how much|price|prices|cost|costs|total|cuanto|cuesta|cuestan|precio|precios|sale)\b"
 )
 
-# Misses in a row at the option step after which reception is offered.
+# "What's the difference between them?", "¿cómo es la familiar?": a question about the rooms
+# offered, answered from the PMS's own descriptions (an FAQ entry knows nothing of the offers).
+_COMPARE = re.compile(
+    r"\b(?:differences?|different|compare|comparison|which (?:one )?is (?:better|bigger|best)"
+    r"|what(?:'?s| is| are) (?:the |they |it |each )?(?:\w+ )?(?:\w+ )?like|tell me (?:more )?about"
+    r"|describe|details? (?:of|about|on)|more (?:info|information|details)"
+    r"|diferencias?|compar(?:ar|a|as|acion)|cual (?:es|sale) mejor|como (?:es|son)"
+    r"|que (?:tiene|tienen|incluye|incluyen|trae|traen)|cuentame|describ(?:e|eme|irme)"
+    r"|mas (?:info|informacion|detalles)|detalles? de)\b"
+)
 
 
 def picked_offer(t: Turn) -> int | None:
@@ -69,7 +78,14 @@ class Beside:
 
     questions: list[str] = field(default_factory=list)  # hotel questions, as asked
     priced: list[int] = field(default_factory=list)  # offers whose price is asked
+    described: list[int] = field(default_factory=list)  # offers asked about ("how is it?")
     pick: int | None = None  # the offer picked outside the questions ("la familiar, ¿…?")
+
+
+def asks_about_rooms(text: str) -> bool:
+    """ "whats the difference between them", "tell me about the suite": a question about the
+    rooms offered, also when written without a question mark."""
+    return _COMPARE.search(normalize(text)) is not None
 
 
 def questions_beside(t: Turn, understand: Callable[[str], Understanding]) -> Beside:
@@ -83,6 +99,14 @@ def questions_beside(t: Turn, understand: Callable[[str], Understanding]) -> Bes
     for clause in (c.strip(" ,;") for c in _CLAUSES.findall(t.text)):
         if not clause.strip(" ¿?"):
             continue
+        if asks_about_rooms(clause):
+            # Asked with or without a "?": "whats the difference between them"
+            said = understand(clause)
+            named = [i for i, o in enumerate(offers) if o.room_type_id == said.entities.room_type]
+            beside.described.extend(
+                i for i in named or range(len(offers)) if i not in beside.described
+            )
+            continue
         if "?" not in clause and "¿" not in clause:
             statements.append(clause)
             continue
@@ -92,7 +116,7 @@ def questions_beside(t: Turn, understand: Callable[[str], Understanding]) -> Bes
             beside.priced.extend(i for i in named or [0] if i not in beside.priced)
         elif said.intent is Intent.FAQ and said.confidence >= t.thresholds.act:
             beside.questions.append(clause)
-    if beside.questions or beside.priced:
+    if beside.questions or beside.priced or beside.described:
         for statement in statements:
             said = understand(statement)
             named = [i for i, o in enumerate(offers) if o.room_type_id == said.entities.room_type]
@@ -115,6 +139,34 @@ def tell_price(t: Turn, offer: OfferView) -> None:
             stay=stay_text(t),
         )
     )
+
+
+def describe(t: Turn, indexes: list[int]) -> None:
+    """ "What's the difference between them?": each offer asked about, in the PMS's own words
+    for its rooms (beds, view), with its total for the stay, one paragraph each."""
+    types = {room_type.id: room_type for room_type in t.room_types}
+    paragraphs = []
+    for index in indexes:
+        offer = t.state.offers[index]
+        ids = list(dict.fromkeys(room.room_type_id for room in offer.rooms)) or [offer.room_type_id]
+        about = []
+        for room_type_id in ids:
+            room_type = types.get(room_type_id)
+            if room_type is None or not room_type.descriptions:
+                continue
+            text = room_type.descriptions.get(t.language) or next(
+                iter(room_type.descriptions.values())
+            )
+            about.append(f"{room_type.name(t.language)}: {text}" if len(ids) > 1 else text)
+        paragraphs.append(
+            t.say(
+                "booking.room_described",
+                room=offer.name(t.language),
+                about=" ".join(about),
+                total=t.say.money(offer.total, offer.currency),
+            ).replace("  ", " ")
+        )
+    t.reply("\n\n".join(paragraphs))
 
 
 def answers_choice(t: Turn) -> bool:

@@ -44,6 +44,8 @@ def merge_entities(slots: Slots, entities: Entities) -> set[str]:
         slots.room_type = entities.room_type
     if entities.event_day is not None:
         slots.event_day = entities.event_day
+    if entities.holiday is not None:
+        slots.holiday = entities.holiday
     after = slots.model_dump()
     return {name for name in _STAY_FIELDS if before[name] != after[name]}
 
@@ -65,6 +67,7 @@ def as_entities(slots: Slots) -> Entities:
         rooms=slots.rooms,
         room_type=slots.room_type,
         event_day=slots.event_day,
+        holiday=slots.holiday,
     )
 
 

@@ -59,6 +59,7 @@ def extract_entities(
         phone=contact.phone,
         booking_ref=contact.booking_ref,
         event_day=stay.event_day,
+        holiday=stay.holiday,
         impossible_date=(
             stay.check_in is None
             and stay.check_out is None

@@ -15,7 +15,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from hotel_agent.nlu.entities.holidays import (
+    LONG_WEEKEND_AFTER,
+    LONG_WEEKEND_BEFORE,
+    find_holidays,
+)
 from hotel_agent.nlu.entities.numbers import NUMBER, to_int
+from hotel_agent.nlu.types import Holiday
 
 _MONTHS: dict[str, int] = {
     "enero": 1, "ene": 1, "january": 1, "jan": 1,
@@ -132,9 +138,10 @@ class Grammar:
     numeric: list[NumericDate]
     weekends: list[Weekend]
     nights: list[Nights]
+    holidays: list[Holiday]
 
-    def spans(self) -> list[Span]:
-        return [*self.ranges, *self.numeric, *self.weekends, *self.nights]
+    def spans(self) -> list[Span | Holiday]:
+        return [*self.ranges, *self.numeric, *self.weekends, *self.nights, *self.holidays]
 
 
 def _year(text: str | None) -> int | None:
@@ -243,9 +250,15 @@ def _ranges_and_numeric(folded: str, language: str) -> tuple[list[RangeRef], lis
     return ranges, numeric
 
 
-def _weekends(folded: str, today: date) -> list[Weekend]:
+def _weekends(folded: str, today: date, holidays: list[Holiday]) -> list[Weekend]:
     found = []
     for match in _WEEKEND.finditer(folded):
+        if (
+            LONG_WEEKEND_AFTER.match(folded, match.end())
+            or LONG_WEEKEND_BEFORE.search(folded[: match.start()])
+            or any(h.start <= match.start() < h.end for h in holidays)
+        ):
+            continue  # "el finde largo de carnaval": a holiday's weekend, not this one
         weekday = today.weekday()  # Monday 0 ... Sunday 6
         if weekday == 5:  # said on a Saturday, "this weekend" starts tonight
             this_in, friday = today, today + timedelta(days=6)
@@ -292,6 +305,8 @@ def says_more_nights(folded: str) -> bool:
 
 
 def scan(folded: str, *, language: str, today: date) -> Grammar:
-    """Every range, numeric date, weekend and stay length our rules find in folded text."""
+    """Every range, numeric date, weekend, stay length and holiday our rules find in folded
+    text."""
     ranges, numeric = _ranges_and_numeric(folded, language)
-    return Grammar(ranges, numeric, _weekends(folded, today), _nights(folded))
+    holidays = find_holidays(folded, today)
+    return Grammar(ranges, numeric, _weekends(folded, today, holidays), _nights(folded), holidays)

@@ -33,8 +33,9 @@ from typing import Literal
 from hotel_agent.nlu.entities.date_grammar import DayRef, says_more_nights, scan
 from hotel_agent.nlu.entities.duckling_time import TimeMention, find_days
 from hotel_agent.nlu.entities.folding import fold
+from hotel_agent.nlu.entities.holidays import find_holidays
 from hotel_agent.nlu.entities.numbers import NUMBER, to_int
-from hotel_agent.nlu.types import Entities
+from hotel_agent.nlu.types import Entities, Holiday
 
 Role = Literal["in", "out", "event"] | None
 
@@ -63,6 +64,15 @@ _DAY_ONLY = re.compile(r"(?:(?:on\s+)?the\s+|el\s+(?:dia\s+)?|dia\s+)?(\d{1,2})(
 _WEEKDAY = re.compile(
     r"(?:(?:on|till|until|by|from|hasta|desde)\s+)?(?:el\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|lunes|martes|miercoles"
     r"|jueves|viernes|sabado|domingo)(?:\s+(?:morning|afternoon|evening|night))?"
+)
+# "from Saturday to Monday", "del viernes al martes": a range of weekdays, any week's.
+_DAY_NAME = (
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|lunes|martes|miercoles|jueves|viernes"
+    r"|sabado|domingo)"
+)
+_WEEKDAY_RANGE = re.compile(
+    rf"(?:(?:from|desde|del?)\s+)?(?:el\s+|the\s+)?{_DAY_NAME}\s*"
+    rf"(?:to|till|until|-|al|a|hasta(?:\s+el)?)\s+(?:the\s+|el\s+)?{_DAY_NAME}"
 )
 _CUE_WINDOW = 40
 # "the wedding is on 17 April", "la boda es el 17", "for a wedding on the 17th": the day is the
@@ -97,6 +107,7 @@ class StayDates:
     check_out: date | None = None
     nights: int | None = None
     event_day: date | None = None  # the day of the event the guest comes for
+    holiday: Holiday | None = None  # "Carnaval": days to stay around, not the stay
 
 
 # "llegar un día antes", "arrive two days earlier", "check out a day later", "salir el día
@@ -269,10 +280,16 @@ def _role(folded: str, start: int, since: int) -> Role:
     return "in" if last_in > last_out else "out"
 
 
-def _from_duckling(mention: TimeMention, folded: str, since: int, today: date) -> _Stay | _Single:
+def _from_duckling(
+    mention: TimeMention, folded: str, since: int, today: date, week_floor: date
+) -> _Stay | _Single:
     if mention.kind == "range":
         pairs = list(zip(mention.firsts, mention.lasts, strict=True))
         first, last = next((pair for pair in pairs if pair[0] >= today), pairs[0])
+        if first < week_floor and _WEEKDAY_RANGE.fullmatch(folded[mention.start : mention.end]):
+            # "from Saturday to Monday" answering about Carnival: that week's, not this one.
+            weeks = timedelta(weeks=-((first - week_floor).days // 7))  # whole weeks, rounded up
+            first, last = first + weeks, last + weeks
         return _Stay(mention.start, mention.end, first, last)
     role: Role = "in" if mention.kind == "from" else "out" if mention.kind == "to" else None
     said = folded[mention.start : mention.end].strip()
@@ -288,7 +305,7 @@ def _from_duckling(mention: TimeMention, folded: str, since: int, today: date) -
 
 
 def _mentions(
-    text: str, *, language: str, now: datetime, day_anchor: date
+    text: str, *, language: str, now: datetime, day_anchor: date, week_floor: date | None = None
 ) -> tuple[list[_Stay | _Single], list[tuple[int, bool]]]:
     """Every range and single day in order, and the stay lengths said (count, is_extra)."""
     today = now.date()
@@ -327,7 +344,7 @@ def _mentions(
         moves.append((next_to.start(), next_to.end(), 1 if after else -1))
     since = 0
     for mention in find_days(_for_duckling("".join(blanked)), language=language, now=now):
-        found.append(_from_duckling(mention, folded, since, today))
+        found.append(_from_duckling(mention, folded, since, today, week_floor or today))
         since = mention.end
     for index, next_day_said in enumerate(found):
         move = next((m for s, e, m in moves if s <= next_day_said.start <= e), 0)
@@ -404,13 +421,22 @@ def extract_dates(
     out_anchor = before.check_in + timedelta(days=1) if before.check_in else today
     found, lengths = _mentions(text, language=language, now=now, day_anchor=day_anchor)
     event_day = _event_day(found, today)
-    if before.check_in is None and (event_day or before.event_day):
+    said_holiday = next(iter(find_holidays(fold(text), today)), None)
+    holiday = said_holiday or before.holiday
+    arrival_floor = today
+    if before.check_in is None and holiday is not None:
+        # "Carnaval" then "del 5 al 9", "from Friday": the days and weekdays around it.
+        day_anchor = arrival_floor = max(today, holiday.first - timedelta(days=6))
+        found, lengths = _mentions(
+            text, language=language, now=now, day_anchor=day_anchor, week_floor=arrival_floor
+        )
+    elif before.check_in is None and (event_day or before.event_day):
         event_day = event_day or before.event_day
         assert event_day is not None
         # "the wedding is on 17 April; we arrive on the 16th": the 16th of April.
         day_anchor = event_day.replace(day=1)
         found, lengths = _mentions(text, language=language, now=now, day_anchor=day_anchor)
-    check_in, check_out = _choose(found, today, day_anchor, out_anchor)
+    check_in, check_out = _choose(found, arrival_floor, day_anchor, out_anchor)
     plain = [count for count, extra in lengths if not extra]
     extra = [count for count, is_extra in lengths if is_extra]
     nights = plain[-1] if plain else None
@@ -438,7 +464,7 @@ def extract_dates(
         check_out = check_in + timedelta(days=nights)
     elif check_out and nights is not None and before.check_in is None:
         check_in = check_out - timedelta(days=nights)
-    return StayDates(check_in, check_out, nights, _event_day(found, today))
+    return StayDates(check_in, check_out, nights, _event_day(found, today), said_holiday)
 
 
 def _event_day(found: list[_Stay | _Single], today: date) -> date | None:
