@@ -12,6 +12,7 @@ import httpx
 
 from hotel_agent.runtime import Runtime
 from tests.integration.dialogue.guest import (
+    MONTHS_EN,
     Guest,
     english_range,
     future_stay,
@@ -59,3 +60,33 @@ async def test_como_es_la_familiar_describe_solo_esa(
     await guest.hears("sí")
     booking = await the_booking(runtime, "rosa.diaz@example.com")
     assert booking.room_type_id == await room_type_id(runtime, "Habitación Familiar", "es")
+
+
+async def test_a_room_and_details_given_while_the_dates_are_asked_are_acknowledged(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    # Seen as a guest: "k. the single pls" and a name got the identical date question back,
+    # three times, as if unheard (they were kept, the summary showed them).
+    guest = Guest(client)
+    check_in, check_out = future_stay(days_ahead=43, nights=2)
+    month = MONTHS_EN[check_in.month - 1]
+    asked = await guest.hears(f"hey do u have smth on {month} {check_in.day}? just me")
+    said = await guest.hears("k. the single pls")
+    assert said.startswith("Noted: the Single Room.") and said != asked
+    said = await guest.hears("Marco Rossi marco.rossi@example.it")
+    assert "Marco Rossi" in said and "marco.rossi@example.it" in said
+    said = await guest.hears("2 nights")
+    assert "Single Room" in said and "Marco Rossi" in said  # the summary: nothing asked again
+    await guest.hears("yes")
+    booking = await the_booking(runtime, "marco.rossi@example.it")
+    assert booking.room_type_id == await room_type_id(runtime, "Single Room")
+    assert (booking.stay.check_in, booking.stay.check_out) == (check_in, check_out)
+
+
+async def test_la_individual_mientras_se_piden_las_fechas_se_apunta(
+    client: httpx.AsyncClient,
+) -> None:
+    guest = Guest(client)
+    await guest.hears("hola, quiero reservar para mí solo")
+    said = await guest.hears("la individual")
+    assert said.startswith("Apuntado: Habitación Individual.")

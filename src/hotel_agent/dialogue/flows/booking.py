@@ -176,6 +176,7 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
     if room_request.ask_party(t):
         return
     if stay is None:
+        _say_kept(t)
         _ask_stay(t)
         return
     if missing_child_ages(t, stay):
@@ -296,6 +297,19 @@ def _kept(t: Turn) -> list[str]:
     if entities.phone:
         kept.append(t.say("booking.kept_phone", phone=entities.phone))
     return kept
+
+
+def _say_kept(t: Turn) -> None:
+    """ "the single pls", "Marco Rossi, marco@…" while the dates are asked: what the message
+    gave is acknowledged before the same question, which would otherwise read as unheard."""
+    entities = t.understanding.entities
+    if _says_stay(entities) or t.state.step is not Step.COLLECT:
+        return
+    kept = _kept(t) if t.gave_details else []
+    if entities.room_type is not None and t.state.slots.room_type == entities.room_type:
+        kept.insert(0, t.say("booking.kept_room", room=t.room_name(entities.room_type)))
+    if kept:
+        t.reply(t.say("booking.kept", what=t.say.together(kept)))
 
 
 def reask(t: Turn) -> None:
