@@ -300,14 +300,25 @@ def _kept(t: Turn) -> list[str]:
 
 
 def _say_kept(t: Turn) -> None:
-    """ "the single pls", "Marco Rossi, marco@…" while the dates are asked: what the message
-    gave is acknowledged before the same question, which would otherwise read as unheard."""
+    """ "the single pls", "Marco Rossi, marco@…", "somos 2 adultos" while the dates are asked:
+    what the message gave is acknowledged before the question, which would otherwise read as
+    unheard (asked which nights of Holy Week, the question does not name the party)."""
     entities = t.understanding.entities
-    if _says_stay(entities) or t.state.step is not Step.COLLECT:
+    slots = t.state.slots
+    said_days = (
+        entities.check_in,
+        entities.check_out,
+        entities.nights,
+        entities.event_day,
+        entities.holiday,
+    )
+    if any(value is not None for value in said_days) or t.state.step is not Step.COLLECT:
         return
     kept = _kept(t) if t.gave_details else []
-    if entities.room_type is not None and t.state.slots.room_type == entities.room_type:
+    if entities.room_type is not None and slots.room_type == entities.room_type:
         kept.insert(0, t.say("booking.kept_room", room=t.room_name(entities.room_type)))
+    if entities.adults is not None and slots.adults is not None:
+        kept.insert(0, t.say.party(slots.adults, slots.children or 0))
     if kept:
         t.reply(t.say("booking.kept", what=t.say.together(kept)))
 

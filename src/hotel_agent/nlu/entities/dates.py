@@ -292,7 +292,7 @@ def _from_duckling(
             first, last = first + weeks, last + weeks
         return _Stay(mention.start, mention.end, first, last)
     role: Role = "in" if mention.kind == "from" else "out" if mention.kind == "to" else None
-    said = folded[mention.start : mention.end].strip()
+    said = folded[mention.start : mention.end].strip(" ,.;:!?")
     shape = _DAY_ONLY.fullmatch(said)
     return _Single(
         mention.start,
@@ -384,7 +384,11 @@ def _resolve_single(
 
 
 def _choose(
-    found: list[_Stay | _Single], today: date, day_anchor: date, out_anchor: date
+    found: list[_Stay | _Single],
+    today: date,
+    day_anchor: date,
+    out_anchor: date,
+    week_floor: date,
 ) -> tuple[date | None, date | None]:
     # "el finde del 12 al 14 de febrero": the days said name the weekend meant.
     stays = sorted((m for m in found if isinstance(m, _Stay)), key=lambda m: m.relative)
@@ -398,7 +402,10 @@ def _choose(
     if arrival is not None:
         later = [s for s in later if s.role == "out" or s.start > arrival.start]
     departure = next((s for s in later if s.role == "out"), None) or next(iter(later), None)
-    check_in = _resolve_single(arrival, today, day_anchor=day_anchor) if arrival else None
+    check_in = None
+    if arrival is not None:
+        floor = max(today, week_floor) if arrival.weekday else today
+        check_in = _resolve_single(arrival, floor, day_anchor=day_anchor)
     check_out = None
     if departure is not None:
         after = check_in + timedelta(days=1) if check_in else out_anchor
@@ -423,12 +430,15 @@ def extract_dates(
     event_day = _event_day(found, today)
     said_holiday = next(iter(find_holidays(fold(text), today)), None)
     holiday = said_holiday or before.holiday
-    arrival_floor = today
+    arrival_floor = week_floor = today
     if before.check_in is None and holiday is not None:
-        # "Carnaval" then "del 5 al 9", "from Friday": the days and weekdays around it.
+        # "Carnaval" then "del 5 al 9": the days around it. A weekday is the one in the week
+        # ending on its last day: "el jueves" of Holy Week is Holy Thursday, not the Thursday
+        # before Palm Sunday; "el viernes" of Carnival (Saturday to Tuesday), the day before.
         day_anchor = arrival_floor = max(today, holiday.first - timedelta(days=6))
+        week_floor = max(today, holiday.last - timedelta(days=6))
         found, lengths = _mentions(
-            text, language=language, now=now, day_anchor=day_anchor, week_floor=arrival_floor
+            text, language=language, now=now, day_anchor=day_anchor, week_floor=week_floor
         )
     elif before.check_in is None and (event_day or before.event_day):
         event_day = event_day or before.event_day
@@ -436,7 +446,7 @@ def extract_dates(
         # "the wedding is on 17 April; we arrive on the 16th": the 16th of April.
         day_anchor = event_day.replace(day=1)
         found, lengths = _mentions(text, language=language, now=now, day_anchor=day_anchor)
-    check_in, check_out = _choose(found, arrival_floor, day_anchor, out_anchor)
+    check_in, check_out = _choose(found, arrival_floor, day_anchor, out_anchor, week_floor)
     plain = [count for count, extra in lengths if not extra]
     extra = [count for count, is_extra in lengths if is_extra]
     nights = plain[-1] if plain else None
