@@ -268,6 +268,7 @@ class Runtime:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.rate_limiter.close()
+        await self.pms.aclose()
         if self.llm is not None:
             await self.llm.aclose()
         if self.speech_to_text is not None:
