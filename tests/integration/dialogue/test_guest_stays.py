@@ -20,6 +20,7 @@ from tests.integration.dialogue.guest import (
     book_the_first,
     english_range,
     future_stay,
+    hotel_today,
     spanish_range,
     the_booking,
 )
@@ -229,3 +230,29 @@ async def test_days_told_only_from_an_event_are_asked_for(
     said = await Guest(client).hears(text)
     # No booking to move, no day to book: the dates are asked, none is guessed.
     assert asked in said and not_asked not in said, said
+
+
+# --- e. one night said as a night ----------------------------------------------------------
+
+TONIGHT = {
+    "en": ("hi! need something for tonight, just me", "Night Owl, night.owl@example.com", "yes"),
+    "es": ("hola, tenes algo para esta noche? somos 2", "Noé Nocturno, noe@example.com", "sí"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_tonight_is_one_night_not_a_question_about_the_check_out(
+    client: httpx.AsyncClient, runtime: Runtime, language: str
+) -> None:
+    opening, details, yes = TONIGHT[language]
+    guest = Guest(client)
+    said = await guest.hears(opening)
+    assert "€" in said  # offers at once, not "until which day would you stay?"
+    await guest.hears("1")
+    await guest.hears(details)
+    await guest.hears(yes)
+    email = details.split(", ")[1]
+    booking = await the_booking(runtime, email)
+    today = hotel_today()
+    assert (booking.stay.check_in, booking.stay.check_out) == (today, today + timedelta(days=1))
+    assert booking.stay.adults == (1 if language == "en" else 2)

@@ -58,6 +58,14 @@ _PART_OF_DAY = re.compile(
     r"|\s+(?:por|a)\s+la\s+(?:ma[ñn]ana|tarde|noche))\b",
     re.IGNORECASE,
 )
+# "something for tonight", "para esta noche", "for tomorrow night", "la noche del 14": a stay of
+# that one night unless a departure is said ("from tonight until Friday"). Without "for"/"para"
+# it is a time of arrival ("llegamos mañana por la noche"), not a length.
+_ONE_NIGHT = re.compile(
+    r"\b(?:(?:for|para)\s+(?:(?:just|only|solo)\s+)?|(?:just|only|solo)\s+)"
+    r"(?:tonight|esta\s+noche|(?:tomorrow|manana)\s+(?:(?:por|en|a)\s+la\s+)?(?:night|noche)"
+    r"|(?:the\s+)?night\s+of\s+(?:the\s+)?\d{1,2}|la\s+noche\s+del?\s+(?:dia\s+)?\d{1,2})\b"
+)
 _DAY_ONLY = re.compile(r"(?:(?:on\s+)?the\s+|el\s+(?:dia\s+)?|dia\s+)?(\d{1,2})(?:st|nd|rd|th|º)?")
 # A weekday named on its own ("leave on Monday", "salimos el lunes") is any week's: after a
 # check-in weeks away it is the first such day after it. "next Monday" is told from today.
@@ -450,6 +458,8 @@ def extract_dates(
     plain = [count for count, extra in lengths if not extra]
     extra = [count for count, is_extra in lengths if is_extra]
     nights = plain[-1] if plain else None
+    if check_in and check_out is None and not lengths and _ONE_NIGHT.search(fold(text)):
+        nights = 1
 
     known_nights = before.nights
     if known_nights is None and before.check_in and before.check_out:

@@ -96,6 +96,21 @@ def test_year_rollover_said_in_november() -> None:
         ("nos vamos el domingo", "es", NOW, stay(None, D(2026, 11, 29))),
         ("until the 5th", "en", NOW, stay(None, D(2026, 12, 5))),
         ("salida el 9, cinco noches", "es", NOW, stay(D(2026, 12, 4), D(2026, 12, 9), 5)),
+        # One night said as a night: that night only, unless a departure is said.
+        (
+            "need something for tonight, just me",
+            "en",
+            NOW,
+            stay(D(2026, 11, 28), D(2026, 11, 29), 1),
+        ),
+        ("tenes algo para esta noche?", "es", NOW, stay(D(2026, 11, 28), D(2026, 11, 29), 1)),
+        ("a room for tomorrow night", "en", NOW, stay(D(2026, 11, 29), D(2026, 11, 30), 1)),
+        ("para mañana por la noche", "es", NOW, stay(D(2026, 11, 29), D(2026, 11, 30), 1)),
+        ("para la noche del 14", "es", NOW, stay(D(2026, 12, 14), D(2026, 12, 15), 1)),
+        ("llegamos mañana por la noche", "es", NOW, stay(D(2026, 11, 29))),  # when, not how long
+        ("we arrive tonight", "en", NOW, stay(D(2026, 11, 28))),
+        ("from tonight until tuesday", "en", NOW, stay(D(2026, 11, 28), D(2026, 12, 1), 3)),
+        ("esta noche y 2 noches más", "es", NOW, stay(D(2026, 11, 28), None, None)),
     ],
 )
 def test_relative_days_and_lengths(
