@@ -256,3 +256,41 @@ async def test_tonight_is_one_night_not_a_question_about_the_check_out(
     today = hotel_today()
     assert (booking.stay.check_in, booking.stay.check_out) == (today, today + timedelta(days=1))
     assert booking.stay.adults == (1 if language == "en" else 2)
+
+
+# --- f. weekdays of next week, a partner without "my", a name after "it's for" -------------
+
+NEXT_WEEK = {
+    "en": (
+        "ok cool. need a room fri to sun next week for me + wife + our 2 kids (7 and 10)",
+        "2 adults and 2 children",
+        "its for Dana Scully dana.scully@example.com",
+        (2, 2),
+    ),
+    "es": (
+        "buenas, una habitacion del viernes al domingo de la semana que viene, yo y 2 amigos",
+        "3 adultos",
+        "es para Ana López, ana.lopez@example.com",
+        (3, 0),
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_next_weeks_weekdays_everyone_listed_and_the_name_after_its_for(
+    client: httpx.AsyncClient, runtime: Runtime, language: str
+) -> None:
+    opening, party, details, (adults, children) = NEXT_WEEK[language]
+    today = hotel_today()
+    friday = today + timedelta(days=7 - today.weekday() + 4)  # next week's (Monday to Sunday)
+    guest = Guest(client)
+    said = await guest.hears(opening)
+    assert party in said  # the partner travels, the speaker beside the friends too
+    await guest.hears("1")
+    said = await guest.hears(details)
+    assert "For " not in said and "Para " not in said  # "its for" is not part of the name
+    await guest.hears("yes" if language == "en" else "sí")
+    booking = await the_booking(runtime, details.split()[-1])
+    assert (booking.stay.check_in, booking.stay.check_out) == (friday, friday + timedelta(days=2))
+    assert (booking.stay.adults, booking.stay.children) == (adults, children)
+    assert booking.guest.name == ("Dana Scully" if language == "en" else "Ana López")

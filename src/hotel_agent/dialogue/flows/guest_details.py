@@ -16,6 +16,7 @@ _NOT_NAMES = frozenset({
     "si", "no", "vale", "ok", "hola", "gracias", "yes", "hello", "hi", "thanks", "sure", "perfecto",
     "claro", "bueno", "nada", "nothing", "please", "porfavor", "favor", "hey", "mail", "email",
     "e-mail", "correo", "tel", "tlf", "telefono", "phone", "movil", "mobile", "es", "is",
+    "for", "para",
 })  # fmt: skip
 _CONTACT = re.compile(r"\S+@\S+|\+?\d[\d\s().-]{5,}")
 # Between the name and the rest: a comma, a semicolon, a dash with spaces around it (a
@@ -24,7 +25,7 @@ _SEPARATOR = re.compile(r"[,;:/|\n]+|\s[-–—]+\s|\s[-–—]+$|\b(?:y|and)\s*
 # Words that introduce a name without being part of it: "name Sarah Connor", "a nombre de…".
 _INTRO = re.compile(
     r"^(?:(?:my\s+)?name(?:'s|\s+is)?|under(?:\s+the\s+name(?:\s+of)?)?|(?:mi\s+)?nombre(?:\s+es)?"
-    r"|a\s+nombre\s+de|me\s+llamo|soy|i'?m|it'?s)\s+",
+    r"|a\s+nombre\s+de|me\s+llamo|soy|i'?m|(?:(?:it'?s|its|es)\s+)?(?:for|para)|it'?s|its)\s+",
     re.IGNORECASE,
 )
 

@@ -75,12 +75,12 @@ _WEEKDAY = re.compile(
 )
 # "from Saturday to Monday", "del viernes al martes": a range of weekdays, any week's.
 _DAY_NAME = (
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|lunes|martes|miercoles|jueves|viernes"
-    r"|sabado|domingo)"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun"
+    r"|lunes|martes|miercoles|jueves|viernes|sabado|domingo)"
 )
 _WEEKDAY_RANGE = re.compile(
-    rf"(?:(?:from|desde|del?)\s+)?(?:el\s+|the\s+)?{_DAY_NAME}\s*"
-    rf"(?:to|till|until|-|al|a|hasta(?:\s+el)?)\s+(?:the\s+|el\s+)?{_DAY_NAME}"
+    rf"(?:(?:from|desde|del?)\s+)?(?:el\s+|the\s+)?{_DAY_NAME}"
+    rf"(?:\s*-\s*|\s+(?:to|till|until|al|a|hasta(?:\s+el)?)\s+)(?:the\s+|el\s+)?{_DAY_NAME}\b"
 )
 _CUE_WINDOW = 40
 # "the wedding is on 17 April", "la boda es el 17", "for a wedding on the 17th": the day is the
@@ -294,6 +294,11 @@ def _from_duckling(
     if mention.kind == "range":
         pairs = list(zip(mention.firsts, mention.lasts, strict=True))
         first, last = next((pair for pair in pairs if pair[0] >= today), pairs[0])
+        said = folded[mention.start : mention.end]
+        if _WEEKDAY_RANGE.match(said) and (first < today or last - first > timedelta(days=7)):
+            # "fri to sun next week": Duckling puts only the Sunday in next week (this week's
+            # Friday, gone, to next week's Sunday, 9 nights). Two weekdays are one week's.
+            first = last - timedelta(days=(last.weekday() - first.weekday()) % 7 or 7)
         if first < week_floor and _WEEKDAY_RANGE.fullmatch(folded[mention.start : mention.end]):
             # "from Saturday to Monday" answering about Carnival: that week's, not this one.
             weeks = timedelta(weeks=-((first - week_floor).days // 7))  # whole weeks, rounded up

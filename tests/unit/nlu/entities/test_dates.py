@@ -96,6 +96,16 @@ def test_year_rollover_said_in_november() -> None:
         ("nos vamos el domingo", "es", NOW, stay(None, D(2026, 11, 29))),
         ("until the 5th", "en", NOW, stay(None, D(2026, 12, 5))),
         ("salida el 9, cinco noches", "es", NOW, stay(D(2026, 12, 4), D(2026, 12, 9), 5)),
+        # Two weekdays are one week's: on a Sunday, Duckling put "fri" on the Friday just gone.
+        ("fri to sun next week", "en", SUNDAY, stay(D(2026, 12, 25), D(2026, 12, 27), 2)),
+        ("friday-sunday next week", "en", SUNDAY, stay(D(2026, 12, 25), D(2026, 12, 27), 2)),
+        ("fri to sun next week", "en", WEDNESDAY, stay(D(2026, 12, 4), D(2026, 12, 6), 2)),
+        (
+            "del viernes al domingo que viene",
+            "es",
+            SUNDAY,
+            stay(D(2026, 12, 25), D(2026, 12, 27), 2),
+        ),
         # One night said as a night: that night only, unless a departure is said.
         (
             "need something for tonight, just me",
