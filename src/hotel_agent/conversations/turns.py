@@ -20,6 +20,7 @@ from hotel_agent.channels.port import InboundMessage, OutboundMessage
 from hotel_agent.channels.traits import traits_for
 from hotel_agent.conversations.handoff import Handoff, announce, hand_to_staff, queue_alert
 from hotel_agent.conversations.outbound import (
+    guest_email,
     guest_phone,
     queue_email,
     queue_outbound,
@@ -93,6 +94,7 @@ async def load_turn(
         supports_rich=traits.rich_replies,
         inline_choices=traits.inline_choices,
         verified_phone=guest_phone(message),
+        sender_email=guest_email(message),
     )
     return LoadedTurn(
         conversation_id=conversation.id,
