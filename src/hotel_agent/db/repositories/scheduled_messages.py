@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.db.models import (
     BookingRecord,
     BookingRecordStatus,
     Conversation,
+    Direction,
     Guest,
     Message,
     ScheduledKind,
@@ -90,6 +91,30 @@ class ScheduledMessageRepository:
             )
         )
         return result.all()
+
+    async def offer_is_last_word(self, conversation_id: int) -> bool:
+        """Whether an unanswered offer is the agent's last message in the conversation (a
+        typed "yes" then answers it; after anything the agent said since, it means that)."""
+        last_bot = (
+            select(func.max(Message.id))
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.direction == Direction.OUTBOUND.value,
+                Message.author == "bot",
+            )
+            .scalar_subquery()
+        )
+        found = await self.session.scalar(
+            select(
+                exists().where(
+                    ScheduledMessage.conversation_id == conversation_id,
+                    ScheduledMessage.kind == ScheduledKind.OFFER,
+                    ScheduledMessage.status == ScheduledStatus.ASKED,
+                    ScheduledMessage.message_id == last_bot,
+                )
+            )
+        )
+        return bool(found)
 
     async def booking(self, booking_record_id: int) -> BookingRecord | None:
         return await self.session.get(BookingRecord, booking_record_id)
