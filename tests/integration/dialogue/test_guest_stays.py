@@ -21,6 +21,7 @@ from tests.integration.dialogue.guest import (
     english_range,
     future_stay,
     hotel_today,
+    room_type_id,
     spanish_range,
     the_booking,
 )
@@ -294,3 +295,48 @@ async def test_next_weeks_weekdays_everyone_listed_and_the_name_after_its_for(
     assert (booking.stay.check_in, booking.stay.check_out) == (friday, friday + timedelta(days=2))
     assert (booking.stay.adults, booking.stay.children) == (adults, children)
     assert booking.guest.name == ("Dana Scully" if language == "en" else "Ana López")
+
+
+# --- g. a price asked for a named room, on nights listed one by one ------------------------
+
+PRICE_ASKED = {
+    "es": (
+        "hola q tal, quisiera saber precio de una hab doble para el 24 y 25 de diciembre",
+        "somos 2",
+        "la mas barata",
+        "Rocio Gomez rocio.gomez@example.com",
+        "dale",
+    ),
+    "en": (
+        "hi, how much is a double for the 24th and 25th of december?",
+        "2 of us",
+        "the cheapest one",
+        "John Smith john.smith@example.com",
+        "yes",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_the_price_of_a_named_room_is_said_and_a_choice_word_is_no_name(
+    client: httpx.AsyncClient, runtime: Runtime, language: str
+) -> None:
+    opening, party, choice_words, details, yes = PRICE_ASKED[language]
+    today = hotel_today()
+    year = today.year if (today.month, today.day) <= (12, 24) else today.year + 1
+    guest = Guest(client)
+    await guest.hears(opening)
+    said = await guest.hears(party)
+    # The price asked for, before any detail is asked; the nights listed are both booked.
+    assert "€" in said and ("2 noches" in said or "2 nights" in said)
+    said = await guest.hears(choice_words)
+    assert "Mas Barata" not in said and "Cheapest" not in said  # not taken for a name
+    await guest.hears(details)
+    await guest.hears(yes)
+    booking = await the_booking(runtime, details.split()[-1])
+    assert booking.guest.name == " ".join(details.split()[:2])
+    assert (booking.stay.check_in, booking.stay.check_out) == (
+        date(year, 12, 24),
+        date(year, 12, 26),
+    )
+    assert booking.room_type_id == await room_type_id(runtime, "Standard Double")

@@ -203,6 +203,9 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
     if state.chosen is None:
         requested = next((o for o in state.offers if o.room_type_id == slots.room_type), None)
         if requested is not None:
+            # The room asked for by name, free: its price is said before any detail is asked
+            # ("precio de una doble… somos 2" was answered with "¡Perfecto, la Doble!" alone).
+            offer_step.tell_price(t, requested)
             offer_step.remember_pick(t, requested)
         elif was_choosing:
             # "soy Ana López" before choosing: kept for the booking, the choice asked again

@@ -330,7 +330,8 @@ def _mentions(
         anchor = day_anchor if said.first.month is None and said.last.month is None else today
         stay = _resolve_range(said.first, said.last, anchor)
         if stay is not None:
-            found.append(_Stay(said.start, said.end, *stay))
+            check_out = stay[1] + timedelta(days=1) if said.nights_listed else stay[1]
+            found.append(_Stay(said.start, said.end, stay[0], check_out))
     found += [_Stay(w.start, w.end, w.check_in, w.check_out, True) for w in grammar.weekends]
     for numeric in grammar.numeric:
         ref = numeric.ref

@@ -51,6 +51,10 @@ def test_single_days(text: str, language: str, expected: StayDates) -> None:
         ("from the 10th to the 14th", "en", stay(D(2026, 12, 10), D(2026, 12, 14), 4)),
         ("between the 1st and the 4th of January", "en", stay(D(2027, 1, 1), D(2027, 1, 4), 3)),
         ("entre el 5 y el 8 de diciembre", "es", stay(D(2026, 12, 5), D(2026, 12, 8), 3)),
+        # Two nights in a row listed: the stay ends the day after the second.
+        ("para el 24 y 25 de diciembre", "es", stay(D(2026, 12, 24), D(2026, 12, 26), 2)),
+        ("las noches del 30 y 31 de diciembre", "es", stay(D(2026, 12, 30), D(2027, 1, 1), 2)),
+        ("the 24th and 25th of December", "en", stay(D(2026, 12, 24), D(2026, 12, 26), 2)),
         ("del 29 al 2", "es", stay(D(2026, 11, 29), D(2026, 12, 2), 3)),
         ("from Jan 3 to Jan 6", "en", stay(D(2027, 1, 3), D(2027, 1, 6), 3)),
         ("December 20-22", "en", stay(D(2026, 12, 20), D(2026, 12, 22), 2)),
