@@ -43,9 +43,10 @@ _INTRO = re.compile(
 _WEAK_INTRO = re.compile(r"\b(?:soy|i'm|i\s+am|this\s+is|aqui)\s+")
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # Lower-case words inside a name: "María de la Cruz", "Ludwig van Beethoven".
-NAME_PARTICLES = frozenset(
-    {"de", "del", "la", "las", "los", "van", "von", "der", "da", "das", "di", "do", "dos", "du", "le"}
-)
+NAME_PARTICLES = frozenset({
+    "de", "del", "la", "las", "los", "van", "von", "der", "da", "das", "di", "do", "dos", "du",
+    "le",
+})  # fmt: skip
 _NAME_AFTER_PARTICLES = re.compile(
     r"(?:\s+(?:de|del|la|las|los|van|von|da|di|le)\b)*\s+(?P<word>[^\W\d_][\w'’-]*)",
     re.IGNORECASE,
