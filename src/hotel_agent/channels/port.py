@@ -205,6 +205,17 @@ class MediaSource(Protocol):
         ...
 
 
+@runtime_checkable
+class SharedInbox(Protocol):
+    """A channel whose provider is also where staff answer (Chatwoot): who answers a
+    conversation is a status there too, set when the agent hands over or staff hand back."""
+
+    async def set_owner(self, recipient: str, owner: str) -> None:
+        """Tell the provider who answers the conversation `recipient` names now: "staff" or
+        "bot". Raise `SendError` when it cannot be told."""
+        ...
+
+
 def reply_window_closed(
     channel: Channel | None, last_inbound_at: datetime | None, now: datetime
 ) -> bool:
