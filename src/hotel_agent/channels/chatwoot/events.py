@@ -141,7 +141,7 @@ def _message(event: ChatwootEvent, only_account: int | None, now: datetime) -> E
                 if value is None
             ]
         )
-    account = _account(event)
+    account = _account(event) or only_account
     if account is None:
         raise _missing_account()
     if only_account is not None and account != only_account:
@@ -171,7 +171,7 @@ def _status(event: ChatwootEvent, only_account: int | None) -> Event:
         raise EventPayloadError(
             [{"loc": ["body", "id"], "msg": "a conversation id and status", "type": "missing"}]
         )
-    account = _account(event)
+    account = _account(event) or only_account
     if account is None:
         raise _missing_account()
     if only_account is not None and account != only_account:
