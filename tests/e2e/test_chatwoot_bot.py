@@ -5,9 +5,10 @@ changes over its REST API, the booking in the PMS simulator."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
 
+import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -68,7 +69,7 @@ class Desk:
 
 
 @pytest.fixture
-def chatwoot() -> AsyncIterator[FakeChatwoot]:
+def chatwoot() -> Iterator[FakeChatwoot]:
     with FakeChatwoot(bot_token=BOT_TOKEN, account_id=ACCOUNT) as fake:
         yield fake
 
@@ -80,7 +81,7 @@ def settings(database_url: str, chatwoot: FakeChatwoot) -> Settings:
         # On PostgreSQL too, so one process runs API, worker and sender.
         queue={"in_process_worker": True},
         chatwoot=ChatwootSettings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             base_url=chatwoot.origin,
             bot_token=BOT_TOKEN,
             webhook_token=WEBHOOK_TOKEN,
@@ -104,7 +105,9 @@ async def test_a_guest_books_a_room_through_chatwoot(desk: Desk) -> None:
     check_out = check_in + timedelta(days=3)
     greeting = await desk.says(41, "Hola! Quiero reservar una habitación para 2 adultos")
     assert "Ana" in greeting, "greeted by the contact's name in Chatwoot"
-    offers = await desk.says(41, f"del {check_in.day}/{check_in.month} al {check_out.day}/{check_out.month}")
+    offers = await desk.says(
+        41, f"del {check_in.day}/{check_in.month} al {check_out.day}/{check_out.month}"
+    )
     assert "1." in offers, "the rooms offered as numbered choices (Chatwoot shows text)"
     asked = await desk.says(41, "1")
     assert "correo" in asked
@@ -124,3 +127,88 @@ async def test_a_guest_books_a_room_through_chatwoot(desk: Desk) -> None:
     assert (name, email, adults) == ("Ana Ruiz Soler", "ana.ruiz@example.com", 2)
     replies = desk.chatwoot.conversation(41).replies
     assert all(reply["message_type"] == 1 for reply in replies), "sent as outgoing messages"
+
+
+async def test_the_webhook_refuses_a_wrong_token_and_unreadable_events(desk: Desk) -> None:
+    event = {"event": "message_created", "id": 5, "content": "hola", "message_type": "incoming"}
+    wrong = httpx.post(f"{desk.origin}/webhooks/chatwoot/not-the-token", json=event)
+    assert wrong.status_code == 404, "a wrong path token looks like no webhook at all"
+    missing = httpx.post(f"{desk.origin}/webhooks/chatwoot/", json=event)
+    assert missing.status_code in (404, 405)
+
+    hook = desk.chatwoot.bot_url
+    no_conversation = httpx.post(hook, json=event)
+    assert no_conversation.status_code == 422
+    assert ["body", "conversation"] in [e["loc"] for e in no_conversation.json()["detail"]]
+    assert httpx.post(hook, json={"content": "no event name"}).status_code == 422
+    assert httpx.post(hook, json=["a", "list"]).status_code == 422
+    not_json = httpx.post(hook, content=b"{not json", headers={"content-type": "application/json"})
+    assert not_json.status_code == 400
+
+    async with desk.engine.connect() as connection:
+        stored = await connection.scalar(text("SELECT count(*) FROM inbox_events"))
+    assert stored == 0, "nothing refused was stored"
+
+
+async def test_a_redelivered_event_is_answered_once(desk: Desk) -> None:
+    first = await desk.says(42, "Hola, ¿a qué hora es el check-in?")
+    assert first
+    replies = len(desk.chatwoot.replies(42))
+    again = desk.chatwoot.redeliver()
+    assert again.status_code == 200 and again.json() == {"outcome": "duplicate"}
+    await desk.settled()
+    assert len(desk.chatwoot.replies(42)) == replies
+
+
+async def test_outgoing_and_private_messages_are_not_answered(desk: Desk) -> None:
+    await desk.says(43, "Hola")
+    replies = len(desk.chatwoot.replies(43))
+    outgoing = desk.chatwoot.agent_writes(43, "Buenos días, soy Laura")
+    private = desk.chatwoot.agent_writes(43, "nota interna", private=True)
+    assert outgoing.json() == private.json() == {"outcome": "ignored"}
+    assert len(desk.chatwoot.replies(43)) == replies
+
+
+async def test_handoff_opens_the_conversation_for_chatwoot_agents_until_it_is_pending(
+    desk: Desk,
+) -> None:
+    await desk.says(44, "Hola")
+    handed = await desk.says(44, "Quiero hablar con una persona, por favor")
+    assert handed, "the guest is told a colleague will answer"
+    desk.chatwoot.wait_for_status(44, "open")
+    assert desk.chatwoot.conversation(44).statuses == ["open"], "toggled once, to open"
+
+    # Chatwoot's agents answer now: the bot stays silent, its own status echo changes nothing.
+    assert await desk.says(44, "¿Hola? ¿Hay alguien?") == ""
+    desk.chatwoot.agent_writes(44, "Hola Ana, soy Laura de recepción")
+    assert await desk.says(44, "Gracias Laura") == ""
+
+    back = desk.chatwoot.agent_sets_status(44, "pending")
+    assert back.json() == {"outcome": "owner_bot"}
+    assert await desk.says(44, "¿A qué hora es el desayuno?") != "", "the bot answers again"
+
+    # An agent opening the conversation in Chatwoot takes it from the bot, too.
+    taken = desk.chatwoot.agent_sets_status(44, "open")
+    assert taken.json() == {"outcome": "owner_staff"}
+    assert await desk.says(44, "Otra pregunta") == ""
+    assert desk.chatwoot.conversation(44).statuses == ["open"], "the bot never toggles back"
+
+
+async def test_replies_are_retried_then_dead_lettered_with_the_reason(desk: Desk) -> None:
+    desk.chatwoot.fail_next(503, times=2)
+    assert await desk.says(45, "Hola") != "", "delivered after two refusals"
+    async with desk.engine.connect() as connection:
+        attempts = await connection.scalar(
+            text("SELECT max(attempts) FROM outbox WHERE channel = 'chatwoot'")
+        )
+    assert attempts is not None and attempts >= 3
+
+    desk.chatwoot.fail_next(401)
+    assert await desk.says(45, "¿Tenéis parking?") == ""
+    async with desk.engine.connect() as connection:
+        letters = (
+            await connection.execute(
+                text("SELECT reason, error_code FROM dead_letters WHERE channel = 'chatwoot'")
+            )
+        ).all()
+    assert letters == [("chatwoot_rejected", 401)]

@@ -117,9 +117,13 @@ class FakeChatwoot(FakeServer):
 
     # What Chatwoot posts to the bot.
 
-    def guest_writes(self, conversation: int, text: str, *, name: str = "Ana Ruiz") -> httpx.Response:
+    def guest_writes(
+        self, conversation: int, text: str, *, name: str = "Ana Ruiz"
+    ) -> httpx.Response:
         with self._condition:
-            known = self._conversations.setdefault(conversation, FakeConversation(conversation, name))
+            known = self._conversations.setdefault(
+                conversation, FakeConversation(conversation, name)
+            )
             status = known.status
         return self._post(
             {
@@ -139,7 +143,9 @@ class FakeChatwoot(FakeServer):
             }
         )
 
-    def agent_writes(self, conversation: int, text: str, *, private: bool = False) -> httpx.Response:
+    def agent_writes(
+        self, conversation: int, text: str, *, private: bool = False
+    ) -> httpx.Response:
         return self._post(
             {
                 "event": "message_created",
@@ -208,7 +214,10 @@ class FakeChatwoot(FakeServer):
         return None
 
     async def _create_message(self, request: Request) -> Response:
-        account, conversation_id = request.path_params["account"], request.path_params["conversation"]
+        account, conversation_id = (
+            request.path_params["account"],
+            request.path_params["conversation"],
+        )
         refusal = self._refusal(request, account)
         if refusal is not None:
             return refusal
@@ -233,7 +242,10 @@ class FakeChatwoot(FakeServer):
         return JSONResponse(message)
 
     async def _toggle_status(self, request: Request) -> Response:
-        account, conversation_id = request.path_params["account"], request.path_params["conversation"]
+        account, conversation_id = (
+            request.path_params["account"],
+            request.path_params["conversation"],
+        )
         refusal = self._refusal(request, account)
         if refusal is not None:
             return refusal
