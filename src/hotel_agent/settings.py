@@ -358,9 +358,11 @@ class ImapSettings(BaseSettings):
 
 
 class ChatwootSettings(BaseSettings):
-    """The Chatwoot connector (docs/chatwoot.md): the agent answers a Chatwoot inbox as its
-    Agent Bot until it hands over, then Chatwoot's agents reply there. Off until
-    CHATWOOT_BASE_URL, CHATWOOT_BOT_TOKEN and CHATWOOT_WEBHOOK_TOKEN are all set."""
+    """The Chatwoot connector (docs/chatwoot.md), off until its URL and two tokens are set.
+
+    The agent answers a Chatwoot inbox as its Agent Bot until it hands over; then Chatwoot's
+    agents reply there. CHATWOOT_BASE_URL, CHATWOOT_BOT_TOKEN and CHATWOOT_WEBHOOK_TOKEN go
+    together."""
 
     model_config = _group_config("CHATWOOT_")
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hmac
 import json
+from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.exceptions import RequestValidationError
 
 from hotel_agent.channels.chatwoot.events import (
@@ -44,10 +45,17 @@ router = APIRouter(prefix="/webhooks/chatwoot", tags=["chatwoot"])
         **BODY_RESPONSES,
         400: error_response("Not valid JSON, or nested too deeply"),
         404: error_response("Chatwoot is not configured, or the token is wrong"),
+        422: {"description": "Not a Chatwoot event the bot can read (the fields are listed)"},
         503: error_response("Could not store the event; Chatwoot will retry"),
     },
 )
-async def receive(token: str, request: Request, runtime: RuntimeDep) -> dict[str, str]:
+async def receive(
+    token: Annotated[str, Path(description="CHATWOOT_WEBHOOK_TOKEN, the bot's secret")],
+    request: Request,
+    runtime: RuntimeDep,
+) -> dict[str, str]:
+    """`outcome`: stored, duplicate (a redelivery), ignored (not a guest's message, or
+    another account's), owner_bot or owner_staff (Chatwoot's status decided who answers)."""
     settings = runtime.settings.chatwoot
     if not settings.enabled or not hmac.compare_digest(
         token.encode(), settings.webhook_token.encode()
