@@ -18,11 +18,12 @@ from tests.support import make_settings
 
 from hotel_agent.app import create_app
 from hotel_agent.db.engine import create_engine
-from hotel_agent.settings import ChatwootSettings, Settings
+from hotel_agent.settings import ChatwootSettings, Settings, StaffSettings
 
 BOT_TOKEN = "cw-bot-token-0123456789"  # pragma: allowlist secret
 WEBHOOK_TOKEN = "cw-hook-9f8e7d6c5b4a39281706"  # pragma: allowlist secret
 ACCOUNT = 3
+STAFF_TOKEN = "staff-api-token-0123456789abcdef"  # pragma: allowlist secret
 
 
 class Desk:
@@ -80,6 +81,7 @@ def settings(database_url: str, chatwoot: FakeChatwoot) -> Settings:
         database_url,
         # On PostgreSQL too, so one process runs API, worker and sender.
         queue={"in_process_worker": True},
+        staff=StaffSettings(_env_file=None, api_token=STAFF_TOKEN),
         chatwoot=ChatwootSettings(
             _env_file=None,
             base_url=chatwoot.origin,
@@ -212,3 +214,22 @@ async def test_replies_are_retried_then_dead_lettered_with_the_reason(desk: Desk
             )
         ).all()
     assert letters == [("chatwoot_rejected", 401)]
+
+
+async def test_staff_taking_over_or_handing_back_in_the_agent_tells_chatwoot(desk: Desk) -> None:
+    await desk.says(46, "Hola")
+    async with desk.engine.connect() as connection:
+        conversation = await connection.scalar(
+            text("SELECT id FROM conversations WHERE channel = 'chatwoot'")
+        )
+    staff = f"{desk.origin}/api/staff/conversations/{conversation}"
+    auth = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+
+    assert httpx.post(f"{staff}/takeover", headers=auth).status_code == 200
+    desk.chatwoot.wait_for_status(46, "open")
+    assert await desk.says(46, "¿Sigue ahí?") == ""
+
+    assert httpx.post(f"{staff}/handback", headers=auth).status_code == 200
+    desk.chatwoot.wait_for_status(46, "pending")
+    assert await desk.says(46, "¿A qué hora es el desayuno?") != ""
+    assert desk.chatwoot.conversation(46).statuses == ["open", "pending"]
