@@ -54,6 +54,10 @@ class Attachment(BaseModel):
     size: int  # bytes
 
 
+# The longest sender name a channel passes on (what a guest's display name holds).
+SENDER_NAME_CHARS = 200
+
+
 class InboundMessage(BaseModel):
     """A guest's message as every channel delivers it to the core."""
 

@@ -18,9 +18,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from hotel_agent.channels.port import InboundMessage
+from hotel_agent.channels.port import SENDER_NAME_CHARS, InboundMessage
 
 CHATWOOT_CHANNEL = "chatwoot"
+# Chatwoot's ids are bigints: bounded, an `account:conversation` pair fits the sender and
+# recipient columns.
+_BIGINT = 2**63 - 1
 # Conversation events and the status each means (`conversation_opened` carries it too).
 _STATUS_EVENTS = {
     "conversation_status_changed": None,
@@ -34,7 +37,7 @@ class _Loose(BaseModel):
 
 
 class _Ref(_Loose):
-    id: int = Field(ge=1)
+    id: int = Field(ge=1, le=_BIGINT)
 
 
 class _Sender(_Loose):
@@ -48,14 +51,14 @@ class _Conversation(_Ref):
 
 
 class _Message(_Loose):
-    account_id: int | None = None
+    account_id: int | None = Field(default=None, ge=1, le=_BIGINT)
 
 
 class ChatwootEvent(_Loose):
     """The fields of a webhook event the connector reads; the rest is ignored."""
 
     event: str = Field(min_length=1, max_length=64)
-    id: int | None = Field(default=None, ge=1)
+    id: int | None = Field(default=None, ge=1, le=_BIGINT)
     content: str | None = None
     # "incoming", "outgoing", "activity" or "template" (0-3 where Chatwoot sends the enum).
     message_type: str | int | None = None
@@ -64,7 +67,7 @@ class ChatwootEvent(_Loose):
     sender: _Sender | None = None
     conversation: _Conversation | None = None
     account: _Ref | None = None
-    account_id: int | None = Field(default=None, ge=1)
+    account_id: int | None = Field(default=None, ge=1, le=_BIGINT)
     status: str | None = None
     messages: list[_Message] = Field(default_factory=list)
 
@@ -157,7 +160,7 @@ def _message(event: ChatwootEvent, only_account: int | None, now: datetime) -> E
         channel=CHATWOOT_CHANNEL,
         provider_message_id=str(event.id),
         sender_id=recipient_of(account, event.conversation.id),
-        sender_name=(sender.name or None) if sender else None,
+        sender_name=((sender.name or "")[:SENDER_NAME_CHARS] or None) if sender else None,
         # Without text it is an attachment (a photo, a file): the transcript says so.
         type="text" if content else "attachment",
         text=content,

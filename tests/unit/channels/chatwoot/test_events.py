@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hotel_agent.channels.chatwoot.events import (
     EventPayloadError,
@@ -77,6 +79,11 @@ def test_what_the_bot_does_not_answer(changes: dict[str, Any]) -> None:
     assert isinstance(read_event(message(**changes), account_id=3, now=NOW), Ignored)
 
 
+def test_a_long_contact_name_is_cut_to_what_a_guest_name_holds() -> None:
+    read = read_event(message(sender={"name": "A" * 500}), account_id=None, now=NOW)
+    assert isinstance(read, InboundMessage) and read.sender_name == "A" * 200
+
+
 def test_an_attachment_without_text_is_recorded_as_such() -> None:
     read = read_event(message(content=None), account_id=None, now=NOW)
     assert isinstance(read, InboundMessage) and (read.type, read.text) == ("attachment", "")
@@ -91,6 +98,8 @@ def test_an_attachment_without_text_is_recorded_as_such() -> None:
         ({"content": "no event"}, "event"),
         (message(id="eight"), "id"),
         (message(conversation={"id": 0}), "conversation"),
+        (message(conversation={"id": 2**63}), "conversation"),
+        (message(id=10**30), "id"),
     ],
 )
 def test_unreadable_events_name_the_field(payload: dict[str, Any], field: str) -> None:
@@ -122,3 +131,37 @@ def test_who_answers_in_each_status() -> None:
         None,
     ]
     assert (status_for_owner("bot"), status_for_owner("staff")) == ("pending", "open")
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner),
+    max_leaves=20,
+)
+_fields = st.fixed_dictionaries(
+    {},
+    optional={
+        "event": st.sampled_from(["message_created", "conversation_status_changed", "x"]) | _json,
+        "id": st.integers(-2, 10**20) | _json,
+        "content": _json,
+        "message_type": st.sampled_from(["incoming", "outgoing", 0, 1]) | _json,
+        "private": _json,
+        "created_at": st.text(max_size=30) | st.floats() | st.integers() | _json,
+        "sender": _json,
+        "conversation": st.fixed_dictionaries({"id": st.integers(-2, 10**20)}) | _json,
+        "account": st.fixed_dictionaries({"id": st.integers(-2, 10**20)}) | _json,
+        "status": _json,
+        "messages": _json,
+    },
+)
+
+
+@given(payload=_fields | _json)
+def test_any_json_is_read_or_refused_as_unreadable(payload: object) -> None:
+    # The webhook answers 422 for EventPayloadError; anything else raised would be a 500.
+    read: object
+    try:
+        read = read_event(payload, account_id=None, now=NOW)
+    except EventPayloadError as exc:
+        read = exc.errors  # the fields the 422 lists: never none
+    assert read and isinstance(read, list | InboundMessage | StatusChange | Ignored)
