@@ -176,7 +176,7 @@ async def test_handoff_opens_the_conversation_for_chatwoot_agents_until_it_is_pe
 ) -> None:
     await desk.says(44, "Hola")
     handed = await desk.says(44, "Quiero hablar con una persona, por favor")
-    assert handed, "the guest is told a colleague will answer"
+    assert "te paso con un compañero de recepción" in handed
     desk.chatwoot.wait_for_status(44, "open")
     assert desk.chatwoot.conversation(44).statuses == ["open"], "toggled once, to open"
 
@@ -233,3 +233,12 @@ async def test_staff_taking_over_or_handing_back_in_the_agent_tells_chatwoot(des
     desk.chatwoot.wait_for_status(46, "pending")
     assert await desk.says(46, "¿A qué hora es el desayuno?") != ""
     assert desk.chatwoot.conversation(46).statuses == ["open", "pending"]
+
+
+async def test_an_english_guest_is_answered_in_english_and_handed_over(desk: Desk) -> None:
+    answer = await desk.says(47, "Hi! What time is check-in?")
+    assert "Check-in is from 3 pm" in answer
+    handed = await desk.says(47, "I'd like to speak to a human, please")
+    assert "passing you to a colleague at reception" in handed
+    desk.chatwoot.wait_for_status(47, "open")
+    assert await desk.says(47, "Hello?") == ""

@@ -72,9 +72,11 @@ async def receive(
     try:
         event = read_event(data, account_id=settings.account_id, now=now)
     except EventPayloadError as exc:
+        INBOUND_MESSAGES.labels(CHATWOOT_CHANNEL, "unknown", "rejected").inc()
         raise RequestValidationError(exc.errors) from exc
     hotel_id = runtime.hotels.default_hotel_id
     if isinstance(event, Ignored):
+        INBOUND_MESSAGES.labels(CHATWOOT_CHANNEL, "event", "ignored").inc()
         log.debug("chatwoot.event_ignored", reason=event.reason)
         return {"outcome": "ignored"}
     if isinstance(event, StatusChange):
@@ -98,5 +100,4 @@ async def _follow(runtime: Runtime, hotel_id: int, change: StatusChange) -> str:
         )
     if handoff is not None:
         announce(handoff)
-    INBOUND_MESSAGES.labels(CHATWOOT_CHANNEL, "status", "applied").inc()
     return f"owner_{owner}"
