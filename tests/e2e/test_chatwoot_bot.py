@@ -242,3 +242,11 @@ async def test_an_english_guest_is_answered_in_english_and_handed_over(desk: Des
     assert "passing you to a colleague at reception" in handed
     desk.chatwoot.wait_for_status(47, "open")
     assert await desk.says(47, "Hello?") == ""
+
+
+async def test_an_agent_assigned_in_chatwoot_takes_the_conversation(desk: Desk) -> None:
+    assert await desk.says(48, "Hola") != ""
+    assigned = desk.chatwoot.agent_assigned(48, agent_id=5)
+    assert assigned.json() == {"outcome": "owner_staff"}
+    assert await desk.says(48, "¿Me ayudas con una factura?") == ""
+    assert desk.chatwoot.conversation(48).statuses == [], "Chatwoot already knows: not toggled"

@@ -13,7 +13,8 @@ API (checked against the bot's `api_access_token`, 401 otherwise, as Chatwoot an
 
 Events, posted to `bot_url` like Chatwoot's AgentBots::WebhookJob (JSON, in order):
 `guest_writes` (message_created, incoming), `agent_writes` (message_created, outgoing: the
-bot must ignore it), `agent_sets_status` (conversation_status_changed). `redeliver` posts the
+bot must ignore it), `agent_sets_status` (conversation_status_changed), `agent_assigned`
+(conversation_updated with the new assignee). `redeliver` posts the
 last event again, as Chatwoot's retry of a delivery that timed out.
 
     with FakeChatwoot(bot_token="t", account_id=3) as chatwoot:
@@ -170,6 +171,24 @@ class FakeChatwoot(FakeServer):
     def last_event(self) -> dict[str, Any] | None:
         """The last event a test had posted to the bot."""
         return self._last_event
+
+    def agent_assigned(self, conversation: int, agent_id: int) -> httpx.Response:
+        """An agent is assigned (by hand or Chatwoot's auto-assignment), the status unchanged."""
+        with self._condition:
+            status = self._conversations[conversation].status
+        return self._post(
+            {
+                "event": "conversation_updated",
+                "id": conversation,
+                "inbox_id": 1,
+                "status": status,
+                "messages": [{"id": 1, "account_id": self.account_id}],
+                "meta": {"assignee": {"id": agent_id, "name": "Laura", "type": "user"}},
+                "changed_attributes": [
+                    {"assignee_id": {"previous_value": None, "current_value": agent_id}}
+                ],
+            }
+        )
 
     def redeliver(self) -> httpx.Response:
         assert self._last_event is not None

@@ -3,8 +3,8 @@
 Chatwoot signs nothing the bot can check on every version, so the secret is in the URL the
 operator gives the bot: a wrong or missing one is answered 404, as if the path did not exist.
 A guest's message is stored in the inbox (once per Chatwoot message id, so a redelivery never
-gets a second reply) before the 200; a status change made in Chatwoot moves the conversation
-between the bot and staff at once.
+gets a second reply) before the 200; a status change or an assignment made in Chatwoot moves
+the conversation between the bot and staff at once.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from hotel_agent.channels.chatwoot.events import (
     CHATWOOT_CHANNEL,
     EventPayloadError,
     Ignored,
-    StatusChange,
-    owner_for_status,
+    OwnerChange,
     read_event,
 )
 from hotel_agent.conversations.handoff import announce, follow_shared_inbox
@@ -55,7 +54,8 @@ async def receive(
     runtime: RuntimeDep,
 ) -> dict[str, str]:
     """`outcome`: stored, duplicate (a redelivery), ignored (not a guest's message, or
-    another account's), owner_bot or owner_staff (Chatwoot's status decided who answers)."""
+    another account's), owner_bot or owner_staff (who answers after a status change or an
+    assignment in Chatwoot)."""
     settings = runtime.settings.chatwoot
     if not settings.enabled or not hmac.compare_digest(
         token.encode(), settings.webhook_token.encode()
@@ -79,25 +79,22 @@ async def receive(
         INBOUND_MESSAGES.labels(CHATWOOT_CHANNEL, "event", "ignored").inc()
         log.debug("chatwoot.event_ignored", reason=event.reason)
         return {"outcome": "ignored"}
-    if isinstance(event, StatusChange):
+    if isinstance(event, OwnerChange):
         return {"outcome": await _follow(runtime, hotel_id, event)}
     [accepted] = await runtime.ingest.accept(hotel_id, [event])
     return {"outcome": "duplicate" if accepted.duplicate else "stored"}
 
 
-async def _follow(runtime: Runtime, hotel_id: int, change: StatusChange) -> str:
-    owner = owner_for_status(change.status)
-    if owner is None:
-        return "ignored"
+async def _follow(runtime: Runtime, hotel_id: int, change: OwnerChange) -> str:
     async with runtime.sessions() as session, session.begin():
         handoff = await follow_shared_inbox(
             session,
             hotel_id=hotel_id,
             channel=CHATWOOT_CHANNEL,
             external_id=change.recipient,
-            owner=ConversationOwner(owner),
+            owner=ConversationOwner(change.owner),
             now=utcnow(),
         )
     if handoff is not None:
         announce(handoff)
-    return f"owner_{owner}"
+    return f"owner_{change.owner}"

@@ -1,13 +1,13 @@
-"""Read a Chatwoot Agent Bot webhook event into the neutral envelope, a status change, or a
+"""Read a Chatwoot Agent Bot webhook event into the neutral envelope, a change of hands, or a
 reason to ignore it.
 
 Chatwoot posts its `webhook_data` with an `event` name. A message event carries the message
 (`id`, `content`, `message_type`, `private`, `created_at`), its `sender`, its `conversation`
 and `account`; a conversation event (`conversation_status_changed`, `conversation_opened`,
-`conversation_resolved`) is the conversation itself: `id`, `status`, and the account as
-`account_id` or under `messages[0]`. Conversation ids are the ones Chatwoot's API paths take.
-A guest is one Chatwoot conversation: `account:conversation` is both the sender id here and
-the recipient of the replies.
+`conversation_resolved`, `conversation_updated`) is the conversation itself: `id`, `status`,
+`changed_attributes`, and the account as `account_id` or under `messages[0]`. Conversation
+ids are the ones Chatwoot's API paths take. A guest is one Chatwoot conversation:
+`account:conversation` is both the sender id here and the recipient of the replies.
 """
 
 from __future__ import annotations
@@ -70,6 +70,8 @@ class ChatwootEvent(_Loose):
     account_id: int | None = Field(default=None, ge=1, le=_BIGINT)
     status: str | None = None
     messages: list[_Message] = Field(default_factory=list)
+    # What an update changed: [{"assignee_id": {"previous_value": …, "current_value": …}}].
+    changed_attributes: list[dict[str, Any]] | dict[str, Any] | None = None
 
 
 class EventPayloadError(ValueError):
@@ -81,9 +83,11 @@ class EventPayloadError(ValueError):
 
 
 @dataclass(frozen=True)
-class StatusChange:
+class OwnerChange:
+    """Chatwoot gave the conversation to its agents ("staff") or back to the bot ("bot")."""
+
     recipient: str  # account:conversation
-    status: str
+    owner: str
 
 
 @dataclass(frozen=True)
@@ -91,19 +95,13 @@ class Ignored:
     reason: str
 
 
-Event = InboundMessage | StatusChange | Ignored
+Event = InboundMessage | OwnerChange | Ignored
 
 
 # Chatwoot's statuses and who answers in each: "pending" is the bot's (Chatwoot shows it to
 # agents apart), "open" its agents'. Resolved and snoozed change nobody's hands: Chatwoot
 # reopens them on the guest's next message, and says which status they got.
 _OWNER_OF_STATUS = {"pending": "bot", "open": "staff"}
-
-
-def owner_for_status(status: str) -> str | None:
-    """Who answers a conversation in this Chatwoot status: "bot", "staff", or None (no one
-    new)."""
-    return _OWNER_OF_STATUS.get(status)
 
 
 def status_for_owner(owner: str) -> str:
@@ -132,6 +130,8 @@ def read_event(data: object, *, account_id: int | None, now: datetime) -> Event:
         return _message(event, account_id, now)
     if event.event in _STATUS_EVENTS:
         return _status(event, account_id)
+    if event.event == "conversation_updated":
+        return _assignment(event, account_id)
     return Ignored(f"event {event.event}")
 
 
@@ -170,16 +170,42 @@ def _message(event: ChatwootEvent, only_account: int | None, now: datetime) -> E
 
 def _status(event: ChatwootEvent, only_account: int | None) -> Event:
     status = _STATUS_EVENTS[event.event] or event.status
-    if event.id is None or not status:
+    if not status:
         raise EventPayloadError(
-            [{"loc": ["body", "id"], "msg": "a conversation id and status", "type": "missing"}]
+            [{"loc": ["body", "status"], "msg": "Field required", "type": "missing"}]
+        )
+    owner = _OWNER_OF_STATUS.get(status)
+    if owner is None:
+        return Ignored(f"status {status}")
+    return _owner_change(event, only_account, owner)
+
+
+def _assignment(event: ChatwootEvent, only_account: int | None) -> Event:
+    """An agent assigned to the conversation takes it (Chatwoot's auto-assignment may send
+    only this, without a status change); other updates, and unassigning, change no hands."""
+    changes = event.changed_attributes
+    changed = changes if isinstance(changes, list) else [changes] if changes else []
+    assigned = any(
+        isinstance(change.get("assignee_id"), dict)
+        and change["assignee_id"].get("current_value") is not None
+        for change in changed
+    )
+    if not assigned:
+        return Ignored("conversation update")
+    return _owner_change(event, only_account, "staff")
+
+
+def _owner_change(event: ChatwootEvent, only_account: int | None, owner: str) -> Event:
+    if event.id is None:
+        raise EventPayloadError(
+            [{"loc": ["body", "id"], "msg": "Field required", "type": "missing"}]
         )
     account = _account(event) or only_account
     if account is None:
         raise _missing_account()
     if only_account is not None and account != only_account:
         return Ignored("another account")
-    return StatusChange(recipient=recipient_of(account, event.id), status=status)
+    return OwnerChange(recipient=recipient_of(account, event.id), owner=owner)
 
 
 def _account(event: ChatwootEvent) -> int | None:

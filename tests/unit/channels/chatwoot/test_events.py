@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from hotel_agent.channels.chatwoot.events import (
     EventPayloadError,
     Ignored,
-    StatusChange,
-    owner_for_status,
+    OwnerChange,
     read_event,
     split_recipient,
     status_for_owner,
@@ -115,22 +114,39 @@ def test_a_status_change_names_the_conversation_and_the_account_from_its_message
         "status": "open",
         "messages": [{"id": 1, "account_id": 3}],
     }
-    assert read_event(event, account_id=None, now=NOW) == StatusChange("3:41", "open")
+    assert read_event(event, account_id=None, now=NOW) == OwnerChange("3:41", "staff")
     opened = {"event": "conversation_opened", "id": 41, "account_id": 3}
-    assert read_event(opened, account_id=None, now=NOW) == StatusChange("3:41", "open")
+    assert read_event(opened, account_id=None, now=NOW) == OwnerChange("3:41", "staff")
     # The configured account stands in when the event names none.
     bare = {"event": "conversation_status_changed", "id": 41, "status": "pending"}
-    assert read_event(bare, account_id=3, now=NOW) == StatusChange("3:41", "pending")
+    assert read_event(bare, account_id=3, now=NOW) == OwnerChange("3:41", "bot")
 
 
-def test_who_answers_in_each_status() -> None:
-    assert [owner_for_status(s) for s in ("pending", "open", "resolved", "snoozed")] == [
-        "bot",
-        "staff",
-        None,
-        None,
-    ]
-    assert (status_for_owner("bot"), status_for_owner("staff")) == ("pending", "open")
+@pytest.mark.parametrize(
+    ("status", "owner"),
+    [("pending", "bot"), ("open", "staff"), ("resolved", None), ("snoozed", None)],
+)
+def test_who_answers_in_each_status(status: str, owner: str | None) -> None:
+    event = {"event": "conversation_status_changed", "id": 41, "status": status}
+    read = read_event(event, account_id=3, now=NOW)
+    assert read == (OwnerChange("3:41", owner) if owner else Ignored(f"status {status}"))
+    if owner:
+        assert status_for_owner(owner) == status
+
+
+def test_an_agent_assigned_takes_the_conversation() -> None:
+    def update(*changes: dict[str, object]) -> object:
+        event = {"event": "conversation_updated", "id": 41, "changed_attributes": list(changes)}
+        return read_event(event, account_id=3, now=NOW)
+
+    assigned = {"assignee_id": {"previous_value": None, "current_value": 5}}
+    assert update(assigned) == OwnerChange("3:41", "staff")
+    unassigned = {"assignee_id": {"previous_value": 5, "current_value": None}}
+    assert isinstance(update(unassigned), Ignored)
+    assert isinstance(
+        update({"label_list": {"previous_value": [], "current_value": ["vip"]}}), Ignored
+    )
+    assert isinstance(update(), Ignored)
 
 
 _json = st.recursive(
@@ -141,7 +157,10 @@ _json = st.recursive(
 _fields = st.fixed_dictionaries(
     {},
     optional={
-        "event": st.sampled_from(["message_created", "conversation_status_changed", "x"]) | _json,
+        "event": st.sampled_from(
+            ["message_created", "conversation_status_changed", "conversation_updated", "x"]
+        )
+        | _json,
         "id": st.integers(-2, 10**20) | _json,
         "content": _json,
         "message_type": st.sampled_from(["incoming", "outgoing", 0, 1]) | _json,
@@ -152,6 +171,7 @@ _fields = st.fixed_dictionaries(
         "account": st.fixed_dictionaries({"id": st.integers(-2, 10**20)}) | _json,
         "status": _json,
         "messages": _json,
+        "changed_attributes": _json,
     },
 )
 
@@ -164,4 +184,4 @@ def test_any_json_is_read_or_refused_as_unreadable(payload: object) -> None:
         read = read_event(payload, account_id=None, now=NOW)
     except EventPayloadError as exc:
         read = exc.errors  # the fields the 422 lists: never none
-    assert read and isinstance(read, list | InboundMessage | StatusChange | Ignored)
+    assert read and isinstance(read, list | InboundMessage | OwnerChange | Ignored)
