@@ -215,6 +215,16 @@ async def test_replies_are_retried_then_dead_lettered_with_the_reason(desk: Desk
         ).all()
     assert letters == [("chatwoot_rejected", 401)]
 
+    # A change of hands Chatwoot refuses is a dead letter too (the reply still goes out).
+    desk.chatwoot.fail_next(404)
+    assert "compañero" in await desk.says(45, "Quiero hablar con una persona")
+    async with desk.engine.connect() as connection:
+        status_rows = (
+            await connection.execute(text("SELECT state FROM outbox WHERE kind = 'status'"))
+        ).all()
+    assert status_rows == [("dead",)]
+    assert desk.chatwoot.conversation(45).status == "pending", "Chatwoot was not told"
+
 
 async def test_staff_taking_over_or_handing_back_in_the_agent_tells_chatwoot(desk: Desk) -> None:
     await desk.says(46, "Hola")
