@@ -23,6 +23,9 @@ class ChannelTraits:
     threaded_replies: bool = False
     # The replies to one guest message go out as one (an e-mail each would flood the inbox).
     one_reply_per_message: bool = False
+    # The provider is also staff's inbox (Chatwoot): a handoff or handback sets the
+    # conversation's status there, so its agents see what is theirs (`SharedInbox`).
+    shared_inbox: bool = False
 
 
 # A channel this table does not name gets plain text and nothing else.
@@ -30,6 +33,7 @@ _TRAITS = {
     "whatsapp": ChannelTraits(rich_replies=True, read_receipts=True, verified_phone=True),
     "webchat": ChannelTraits(rich_replies=True, inline_choices=True),
     "email": ChannelTraits(threaded_replies=True, one_reply_per_message=True, sender_email=True),
+    "chatwoot": ChannelTraits(shared_inbox=True),
 }
 PLAIN = ChannelTraits()
 

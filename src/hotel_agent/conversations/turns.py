@@ -18,7 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.channels.port import InboundMessage, OutboundMessage
 from hotel_agent.channels.traits import traits_for
-from hotel_agent.conversations.handoff import Handoff, announce, hand_to_staff, queue_alert
+from hotel_agent.conversations.handoff import (
+    Handoff,
+    announce,
+    hand_to_staff,
+    queue_alert,
+    signal_owner,
+)
 from hotel_agent.conversations.outbound import (
     guest_email,
     guest_phone,
@@ -152,6 +158,7 @@ async def commit_turn(
     handoff: Handoff | None = None
     if output.handoff:
         handoff = hand_to_staff(conversation, reason=output.handoff_reason, now=now)
+        await signal_owner(session, conversation)
         if alert_staff:
             await queue_alert(
                 session,
