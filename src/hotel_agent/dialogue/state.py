@@ -148,6 +148,10 @@ class DialogueState(BaseModel):
     proven_bookings: list[str] = Field(default_factory=list)
     last_choices: list[ChoiceView] = Field(default_factory=list)  # options of the last reply
     privacy_noticed: bool = False  # the privacy notice was said before asking for personal data
+    # Special requests for the stay ("parking", "cot"…) and the guest's words that made them:
+    # passed to the PMS with the booking (`special_requests`).
+    requests: list[str] = Field(default_factory=list)
+    request_words: list[str] = Field(default_factory=list)
 
     @classmethod
     def load(cls, raw: dict[str, Any]) -> DialogueState:

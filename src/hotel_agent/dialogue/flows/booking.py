@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import CHANGE, HANDOFF, NO, YES, Turn
-from hotel_agent.dialogue.flows import multi_room, party, room_request
+from hotel_agent.dialogue.flows import multi_room, party, room_request, special_requests
 from hotel_agent.dialogue.flows import offers as offer_step
 from hotel_agent.dialogue.flows.guest_details import bare_name, name_part
 from hotel_agent.dialogue.flows.pms_needs import ages_answer, missing_child_ages, needs_surname
@@ -36,9 +36,11 @@ _OTHER_ROOM = re.compile(
 
 
 def start(t: Turn, flow: Flow) -> None:
-    name = t.state.guest_name  # said before the booking began ("me llamo Ana"): still hers
+    # Said before the booking began ("me llamo Ana", "we're coming by car"): still theirs.
+    name, requests, words = t.state.guest_name, t.state.requests, t.state.request_words
     t.state.reset_flow()
     t.state.guest_name = name
+    t.state.requests, t.state.request_words = requests, words
     t.state.flow = flow
     t.state.step = Step.COLLECT
 
@@ -366,6 +368,7 @@ async def _book(t: Turn, services: DialogueServices) -> None:
     assert state.guest_name
     assert state.guest_email
     guest = GuestDetails(name=state.guest_name, email=state.guest_email, phone=state.guest_phone)
+    notes = special_requests.notes(t, t.input.hotel.default_language)
     offer = next((o for o in state.offers if o.room_type_id == state.chosen), None)
     if offer is not None and offer.rooms:
         # The rooms as the summary showed them: a retried "yes" sends the same rooms.
@@ -375,10 +378,15 @@ async def _book(t: Turn, services: DialogueServices) -> None:
             rooms=multi_room.booking_lines(offer),
             guest=guest,
             idempotency_key=t.write_key,
+            notes=notes,
         )
     else:
         request = BookingRequest(
-            stay=stay, room_type_id=state.chosen, guest=guest, idempotency_key=t.write_key
+            stay=stay,
+            room_type_id=state.chosen,
+            guest=guest,
+            idempotency_key=t.write_key,
+            notes=notes,
         )
     try:
         booking = await services.bookings.book(
