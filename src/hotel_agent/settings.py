@@ -199,6 +199,8 @@ class StaffSettings(BaseSettings):
 
     # No token configured = the staff API is off (its routes answer 404).
     api_token: str = ""
+    # The one hotel (its id) the staff API sees and acts on; unset: every hotel.
+    api_hotel: int | None = Field(default=None, ge=1)
     # Each handoff is POSTed here as JSON (e.g. a chat-ops incoming webhook); empty = no hook.
     alert_webhook_url: str = ""
     # Seconds per alert webhook call.

@@ -35,6 +35,7 @@ TABLES = {
     "staff_users",
     "staff_sessions",
     "staff_audit",
+    "staff_seen",
     "faq_answer_edits",
     "scheduled_messages",
     "alembic_version",
