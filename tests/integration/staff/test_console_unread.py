@@ -161,7 +161,10 @@ async def test_the_inbox_pages_by_200_with_a_link_to_older_conversations(
         assert len(rest) == 6 and not set(rest) & set(newest)
         assert "data-older" not in second.text
         assert "data-newest" in second.text
-        assert [int(c) for c in newest + rest] == sorted(map(int, newest + rest), reverse=True)
+        # Newest activity first (here: the newest conversation first), the silent one last.
+        *spoken, silent = [int(c) for c in newest + rest]
+        assert spoken == sorted(spoken, reverse=True)
+        assert silent > spoken[0]
         # The polled fragment of an older page stays on that page.
         fragment = re.findall(r'data-poll="([^"]+)"', second.text)[0]
         polled = await http.get(html.unescape(fragment))
