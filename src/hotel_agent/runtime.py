@@ -239,6 +239,10 @@ class Runtime:
                 self.signals,
                 self.settings.queue,
                 alert_staff=self.alerts is not None,
+                # Without an SMTP server there is nothing to send them through.
+                staff_emails=(
+                    self.settings.staff.alert_email_list() if self.mailer is not None else ()
+                ),
                 proactive=self.settings.proactive if self.settings.proactive.enabled else None,
                 voice_notes=self.voice_notes(),
             )
