@@ -71,7 +71,17 @@ async def two_hotels(make_runtime: MakeRuntime, database_url: str) -> tuple[Runt
     )
     playa = await second_hotel(runtime)
     await accounts.create_user(runtime.sessions, "marta", PASSWORD, StaffRole.ADMIN)
-    await accounts.create_user(runtime.sessions, "pablo", PASSWORD, StaffRole.STAFF, hotel_id=playa)
+    created = await staff(
+        runtime,
+        "create-user",
+        "--username",
+        "pablo",
+        "--hotel-id",
+        str(playa),
+        "--password-stdin",
+        stdin=f"{PASSWORD}\n",
+    )
+    assert created == (0, f"created staff pablo (hotel {playa} only); sign in at /staff/login\n")
     runtime.start_background()
     await book(runtime, "centro-booking", runtime.hotels.default_hotel_id)
     await book(runtime, "playa-booking", playa)
