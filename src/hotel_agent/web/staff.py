@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from hotel_agent.db.repositories.conversations import INBOX_CURSOR_PATTERN
 from hotel_agent.db.types import BIGINT_MAX, INTEGER_MAX
 from hotel_agent.knowledge import knowledge_for
 from hotel_agent.runtime import Runtime
@@ -50,7 +51,11 @@ async def list_conversations(
     ] = "staff",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     before: Annotated[
-        str, Query(max_length=40, description="The `older` cursor of the previous page")
+        str,
+        Query(
+            pattern=INBOX_CURSOR_PATTERN,
+            description="The `older` cursor of the previous page",
+        ),
     ] = "",
 ) -> ConversationList:
     """Conversations with the latest activity first (of STAFF_API_HOTEL only, when set)."""

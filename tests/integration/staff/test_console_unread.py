@@ -15,7 +15,7 @@ from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.staff import accounts
 from hotel_agent.web.console.routes import INBOX_PAGE
-from tests.integration.staff.helpers import HANDOFF_REPLY, eventually
+from tests.integration.staff.helpers import AUTH, HANDOFF_REPLY, eventually
 from tests.integration.staff.test_api import OTHER_SESSION, SESSION, say
 from tests.integration.staff.test_console import (
     PASSWORD,
@@ -170,3 +170,15 @@ async def test_the_inbox_pages_by_200_with_a_link_to_older_conversations(
         polled = await http.get(html.unescape(fragment))
         assert re.findall(r'data-conversation="(\d+)"', polled.text) == rest
         assert (await http.get("/staff/", params={"before": "nonsense"})).status_code == 303
+
+        # The staff API pages the same way.
+        pages = []
+        params = {"owner": "all", "limit": "200"}
+        while True:
+            answer = await http.get("/api/staff/conversations", params=params, headers=AUTH)
+            assert answer.status_code == 200
+            pages.append([str(c["id"]) for c in answer.json()["conversations"]])
+            if answer.json()["older"] is None:
+                break
+            params["before"] = answer.json()["older"]
+        assert pages == [newest, rest]

@@ -33,6 +33,10 @@ class ConversationOverview(NamedTuple):
     unread: int  # the guest's messages since staff last saw the conversation
 
 
+# What an inbox cursor looks like as text ("<latest message id>-<conversation id>").
+INBOX_CURSOR_PATTERN = r"^[0-9]{1,19}-[0-9]{1,10}$"
+
+
 class InboxCursor(NamedTuple):
     """Where a page of the inbox ends: its last row's latest message id (0: none) and id."""
 
@@ -47,11 +51,9 @@ class InboxCursor(NamedTuple):
             return None
         if not (second.isascii() and second.isdigit()):
             return None
-        cursor = cls(int(first), int(second))
-        # Beyond the columns' range a database refuses the comparison: not a cursor of ours.
-        if cursor.last_message_id > BIGINT_MAX or cursor.conversation_id > INTEGER_MAX:
-            return None
-        return cursor
+        # Within the columns' range (a database refuses comparing beyond it): a cursor past
+        # every row lists from the newest, as it would.
+        return cls(min(int(first), BIGINT_MAX), min(int(second), INTEGER_MAX))
 
     def __str__(self) -> str:
         return f"{self.last_message_id}-{self.conversation_id}"
