@@ -64,6 +64,7 @@ def test_another_hotels_conversation_is_not_shown(
     receptionist = new_page(locale="en-GB")
     receptionist.goto(f"{live_server_url}/staff/login")
     sign_in(receptionist, playa)
+    expect(receptionist.locator(".bar__home")).to_have_text("Hotel Playa")
     receptionist.get_by_role("link", name="All", exact=True).click()
     expect(receptionist.get_by_text("No conversations.")).to_be_visible()
     expect(receptionist.locator(".conversation")).to_have_count(0)

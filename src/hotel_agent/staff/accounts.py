@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -44,8 +44,10 @@ class StaffMember:
     user_id: int
     username: str
     role: str
-    # The one hotel this member works for; None: every hotel.
+    # The one hotel this member works for (and its name, for the console's header); None:
+    # every hotel.
     hotel_id: int | None = None
+    hotel_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,11 @@ async def session_for(session: AsyncSession, token: str) -> ConsoleSession | Non
     if found is None:
         return None
     login, user = found
-    return ConsoleSession(_member(user), login.csrf_token)
+    member = _member(user)
+    if user.hotel_id is not None:
+        hotel = await HotelRepository(session).get(user.hotel_id)
+        member = replace(member, hotel_name=hotel.name if hotel else None)
+    return ConsoleSession(member, login.csrf_token)
 
 
 async def log_out(sessions: SessionFactory, token: str, member: StaffMember) -> None:

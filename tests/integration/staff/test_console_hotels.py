@@ -106,6 +106,10 @@ async def test_a_member_of_one_hotel_sees_and_acts_on_that_hotel_only(
     async with asgi_client(runtime) as http:
         await log_in(http, username="pablo")
         assert await listed(http) == [playa_conversation]
+        assert (
+            '<a class="bar__home" href="/staff/">Hotel Playa</a>'
+            in (await http.get("/staff/")).text
+        )
         assert await listed(http, "all") == [playa_conversation]
         bookings = await http.get("/staff/bookings")
         assert "Guest playa-booking" in bookings.text

@@ -456,7 +456,8 @@ def _render(
             "csrf_field": auth.CSRF_FIELD,
             "when": when,
             "poll_seconds": POLL_SECONDS,
-            "hotel_name": runtime.settings.hotel.name,
+            # A member of one hotel sees its name; everyone else the agent's own.
+            "hotel_name": (login and login.member.hotel_name) or runtime.settings.hotel.name,
             "is_admin": login is not None and accounts.is_admin(login.member),
         },
         status_code=status,
