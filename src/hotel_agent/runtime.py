@@ -232,6 +232,9 @@ class Runtime:
         self.readiness.dialogue_loaded()
         if self._stop.is_set():
             return
+        if self.settings.staff.alert_email_list() and self.mailer is None:
+            # Said once at start-up: otherwise the desk just never hears of handoffs by e-mail.
+            log.warning("staff.alert_emails_without_smtp", hint="set SMTP_HOST")
         workers = [
             turn_worker(
                 self.sessions,
