@@ -235,6 +235,9 @@ class Runtime:
         self.readiness.dialogue_loaded()
         if self._stop.is_set():
             return
+        if self.settings.staff.alert_email_list() and self.mailer is None:
+            # Said once at start-up: otherwise the desk just never hears of handoffs by e-mail.
+            log.warning("staff.alert_emails_without_smtp", hint="set SMTP_HOST")
         workers = [
             turn_worker(
                 self.sessions,
@@ -242,6 +245,10 @@ class Runtime:
                 self.signals,
                 self.settings.queue,
                 alert_staff=self.alerts is not None,
+                # Without an SMTP server there is nothing to send them through.
+                staff_emails=(
+                    self.settings.staff.alert_email_list() if self.mailer is not None else ()
+                ),
                 proactive=self.settings.proactive if self.settings.proactive.enabled else None,
                 voice_notes=self.voice_notes(),
             )

@@ -199,10 +199,15 @@ class StaffSettings(BaseSettings):
 
     # No token configured = the staff API is off (its routes answer 404).
     api_token: str = ""
+    # The one hotel (its id) the staff API sees and acts on; unset: every hotel.
+    api_hotel: int | None = Field(default=None, ge=1)
     # Each handoff is POSTed here as JSON (e.g. a chat-ops incoming webhook); empty = no hook.
     alert_webhook_url: str = ""
     # Seconds per alert webhook call.
     alert_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Addresses (comma-separated) e-mailed on each handoff and when a guest writes again to
+    # staff; sent through SMTP_HOST (the outbox retries them). Empty: no e-mails.
+    alert_emails: str = ""
     # Hours a console login lasts.
     session_hours: float = Field(default=12.0, gt=0)
     # The console's session cookie is Secure (sent over HTTPS only). Default (None): when the
@@ -217,6 +222,17 @@ class StaffSettings(BaseSettings):
     login_lockout_max_seconds: float = Field(default=3600.0, gt=0)
     # Login attempts per client address (whatever the account), e.g. "20/minute".
     login_rate_limit_per_client: str = "20/minute"
+
+    @field_validator("alert_emails")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        for address in split_list(value):
+            if "@" not in address or len(address) > 128 or any(c in address for c in " <>"):
+                raise ValueError(f"{address!r} is not an e-mail address")
+        return value
+
+    def alert_email_list(self) -> list[str]:
+        return split_list(self.alert_emails)
 
 
 class LlmSettings(BaseSettings):

@@ -10,6 +10,7 @@ the inbox event, so a retried turn does not transcribe it again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,9 +40,10 @@ from hotel_agent.conversations.preferences import (
     opt_out,
     preference_of,
 )
+from hotel_agent.conversations.staff_notices import queue_staff_emails
 from hotel_agent.conversations.voice_notes import VoiceNotes, needs_transcript
 from hotel_agent.db.engine import SessionFactory
-from hotel_agent.db.models import ConversationOwner, InboxEvent
+from hotel_agent.db.models import ConversationOwner, Hotel, InboxEvent
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.db.repositories.inbox import InboxRepository
@@ -126,12 +128,17 @@ async def commit_turn(
     *,
     alert_staff: bool,
     now: datetime,
+    staff_emails: Sequence[str] = (),
 ) -> CommittedTurn:
     """Record the guest's message and what the engine decided, in the caller's transaction.
-    `output` None: the engine was not asked (staff own the conversation)."""
+    `output` None: the engine was not asked (staff own the conversation). `staff_emails`:
+    the addresses told by e-mail of a handoff, and of a guest writing again to staff."""
     conversation = await ConversationRepository(session).lock(conversation_id)
     assert conversation is not None
-    inbound = MessageRepository(session).add_inbound(
+    messages = MessageRepository(session)
+    # A burst of guest messages is one thing to tell staff, not one e-mail each.
+    guest_spoke_last = await messages.last_is_inbound(conversation_id)
+    inbound = messages.add_inbound(
         conversation_id=conversation_id,
         channel=message.channel,
         type_=message.type,
@@ -148,9 +155,19 @@ async def commit_turn(
         conversation.last_inbound_at = message.timestamp
     await session.flush()
     queue_read_receipt(session, conversation, message)
+    said = message.text or f"[{message.type}]"
     if output is None or conversation.owner != ConversationOwner.BOT:
         # Staff own it (or took it over while the engine was thinking): the bot is silent,
         # and the engine's state stays as it was.
+        if staff_emails and not guest_spoke_last:
+            await queue_staff_emails(
+                session,
+                conversation,
+                await _hotel(session, event.hotel_id),
+                staff_emails,
+                "guest_wrote",
+                last_guest_message=said,
+            )
         return CommittedTurn("staff_owned", None)
     conversation.state = output.state
     if output.language:
@@ -160,12 +177,15 @@ async def commit_turn(
         handoff = hand_to_staff(conversation, reason=output.handoff_reason, now=now)
         await signal_owner(session, conversation)
         if alert_staff:
-            await queue_alert(
-                session,
-                handoff,
-                hotel_id=event.hotel_id,
-                last_guest_message=message.text or f"[{message.type}]",
-            )
+            await queue_alert(session, handoff, hotel_id=event.hotel_id, last_guest_message=said)
+        await queue_staff_emails(
+            session,
+            conversation,
+            await _hotel(session, event.hotel_id),
+            staff_emails,
+            "handoff",
+            last_guest_message=said,
+        )
     for reply in _as_sent(output.replies, message.channel):
         await queue_outbound(
             session,
@@ -179,6 +199,13 @@ async def commit_turn(
     for email in output.emails:
         queue_email(session, conversation, email)
     return CommittedTurn("replied", handoff)
+
+
+async def _hotel(session: AsyncSession, hotel_id: int) -> Hotel:
+    hotel = await HotelRepository(session).get(hotel_id)
+    if hotel is None:
+        raise LookupError(f"hotel {hotel_id} is gone")
+    return hotel
 
 
 def _as_sent(replies: list[OutboundMessage], channel: str) -> list[OutboundMessage]:
@@ -199,6 +226,7 @@ class ConversationTurns:
         signals: Signals,
         *,
         alert_staff: bool = False,
+        staff_emails: Sequence[str] = (),
         proactive: ProactiveSettings | None = None,
         voice_notes: VoiceNotes | None = None,
     ) -> None:
@@ -206,6 +234,7 @@ class ConversationTurns:
         self.dialogue = dialogue
         self.signals = signals
         self.alert_staff = alert_staff  # queue an alert row on each handoff (webhook set)
+        self.staff_emails = tuple(staff_emails)  # e-mailed on handoffs (SMTP set)
         # Set when proactive messages are on: the guest's answers to the offer are handled
         # here (preferences.py), not by the dialogue; so is an opt-out, always.
         self.proactive = proactive
@@ -275,11 +304,12 @@ class ConversationTurns:
                 output,
                 alert_staff=self.alert_staff,
                 now=now,
+                staff_emails=self.staff_emails,
             )
         if committed.handoff is not None:
             announce(committed.handoff)
-        if committed.outcome == "replied":
-            self.signals.wake_outbox()
+        # Staff-owned turns may have queued a read receipt or an e-mail to staff.
+        self.signals.wake_outbox()
         return committed.outcome
 
 
@@ -290,6 +320,7 @@ def turn_worker(
     settings: QueueSettings,
     *,
     alert_staff: bool = False,
+    staff_emails: Sequence[str] = (),
     voice_notes: VoiceNotes | None = None,
     name: str | None = None,
     proactive: ProactiveSettings | None = None,
@@ -301,6 +332,7 @@ def turn_worker(
         dialogue,
         signals,
         alert_staff=alert_staff,
+        staff_emails=staff_emails,
         proactive=proactive,
         voice_notes=voice_notes,
     )
