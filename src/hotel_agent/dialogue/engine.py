@@ -105,6 +105,7 @@ class Engine:
             room_type_names=room_type_names,
             thresholds=services.thresholds,
             choice=message.choice_id or choices.typed_choice(message.text, state.last_choices),
+            step_before=state.step,
             privacy_notice=privacy_notice(
                 services.knowledge,
                 hotel.name if hotel else turn.hotel.name,

@@ -327,7 +327,9 @@ def _say_kept(t: Turn) -> None:
     kept = _kept(t) if t.gave_details else []
     if entities.room_type is not None and slots.room_type == entities.room_type:
         kept.insert(0, t.say("booking.kept_room", room=t.room_name(entities.room_type)))
-    if entities.adults is not None and slots.adults is not None:
+    if entities.adults is not None and slots.adults is not None and t.step_before is Step.COLLECT:
+        # Only while the dates were already asked: "quiero reservar para 2" is heard in the
+        # question that follows it, which no longer asks how many.
         kept.insert(0, t.say.party(slots.adults, slots.children or 0))
     if kept:
         t.reply(t.say("booking.kept", what=t.say.together(kept)))
