@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from hotel_agent.conversations.turns import turn_worker
 from hotel_agent.db.models import (
@@ -89,20 +89,25 @@ async def test_a_dead_workers_turn_is_retaken_after_its_lease_expires(
     database_url: str, make_runtime: MakeRuntime
 ) -> None:
     engine = EchoEngine()
-    settings = make_settings(database_url, queue={"lease_seconds": 0.3})
+    settings = make_settings(database_url)
     runtime = await make_runtime(settings, dialogue=engine)
     hotel = runtime.hotels.default_hotel_id
     await runtime.ingest.accept(hotel, [whatsapp_text("wamid.L1", "34611111111", "hola")])
     # A worker claims the message and dies before finishing.
     async with runtime.sessions() as session, session.begin():
         claimed = await InboxRepository(session).claim_next(
-            owner="dead-worker", now=utcnow(), lease=timedelta(seconds=0.3)
+            owner="dead-worker", now=utcnow(), lease=timedelta(minutes=5)
         )
     assert claimed is not None
     survivor = turn_worker(runtime.sessions, engine, runtime.signals, settings.queue)
     assert not await survivor.process_next(), "the lease still protects the claimed turn"
 
-    await asyncio.sleep(0.4)
+    # The lease runs out (moved into the past rather than waited for: a loaded machine must
+    # not decide which side of it the survivor's first look falls on).
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            update(InboxEvent).values(lease_until=utcnow() - timedelta(seconds=1))
+        )
     assert await survivor.process_next()
 
     assert engine.turns == [("34611111111", "hola")]
