@@ -28,7 +28,8 @@ from hotel_agent.conversations.outbound import (
 from hotel_agent.conversations.preferences import apply_preference, preference_of
 from hotel_agent.conversations.voice_notes import VoiceNotes, needs_transcript
 from hotel_agent.db.engine import SessionFactory
-from hotel_agent.db.models import ConversationOwner, InboxEvent
+from hotel_agent.db.models import ConversationEventKind, ConversationOwner, InboxEvent
+from hotel_agent.db.repositories.conversation_events import ConversationEventRepository
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.db.repositories.inbox import InboxRepository
@@ -139,9 +140,13 @@ async def commit_turn(
     conversation.state = output.state
     if output.language:
         conversation.language = output.language
+    if output.checked_availability:
+        ConversationEventRepository(session).add(
+            conversation, ConversationEventKind.AVAILABILITY_CHECKED, now=now
+        )
     handoff: Handoff | None = None
     if output.handoff:
-        handoff = hand_to_staff(conversation, reason=output.handoff_reason, now=now)
+        handoff = hand_to_staff(session, conversation, reason=output.handoff_reason, now=now)
         if alert_staff:
             await queue_alert(
                 session,

@@ -48,6 +48,8 @@ class TurnOutput:
     decided_by: str | None = None
     # Booking e-mails (confirmation, change, cancellation) to queue with the turn's replies.
     emails: list[Email] = field(default_factory=list)
+    # The turn asked the PMS for live availability (counted by the manager's dashboard).
+    checked_availability: bool = False
 
 
 class DialogueEngine(Protocol):

@@ -36,6 +36,8 @@ TABLES = {
     "staff_sessions",
     "staff_audit",
     "faq_answer_edits",
+    "conversation_events",
+    "canned_replies",
     "scheduled_messages",
     "alembic_version",
 }
