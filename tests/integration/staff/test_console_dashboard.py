@@ -22,10 +22,14 @@ from hotel_agent.db.models import (
 )
 from hotel_agent.runtime import Runtime
 from hotel_agent.staff import accounts
+from tests.integration.staff.helpers import staff_settings
+from tests.integration.staff.test_api import say
 from tests.integration.staff.test_console import (
     PASSWORD,
     MakeRuntime,
     console_runtime,
+    csrf_of,
+    listed,
     log_in,
 )
 from tests.support import asgi_client
@@ -240,3 +244,40 @@ async def test_staff_members_are_refused_and_strangers_sent_to_the_login(
 def _row(page: httpx.Response, marker: str) -> str:
     start = page.text.index(marker)
     return page.text[start : page.text.index("</tr>", start)]
+
+
+async def test_a_guests_conversation_is_counted_as_it_happens(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    """The real engine and console: the availability check, the handoff (with its reason),
+    staff's reply and the hand back become events, and the dashboard counts them today."""
+    runtime = await make_runtime(staff_settings(database_url))
+    runtime.start_background()
+    await accounts.create_user(runtime.sessions, "admin", PASSWORD, StaffRole.ADMIN)
+    async with asgi_client(runtime) as http:
+        said = await say(
+            http, "Hola, ¿tenéis habitación doble del 10 al 12 de mayo de 2027 para 2 adultos?"
+        )
+        assert any("Doble Estándar" in reply for reply in said), said
+        await say(http, "Quiero hablar con una persona, por favor")
+        await log_in(http, username="admin")
+        [conversation_id] = await listed(http)
+        token = await csrf_of(http, f"/staff/conversations/{conversation_id}")
+        base = f"/staff/conversations/{conversation_id}"
+        assert (
+            await http.post(f"{base}/reply", data={"csrf_token": token, "text": "Hola, soy Marta"})
+        ).status_code == 303
+        assert (await http.post(f"{base}/hand-back", data={"csrf_token": token})).status_code == 303
+        async with runtime.sessions() as session:
+            events = (
+                await session.scalars(select(ConversationEvent).order_by(ConversationEvent.id))
+            ).all()
+        assert [(e.kind, e.reason, e.channel) for e in events] == [
+            ("availability_checked", None, "webchat"),
+            ("handoff", "requested", "webchat"),
+            ("hand_back", None, "webchat"),
+        ]
+        exported = await http.get("/staff/dashboard.csv")
+        total = exported.text.splitlines()[-1].split(",")
+        assert total[:4] == ["all", "all", "1", "0"]
+        assert total[5:13] == ["1", "0", "0", "1", "1", "requested=1", "0", "1"]
