@@ -249,7 +249,7 @@ def run(*, quick: bool = False) -> dict[str, Any]:
         return result
     with postgres_database(admin_url) as database:
         progress(f"dashboard: PostgreSQL, {conversations} conversations")
-        scheme, rest = database.split("://", 1)
+        _, rest = database.split("://", 1)
         result["postgresql"] = asyncio.run(measure(f"postgresql+asyncpg://{rest}", data, repeats))
     return result
 
