@@ -28,7 +28,7 @@ async def dashboard_page(
     first: Annotated[str, Query(alias="from", max_length=10)] = "",
     last: Annotated[str, Query(alias="to", max_length=10)] = "",
 ) -> Response:
-    login = await _admin(request, runtime)
+    login = await admin_session(request, runtime)
     if isinstance(login, Response):
         return login
     chosen, problem = staff_dashboard.period(first, last, today=_today())
@@ -55,7 +55,7 @@ async def dashboard_csv(
     first: Annotated[str, Query(alias="from", max_length=10)] = "",
     last: Annotated[str, Query(alias="to", max_length=10)] = "",
 ) -> Response:
-    login = await _admin(request, runtime)
+    login = await admin_session(request, runtime)
     if isinstance(login, Response):
         return login
     chosen, problem = staff_dashboard.period(first, last, today=_today())
@@ -74,7 +74,7 @@ async def dashboard_csv(
     )
 
 
-async def _admin(request: Request, runtime: Runtime) -> ConsoleSession | Response:
+async def admin_session(request: Request, runtime: Runtime) -> ConsoleSession | Response:
     """The administrator's session; else the login page, or 403 for a staff member."""
     login = await auth.current_session(request)
     if login is None:

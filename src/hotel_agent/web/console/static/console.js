@@ -1,6 +1,6 @@
 // The staff console's only script: refreshes the inbox list and the transcript by polling
-// their server-rendered fragments, and submits the channel filter when it changes. The pages
-// work without it (forms post and redirect back).
+// their server-rendered fragments, submits the channel filter when it changes, and inserts a
+// canned reply into the reply box. The pages work without it (forms post and redirect back).
 "use strict";
 
 (function () {
@@ -51,6 +51,17 @@
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () {
         select.form.submit();
+      });
+    });
+    document.querySelectorAll("select[data-insert-into]").forEach(function (select) {
+      select.addEventListener("change", function () {
+        const option = select.selectedOptions[0];
+        const box = document.getElementById(select.getAttribute("data-insert-into"));
+        if (!option || !option.value || !box) return;
+        // As text at the cursor (replacing a selection): never parsed as HTML.
+        box.setRangeText(option.getAttribute("data-text") || "", box.selectionStart, box.selectionEnd, "end");
+        box.focus();
+        select.value = "";
       });
     });
     const transcript = document.getElementById("transcript");
