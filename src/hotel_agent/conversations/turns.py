@@ -140,6 +140,8 @@ async def commit_turn(
     conversation.state = output.state
     if output.language:
         conversation.language = output.language
+    if output.guest_name:
+        await _remember_name(session, conversation.guest_id, output.guest_name)
     if output.checked_availability:
         ConversationEventRepository(session).add(
             conversation, ConversationEventKind.AVAILABILITY_CHECKED, now=now
@@ -167,6 +169,14 @@ async def commit_turn(
     for email in output.emails:
         queue_email(session, conversation, email)
     return CommittedTurn("replied", handoff)
+
+
+async def _remember_name(session: AsyncSession, guest_id: int, name: str) -> None:
+    """The name the guest gave, for a guest whose channel gave none (the web chat): staff see
+    it in the console and alerts instead of "guest". A channel's name is left as it is."""
+    guest = await ConversationRepository(session).get_guest(guest_id)
+    if guest is not None and not guest.display_name:
+        guest.display_name = name.strip()[:200] or None
 
 
 def _as_sent(replies: list[OutboundMessage], channel: str) -> list[OutboundMessage]:

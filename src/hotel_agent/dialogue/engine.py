@@ -141,6 +141,7 @@ class Engine:
             decided_by=decided_by,
             emails=emails,
             checked_availability=pms.searched,
+            guest_name=t.state.guest_name,
         )
 
     async def _hotel_facts(self) -> tuple[HotelProfile | None, list[RoomType]]:
