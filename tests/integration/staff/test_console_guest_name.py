@@ -1,6 +1,6 @@
 """The guest's name in the console, on both databases: a web chat guest (whose channel gives
-no name) who says theirs is shown by it in the inbox, on the conversation page and in its
-transcript, not as "Guest"."""
+no name) who says theirs is shown by it in the inbox, on the conversation page, in its
+transcript and in the audit log, not as "Guest"."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hotel_agent.db.models import StaffRole
 from hotel_agent.staff import accounts
 from tests.integration.staff.helpers import staff_settings
 from tests.integration.staff.test_api import say
-from tests.integration.staff.test_console import PASSWORD, MakeRuntime, listed, log_in
+from tests.integration.staff.test_console import PASSWORD, MakeRuntime, csrf_of, listed, log_in
 from tests.support import asgi_client
 
 
@@ -17,7 +17,7 @@ async def test_a_web_chat_guest_who_gave_their_name_is_shown_by_it(
 ) -> None:
     runtime = await make_runtime(staff_settings(database_url))
     runtime.start_background()
-    await accounts.create_user(runtime.sessions, "marta", PASSWORD, StaffRole.STAFF)
+    await accounts.create_user(runtime.sessions, "marta", PASSWORD, StaffRole.ADMIN)
     async with asgi_client(runtime) as http:
         await say(http, "Hola, me llamo Ana García")
         await say(http, "Quiero hablar con una persona, por favor")
@@ -29,3 +29,10 @@ async def test_a_web_chat_guest_who_gave_their_name_is_shown_by_it(
         assert "<h1>Ana García" in page.text
         assert '<span class="msg__meta">Ana García · ' in page.text
         assert '<span class="msg__meta">Guest · ' not in page.text
+        token = await csrf_of(http, f"/staff/conversations/{conversation_id}")
+        taken = await http.post(
+            f"/staff/conversations/{conversation_id}/take", data={"csrf_token": token}
+        )
+        assert taken.status_code == 303
+        audit = await http.get("/staff/audit?lang=en")
+        assert f"Ana García · Conversation #{conversation_id}</a>" in audit.text
