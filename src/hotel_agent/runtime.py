@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hotel_agent.bookings.ledger import DatabaseBookingLedger
-from hotel_agent.channels.email.imap import ImapPoller
+from hotel_agent.channels.email.imap import ImapPoller, mailbox_lock_name
 from hotel_agent.channels.email.smtp import SmtpMailer
 from hotel_agent.channels.factory import build_channels, build_mailer, build_staff_webhook
 from hotel_agent.channels.port import Channel, InboundMessage, MediaSource
@@ -33,6 +33,7 @@ from hotel_agent.db.engine import (
     create_probe_engine,
     create_session_factory,
 )
+from hotel_agent.db.leader_lock import LeaderLock
 from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.dialogue.engine import Engine
 from hotel_agent.dialogue.port import DialogueEngine
@@ -202,8 +203,9 @@ class Runtime:
 
     def email_poller(self) -> ImapPoller:
         """Guests' e-mails into the inbox, for the default hotel (the mailbox is the hotel's).
-        Runs beside the turn workers; several processes polling one mailbox is harmless (the
-        inbox takes each Message-ID once), only wasteful."""
+        Runs beside the turn workers; with several processes only the holder of the mailbox's
+        lock polls (PostgreSQL; were two to poll, the inbox would still take each Message-ID
+        once)."""
         settings = self.settings
         hotel_id = self.hotels.default_hotel_id
 
@@ -215,6 +217,7 @@ class Runtime:
             settings.imap,
             accept,
             own_addresses=frozenset(a.lower() for a in own if "@" in a),
+            leadership=LeaderLock(settings.database_url, mailbox_lock_name(settings.imap)),
         )
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None], name: str) -> None:

@@ -114,6 +114,7 @@ def test_the_console_pages_fit_the_screen(
         "bookings": ("/staff/bookings", "[data-booking='MDP-4821']"),
         "health": ("/staff/health", "#health-summary"),
         "failed": ("/staff/failed", "h1"),
+        "proactive": ("/staff/proactive", "h1"),
         "audit": ("/staff/audit", "[data-audit='login']"),
         "knowledge": ("/staff/knowledge", "[data-faq='wifi']"),
         "dashboard": ("/staff/dashboard", "#dashboard-channels"),

@@ -18,14 +18,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.channels.port import InboundMessage, OutboundMessage
 from hotel_agent.channels.traits import traits_for
-from hotel_agent.conversations.handoff import Handoff, announce, hand_to_staff, queue_alert
+from hotel_agent.conversations.handoff import (
+    Handoff,
+    announce,
+    hand_to_staff,
+    queue_alert,
+    signal_owner,
+)
 from hotel_agent.conversations.outbound import (
+    guest_email,
     guest_phone,
     queue_email,
     queue_outbound,
     queue_read_receipt,
 )
-from hotel_agent.conversations.preferences import apply_preference, preference_of
+from hotel_agent.conversations.preferences import (
+    Preference,
+    answer_offer,
+    may_answer_offer,
+    opt_out,
+    preference_of,
+)
 from hotel_agent.conversations.voice_notes import VoiceNotes, needs_transcript
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import ConversationEventKind, ConversationOwner, InboxEvent
@@ -34,10 +47,12 @@ from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.db.repositories.inbox import InboxRepository
 from hotel_agent.db.repositories.messages import MessageRepository
+from hotel_agent.db.repositories.scheduled_messages import ScheduledMessageRepository
 from hotel_agent.db.types import utcnow
 from hotel_agent.dialogue.port import DialogueEngine, HotelInfo, TurnInput, TurnOutput
 from hotel_agent.inbox.signals import Signals
 from hotel_agent.inbox.worker import Lease, Worker
+from hotel_agent.nlu.language import detect_language
 from hotel_agent.settings import ProactiveSettings, QueueSettings
 
 log = structlog.get_logger(__name__)
@@ -94,6 +109,7 @@ async def load_turn(
         supports_rich=traits.rich_replies,
         inline_choices=traits.inline_choices,
         verified_phone=guest_phone(message),
+        sender_email=guest_email(message),
     )
     return LoadedTurn(
         conversation_id=conversation.id,
@@ -149,6 +165,7 @@ async def commit_turn(
     handoff: Handoff | None = None
     if output.handoff:
         handoff = hand_to_staff(session, conversation, reason=output.handoff_reason, now=now)
+        await signal_owner(session, conversation)
         if alert_staff:
             await queue_alert(
                 session,
@@ -204,8 +221,8 @@ class ConversationTurns:
         self.dialogue = dialogue
         self.signals = signals
         self.alert_staff = alert_staff  # queue an alert row on each handoff (webhook set)
-        # Set when proactive messages are on: the guest's answers to the offer and their
-        # "stop" / "baja" are handled here (preferences.py), not by the dialogue.
+        # Set when proactive messages are on: the guest's answers to the offer are handled
+        # here (preferences.py), not by the dialogue; so is an opt-out, always.
         self.proactive = proactive
         self.voice_notes = voice_notes
 
@@ -222,12 +239,26 @@ class ConversationTurns:
                 return "lease_lost"
         async with self.sessions() as session, session.begin():
             loaded = await load_turn(session, event, message)
+            offer_open = (
+                self.proactive is not None
+                and may_answer_offer(message)
+                and await ScheduledMessageRepository(session).offer_is_last_word(
+                    loaded.conversation_id
+                )
+            )
         structlog.contextvars.bind_contextvars(conversation_id=loaded.conversation_id)
-        preference = preference_of(message) if self.proactive is not None else None
+        preference = preference_of(message, offer_open=offer_open)
+        if preference is not Preference.STOP and self.proactive is None:
+            preference = None  # the offer's buttons, pressed after the messages were turned off
         language = loaded.input.language or loaded.input.hotel.default_language
         output: TurnOutput | None = None
         if preference is not None:
-            # Only the reply matters; apply_preference below gives it.
+            # "No more messages" as a first message is answered in English, not the hotel's
+            # language (the dialogue, which would tell, is not asked).
+            language = detect_language(
+                message.text, previous=loaded.input.language, default=language
+            )
+            # Only the reply matters; the preference's own reply is given below.
             output = TurnOutput(replies=[], state=loaded.input.state, language=language)
         elif loaded.bot_answers:
             output = await self.dialogue.handle(loaded.input)
@@ -238,12 +269,16 @@ class ConversationTurns:
                 await session.rollback()
                 log.warning("turn.lease_lost")
                 return "lease_lost"
-            if preference is not None and self.proactive is not None:
+            if preference is not None:
                 conversation = await ConversationRepository(session).lock(loaded.conversation_id)
                 assert conversation is not None
-                reply = await apply_preference(
-                    session, conversation, preference, self.proactive, language=language, now=now
-                )
+                if preference is Preference.STOP:
+                    reply = await opt_out(session, conversation, language=language, now=now)
+                else:
+                    assert self.proactive is not None
+                    reply = await answer_offer(
+                        session, conversation, preference, self.proactive, language=language
+                    )
                 if loaded.bot_answers:  # with staff answering, they see it and reply
                     assert output is not None
                     output.replies.append(reply)

@@ -131,6 +131,9 @@ class DialogueState(BaseModel):
     guest_name: str | None = None
     guest_email: str | None = None
     guest_phone: str | None = None
+    # The e-mail channel's sender address was taken as guest_email (once per task: if the PMS
+    # refuses it, the guest is asked for another).
+    sender_email_taken: bool = False
     booking_id: str | None = None  # PMS id of the booking being changed / cancelled
     booking_ref: str | None = None  # what the guest quoted
     candidates: list[str] = Field(default_factory=list)  # PMS ids to choose from

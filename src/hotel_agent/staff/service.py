@@ -185,6 +185,8 @@ async def take_over(
             handoff = await handoffs.take_over(session, conversation_id, now=now)
         else:
             handoff = await _take_for(session, conversation_id, by, now)
+        if handoff is not None:
+            await handoffs.signal_owner(session, await handoffs.locked(session, conversation_id))
         await session.flush()
         summary = _summary(await _overview(session, conversation_id))
     if handoff is not None:

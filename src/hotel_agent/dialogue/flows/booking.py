@@ -203,6 +203,9 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
     if state.chosen is None:
         requested = next((o for o in state.offers if o.room_type_id == slots.room_type), None)
         if requested is not None:
+            # The room asked for by name, free: its price is said before any detail is asked
+            # ("precio de una doble… somos 2" was answered with "¡Perfecto, la Doble!" alone).
+            offer_step.tell_price(t, requested)
             offer_step.remember_pick(t, requested)
         elif was_choosing:
             # "soy Ana López" before choosing: kept for the booking, the choice asked again
@@ -216,6 +219,11 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
                 slots.room_type = None
             offer_step.show(t)
             return
+    if state.guest_email is None and t.input.sender_email and not state.sender_email_taken:
+        # A guest writing by e-mail is not asked for an address: the one they write from is
+        # used, said when the name is asked and shown in the summary, where they may give another.
+        state.guest_email = t.input.sender_email
+        state.sender_email_taken = True
     if state.guest_name is None or state.guest_email is None:
         _ask_details(t)
         return
@@ -484,6 +492,9 @@ def _ask_details(t: Turn) -> None:
     t.notice_privacy()
     if state.guest_name is None and state.guest_email is None:
         t.reply(t.say("booking.ask_name_and_email", room=t.room_name(state.chosen or "")))
+    elif state.guest_name is None and state.guest_email == t.input.sender_email:
+        room = t.room_name(state.chosen or "")
+        t.reply(t.say("booking.ask_name_sender_email", room=room, email=state.guest_email))
     elif state.guest_name is None:
         t.reply(t.say("booking.ask_name"))
     else:
@@ -516,6 +527,10 @@ def can_take(t: Turn) -> bool:
     if state.step is Step.CHOOSE:
         contact = entities.email or entities.phone or t.introduces_self()
         return offer_step.answers_choice(t) or bool(contact)
+    if state.step is Step.CONFIRM:
+        # An address at the summary corrects the one shown ("mejor a mi correo personal,
+        # lucia@…": not a request for the staff, "personal").
+        return bool(entities.email)
     if state.step is Step.COLLECT:
         # Asked for dates and guests, "2 personas" is a party, not a request for a person.
         said = _says_stay(entities) or party.said_in_a_sentence(t) is not None

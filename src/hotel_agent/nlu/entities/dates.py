@@ -58,6 +58,14 @@ _PART_OF_DAY = re.compile(
     r"|\s+(?:por|a)\s+la\s+(?:ma[ñn]ana|tarde|noche))\b",
     re.IGNORECASE,
 )
+# "something for tonight", "para esta noche", "for tomorrow night", "la noche del 14": a stay of
+# that one night unless a departure is said ("from tonight until Friday"). Without "for"/"para"
+# it is a time of arrival ("llegamos mañana por la noche"), not a length.
+_ONE_NIGHT = re.compile(
+    r"\b(?:(?:for|para)\s+(?:(?:just|only|solo)\s+)?|(?:just|only|solo)\s+)"
+    r"(?:tonight|esta\s+noche|(?:tomorrow|manana)\s+(?:(?:por|en|a)\s+la\s+)?(?:night|noche)"
+    r"|(?:the\s+)?night\s+of\s+(?:the\s+)?\d{1,2}|la\s+noche\s+del?\s+(?:dia\s+)?\d{1,2})\b"
+)
 _DAY_ONLY = re.compile(r"(?:(?:on\s+)?the\s+|el\s+(?:dia\s+)?|dia\s+)?(\d{1,2})(?:st|nd|rd|th|º)?")
 # A weekday named on its own ("leave on Monday", "salimos el lunes") is any week's: after a
 # check-in weeks away it is the first such day after it. "next Monday" is told from today.
@@ -67,12 +75,12 @@ _WEEKDAY = re.compile(
 )
 # "from Saturday to Monday", "del viernes al martes": a range of weekdays, any week's.
 _DAY_NAME = (
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|lunes|martes|miercoles|jueves|viernes"
-    r"|sabado|domingo)"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun"
+    r"|lunes|martes|miercoles|jueves|viernes|sabado|domingo)"
 )
 _WEEKDAY_RANGE = re.compile(
-    rf"(?:(?:from|desde|del?)\s+)?(?:el\s+|the\s+)?{_DAY_NAME}\s*"
-    rf"(?:to|till|until|-|al|a|hasta(?:\s+el)?)\s+(?:the\s+|el\s+)?{_DAY_NAME}"
+    rf"(?:(?:from|desde|del?)\s+)?(?:el\s+|the\s+)?{_DAY_NAME}"
+    rf"(?:\s*-\s*|\s+(?:to|till|until|al|a|hasta(?:\s+el)?)\s+)(?:the\s+|el\s+)?{_DAY_NAME}\b"
 )
 _CUE_WINDOW = 40
 # "the wedding is on 17 April", "la boda es el 17", "for a wedding on the 17th": the day is the
@@ -286,6 +294,11 @@ def _from_duckling(
     if mention.kind == "range":
         pairs = list(zip(mention.firsts, mention.lasts, strict=True))
         first, last = next((pair for pair in pairs if pair[0] >= today), pairs[0])
+        said = folded[mention.start : mention.end]
+        if _WEEKDAY_RANGE.match(said) and (first < today or last - first > timedelta(days=7)):
+            # "fri to sun next week": Duckling puts only the Sunday in next week (this week's
+            # Friday, gone, to next week's Sunday, 9 nights). Two weekdays are one week's.
+            first = last - timedelta(days=(last.weekday() - first.weekday()) % 7 or 7)
         if first < week_floor and _WEEKDAY_RANGE.fullmatch(folded[mention.start : mention.end]):
             # "from Saturday to Monday" answering about Carnival: that week's, not this one.
             weeks = timedelta(weeks=-((first - week_floor).days // 7))  # whole weeks, rounded up
@@ -317,7 +330,8 @@ def _mentions(
         anchor = day_anchor if said.first.month is None and said.last.month is None else today
         stay = _resolve_range(said.first, said.last, anchor)
         if stay is not None:
-            found.append(_Stay(said.start, said.end, *stay))
+            check_out = stay[1] + timedelta(days=1) if said.nights_listed else stay[1]
+            found.append(_Stay(said.start, said.end, stay[0], check_out))
     found += [_Stay(w.start, w.end, w.check_in, w.check_out, True) for w in grammar.weekends]
     for numeric in grammar.numeric:
         ref = numeric.ref
@@ -450,6 +464,8 @@ def extract_dates(
     plain = [count for count, extra in lengths if not extra]
     extra = [count for count, is_extra in lengths if is_extra]
     nights = plain[-1] if plain else None
+    if check_in and check_out is None and not lengths and _ONE_NIGHT.search(fold(text)):
+        nights = 1
 
     known_nights = before.nights
     if known_nights is None and before.check_in and before.check_out:
