@@ -14,6 +14,8 @@ from hotel_agent.observability.logging import configure_logging
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import Settings, get_settings
 from hotel_agent.web.chatwoot import router as chatwoot_router
+from hotel_agent.web.console.canned_replies import router as canned_replies_router
+from hotel_agent.web.console.dashboard import router as dashboard_router
 from hotel_agent.web.console.knowledge import router as knowledge_router
 from hotel_agent.web.console.proactive import router as proactive_router
 from hotel_agent.web.console.routes import router as console_router
@@ -71,6 +73,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.include_router(console_router)
     app.include_router(knowledge_router)
     app.include_router(proactive_router)
+    app.include_router(dashboard_router)
+    app.include_router(canned_replies_router)
     app.mount("/static/webchat", static_files(), name="webchat-static")
     app.mount("/static/console", console_static_files(), name="console-static")
     # Outermost first: the request id and timing cover the size check too.

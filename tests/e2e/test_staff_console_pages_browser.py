@@ -119,6 +119,8 @@ def test_the_console_pages_fit_the_screen(
         "proactive": ("/staff/proactive", "h1"),
         "audit": ("/staff/audit", "[data-audit='login']"),
         "knowledge": ("/staff/knowledge", "[data-faq='wifi']"),
+        "dashboard": ("/staff/dashboard", "#dashboard-channels"),
+        "canned-replies": ("/staff/canned-replies", "#canned-new"),
     }
     for name, (path, shown) in pages.items():
         staff.goto(f"{live_server_url}{path}")

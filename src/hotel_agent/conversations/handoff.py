@@ -2,9 +2,11 @@
 
 The owner changes inside the caller's transaction (a turn's commit, or a staff action), and so
 does the alert to staff: an outbox row that the sender delivers and retries like any message.
-On a channel that is also staff's inbox (Chatwoot) each change of hands is told to it the same
-way (`signal_owner`), and its own changes of hands are followed (`follow_shared_inbox`).
-The log event and the metric come after the commit, so a rolled-back turn is never counted.
+Each change of hands is also a conversation event (the manager's dashboard counts them), in
+the same transaction. On a channel that is also staff's inbox (Chatwoot) each change of hands
+is told to it the same way (`signal_owner`), and its own changes of hands are followed
+(`follow_shared_inbox`). The log event and the metric come after the commit, so a rolled-back
+turn is never counted.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.channels.traits import traits_for
-from hotel_agent.db.models import Conversation, ConversationOwner, OutboxKind
+from hotel_agent.db.models import (
+    Conversation,
+    ConversationEventKind,
+    ConversationOwner,
+    OutboxKind,
+)
+from hotel_agent.db.repositories.conversation_events import ConversationEventRepository
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.db.repositories.outbox import OutboxRepository
@@ -52,12 +60,17 @@ def staff_url(conversation_id: int) -> str:
     return f"/staff/conversations/{conversation_id}"
 
 
-def hand_to_staff(conversation: Conversation, *, reason: str | None, now: datetime) -> Handoff:
+def hand_to_staff(
+    session: AsyncSession, conversation: Conversation, *, reason: str | None, now: datetime
+) -> Handoff:
     """Staff answer from now on; the bot stays silent until a handback."""
     clean = (reason or "").strip()[:REASON_MAX_CHARS] or UNSPECIFIED
     conversation.owner = ConversationOwner.STAFF.value
     conversation.handoff_reason = clean
     conversation.handoff_at = now
+    ConversationEventRepository(session).add(
+        conversation, ConversationEventKind.HANDOFF, reason=clean, now=now
+    )
     return Handoff(conversation_id=conversation.id, channel=conversation.channel, reason=clean)
 
 
@@ -75,16 +88,16 @@ async def take_over(session: AsyncSession, conversation_id: int, *, now: datetim
     conversation = await locked(session, conversation_id)
     if conversation.owner == ConversationOwner.STAFF:
         raise Conflict(f"conversation {conversation_id} is already answered by staff")
-    return hand_to_staff(conversation, reason=STAFF_TAKEOVER, now=now)
+    return hand_to_staff(session, conversation, reason=STAFF_TAKEOVER, now=now)
 
 
-async def hand_back(session: AsyncSession, conversation_id: int) -> None:
+async def hand_back(session: AsyncSession, conversation_id: int, *, now: datetime) -> None:
     """The bot answers the guest's next message, from a fresh state (language kept).
     Conflict if the bot already owns the conversation."""
     conversation = await locked(session, conversation_id)
     if conversation.owner == ConversationOwner.BOT:
         raise Conflict(f"conversation {conversation_id} is already answered by the bot")
-    hand_to_bot(conversation)
+    hand_to_bot(session, conversation, now=now)
     await signal_owner(session, conversation)
 
 
@@ -129,13 +142,13 @@ async def follow_shared_inbox(
     if conversation.owner == owner:
         return None
     if owner == ConversationOwner.BOT:
-        hand_to_bot(conversation)
+        hand_to_bot(session, conversation, now=now)
         log.info("handoff.handed_back", conversation_id=conversation.id, channel=channel)
         return None
-    return hand_to_staff(conversation, reason=STAFF_TAKEOVER, now=now)
+    return hand_to_staff(session, conversation, reason=STAFF_TAKEOVER, now=now)
 
 
-def hand_to_bot(conversation: Conversation) -> None:
+def hand_to_bot(session: AsyncSession, conversation: Conversation, *, now: datetime) -> None:
     """The bot answers again, starting afresh: the engine's state of before the handoff is
     stale (staff may have settled what it was asking about); the language is kept."""
     conversation.owner = ConversationOwner.BOT.value
@@ -143,6 +156,7 @@ def hand_to_bot(conversation: Conversation) -> None:
     conversation.handoff_reason = None
     conversation.handoff_at = None
     conversation.assignee_id = None
+    ConversationEventRepository(session).add(conversation, ConversationEventKind.HAND_BACK, now=now)
 
 
 async def queue_alert(

@@ -43,7 +43,8 @@ from hotel_agent.conversations.preferences import (
 from hotel_agent.conversations.staff_notices import queue_staff_emails
 from hotel_agent.conversations.voice_notes import VoiceNotes, needs_transcript
 from hotel_agent.db.engine import SessionFactory
-from hotel_agent.db.models import ConversationOwner, Hotel, InboxEvent
+from hotel_agent.db.models import ConversationEventKind, ConversationOwner, Hotel, InboxEvent
+from hotel_agent.db.repositories.conversation_events import ConversationEventRepository
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.db.repositories.inbox import InboxRepository
@@ -172,9 +173,15 @@ async def commit_turn(
     conversation.state = output.state
     if output.language:
         conversation.language = output.language
+    if output.guest_name:
+        await _remember_name(session, conversation.guest_id, output.guest_name)
+    if output.checked_availability:
+        ConversationEventRepository(session).add(
+            conversation, ConversationEventKind.AVAILABILITY_CHECKED, now=now
+        )
     handoff: Handoff | None = None
     if output.handoff:
-        handoff = hand_to_staff(conversation, reason=output.handoff_reason, now=now)
+        handoff = hand_to_staff(session, conversation, reason=output.handoff_reason, now=now)
         await signal_owner(session, conversation)
         if alert_staff:
             await queue_alert(session, handoff, hotel_id=event.hotel_id, last_guest_message=said)
@@ -206,6 +213,14 @@ async def _hotel(session: AsyncSession, hotel_id: int) -> Hotel:
     if hotel is None:
         raise LookupError(f"hotel {hotel_id} is gone")
     return hotel
+
+
+async def _remember_name(session: AsyncSession, guest_id: int, name: str) -> None:
+    """The name the guest gave, for a guest whose channel gave none (the web chat): staff see
+    it in the console and alerts instead of "guest". A channel's name is left as it is."""
+    guest = await ConversationRepository(session).get_guest(guest_id)
+    if guest is not None and not guest.display_name:
+        guest.display_name = name.strip()[:200] or None
 
 
 def _as_sent(replies: list[OutboundMessage], channel: str) -> list[OutboundMessage]:

@@ -32,6 +32,7 @@ from hotel_agent.dialogue.services import DialogueServices
 from hotel_agent.dialogue.state import DialogueState, Step
 from hotel_agent.pms.errors import BookingNotFound, PmsAuthError, PmsError, PmsUnavailable
 from hotel_agent.pms.port import HotelProfile, RoomType
+from hotel_agent.pms.searches import SearchNotingPms
 
 log = structlog.get_logger(__name__)
 
@@ -115,7 +116,8 @@ class Engine:
         decided_by: str | None = None
         # The turn's PMS writes are noted as they happen: each becomes a booking e-mail.
         ledger = RecordingLedger(services.bookings)
-        services = replace(services, bookings=ledger)
+        pms = SearchNotingPms(services.pms)
+        services = replace(services, bookings=ledger, pms=pms)
         noted = special_requests.take(t)
         try:
             decided_by = await decide(t, services)
@@ -142,6 +144,8 @@ class Engine:
             handoff_reason=t.handoff_reason,
             decided_by=decided_by,
             emails=emails,
+            checked_availability=pms.searched,
+            guest_name=t.state.guest_name,
         )
 
     async def _hotel_facts(self) -> tuple[HotelProfile | None, list[RoomType]]:

@@ -51,6 +51,10 @@ class TurnOutput:
     decided_by: str | None = None
     # Booking e-mails (confirmation, change, cancellation) to queue with the turn's replies.
     emails: list[Email] = field(default_factory=list)
+    # The turn asked the PMS for live availability (counted by the manager's dashboard).
+    checked_availability: bool = False
+    # The name the guest has given (to book, or "me llamo Ana"): staff see it in the console.
+    guest_name: str | None = None
 
 
 class DialogueEngine(Protocol):

@@ -260,6 +260,7 @@ class StaffAction:
     at: datetime
     conversation_id: int | None = None
     detail: dict[str, Any] | None = None
+    guest_name: str | None = None
 
 
 async def staff_actions(session: AsyncSession, conversation_id: int) -> list[StaffAction]:
@@ -272,8 +273,8 @@ async def audit_log(session: AsyncSession, *, limit: int = 200) -> list[StaffAct
     """Every kind of staff action (logins, failed logins, takeovers…), newest first."""
     entries = await StaffAccountRepository(session).recent_audit(limit=limit)
     return [
-        StaffAction(e.username, e.action, e.created_at, e.conversation_id, e.detail or None)
-        for e in entries
+        StaffAction(e.username, e.action, e.created_at, e.conversation_id, e.detail or None, name)
+        for e, name in entries
     ]
 
 

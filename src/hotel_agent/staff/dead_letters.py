@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hotel_agent.channels.port import Channel
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import Conversation, DeadLetter, OutboxItem, OutboxKind
+from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.db.repositories.outbox import OutboxRepository
 from hotel_agent.db.types import utcnow
@@ -36,6 +37,8 @@ class DeadLetterOut(BaseModel):
     subject: str | None = None
     recipient: str | None = None
     created_at: datetime
+    # The guest's name where one is known: staff recognise the guest, not a number.
+    guest_name: str | None = None
 
 
 async def list_dead_letters(
@@ -45,10 +48,14 @@ async def list_dead_letters(
     when `hotel_id` is given)."""
     rows = await OutboxRepository(session).dead_letters(limit, hotel_id=hotel_id)
     messages = MessageRepository(session)
+    conversations = ConversationRepository(session)
     result = []
     for letter, item in rows:
         message = await messages.get(item.message_id) if item.message_id else None
-        result.append(_out(letter, item, message.body if message else None))
+        out = _out(letter, item, message.body if message else None)
+        conversation = await conversations.get(item.conversation_id)
+        guest = await conversations.get_guest(conversation.guest_id) if conversation else None
+        result.append(out.model_copy(update={"guest_name": guest.display_name if guest else None}))
     return result
 
 

@@ -184,7 +184,7 @@ async def reply(
             )
         recipient = await guest_address(session, conversation)
         if conversation.owner == ConversationOwner.BOT:
-            handoff = hand_to_staff(conversation, reason=STAFF_TAKEOVER, now=now)
+            handoff = hand_to_staff(session, conversation, reason=STAFF_TAKEOVER, now=now)
         message = await queue_outbound(
             session,
             conversation,
@@ -248,7 +248,7 @@ async def _take_for(
     conversation = await handoffs.locked(session, conversation_id)
     handoff = None
     if conversation.owner == ConversationOwner.BOT:
-        handoff = hand_to_staff(conversation, reason=STAFF_TAKEOVER, now=now)
+        handoff = hand_to_staff(session, conversation, reason=STAFF_TAKEOVER, now=now)
     elif conversation.assignee_id is not None:
         raise Conflict(f"conversation {conversation_id} is already taken by a colleague")
     conversation.assignee_id = by.user_id
@@ -266,11 +266,12 @@ async def hand_back(
     """The bot answers the guest's next message, from a fresh state (language kept).
     Conflict if the bot already owns the conversation; NotFound when it is another hotel's
     than `hotel_id`."""
+    now = utcnow()
     async with sessions() as session, session.begin():
         await _check_scope(session, conversation_id, hotel_id)
-        await handoffs.hand_back(session, conversation_id)
+        await handoffs.hand_back(session, conversation_id, now=now)
         if by is not None:
-            record(session, by, "hand_back", conversation_id=conversation_id, now=utcnow())
+            record(session, by, "hand_back", conversation_id=conversation_id, now=now)
         await session.flush()
         summary = _summary(await _overview(session, conversation_id))
     return summary

@@ -37,6 +37,8 @@ TABLES = {
     "staff_audit",
     "staff_seen",
     "faq_answer_edits",
+    "conversation_events",
+    "canned_replies",
     "scheduled_messages",
     "alembic_version",
 }
@@ -150,7 +152,7 @@ async def test_what_the_desk_had_seen_becomes_each_members(empty_database_url: s
             )
             assert [tuple(row) for row in seen] == [(1, 1, 5), (2, 1, 5)]
             await connection.execute(text("UPDATE staff_seen SET message_id = 9 WHERE user_id = 2"))
-        await migrate.downgrade(engine, "0013")
+        await migrate.downgrade(engine, "0014")
         async with engine.connect() as connection:
             kept = await connection.scalar(text("SELECT staff_seen_message_id FROM conversations"))
             assert kept == 9

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import httpx
 import pytest
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.channels.port import reply_window_closed
 from hotel_agent.channels.staff_webhook import StaffWebhook
@@ -18,11 +20,24 @@ from hotel_agent.conversations.handoff import (
     hand_to_staff,
     staff_url,
 )
-from hotel_agent.db.models import Conversation
+from hotel_agent.db.models import Conversation, ConversationEvent
 from hotel_agent.staff.schemas import REPLY_MAX_CHARS, StaffReplyIn
 from tests.fakes.collecting_channel import CollectingChannel
 
 NOW = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+
+
+class AddedRows:
+    """Stands in for the session: the rows a change of hands adds to the transaction."""
+
+    def __init__(self) -> None:
+        self.rows: list[object] = []
+
+    def add(self, row: object) -> None:
+        self.rows.append(row)
+
+    def events(self) -> list[tuple[str, str | None]]:
+        return [(r.kind, r.reason) for r in self.rows if isinstance(r, ConversationEvent)]
 
 
 def conversation() -> Conversation:
@@ -43,22 +58,26 @@ def test_handing_to_staff_records_a_clean_reason_and_the_time(
     given: str | None, recorded: str
 ) -> None:
     c = conversation()
+    added = AddedRows()
 
-    handoff = hand_to_staff(c, reason=given, now=NOW)
+    handoff = hand_to_staff(cast(AsyncSession, added), c, reason=given, now=NOW)
 
     assert handoff == Handoff(conversation_id=7, channel="webchat", reason=recorded)
     assert (c.owner, c.handoff_reason, c.handoff_at) == ("staff", recorded, NOW)
+    assert added.events() == [("handoff", recorded)], "the dashboard counts it"
     assert c.state == {"flow": "x"}, "the engine's state is left alone while staff answer"
 
 
 def test_handing_back_starts_the_bot_afresh_in_the_same_language() -> None:
     c = conversation()
-    hand_to_staff(c, reason="requested", now=NOW)
+    added = AddedRows()
+    hand_to_staff(cast(AsyncSession, added), c, reason="requested", now=NOW)
 
-    hand_to_bot(c)
+    hand_to_bot(cast(AsyncSession, added), c, now=NOW)
 
     assert (c.owner, c.state, c.language) == ("bot", {}, "en")
     assert (c.handoff_reason, c.handoff_at) == (None, None)
+    assert added.events() == [("handoff", "requested"), ("hand_back", None)]
 
 
 def test_the_alert_body_says_who_where_why_and_where_to_answer() -> None:

@@ -6,7 +6,9 @@ from hotel_agent.db.models.booking_change import (
     BookingChangeStatus,
 )
 from hotel_agent.db.models.booking_record import BookingRecord, BookingRecordStatus
+from hotel_agent.db.models.canned_reply import CannedReply
 from hotel_agent.db.models.conversation import Conversation, ConversationOwner
+from hotel_agent.db.models.conversation_event import ConversationEvent, ConversationEventKind
 from hotel_agent.db.models.dead_letter import DeadLetter
 from hotel_agent.db.models.faq_answer_edit import FaqAnswerEdit
 from hotel_agent.db.models.guest import Guest, GuestIdentity
@@ -34,7 +36,10 @@ __all__ = [
     "BookingChangeStatus",
     "BookingRecord",
     "BookingRecordStatus",
+    "CannedReply",
     "Conversation",
+    "ConversationEvent",
+    "ConversationEventKind",
     "ConversationOwner",
     "DeadLetter",
     "DeliveryStatus",

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotel_agent.db.models import StaffAuditEntry, StaffSession, StaffUser
+from hotel_agent.db.models import Conversation, Guest, StaffAuditEntry, StaffSession, StaffUser
 
 
 class StaffAccountRepository:
@@ -106,9 +106,14 @@ class StaffAccountRepository:
         )
         return list(reversed(rows.all()))
 
-    async def recent_audit(self, *, limit: int = 200) -> list[StaffAuditEntry]:
-        """The latest staff actions of all kinds (logins included), newest first."""
-        rows = await self.session.scalars(
-            select(StaffAuditEntry).order_by(StaffAuditEntry.id.desc()).limit(limit)
+    async def recent_audit(self, *, limit: int = 200) -> list[tuple[StaffAuditEntry, str | None]]:
+        """The latest staff actions of all kinds (logins included), newest first, each with
+        the name of its conversation's guest (None: no conversation, or no name known)."""
+        rows = await self.session.execute(
+            select(StaffAuditEntry, Guest.display_name)
+            .outerjoin(Conversation, Conversation.id == StaffAuditEntry.conversation_id)
+            .outerjoin(Guest, Guest.id == Conversation.guest_id)
+            .order_by(StaffAuditEntry.id.desc())
+            .limit(limit)
         )
-        return list(rows.all())
+        return [(entry, name) for entry, name in rows.all()]

@@ -26,7 +26,7 @@ from hotel_agent.db.types import BIGINT_MAX, INTEGER_MAX
 from hotel_agent.errors import BadRequest, Conflict, NotFound, RateLimited, Unauthorized
 from hotel_agent.knowledge import knowledge_for
 from hotel_agent.runtime import Runtime
-from hotel_agent.staff import accounts, dead_letters, service
+from hotel_agent.staff import accounts, canned_replies, dead_letters, service
 from hotel_agent.staff import bookings as staff_bookings
 from hotel_agent.staff.accounts import ConsoleSession, StaffMember
 from hotel_agent.staff.schemas import OwnerFilter, StaffReplyIn
@@ -421,7 +421,9 @@ async def _conversation(
         )
         history = await accounts.staff_actions(session, conversation_id)
         booked = await service.bookings(session, conversation_id, hotel_id=hotel_id)
+        canned = await canned_replies.listed(session, hotel_id or runtime.hotels.default_hotel_id)
     return {
+        "canned_replies": canned,
         "bookings": booked,
         "conversation": transcript.conversation,
         "messages": transcript.messages,

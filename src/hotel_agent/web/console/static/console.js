@@ -1,8 +1,8 @@
 // The staff console's only script: refreshes the inbox list and the transcript by polling
-// their server-rendered fragments, submits the channel filter when it changes, and (once
-// staff allowed it with the inbox's button) shows a browser notification when the polled
-// inbox brings a conversation handed to staff or a guest writing again to staff. The pages
-// work without it (forms post and redirect back).
+// their server-rendered fragments, submits the channel filter when it changes, inserts a
+// canned reply into the reply box, and (once staff allowed it with the inbox's button) shows a
+// browser notification when the polled inbox brings a conversation handed to staff or a guest
+// writing again to staff. The pages work without it (forms post and redirect back).
 "use strict";
 
 (function () {
@@ -108,6 +108,17 @@
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () {
         select.form.submit();
+      });
+    });
+    document.querySelectorAll("select[data-insert-into]").forEach(function (select) {
+      select.addEventListener("change", function () {
+        const option = select.selectedOptions[0];
+        const box = document.getElementById(select.getAttribute("data-insert-into"));
+        if (!option || !option.value || !box) return;
+        // As text at the cursor (replacing a selection): never parsed as HTML.
+        box.setRangeText(option.getAttribute("data-text") || "", box.selectionStart, box.selectionEnd, "end");
+        box.focus();
+        select.value = "";
       });
     });
     const transcript = document.getElementById("transcript");
