@@ -74,8 +74,8 @@ RUN site=/app/.venv/lib/python3.11/site-packages \
  && rm -rf "$site/pip" /app/.venv/bin/pip*
 
 # Bytecode for what a running agent imports (migrations, the server stack, both database
-# drivers, the NLU): ~31 MB that save each process ~2.5 s of compiling at every start (a
-# read-only root cannot cache it). BYTECODE=false leaves it out: an image under 300 MB that
+# drivers, the NLU): ~26 MB that save each process ~2.5 s of compiling at every start (a
+# read-only root cannot cache it). BYTECODE=false leaves it out: a smaller image that
 # starts that much slower. Compiling every module would add far more.
 ARG BYTECODE=true
 RUN mkdir -p /app/data \
