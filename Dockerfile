@@ -51,6 +51,7 @@ RUN /app/.venv/bin/python -c "from hotel_agent.nlu.intents import bundle; print(
 #   do its test-only extension modules (_simd, *_tests) and the subpackages the agent never
 #   imports and `import numpy` does not load (random, fft, polynomial, ma, testing: ~7 MB);
 #   the bytecode step below imports the app and scores with the NLU model after this cut;
+# - SQLAlchemy's and Alembic's test harnesses go (only their own test suites load them);
 # - debug symbols go, except from numpy's auditwheel-patched libraries, which break when
 #   stripped ("ELF load command address/offset not page-aligned");
 # - Babel's locale data is kept for the languages the agent speaks (BABEL_LOCALES): others
@@ -63,6 +64,7 @@ RUN site=/app/.venv/lib/python3.11/site-packages \
         "$site"/numpy/_pyinstaller "$site"/numpy/typing/tests \
         "$site"/numpy/random "$site"/numpy/fft "$site"/numpy/polynomial "$site"/numpy/ma \
         "$site"/numpy/testing "$site"/numpy/_core/_simd.* "$site"/numpy/_core/_*_tests.* \
+        "$site"/sqlalchemy/testing "$site"/alembic/testing \
  && find "$site" -name '*.so*' -type f -not -path '*.libs/*' -not -path '*/numpy/*' \
         -exec strip --strip-unneeded {} + \
  && find "$site" -name '*.pyi' -type f -delete \
