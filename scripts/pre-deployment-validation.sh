@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Before a deploy: are the settings production-ready, the secrets real, the database reachable
-# and migrated, Redis up, the PMS credentials good, the WhatsApp token valid, the disk roomy
+# and migrated, Redis up, the PMS credentials good, the WhatsApp token valid, the mail servers,
+# the speech-to-text and language model APIs usable where they are configured, the disk roomy
 # and the image there? Stops at the first failed check and prints a summary.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -29,6 +30,12 @@ Checks, in order, stopping at the first failure:
   redis      answers PING (when REDIS_URL is set)
   pms        the PMS answers: credentials, hotel, room types
   whatsapp   the access token and phone number id, asked of WHATSAPP_API_BASE_URL
+  smtp       (when SMTP_HOST is set) the mail server accepts the connection and login
+  imap       (when IMAP_HOST is set) the e-mail channel's mailbox: login, IMAP_FOLDER selected
+  stt        (when STT_BASE_URL is set) the speech-to-text API accepts the key and offers
+             STT_MODEL (GET /models: no audio sent)
+  llm        (when LLM_BASE_URL is set) the language model API accepts the key and offers
+             LLM_MODEL (GET /models: no prompt sent)
 
   --compose          run the checks in the stack's api service (docker compose run), with its
                      settings and network; default: here, with this environment and .env
@@ -122,7 +129,8 @@ doctor_check() {
 
 checks=(settings disk)
 [ "$MODE" = compose ] && checks+=(image)
-checks+=(database redis pms whatsapp)
+# A provider that is not configured passes ("not configured"): nothing to check there.
+checks+=(database redis pms whatsapp smtp imap stt llm)
 
 results=()
 status=0

@@ -11,7 +11,7 @@ T = TypeVar("T")
 
 
 def run_event_loop(main: Coroutine[Any, Any, T]) -> T:
-    """`asyncio.run` on uvloop when it is installed (uvicorn[standard] brings it on Linux
+    """`asyncio.run` on uvloop when it is installed (a dependency of the agent on Linux
     and macOS): its loop and transports cost about half the CPU of asyncio's per request."""
     try:
         import uvloop

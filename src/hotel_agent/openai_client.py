@@ -6,6 +6,8 @@ Shared by the language model (`llm`) and speech-to-text (`speech`).
 
 from __future__ import annotations
 
+import asyncio
+
 import openai
 
 
@@ -37,6 +39,13 @@ class OpenAiCompatibleClient:
         )
         self._model = model
         self._timeout = timeout_seconds
+
+    async def offered_models(self) -> list[str]:
+        """The model ids `GET {base_url}/models` lists: the server reachable and the key
+        accepted, at no cost (`hotel-agent doctor` asks it; no prompt, no audio)."""
+        async with asyncio.timeout(self._timeout):
+            page = await self._client.models.list()
+        return [model.id for model in page.data]
 
     async def aclose(self) -> None:
         await self._client.close()

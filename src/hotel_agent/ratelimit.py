@@ -31,7 +31,7 @@ from limits.storage import storage_from_string
 from hotel_agent.observability.metrics import RATE_LIMITED
 
 if TYPE_CHECKING:
-    import coredis
+    import redis.asyncio
 
 MEMORY_URI = "memory://"
 KEY_PREFIX = "hotel_agent:ratelimit"
@@ -66,23 +66,27 @@ class RateLimiter:
 
     def __init__(self, storage_uri: str = MEMORY_URI, *, key_prefix: str = KEY_PREFIX) -> None:
         """`storage_uri` is `memory://` or a Redis URL (`redis://`, `rediss://`)."""
-        self._pool: coredis.ConnectionPool | None = None
+        self._pool: redis.asyncio.ConnectionPool | None = None
         if storage_uri.startswith("memory://"):
             storage = storage_from_string("async+memory://")
         else:
-            # Imported only here: coredis costs a process ~10 MB and 0.1 s that the in-memory
-            # limits (no REDIS_URL) never use.
-            import coredis
+            # limits' async Redis storage on redis-py, the client the rest of the agent uses
+            # (its default, coredis, would put a second Redis client in the image). Imported
+            # only here: the in-memory limits (no REDIS_URL) never need it.
+            import redis.asyncio
 
             # We own the pool so that close() can release its sockets; limits has no close.
-            self._pool = coredis.ConnectionPool.from_url(
+            self._pool = redis.asyncio.ConnectionPool.from_url(
                 storage_uri,
-                connect_timeout=_REDIS_TIMEOUT_SECONDS,
-                stream_timeout=_REDIS_TIMEOUT_SECONDS,
+                socket_connect_timeout=_REDIS_TIMEOUT_SECONDS,
+                socket_timeout=_REDIS_TIMEOUT_SECONDS,
             )
             # limits documents `connection_pool` but types its options as scalars.
-            options: dict[str, Any] = {"connection_pool": self._pool, "key_prefix": key_prefix}
-            # The `async+` scheme selects limits' async Redis storage, on coredis.
+            options: dict[str, Any] = {
+                "connection_pool": self._pool,
+                "key_prefix": key_prefix,
+                "implementation": "redispy",
+            }
             storage = storage_from_string("async+" + storage_uri, wrap_exceptions=True, **options)
         self._strategy = MovingWindowRateLimiter(storage)
         self._skip_storage_until = 0.0
@@ -114,7 +118,7 @@ class RateLimiter:
 
     async def close(self) -> None:
         if self._pool is not None:
-            self._pool.disconnect()
+            await self._pool.aclose()
 
 
 def _allowed_without_storage(item: RateLimitItem) -> RateLimitDecision:

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 from tests.e2e.test_cli import fresh_env, hotel_agent
+from tests.fakes.imap_server import PASSWORD, USER, ImapServer
 from tests.fakes.mail_server import SENDER, MailServer
+from tests.fakes.openai_api import DEFAULT_API_KEY, FakeOpenAiApi
+from tests.fakes.transcription_api import FakeTranscriptionApi
 
 
 def refused_to_start(done: subprocess.CompletedProcess[str]) -> str:
@@ -176,3 +179,98 @@ def test_doctor_checks_the_mail_server_when_one_is_set(tmp_path: Path) -> None:
 def test_a_mail_server_without_a_from_address_refuses_to_start(tmp_path: Path) -> None:
     env = {**fresh_env(tmp_path), "SMTP_HOST": "mail.example.com"}
     assert "SMTP_FROM" in refused_to_start(hotel_agent(tmp_path, "worker", env=env))
+
+
+def doctor(tmp_path: Path, env: dict[str, str], *args: str) -> tuple[int, str]:
+    """One doctor run as an operator types it: its exit status and its one line."""
+    done = hotel_agent(tmp_path, "doctor", *args, env=env)
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr
+    return done.returncode, done.stdout.strip()
+
+
+def test_doctor_opens_the_mailbox_of_the_email_channel(tmp_path: Path) -> None:
+    with MailServer() as smtp, ImapServer.start() as imap:
+        env = {
+            **fresh_env(tmp_path),
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(smtp.port),
+            "SMTP_TLS": "none",
+            "SMTP_FROM": SENDER,
+            "IMAP_HOST": "127.0.0.1",
+            "IMAP_PORT": str(imap.port),
+            "IMAP_TLS": "none",
+            "IMAP_USERNAME": USER,
+            "IMAP_PASSWORD": PASSWORD,
+        }
+        status, line = doctor(tmp_path, env, "--check", "imap")
+        assert status == 0 and line.startswith("ok    imap"), line
+        assert f"127.0.0.1:{imap.port} (none), folder INBOX open (IDLE)" in line
+
+        wrong_password = {**env, "IMAP_PASSWORD": "not-the-password"}  # pragma: allowlist secret
+        status, line = doctor(tmp_path, wrong_password, "--production", "--check", "imap")
+        assert status == 1 and line.startswith("FAIL  imap"), line
+        assert f"refused the login of '{USER}'" in line
+        assert "fix: check IMAP_USERNAME and IMAP_PASSWORD" in line
+
+        status, line = doctor(tmp_path, {**env, "IMAP_FOLDER": "Reservas"}, "--check", "imap")
+        assert status == 0 and line.startswith("warn  imap"), "a peer's problem only warns"
+        assert "no folder 'Reservas'" in line and "fix: set IMAP_FOLDER" in line
+
+        imap.stop()
+        status, line = doctor(tmp_path, env, "--check", "imap")
+    assert line.startswith("warn  imap") and "unreachable" in line, line
+    assert "fix: check IMAP_HOST, IMAP_PORT and IMAP_TLS" in line
+    status, line = doctor(tmp_path, fresh_env(tmp_path), "--check", "imap")
+    assert status == 0 and line == "ok    imap       not configured (no e-mail channel)"
+
+
+def test_doctor_asks_the_speech_to_text_api_for_its_models_without_sending_audio(
+    tmp_path: Path,
+) -> None:
+    with FakeTranscriptionApi() as stt:
+        env = {**fresh_env(tmp_path), "STT_BASE_URL": stt.base_url, "STT_API_KEY": DEFAULT_API_KEY}
+        status, line = doctor(tmp_path, env, "--production", "--check", "stt")
+        assert status == 0, line
+        assert line == f"ok    stt        {stt.base_url} accepts the key and offers whisper-1"
+
+        wrong_key = {**env, "STT_API_KEY": "sk-revoked-key"}  # pragma: allowlist secret
+        status, line = doctor(tmp_path, wrong_key, "--production", "--check", "stt")
+        assert status == 1 and line.startswith("FAIL  stt"), line
+        assert "refuses the key (401: Incorrect API key provided" in line
+        assert "fix: set STT_API_KEY" in line
+
+        no_version = {**env, "STT_BASE_URL": stt.origin}
+        status, line = doctor(tmp_path, no_version, "--check", "stt")
+        assert line.startswith("warn  stt") and f"{stt.origin}/models is not found (404)" in line
+        assert "STT_BASE_URL ends with the API version" in line
+        assert stt.requests == [], "no audio was sent"
+        stt.stop()
+        status, line = doctor(tmp_path, env, "--check", "stt")
+    assert line.startswith("warn  stt") and "unreachable" in line and "STT_BASE_URL" in line
+
+
+def test_doctor_checks_that_the_language_model_api_offers_the_configured_model(
+    tmp_path: Path,
+) -> None:
+    with FakeOpenAiApi() as llm:
+        env = {
+            **fresh_env(tmp_path),
+            "LLM_BASE_URL": llm.base_url,
+            "LLM_API_KEY": DEFAULT_API_KEY,
+            "LLM_MODEL": "gpt-4o-mini",
+        }
+        status, line = doctor(tmp_path, env, "--production", "--check", "llm")
+        assert line == f"ok    llm        {llm.base_url} accepts the key and offers gpt-4o-mini"
+
+        other_model = {**env, "LLM_MODEL": "gpt-5-turbo"}
+        status, line = doctor(tmp_path, other_model, "--production", "--check", "llm")
+        assert status == 1 and line.startswith("FAIL  llm"), line
+        assert "does not offer the model 'gpt-5-turbo' (it offers gpt-4o, gpt-4o-mini)" in line
+        assert "fix: set LLM_MODEL to one it offers" in line
+
+        wrong_key = {**env, "LLM_API_KEY": "sk-revoked-key"}  # pragma: allowlist secret
+        status, line = doctor(tmp_path, wrong_key, "--check", "llm")
+        assert status == 0 and line.startswith("warn  llm") and "fix: set LLM_API_KEY" in line
+        assert llm.requests == [], "no prompt was sent"
+    status, line = doctor(tmp_path, fresh_env(tmp_path), "--check", "llm", "--check", "stt")
+    assert status == 0 and "not configured (the agent answers without a language model)" in line

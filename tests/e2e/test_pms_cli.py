@@ -233,6 +233,6 @@ def test_pms_commands_load_no_dialogue_engine(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "PMS (simulator): ok" in done.stdout
     assert "hotel_agent.pms.simulator.adapter" in modules, "the PMS was built"
-    loaded = {m for m in modules if m.startswith(("hotel_agent.", "coredis", "numpy"))}
-    for heavy in ("hotel_agent.runtime", "hotel_agent.dialogue", "hotel_agent.nlu", "coredis"):
+    loaded = {m for m in modules if m.startswith(("hotel_agent.", "limits", "numpy"))}
+    for heavy in ("hotel_agent.runtime", "hotel_agent.dialogue", "hotel_agent.nlu", "limits"):
         assert heavy not in loaded

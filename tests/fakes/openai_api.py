@@ -80,7 +80,10 @@ Responder = Callable[[ChatRequest], str]
 
 
 class OpenAiCompatibleFake(FakeServer):
-    """What the fakes of OpenAI's endpoints share: the key they check and the `/v1` base URL."""
+    """What the fakes of OpenAI's endpoints share: the key they check, the `/v1` base URL and
+    `GET /v1/models`, listing `models` (what `hotel-agent doctor` asks)."""
+
+    models: tuple[str, ...] = ()
 
     def __init__(
         self, api_key: str | None = DEFAULT_API_KEY, *, host: str = "127.0.0.1", port: int = 0
@@ -94,9 +97,29 @@ class OpenAiCompatibleFake(FakeServer):
         """What a client is configured with, like `https://api.openai.com/v1`."""
         return f"{self.origin}/v1"
 
+    def models_route(self) -> Route:
+        return Route("/v1/models", self._list_models, methods=["GET"])
+
+    async def _list_models(self, request: Request) -> Response:
+        """OpenAI's list of models: `{"object": "list", "data": [{"id", "object": "model",
+        "created", "owned_by"}]}`, after the same key check as every endpoint."""
+        refusal = key_refusal(request, self.api_key)
+        if refusal is not None:
+            return refusal
+        return JSONResponse(
+            {
+                "object": "list",
+                "data": [
+                    {"id": model, "object": "model", "created": 1_700_000_000, "owned_by": "fake"}
+                    for model in self.models
+                ],
+            }
+        )
+
 
 class FakeOpenAiApi(OpenAiCompatibleFake):
     label = "fake OpenAI API"
+    models = ("gpt-4o-mini", "gpt-4o")
 
     def __init__(
         self, api_key: str | None = DEFAULT_API_KEY, *, host: str = "127.0.0.1", port: int = 0
@@ -151,7 +174,12 @@ class FakeOpenAiApi(OpenAiCompatibleFake):
             self._scripted.extend(_Scripted(drop=True) for _ in range(times))
 
     def _app(self) -> Starlette:
-        return Starlette(routes=[Route("/v1/chat/completions", self._chat, methods=["POST"])])
+        return Starlette(
+            routes=[
+                Route("/v1/chat/completions", self._chat, methods=["POST"]),
+                self.models_route(),
+            ]
+        )
 
     async def _chat(self, request: Request) -> Response:
         try:

@@ -64,6 +64,7 @@ class _Scripted:
 
 class FakeTranscriptionApi(OpenAiCompatibleFake):
     label = "fake transcription API"
+    models = ("whisper-1",)
 
     def __init__(
         self, api_key: str | None = DEFAULT_API_KEY, *, host: str = "127.0.0.1", port: int = 0
@@ -105,7 +106,10 @@ class FakeTranscriptionApi(OpenAiCompatibleFake):
 
     def _app(self) -> Starlette:
         return Starlette(
-            routes=[Route("/v1/audio/transcriptions", self._transcribe, methods=["POST"])]
+            routes=[
+                Route("/v1/audio/transcriptions", self._transcribe, methods=["POST"]),
+                self.models_route(),
+            ]
         )
 
     async def _transcribe(self, request: Request) -> Response:

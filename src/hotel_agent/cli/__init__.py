@@ -161,7 +161,7 @@ def _uvicorn_options(args: argparse.Namespace) -> dict[str, Any]:
         "access_log": False,  # the request middleware writes one structured line per request
         "proxy_headers": False,  # the app believes HTTP_TRUSTED_PROXIES only (see app.py)
         "server_header": False,
-        "http": "auto",  # httptools when installed (uvicorn[standard]): a faster HTTP parser
+        "http": "auto",  # httptools when installed (a dependency of the agent): a faster parser
         "loop": "auto",  # uvloop likewise, in the processes of --workers
     }
 

@@ -14,6 +14,7 @@ import pytest
 from hotel_agent.db import migrate
 from hotel_agent.db.engine import create_engine
 from tests.fakes.graph_api import FakeGraphApi
+from tests.fakes.openai_api import DEFAULT_API_KEY, FakeOpenAiApi
 from tests.support import ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, VERIFY_TOKEN, make_settings
 
 SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "pre-deployment-validation.sh"
@@ -32,8 +33,14 @@ def graph() -> Iterator[FakeGraphApi]:
 
 
 @pytest.fixture
+def llm() -> Iterator[FakeOpenAiApi]:
+    with FakeOpenAiApi() as fake:
+        yield fake
+
+
+@pytest.fixture
 def production_env(
-    empty_postgres_url: str, redis_url: str, graph: FakeGraphApi, tmp_path: Path
+    empty_postgres_url: str, redis_url: str, graph: FakeGraphApi, llm: FakeOpenAiApi, tmp_path: Path
 ) -> dict[str, str]:
     return {
         "PATH": os.environ["PATH"],
@@ -47,6 +54,8 @@ def production_env(
         "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
         "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
         "WHATSAPP_API_BASE_URL": graph.base_url,
+        "LLM_BASE_URL": llm.base_url,
+        "LLM_API_KEY": DEFAULT_API_KEY,
         "HOTEL_AGENT_CMD": f"{sys.executable} -m hotel_agent",
     }
 
@@ -80,9 +89,11 @@ async def test_a_ready_deployment_passes_every_check(
     await migrated(empty_postgres_url)
     done = validate(production_env)
     assert done.returncode == 0, done.stdout + done.stderr
-    for check in ("settings", "disk", "database", "redis", "pms", "whatsapp"):
+    for check in ("settings", "disk", "database", "redis", "pms", "whatsapp", "llm", "stt"):
         assert line(done.stdout, check).startswith("ok "), done.stdout
     assert "+34 600 000 000" in line(done.stdout, "whatsapp")
+    assert "accepts the key and offers gpt-4o-mini" in line(done.stdout, "llm")
+    assert "not configured" in line(done.stdout, "stt"), "nothing to check: it passes"
     assert "ready to deploy." in done.stdout
 
 
@@ -101,6 +112,16 @@ async def test_a_refused_whatsapp_token_fails(
     done = validate({**production_env, "WHATSAPP_ACCESS_TOKEN": "an-expired-token-0123"})
     assert done.returncode == 1
     assert "access token is refused" in line(done.stdout, "whatsapp")
+
+
+async def test_a_model_the_llm_api_does_not_offer_fails(
+    production_env: dict[str, str], empty_postgres_url: str
+) -> None:
+    await migrated(empty_postgres_url)
+    done = validate({**production_env, "LLM_MODEL": "gpt-5-turbo"})
+    assert done.returncode == 1
+    assert "does not offer the model 'gpt-5-turbo'" in line(done.stdout, "llm")
+    assert "set LLM_MODEL to one it offers" in line(done.stdout, "llm")
 
 
 def test_placeholder_secrets_fail_first(production_env: dict[str, str]) -> None:

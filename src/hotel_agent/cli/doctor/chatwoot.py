@@ -12,16 +12,17 @@ import httpx
 
 from hotel_agent.channels.chatwoot.client import ChatwootClient
 from hotel_agent.channels.port import SendError
-from hotel_agent.cli.doctor import _TIMEOUT_SECONDS, CheckFailed, Context
+from hotel_agent.cli.doctor.base import TIMEOUT_SECONDS, CheckFailed, Context
 
 
-async def chatwoot_status(ctx: Context) -> str:
+async def check_chatwoot(ctx: Context) -> str:
+    """Chatwoot answers, when its connector is configured."""
     chatwoot = ctx.settings.chatwoot
     if not chatwoot.enabled:
         return "not configured (CHATWOOT_BASE_URL, CHATWOOT_BOT_TOKEN, CHATWOOT_WEBHOOK_TOKEN)"
     try:
         async with (
-            asyncio.timeout(_TIMEOUT_SECONDS + chatwoot.timeout_seconds),
+            asyncio.timeout(TIMEOUT_SECONDS + chatwoot.timeout_seconds),
             httpx.AsyncClient() as http,
         ):
             client = ChatwootClient(
