@@ -84,8 +84,35 @@ async def decide(t: Turn, services: DialogueServices) -> str:
     for step in DECISION_ORDER:
         if step.applies(t, t.thresholds) and await step.act(t, services):
             log.debug("dialogue.decided", step=step.name)
+            if step.name in _TASK_STEPS:
+                await _answer_questions_beside_task(t, services)
             return step.name
     raise AssertionError("the last step of DECISION_ORDER always answers")
+
+
+# Steps where the task read the message: a hotel question asked in it too ("…somos 2 adultos
+# y un peque de 3, ¿tienen cuna?") is answered as well, never dropped.
+_TASK_STEPS = frozenset({"start_task", "task_in_progress", "pending_answer"})
+
+
+async def _answer_questions_beside_task(t: Turn, services: DialogueServices) -> None:
+    """The hotel questions among the message's clauses, answered before the task's question
+    (its last reply), so that the guest's next message answers that question."""
+    if "?" not in t.text or not t.replies:
+        return
+    asked = []
+    for clause in offer_step.clauses(t.text):
+        if "?" not in clause:
+            continue
+        said = services.understander.understand(clause, now=t.now, language_hint=t.language)
+        if said.intent is Intent.FAQ and said.confidence >= t.thresholds.act:
+            asked.append(clause)
+    if not asked:
+        return
+    question = t.replies.pop()
+    for clause in asked:
+        await faq.answer(t, services, clause)
+    t.replies.append(question)
 
 
 # --- Predicates --------------------------------------------------------------------------

@@ -82,6 +82,12 @@ class Beside:
     pick: int | None = None  # the offer picked outside the questions ("la familiar, ¿…?")
 
 
+def clauses(text: str) -> list[str]:
+    """The message cut at its sentence ends and question marks: "la familiar, ¿hay cuna?"
+    is "la familiar," and "¿hay cuna?"."""
+    return [c.strip(" ,;") for c in _CLAUSES.findall(text) if c.strip(" ,;¿?")]
+
+
 def asks_about_rooms(text: str) -> bool:
     """ "whats the difference between them", "tell me about the suite": a question about the
     rooms offered, also when written without a question mark."""
@@ -96,9 +102,7 @@ def questions_beside(t: Turn, understand: Callable[[str], Understanding]) -> Bes
     beside = Beside()
     offers = t.state.offers
     statements = []
-    for clause in (c.strip(" ,;") for c in _CLAUSES.findall(t.text)):
-        if not clause.strip(" ¿?"):
-            continue
+    for clause in clauses(t.text):
         if asks_about_rooms(clause):
             # Asked with or without a "?": "whats the difference between them"
             said = understand(clause)

@@ -39,11 +39,14 @@ _WITH_ME_BEFORE = re.compile(
     r"(?:\b(?:me|myself|yo)\s*(?:\+|&|,|\band|\by|\bplus)|\b(?:with|con))\s*$"
 )
 _CHILD = (
-    r"(?:(?:little|small|young|wee)\s+ones|nin[oa]s?|nenes?|nenas?|crios|crias|peques|pequenos|hij[oa]s?|menores|bebes?|kids?"
+    r"(?:(?:little|small|young|wee)\s+ones|nin[oa]s?|nenes?|nenas?|cri[oa]s?|peques?|pequen[oa]s?|hij[oa]s?|menores|bebes?|kids?"
     r"|children|child|babies|baby|infants?|toddlers?|sons?|daughters?|teenagers?|adolescentes)"
 )
 # "a baby cot", "la silla del bebé" name the child's things, not a child.
-_CHILD_THING = r"(?!\s+(?:cots?|cribs?|beds?|chairs?|seats?|menus?|cunas?|sillas?|tronas?))"
+_CHILD_THING = (
+    r"(?!\s+(?:cots?|cribs?|beds?|chairs?|seats?|menus?|cunas?|sillas?|tronas?|camas?|rooms?"
+    r"|habitacion\w*|dobles?|suites?))"
+)
 _ARTICLES = frozenset({"a", "an", "un", "una"})
 _COUNT = re.compile(
     rf"(?<![\w/.,:])(?P<num>{NUMBER})\s+(?:(?:little|small|young|pequen[oa]s)\s+)?"

@@ -62,6 +62,11 @@ def party(
         ("yo y 2 amigos", party(3)),
         ("voy con 3 amigas", party(4)),
         ("somos 4 amigos", party(4)),
+        # One child said in the singular: "peque", "cría", "pequeña".
+        ("2 adultos y 1 peque de 3 años, tienen cuna?", party(2, 1, [3])),
+        ("somos 2 y una cría de 4", party(2, 1, [4])),
+        ("2 adultos y una pequeña de 6", party(2, 1, [6])),
+        ("dos pequeñas habitaciones", party()),  # small rooms, no children
     ],
 )
 def test_spanish(text: str, expected: Party) -> None:
