@@ -26,7 +26,11 @@ _LAST = re.compile(r"\b(ultima|ultimo|last)\b")
 _CHEAPEST = re.compile(
     r"\b(mas barat[oa]s?|barat[oa]s?|economic[oa]s?|cheap(er|est)?|less expensive|lowest)\b"
 )
-_DEAREST = re.compile(r"\b(mas car[oa]s?|car[oa]s?|expensive|dearest|priciest|best|mejor)\b")
+# "la mejor", "the best one"; a bare "mejor" is "rather" ("mejor otro correo"), no price.
+_DEAREST = re.compile(
+    r"\b(mas car[oa]s?|car[oa]s?|expensive|dearest|priciest|(?:the|la|el) best|best one"
+    r"|(?:la|el|lo) mejor)\b"
+)
 _NUMBER = re.compile(r"^\D{0,12}?(\d{1,2})\D{0,3}$")
 # A list read top to bottom: "la de arriba" is the first option, "la de abajo" the last.
 _TOP = re.compile(r"\b(de arriba|primera de la lista|top( one)?|above|at the top)\b")

@@ -56,6 +56,10 @@ def test_a_typed_answer_picks_an_option(text: str, expected: int | None) -> None
         ("la más cara", 2),
         ("the most expensive one", 2),
         ("la de la piscina", None),
+        ("la mejor", 2),
+        ("the best one", 2),
+        ("mejor loop.2@example.com", None),  # "rather this e-mail", not the dearest room
+        ("mejor la doble", None),
     ],
 )
 def test_a_typed_answer_picks_by_price(text: str, expected: int | None) -> None:

@@ -94,6 +94,8 @@ _NEXT_TO = re.compile(
     r"(?:\s+(?P<link>del|de|al|a))?)\s+(?=(?:the\s+|el\s+)?\d)"
 )
 _AS_EL = {"del": " el", "al": "el", "de": "el", "a": " "}
+# What joins the two days of a range: a next-to day after it is the check-out's.
+_RANGE_LINK = re.compile(r"\b(?:to|until|till|through|thru|al|hasta|a)\b|-")
 # A range whose first day is after its last ("del 28 al 2 de enero") crosses a month end, as
 # long as that makes a plausible stay; "del 18 al 15 de diciembre" is a slip, kept as said.
 _MAX_WRAPPED_NIGHTS = 21
@@ -347,9 +349,23 @@ def _mentions(
         found.append(_from_duckling(mention, folded, since, today, week_floor or today))
         since = mention.end
     for index, next_day_said in enumerate(found):
-        move = next((m for s, e, m in moves if s <= next_day_said.start <= e), 0)
-        if move and isinstance(next_day_said, _Single):
-            found[index] = replace(next_day_said, moved=move)
+        if isinstance(next_day_said, _Single):
+            move = next((m for s, e, m in moves if s <= next_day_said.start <= e), 0)
+            if move:
+                found[index] = replace(next_day_said, moved=move)
+            continue
+        for s, e, move in moves:
+            # "from the 10th to the day after the 14th": Duckling reads the blanked range "from
+            # the 10th to the 14th"; the words said before its link word move the check-in.
+            if next_day_said.start <= s < next_day_said.end or s <= next_day_said.start <= e:
+                step = timedelta(days=move)
+                link = _RANGE_LINK.search(folded, next_day_said.start, s)
+                next_day_said = (
+                    replace(next_day_said, check_out=next_day_said.check_out + step)
+                    if link
+                    else replace(next_day_said, check_in=next_day_said.check_in + step)
+                )
+        found[index] = next_day_said
     found.sort(key=lambda m: m.start)
     return found, [(n.count, n.extra) for n in grammar.nights]
 
