@@ -70,7 +70,7 @@ def test_a_typed_answer_picks_by_price(text: str, expected: int | None) -> None:
 @pytest.mark.parametrize(
     "text",
     ["sí", "Si", "vale", "ok", "sí, confirmo", "yes please", "Yes!", "dale", "listo", "yup",
-     "sounds good", "let's do it"],
+     "sounds good", "let's do it", "I accept", "acepto"],
 )  # fmt: skip
 def test_yes(text: str) -> None:
     assert is_yes(text)

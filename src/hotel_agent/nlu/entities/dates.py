@@ -99,6 +99,9 @@ _RANGE_LINK = re.compile(r"\b(?:to|until|till|through|thru|al|hasta|a)\b|-")
 # A range whose first day is after its last ("del 28 al 2 de enero") crosses a month end, as
 # long as that makes a plausible stay; "del 18 al 15 de diciembre" is a slip, kept as said.
 _MAX_WRAPPED_NIGHTS = 21
+# A day of the month said for the check-in when only the check-out is known is the last one
+# before it: one read from this many days before the check-out.
+_DAYS_BEFORE_CHECK_OUT = 30
 # A check-out read again after the check-in ("... hasta el domingo") stays this close to it.
 _MAX_STAY = timedelta(days=120)
 
@@ -451,6 +454,10 @@ def extract_dates(
         assert event_day is not None
         # "the wedding is on 17 April; we arrive on the 16th": the 16th of April.
         day_anchor = event_day.replace(day=1)
+        found, lengths = _mentions(text, language=language, now=now, day_anchor=day_anchor)
+    elif before.check_in is None and before.check_out is not None:
+        # "leaving on 8 February", then "checking in on the 4th": the 4th before it.
+        day_anchor = max(today, before.check_out - timedelta(days=_DAYS_BEFORE_CHECK_OUT))
         found, lengths = _mentions(text, language=language, now=now, day_anchor=day_anchor)
     check_in, check_out = _choose(found, arrival_floor, day_anchor, out_anchor)
     plain = [count for count, extra in lengths if not extra]
