@@ -54,8 +54,8 @@ _BARE_PICK = re.compile(
 _YES = re.compile(
     r"^(si|sip|vale|ok|okay|okey|oki|claro|perfecto|correcto|confirmo|confirmar|adelante|"
     r"de acuerdo|dale|listo|de una|hagale|hagamoslo|exacto|eso es|reserva(la)?|hazla|"
-    r"acepto|i accept|yes|yep|yup|yeah|sure|confirm|go ahead|please do|book it|do it|let'?s do it|go for it|"
-    r"sounds good|perfect|great)\b"
+    r"acepto|i accept|yes|yep|yup|yeah|sure|confirm|go ahead|please do|book it|do it|"
+    r"let'?s do it|go for it|sounds good|perfect|great)\b"
 )
 _NO = re.compile(r"^(no|nop|nope|nah|mejor no|todavia no|not yet|no gracias|no thanks)\b")
 _WANTS_PERSON = re.compile(
