@@ -26,10 +26,11 @@ _LAST = re.compile(r"\b(ultima|ultimo|last)\b")
 _CHEAPEST = re.compile(
     r"\b(mas barat[oa]s?|barat[oa]s?|economic[oa]s?|cheap(er|est)?|less expensive|lowest)\b"
 )
-# "la mejor", "the best one"; a bare "mejor" is "rather" ("mejor otro correo"), no price.
+# "la mejor", "the best one", "la cara"; a bare "mejor" is "rather" ("mejor otro correo") and
+# "está caro" a complaint: no pick.
 _DEAREST = re.compile(
-    r"\b(mas car[oa]s?|car[oa]s?|expensive|dearest|priciest|(?:the|la|el) best|best one"
-    r"|(?:la|el|lo) mejor)\b"
+    r"\b(mas car[oa]s?|(?:la|el|lo) car[oa]s?|(?:most|the|more) expensive|dearest|priciest"
+    r"|(?:the|la|el) best|best one|(?:la|el|lo) mejor)\b"
 )
 _NUMBER = re.compile(r"^\D{0,12}?(\d{1,2})\D{0,3}$")
 # A list read top to bottom: "la de arriba" is the first option, "la de abajo" the last.
@@ -41,6 +42,8 @@ _POINTING = re.compile(
     r"the same|same one|me quedo con esa|i'?ll take that one|i'?ll take it)\b"
 )
 _SHORT = 5  # words: "la segunda, por favor"
+# Chat courtesy after an answer: "la 1 xfa", "2 pls" are still a bare number.
+_COURTESY = re.compile(r"[\s,]*\b(?:xfa|xf|porfa|porfis|pls|plz|please|por favor)\b[\s!.]*$")
 _ORDINAL_WORDS = "|".join(
     word for word in _ORDINALS if not word.isdigit() and word not in {
         "uno", "dos", "tres", "cuatro", "cinco", "seis", "two", "three", "four", "five", "six",
@@ -115,7 +118,7 @@ _START_OVER = re.compile(
 
 def pick_index(text: str, count: int) -> int | None:
     """The 0-based option a short typed answer points at, among `count` options."""
-    said = normalize(text)
+    said = _COURTESY.sub("", normalize(text)).strip()
     if not said or len(said.split()) > _SHORT or count == 0:
         return None
     number = _NUMBER.match(said)

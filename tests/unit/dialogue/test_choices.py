@@ -36,6 +36,8 @@ from hotel_agent.dialogue.state import ChoiceView
         ("la última", 2),
         ("the last one", 2),
         ("tercera", 2),
+        ("la 1 xfa", 0),
+        ("2 pls", 1),
         ("7", None),  # only three options
         ("0", None),
         # Too long to be sure it is an answer to the question:
@@ -60,6 +62,9 @@ def test_a_typed_answer_picks_an_option(text: str, expected: int | None) -> None
         ("the best one", 2),
         ("mejor loop.2@example.com", None),  # "rather this e-mail", not the dearest room
         ("mejor la doble", None),
+        ("la cara", 2),
+        ("hmm too expensive", None),
+        ("uh esta caro, mejor no, gracias", None),  # a complaint, not the dearest room
     ],
 )
 def test_a_typed_answer_picks_by_price(text: str, expected: int | None) -> None:

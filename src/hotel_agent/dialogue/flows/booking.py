@@ -133,7 +133,11 @@ def _take_contact(t: Turn, entities: Entities) -> bool:
     if entities.person_name:
         state.guest_name = entities.person_name
         return True
-    if state.guest_name is None and (state.step is Step.DETAILS or entities.email):
+    if (
+        state.guest_name is None
+        and (state.step is Step.DETAILS or entities.email)
+        and entities.room_type is None  # "la doble estandar" is a room, not a name
+    ):
         # Asked for, or typed beside the e-mail ("name Sarah Connor, sarah@…").
         typed = name_part(
             t.text, entities.email, entities.phone, unprompted=state.step is not Step.DETAILS
