@@ -45,7 +45,8 @@ _IN_CUE = re.compile(
 )
 _OUT_CUE = re.compile(
     r"\b(?:salid\w*|salimos|salgo|saldr\w*|salir|nos vamos|me voy|irnos|hasta"
-    r"|check(?:ing)?[\s-]?out|leav\w*|depart\w*|until|till|through|regres\w*|volvemos)\b"
+    r"|check(?:ing)?[\s-]?out|leav\w*|depart\w*|until|till|through|regres\w*|volvemos"
+    r"|return\w*|going\s+home|head\w*\s+home)\b"
 )
 # Duckling reads "el 14" but not "a partir del 14": "del" becomes " el" (offsets unchanged).
 _DEL_DAY = re.compile(r"\bdel(?=\s+(?:d[ií]a\s+)?\d{1,2}\b(?!\s*[/:.]))", re.IGNORECASE)

@@ -69,7 +69,7 @@ TALKS = {
         "SGD train 41_00072 (Hotels_3)",
         (
             "I would like to find a hotel to sleep in, so can you help with that?",
-            "I will be leaving the hotel on {out_md}, returning back to my hometown.",
+            "I will be leaving the hotel and returning back to my hometown on {out_md}.",
             "I will start my journey early morning but still I will be there on {in_dm}.",
             "just me and my wife",
             "the first one",
