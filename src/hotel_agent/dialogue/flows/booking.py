@@ -136,7 +136,9 @@ def _take_contact(t: Turn, entities: Entities) -> bool:
     if (
         state.guest_name is None
         and (state.step is Step.DETAILS or entities.email)
-        and entities.room_type is None  # "la doble estandar" is a room, not a name
+        # "la doble estandar" alone is a room, not a name ("the family room ..., name Sarah
+        # Connor, sarah@…" still gives one)
+        and (entities.room_type is None or entities.email is not None)
     ):
         # Asked for, or typed beside the e-mail ("name Sarah Connor, sarah@…").
         typed = name_part(
