@@ -13,7 +13,9 @@ from hotel_agent.event_loop import freeze_startup_objects
 from hotel_agent.observability.logging import configure_logging
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import Settings, get_settings
+from hotel_agent.web.chatwoot import router as chatwoot_router
 from hotel_agent.web.console.knowledge import router as knowledge_router
+from hotel_agent.web.console.proactive import router as proactive_router
 from hotel_agent.web.console.routes import router as console_router
 from hotel_agent.web.console.routes import static_files as console_static_files
 from hotel_agent.web.errors import install_error_handlers
@@ -62,11 +64,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(whatsapp_router)
+    app.include_router(chatwoot_router)
     app.include_router(webchat_router)
     app.include_router(webchat_page_router)
     app.include_router(staff_router)
     app.include_router(console_router)
     app.include_router(knowledge_router)
+    app.include_router(proactive_router)
     app.mount("/static/webchat", static_files(), name="webchat-static")
     app.mount("/static/console", console_static_files(), name="console-static")
     # Outermost first: the request id and timing cover the size check too.

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hotel_agent.bookings.ledger import DatabaseBookingLedger
-from hotel_agent.channels.email.imap import ImapPoller
+from hotel_agent.channels.email.imap import ImapPoller, mailbox_lock_name
 from hotel_agent.channels.email.smtp import SmtpMailer
 from hotel_agent.channels.factory import build_channels, build_mailer, build_staff_webhook
 from hotel_agent.channels.port import Channel, InboundMessage, MediaSource
@@ -33,6 +33,7 @@ from hotel_agent.db.engine import (
     create_probe_engine,
     create_session_factory,
 )
+from hotel_agent.db.leader_lock import LeaderLock
 from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.dialogue.engine import Engine
 from hotel_agent.dialogue.port import DialogueEngine
@@ -202,8 +203,9 @@ class Runtime:
 
     def email_poller(self) -> ImapPoller:
         """Guests' e-mails into the inbox, for the default hotel (the mailbox is the hotel's).
-        Runs beside the turn workers; several processes polling one mailbox is harmless (the
-        inbox takes each Message-ID once), only wasteful."""
+        Runs beside the turn workers; with several processes only the holder of the mailbox's
+        lock polls (PostgreSQL; were two to poll, the inbox would still take each Message-ID
+        once)."""
         settings = self.settings
         hotel_id = self.hotels.default_hotel_id
 
@@ -215,6 +217,7 @@ class Runtime:
             settings.imap,
             accept,
             own_addresses=frozenset(a.lower() for a in own if "@" in a),
+            leadership=LeaderLock(settings.database_url, mailbox_lock_name(settings.imap)),
         )
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None], name: str) -> None:
@@ -232,6 +235,9 @@ class Runtime:
         self.readiness.dialogue_loaded()
         if self._stop.is_set():
             return
+        if self.settings.staff.alert_email_list() and self.mailer is None:
+            # Said once at start-up: otherwise the desk just never hears of handoffs by e-mail.
+            log.warning("staff.alert_emails_without_smtp", hint="set SMTP_HOST")
         workers = [
             turn_worker(
                 self.sessions,
@@ -239,6 +245,10 @@ class Runtime:
                 self.signals,
                 self.settings.queue,
                 alert_staff=self.alerts is not None,
+                # Without an SMTP server there is nothing to send them through.
+                staff_emails=(
+                    self.settings.staff.alert_email_list() if self.mailer is not None else ()
+                ),
                 proactive=self.settings.proactive if self.settings.proactive.enabled else None,
                 voice_notes=self.voice_notes(),
             )
@@ -268,6 +278,7 @@ class Runtime:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.rate_limiter.close()
+        await self.pms.aclose()
         if self.llm is not None:
             await self.llm.aclose()
         if self.speech_to_text is not None:

@@ -199,10 +199,15 @@ class StaffSettings(BaseSettings):
 
     # No token configured = the staff API is off (its routes answer 404).
     api_token: str = ""
+    # The one hotel (its id) the staff API sees and acts on; unset: every hotel.
+    api_hotel: int | None = Field(default=None, ge=1)
     # Each handoff is POSTed here as JSON (e.g. a chat-ops incoming webhook); empty = no hook.
     alert_webhook_url: str = ""
     # Seconds per alert webhook call.
     alert_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Addresses (comma-separated) e-mailed on each handoff and when a guest writes again to
+    # staff; sent through SMTP_HOST (the outbox retries them). Empty: no e-mails.
+    alert_emails: str = ""
     # Hours a console login lasts.
     session_hours: float = Field(default=12.0, gt=0)
     # The console's session cookie is Secure (sent over HTTPS only). Default (None): when the
@@ -217,6 +222,17 @@ class StaffSettings(BaseSettings):
     login_lockout_max_seconds: float = Field(default=3600.0, gt=0)
     # Login attempts per client address (whatever the account), e.g. "20/minute".
     login_rate_limit_per_client: str = "20/minute"
+
+    @field_validator("alert_emails")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        for address in split_list(value):
+            if "@" not in address or len(address) > 128 or any(c in address for c in " <>"):
+                raise ValueError(f"{address!r} is not an e-mail address")
+        return value
+
+    def alert_email_list(self) -> list[str]:
+        return split_list(self.alert_emails)
 
 
 class LlmSettings(BaseSettings):
@@ -355,6 +371,49 @@ class ImapSettings(BaseSettings):
     @property
     def enabled(self) -> bool:
         return bool(self.host)
+
+
+class ChatwootSettings(BaseSettings):
+    """The Chatwoot connector (docs/chatwoot.md), off until its URL and two tokens are set.
+
+    The agent answers a Chatwoot inbox as its Agent Bot until it hands over; then Chatwoot's
+    agents reply there. CHATWOOT_BASE_URL, CHATWOOT_BOT_TOKEN and CHATWOOT_WEBHOOK_TOKEN go
+    together."""
+
+    model_config = _group_config("CHATWOOT_")
+
+    # Chatwoot's address, as its agents open it ("https://chat.example-hotel.com").
+    base_url: str = ""
+    # The Agent Bot's access token (Settings → Bots in Chatwoot): sent as `api_access_token`.
+    bot_token: str = ""
+    # The secret in the bot's webhook URL (`/webhooks/chatwoot/<token>`): a long random string.
+    webhook_token: str = ""
+    # Only events of this Chatwoot account are answered; unset: the account each event names.
+    account_id: int | None = Field(default=None, ge=1)
+    # Seconds per Chatwoot API call.
+    timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+            raise ValueError("CHATWOOT_BASE_URL must be an http:// or https:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _all_or_nothing(self) -> ChatwootSettings:
+        given = [bool(self.base_url), bool(self.bot_token), bool(self.webhook_token)]
+        if any(given) and not all(given):
+            raise ValueError(
+                "the Chatwoot connector needs CHATWOOT_BASE_URL, CHATWOOT_BOT_TOKEN and "
+                "CHATWOOT_WEBHOOK_TOKEN together"
+            )
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url and self.bot_token and self.webhook_token)
 
 
 class HttpSettings(BaseSettings):
@@ -498,6 +557,7 @@ class Settings(BaseSettings):
     http: HttpSettings = Field(default_factory=HttpSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     imap: ImapSettings = Field(default_factory=ImapSettings)
+    chatwoot: ChatwootSettings = Field(default_factory=ChatwootSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     proactive: ProactiveSettings = Field(default_factory=ProactiveSettings)
 
@@ -572,6 +632,11 @@ class Settings(BaseSettings):
             or len(self.http.metrics_token) < 16
         ):
             problems.append("HTTP_METRICS_TOKEN is a placeholder or shorter than 16 characters")
+        if self.chatwoot.enabled and (
+            self.chatwoot.webhook_token.strip().lower() in _PLACEHOLDERS
+            or len(self.chatwoot.webhook_token) < 16
+        ):
+            problems.append("CHATWOOT_WEBHOOK_TOKEN is a placeholder or shorter than 16 characters")
         if self.pms.type is PmsType.QLOAPPS and (
             not self.pms.base_url or self.pms.api_key.strip().lower() in _PLACEHOLDERS
         ):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 from tests.e2e.browser import DESKTOP, PHONE, OpenPage
 from tests.e2e.test_staff_console_browser import PASSWORD, sign_in
 
@@ -22,6 +22,8 @@ from hotel_agent.db.repositories.booking_records import BookingRecordRepository
 from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.settings import Settings
 from hotel_agent.staff import accounts
+
+SMALL_PHONE: ViewportSize = {"width": 375, "height": 667}
 
 
 @pytest.fixture
@@ -114,6 +116,7 @@ def test_the_console_pages_fit_the_screen(
         "bookings": ("/staff/bookings", "[data-booking='MDP-4821']"),
         "health": ("/staff/health", "#health-summary"),
         "failed": ("/staff/failed", "h1"),
+        "proactive": ("/staff/proactive", "h1"),
         "audit": ("/staff/audit", "[data-audit='login']"),
         "knowledge": ("/staff/knowledge", "[data-faq='wifi']"),
     }
@@ -124,3 +127,39 @@ def test_the_console_pages_fit_the_screen(
         width = staff.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"{name} is {width}px wide"
         staff.screenshot(path=out / f"console-{name}-{viewport['width']}.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("locale", ["es-ES", "en-GB"])
+def test_the_menu_wraps_at_a_small_phones_width(
+    live_server_url: str, manager: str, new_page: OpenPage, locale: str, tmp_path: Path
+) -> None:
+    """At 375 px every entry of the menu is whole on the screen, on rows of its own: none is
+    cut, squeezed onto two lines, or laid over another."""
+    staff = new_page(locale=locale, viewport=SMALL_PHONE)
+    staff.goto(f"{live_server_url}/staff/login")
+    sign_in(staff, manager)
+    out = Path(os.environ.get("CONSOLE_SCREENSHOT_DIR", tmp_path))
+    staff.screenshot(path=out / f"console-menu-{locale}-375.png")
+    # The page shown is marked in the menu.
+    current = staff.locator(".bar__nav a[aria-current='page']")
+    expect(current).to_have_attribute("href", "/staff/")
+    assert staff.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
+    entries = staff.locator(".bar__nav > a, .bar__nav > span, .bar__nav button").all()
+    boxes = []
+    for entry in entries:
+        box = entry.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= SMALL_PHONE["width"], entry
+        line = float(entry.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 20"))
+        assert box["height"] < 2 * line, f"{entry.text_content()} breaks over two lines"
+        boxes.append(box)
+    for n, a in enumerate(boxes):
+        for b in boxes[n + 1 :]:
+            apart = (
+                a["x"] + a["width"] <= b["x"]
+                or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"]
+                or b["y"] + b["height"] <= a["y"]
+            )
+            assert apart, f"menu entries overlap: {a} {b}"

@@ -113,3 +113,13 @@ def test_the_https_redirect_keeps_the_published_port(port: str, suffix: str) -> 
     assert nginx["environment"]["HTTPS_PORT"] == "${HTTPS_PORT:-443}"
     assert "../nginx/templates:/etc/nginx/templates:ro" in nginx["volumes"]
     assert "${HTTPS_PORT:-443}:443" in nginx["ports"]
+
+
+def test_nginx_never_logs_the_chatwoot_webhook_secret() -> None:
+    # The Chatwoot bot's webhook secret is its path (docs/chatwoot.md).
+    conf = (DEPLOY / "nginx" / "nginx.conf").read_text()
+    block = re.search(r"location /webhooks/chatwoot/ \{(.*?)\}", conf, re.DOTALL)
+    assert block is not None
+    [log] = re.findall(r"access_log\s+\S+\s+(\w+);", block.group(1))
+    pattern = re.search(rf"log_format\s+{log}\s+((?:'[^']*'\s*)+);", conf)
+    assert pattern is not None and "$uri" not in pattern.group(1)

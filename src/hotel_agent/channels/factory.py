@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import httpx
 
+from hotel_agent.channels.chatwoot.client import ChatwootClient
 from hotel_agent.channels.email.channel import EmailChannel
 from hotel_agent.channels.email.smtp import SmtpMailer
 from hotel_agent.channels.port import Channel
@@ -16,7 +17,8 @@ from hotel_agent.settings import Settings
 
 def build_channels(settings: Settings, http: httpx.AsyncClient) -> dict[str, Channel]:
     """The web chat always; WhatsApp when its access token and number are set; e-mail when
-    IMAP_HOST is set (its replies go through the SMTP mailer of the booking e-mails)."""
+    IMAP_HOST is set (its replies go through the SMTP mailer of the booking e-mails); Chatwoot
+    when its connector is configured."""
     channels: dict[str, Channel] = {"webchat": WebChatChannel()}
     whatsapp = settings.whatsapp
     if whatsapp.access_token and whatsapp.phone_number_id:
@@ -30,6 +32,14 @@ def build_channels(settings: Settings, http: httpx.AsyncClient) -> dict[str, Cha
     mailer = build_mailer(settings)
     if settings.imap.enabled and mailer is not None:
         channels["email"] = EmailChannel(mailer, settings.hotel.name)
+    chatwoot = settings.chatwoot
+    if chatwoot.enabled:
+        channels["chatwoot"] = ChatwootClient(
+            http,
+            base_url=chatwoot.base_url,
+            bot_token=chatwoot.bot_token,
+            timeout=chatwoot.timeout_seconds,
+        )
     return channels
 
 

@@ -54,6 +54,10 @@ class Attachment(BaseModel):
     size: int  # bytes
 
 
+# The longest sender name a channel passes on (what a guest's display name holds).
+SENDER_NAME_CHARS = 200
+
+
 class InboundMessage(BaseModel):
     """A guest's message as every channel delivers it to the core."""
 
@@ -202,6 +206,17 @@ class MediaSource(Protocol):
     async def download_media(self, media_id: str, *, max_bytes: int) -> tuple[bytes, str]:
         """The bytes and MIME type of one media item. Raise `SendError` when it cannot be
         fetched (reason `too_large` when it has more than `max_bytes`)."""
+        ...
+
+
+@runtime_checkable
+class SharedInbox(Protocol):
+    """A channel whose provider is also where staff answer (Chatwoot): who answers a
+    conversation is a status there too, set when the agent hands over or staff hand back."""
+
+    async def set_owner(self, recipient: str, owner: str) -> None:
+        """Tell the provider who answers the conversation `recipient` names now: "staff" or
+        "bot". Raise `SendError` when it cannot be told."""
         ...
 
 

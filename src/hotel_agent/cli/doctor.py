@@ -405,6 +405,13 @@ async def check_smtp(ctx: Context) -> str:
     return f"{smtp.host}:{smtp.port} accepts us ({smtp.tls.value}), sending as {smtp.sender}"
 
 
+async def check_chatwoot(ctx: Context) -> str:
+    """Chatwoot answers, when its connector is configured (cli/doctor_chatwoot.py)."""
+    from hotel_agent.cli.doctor_chatwoot import chatwoot_status
+
+    return await chatwoot_status(ctx)
+
+
 def describe(exc: BaseException) -> str:
     """An exception as one line: its type and the first line of its message."""
     if isinstance(exc, TimeoutError):
@@ -434,6 +441,7 @@ CHECKS: dict[str, Check] = {
         Check(
             "smtp", "the mail server accepts us when SMTP_HOST is set", check_smtp, external=True
         ),
+        Check("chatwoot", "Chatwoot answers when it is configured", check_chatwoot, external=True),
     )
 }
 # What stops `serve` / `worker` at start: their own misconfiguration, not a peer's outage.

@@ -38,7 +38,8 @@ def add_parser(commands: Any) -> None:
     staff = commands.add_parser(
         "staff",
         help="conversations handed to staff: list, show, reply, handback, takeover; "
-        "dead-letters, resend; console accounts: create-user, set-password, disable-user",
+        "dead-letters, resend; console accounts: create-user, set-password, disable-user, "
+        "set-hotel",
     )
     actions = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="conversations waiting for staff")
@@ -63,6 +64,12 @@ def add_parser(commands: Any) -> None:
     create.add_argument("--username", required=True)
     create.add_argument("--role", choices=["admin", "staff"], default="staff")
     create.add_argument(
+        "--hotel-id",
+        type=int,
+        default=None,
+        help="sees only this hotel's conversations (default: every hotel)",
+    )
+    create.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     password = actions.add_parser("set-password", help="a new password (ends its sessions)")
@@ -72,6 +79,13 @@ def add_parser(commands: Any) -> None:
     )
     disable = actions.add_parser("disable-user", help="no more logins; its sessions end now")
     disable.add_argument("--username", required=True)
+    hotel = actions.add_parser(
+        "set-hotel", help="the one hotel whose conversations an account sees, or every hotel"
+    )
+    hotel.add_argument("--username", required=True)
+    which = hotel.add_mutually_exclusive_group(required=True)
+    which.add_argument("--hotel-id", type=int, help="the hotel's id")
+    which.add_argument("--all-hotels", action="store_true", help="every hotel (e.g. admins)")
 
 
 def run(
@@ -128,6 +142,7 @@ async def _run(args: argparse.Namespace, settings: Settings, out: TextIO, stdin:
             "create-user": _create_user,
             "set-password": _set_password,
             "disable-user": _disable_user,
+            "set-hotel": _set_hotel,
         }[args.staff_command]
         return await action(desk, args, out)
     except HotelAgentError as exc:
@@ -261,10 +276,25 @@ async def _create_user(desk: _Desk, args: argparse.Namespace, out: TextIO) -> in
     if password is None:
         return _mismatch(out)
     member = await accounts.create_user(
-        desk.sessions, args.username, password, StaffRole(args.role)
+        desk.sessions, args.username, password, StaffRole(args.role), hotel_id=args.hotel_id
     )
-    out.write(f"created {member.role} {member.username}; sign in at /staff/login\n")
+    scope = f" ({_hotels(member.hotel_id)})" if member.hotel_id is not None else ""
+    out.write(f"created {member.role} {member.username}{scope}; sign in at /staff/login\n")
     return 0
+
+
+async def _set_hotel(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:
+    from hotel_agent.staff import accounts
+
+    member = await accounts.set_hotel(
+        desk.sessions, args.username, None if args.all_hotels else args.hotel_id
+    )
+    out.write(f"{member.username} now sees {_hotels(member.hotel_id)}\n")
+    return 0
+
+
+def _hotels(hotel_id: int | None) -> str:
+    return "every hotel" if hotel_id is None else f"hotel {hotel_id} only"
 
 
 async def _set_password(desk: _Desk, args: argparse.Namespace, out: TextIO) -> int:

@@ -2,6 +2,8 @@
 
 The owner changes inside the caller's transaction (a turn's commit, or a staff action), and so
 does the alert to staff: an outbox row that the sender delivers and retries like any message.
+On a channel that is also staff's inbox (Chatwoot) each change of hands is told to it the same
+way (`signal_owner`), and its own changes of hands are followed (`follow_shared_inbox`).
 The log event and the metric come after the commit, so a rolled-back turn is never counted.
 """
 
@@ -14,6 +16,7 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hotel_agent.channels.traits import traits_for
 from hotel_agent.db.models import Conversation, ConversationOwner, OutboxKind
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.hotels import HotelRepository
@@ -82,6 +85,54 @@ async def hand_back(session: AsyncSession, conversation_id: int) -> None:
     if conversation.owner == ConversationOwner.BOT:
         raise Conflict(f"conversation {conversation_id} is already answered by the bot")
     hand_to_bot(conversation)
+    await signal_owner(session, conversation)
+
+
+async def signal_owner(session: AsyncSession, conversation: Conversation) -> None:
+    """On a channel that is also staff's inbox, queue the conversation's new owner for it
+    (Chatwoot: open for its agents, pending for the bot), in the caller's transaction."""
+    if not traits_for(conversation.channel).shared_inbox:
+        return
+    identity = await ConversationRepository(session).get_identity(conversation.identity_id)
+    assert identity is not None
+    OutboxRepository(session).add(
+        kind=OutboxKind.STATUS,
+        channel=conversation.channel,
+        hotel_id=conversation.hotel_id,
+        conversation_id=conversation.id,
+        recipient=identity.external_id,
+        payload={"owner": conversation.owner},
+    )
+
+
+async def follow_shared_inbox(
+    session: AsyncSession,
+    *,
+    hotel_id: int,
+    channel: str,
+    external_id: str,
+    owner: ConversationOwner,
+    now: datetime,
+) -> Handoff | None:
+    """The provider that is staff's inbox changed hands itself (its agents opened the
+    conversation, or put it back to the bot): follow it, without telling it back. A handoff
+    to announce after the commit when staff took it from the bot; None otherwise (also for
+    a conversation the agent never saw, or one already in those hands)."""
+    conversations = ConversationRepository(session)
+    identity = await conversations.find_identity(hotel_id, channel, external_id)
+    if identity is None:
+        return None
+    found = await conversations.conversation_for_identity(identity.id)
+    if found is None:
+        return None
+    conversation = await locked(session, found.id)
+    if conversation.owner == owner:
+        return None
+    if owner == ConversationOwner.BOT:
+        hand_to_bot(conversation)
+        log.info("handoff.handed_back", conversation_id=conversation.id, channel=channel)
+        return None
+    return hand_to_staff(conversation, reason=STAFF_TAKEOVER, now=now)
 
 
 def hand_to_bot(conversation: Conversation) -> None:

@@ -113,3 +113,8 @@ def guest_phone(message: InboundMessage) -> str | None:
     if not traits_for(message.channel).verified_phone:
         return None
     return "+" + message.sender_id.lstrip("+")
+
+
+def guest_email(message: InboundMessage) -> str | None:
+    """The address the guest writes from, where the channel's sender id is one (e-mail)."""
+    return message.sender_id if traits_for(message.channel).sender_email else None

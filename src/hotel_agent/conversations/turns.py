@@ -10,6 +10,7 @@ the inbox event, so a retried turn does not transcribe it again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,25 +19,41 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.channels.port import InboundMessage, OutboundMessage
 from hotel_agent.channels.traits import traits_for
-from hotel_agent.conversations.handoff import Handoff, announce, hand_to_staff, queue_alert
+from hotel_agent.conversations.handoff import (
+    Handoff,
+    announce,
+    hand_to_staff,
+    queue_alert,
+    signal_owner,
+)
 from hotel_agent.conversations.outbound import (
+    guest_email,
     guest_phone,
     queue_email,
     queue_outbound,
     queue_read_receipt,
 )
-from hotel_agent.conversations.preferences import apply_preference, preference_of
+from hotel_agent.conversations.preferences import (
+    Preference,
+    answer_offer,
+    may_answer_offer,
+    opt_out,
+    preference_of,
+)
+from hotel_agent.conversations.staff_notices import queue_staff_emails
 from hotel_agent.conversations.voice_notes import VoiceNotes, needs_transcript
 from hotel_agent.db.engine import SessionFactory
-from hotel_agent.db.models import ConversationOwner, InboxEvent
+from hotel_agent.db.models import ConversationOwner, Hotel, InboxEvent
 from hotel_agent.db.repositories.conversations import ConversationRepository
 from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.db.repositories.inbox import InboxRepository
 from hotel_agent.db.repositories.messages import MessageRepository
+from hotel_agent.db.repositories.scheduled_messages import ScheduledMessageRepository
 from hotel_agent.db.types import utcnow
 from hotel_agent.dialogue.port import DialogueEngine, HotelInfo, TurnInput, TurnOutput
 from hotel_agent.inbox.signals import Signals
 from hotel_agent.inbox.worker import Lease, Worker
+from hotel_agent.nlu.language import detect_language
 from hotel_agent.settings import ProactiveSettings, QueueSettings
 
 log = structlog.get_logger(__name__)
@@ -93,6 +110,7 @@ async def load_turn(
         supports_rich=traits.rich_replies,
         inline_choices=traits.inline_choices,
         verified_phone=guest_phone(message),
+        sender_email=guest_email(message),
     )
     return LoadedTurn(
         conversation_id=conversation.id,
@@ -110,12 +128,17 @@ async def commit_turn(
     *,
     alert_staff: bool,
     now: datetime,
+    staff_emails: Sequence[str] = (),
 ) -> CommittedTurn:
     """Record the guest's message and what the engine decided, in the caller's transaction.
-    `output` None: the engine was not asked (staff own the conversation)."""
+    `output` None: the engine was not asked (staff own the conversation). `staff_emails`:
+    the addresses told by e-mail of a handoff, and of a guest writing again to staff."""
     conversation = await ConversationRepository(session).lock(conversation_id)
     assert conversation is not None
-    inbound = MessageRepository(session).add_inbound(
+    messages = MessageRepository(session)
+    # A burst of guest messages is one thing to tell staff, not one e-mail each.
+    guest_spoke_last = await messages.last_is_inbound(conversation_id)
+    inbound = messages.add_inbound(
         conversation_id=conversation_id,
         channel=message.channel,
         type_=message.type,
@@ -132,9 +155,19 @@ async def commit_turn(
         conversation.last_inbound_at = message.timestamp
     await session.flush()
     queue_read_receipt(session, conversation, message)
+    said = message.text or f"[{message.type}]"
     if output is None or conversation.owner != ConversationOwner.BOT:
         # Staff own it (or took it over while the engine was thinking): the bot is silent,
         # and the engine's state stays as it was.
+        if staff_emails and not guest_spoke_last:
+            await queue_staff_emails(
+                session,
+                conversation,
+                await _hotel(session, event.hotel_id),
+                staff_emails,
+                "guest_wrote",
+                last_guest_message=said,
+            )
         return CommittedTurn("staff_owned", None)
     conversation.state = output.state
     if output.language:
@@ -142,13 +175,17 @@ async def commit_turn(
     handoff: Handoff | None = None
     if output.handoff:
         handoff = hand_to_staff(conversation, reason=output.handoff_reason, now=now)
+        await signal_owner(session, conversation)
         if alert_staff:
-            await queue_alert(
-                session,
-                handoff,
-                hotel_id=event.hotel_id,
-                last_guest_message=message.text or f"[{message.type}]",
-            )
+            await queue_alert(session, handoff, hotel_id=event.hotel_id, last_guest_message=said)
+        await queue_staff_emails(
+            session,
+            conversation,
+            await _hotel(session, event.hotel_id),
+            staff_emails,
+            "handoff",
+            last_guest_message=said,
+        )
     for reply in _as_sent(output.replies, message.channel):
         await queue_outbound(
             session,
@@ -162,6 +199,13 @@ async def commit_turn(
     for email in output.emails:
         queue_email(session, conversation, email)
     return CommittedTurn("replied", handoff)
+
+
+async def _hotel(session: AsyncSession, hotel_id: int) -> Hotel:
+    hotel = await HotelRepository(session).get(hotel_id)
+    if hotel is None:
+        raise LookupError(f"hotel {hotel_id} is gone")
+    return hotel
 
 
 def _as_sent(replies: list[OutboundMessage], channel: str) -> list[OutboundMessage]:
@@ -182,6 +226,7 @@ class ConversationTurns:
         signals: Signals,
         *,
         alert_staff: bool = False,
+        staff_emails: Sequence[str] = (),
         proactive: ProactiveSettings | None = None,
         voice_notes: VoiceNotes | None = None,
     ) -> None:
@@ -189,8 +234,9 @@ class ConversationTurns:
         self.dialogue = dialogue
         self.signals = signals
         self.alert_staff = alert_staff  # queue an alert row on each handoff (webhook set)
-        # Set when proactive messages are on: the guest's answers to the offer and their
-        # "stop" / "baja" are handled here (preferences.py), not by the dialogue.
+        self.staff_emails = tuple(staff_emails)  # e-mailed on handoffs (SMTP set)
+        # Set when proactive messages are on: the guest's answers to the offer are handled
+        # here (preferences.py), not by the dialogue; so is an opt-out, always.
         self.proactive = proactive
         self.voice_notes = voice_notes
 
@@ -207,12 +253,26 @@ class ConversationTurns:
                 return "lease_lost"
         async with self.sessions() as session, session.begin():
             loaded = await load_turn(session, event, message)
+            offer_open = (
+                self.proactive is not None
+                and may_answer_offer(message)
+                and await ScheduledMessageRepository(session).offer_is_last_word(
+                    loaded.conversation_id
+                )
+            )
         structlog.contextvars.bind_contextvars(conversation_id=loaded.conversation_id)
-        preference = preference_of(message) if self.proactive is not None else None
+        preference = preference_of(message, offer_open=offer_open)
+        if preference is not Preference.STOP and self.proactive is None:
+            preference = None  # the offer's buttons, pressed after the messages were turned off
         language = loaded.input.language or loaded.input.hotel.default_language
         output: TurnOutput | None = None
         if preference is not None:
-            # Only the reply matters; apply_preference below gives it.
+            # "No more messages" as a first message is answered in English, not the hotel's
+            # language (the dialogue, which would tell, is not asked).
+            language = detect_language(
+                message.text, previous=loaded.input.language, default=language
+            )
+            # Only the reply matters; the preference's own reply is given below.
             output = TurnOutput(replies=[], state=loaded.input.state, language=language)
         elif loaded.bot_answers:
             output = await self.dialogue.handle(loaded.input)
@@ -223,12 +283,16 @@ class ConversationTurns:
                 await session.rollback()
                 log.warning("turn.lease_lost")
                 return "lease_lost"
-            if preference is not None and self.proactive is not None:
+            if preference is not None:
                 conversation = await ConversationRepository(session).lock(loaded.conversation_id)
                 assert conversation is not None
-                reply = await apply_preference(
-                    session, conversation, preference, self.proactive, language=language, now=now
-                )
+                if preference is Preference.STOP:
+                    reply = await opt_out(session, conversation, language=language, now=now)
+                else:
+                    assert self.proactive is not None
+                    reply = await answer_offer(
+                        session, conversation, preference, self.proactive, language=language
+                    )
                 if loaded.bot_answers:  # with staff answering, they see it and reply
                     assert output is not None
                     output.replies.append(reply)
@@ -240,11 +304,12 @@ class ConversationTurns:
                 output,
                 alert_staff=self.alert_staff,
                 now=now,
+                staff_emails=self.staff_emails,
             )
         if committed.handoff is not None:
             announce(committed.handoff)
-        if committed.outcome == "replied":
-            self.signals.wake_outbox()
+        # Staff-owned turns may have queued a read receipt or an e-mail to staff.
+        self.signals.wake_outbox()
         return committed.outcome
 
 
@@ -255,6 +320,7 @@ def turn_worker(
     settings: QueueSettings,
     *,
     alert_staff: bool = False,
+    staff_emails: Sequence[str] = (),
     voice_notes: VoiceNotes | None = None,
     name: str | None = None,
     proactive: ProactiveSettings | None = None,
@@ -266,6 +332,7 @@ def turn_worker(
         dialogue,
         signals,
         alert_staff=alert_staff,
+        staff_emails=staff_emails,
         proactive=proactive,
         voice_notes=voice_notes,
     )

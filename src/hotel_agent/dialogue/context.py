@@ -51,6 +51,7 @@ class Turn:
     # message (replying there would end the turn before that question).
     said_first: list[str] = field(default_factory=list)
     greeted: bool = False  # the greeting is said at most once a turn
+    step_before: Step | None = None  # the step the conversation was at before this message
     privacy_notice: str = ""  # said before the first question for personal data (privacy.py)
 
     @property

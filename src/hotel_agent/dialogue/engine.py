@@ -23,6 +23,7 @@ from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.booking_emails import booking_emails
 from hotel_agent.dialogue.context import Turn
 from hotel_agent.dialogue.decisions import decide
+from hotel_agent.dialogue.flows import special_requests
 from hotel_agent.dialogue.flows.registry import task_in_progress
 from hotel_agent.dialogue.port import TurnInput, TurnOutput
 from hotel_agent.dialogue.privacy import privacy_notice
@@ -104,6 +105,7 @@ class Engine:
             room_type_names=room_type_names,
             thresholds=services.thresholds,
             choice=message.choice_id or choices.typed_choice(message.text, state.last_choices),
+            step_before=state.step,
             privacy_notice=privacy_notice(
                 services.knowledge,
                 hotel.name if hotel else turn.hotel.name,
@@ -114,6 +116,7 @@ class Engine:
         # The turn's PMS writes are noted as they happen: each becomes a booking e-mail.
         ledger = RecordingLedger(services.bookings)
         services = replace(services, bookings=ledger)
+        noted = special_requests.take(t)
         try:
             decided_by = await decide(t, services)
         except (PmsUnavailable, PmsAuthError) as exc:
@@ -126,6 +129,7 @@ class Engine:
             t.reply(t.say("manage.not_found", reference=t.state.booking_ref or ""))
             t.state.reset_flow()
             decided_by = "booking_gone"
+        special_requests.acknowledge(t, noted)
         emails = []
         if services.booking_emails:
             emails = booking_emails(t, ledger.effects, services.knowledge)

@@ -34,6 +34,9 @@ class TurnInput:
     # The guest's phone number in E.164 ("+34600111222") when the channel proves it (WhatsApp
     # delivers from the number itself); None where anyone could type any number.
     verified_phone: str | None = None
+    # The address the guest writes from, on the e-mail channel: the booking's e-mail unless
+    # they give another (not proof of owning it: look-ups still ask).
+    sender_email: str | None = None
 
 
 @dataclass

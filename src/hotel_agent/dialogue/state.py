@@ -131,6 +131,9 @@ class DialogueState(BaseModel):
     guest_name: str | None = None
     guest_email: str | None = None
     guest_phone: str | None = None
+    # The e-mail channel's sender address was taken as guest_email (once per task: if the PMS
+    # refuses it, the guest is asked for another).
+    sender_email_taken: bool = False
     booking_id: str | None = None  # PMS id of the booking being changed / cancelled
     booking_ref: str | None = None  # what the guest quoted
     candidates: list[str] = Field(default_factory=list)  # PMS ids to choose from
@@ -145,6 +148,10 @@ class DialogueState(BaseModel):
     proven_bookings: list[str] = Field(default_factory=list)
     last_choices: list[ChoiceView] = Field(default_factory=list)  # options of the last reply
     privacy_noticed: bool = False  # the privacy notice was said before asking for personal data
+    # Special requests for the stay ("parking", "cot"…) and the guest's words that made them:
+    # passed to the PMS with the booking (`special_requests`).
+    requests: list[str] = Field(default_factory=list)
+    request_words: list[str] = Field(default_factory=list)
 
     @classmethod
     def load(cls, raw: dict[str, Any]) -> DialogueState:

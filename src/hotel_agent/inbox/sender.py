@@ -6,8 +6,9 @@ jittered backoff (that row, and with it every pending send of the same channel: 
 is what failed) until QUEUE_SEND_RETRY_HOURS have passed; or dead-lettered with its reason.
 A free-form message is never sent outside the channel's reply window (WhatsApp's 24 hours):
 it is dead-lettered instead, for staff to follow up (an approved template goes anytime).
-Alerts for staff (ALERT rows) go to the staff webhook, and e-mails (EMAIL rows) to the SMTP
-mailer, with the same retries and dead letters.
+Alerts for staff (ALERT rows) go to the staff webhook, e-mails (EMAIL rows) to the SMTP
+mailer, and changes of hands (STATUS rows) to a channel that is also staff's inbox (Chatwoot),
+with the same retries and dead letters.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from hotel_agent.channels.port import (
     OutboundMessage,
     SendError,
     SendReceipt,
+    SharedInbox,
     reply_window_closed,
 )
 from hotel_agent.channels.staff_webhook import StaffWebhook
@@ -165,6 +167,10 @@ class Sender:
                 raise SendError("channel_disabled", retryable=False, detail=item.channel)
             elif item.kind == OutboxKind.MARK_READ:
                 await channel.mark_read(str(item.payload["provider_message_id"]))
+            elif item.kind == OutboxKind.STATUS:
+                if not isinstance(channel, SharedInbox):
+                    raise SendError("no_status", retryable=False, detail=item.channel)
+                await channel.set_owner(item.recipient, str(item.payload["owner"]))
             else:
                 assert content is not None
                 receipt = await channel.send(item.recipient, content)

@@ -93,6 +93,31 @@ class FaqEntry(BaseModel):
         return self.answers.get(language) or next(iter(self.answers.values()))
 
 
+class CancellationTerms(BaseModel):
+    """When cancelling stops being free and what a later cancellation costs: the agent tells a
+    guest who cancels which side of the deadline they are on, instead of leaving the guest to
+    work it out from the policy's wording."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Counted back from the check-in time on the arrival day (48: two days before, same hour).
+    free_until_hours_before_check_in: int = Field(ge=0, le=24 * 365)
+    # Per language, what a later cancellation costs: "the first night is charged".
+    late_charge: dict[str, str] = Field(min_length=1)
+
+    @field_validator("late_charge")
+    @classmethod
+    def _charge_written(cls, late_charge: dict[str, str]) -> dict[str, str]:
+        _check_languages(late_charge)
+        if any(not text.strip() for text in late_charge.values()):
+            raise ValueError("late_charge has an empty text")
+        return late_charge
+
+    def charge(self, language: str) -> str:
+        """The late charge in `language`, or in another one the hotel wrote it in."""
+        return self.late_charge.get(language) or next(iter(self.late_charge.values()))
+
+
 class KnowledgeDocument(BaseModel):
     """A whole knowledge file."""
 
@@ -106,6 +131,8 @@ class KnowledgeDocument(BaseModel):
     privacy_policy_url: str | None = None
     # Where guests leave a review (sent with the post-stay thanks).
     review_url: str | None = None
+    # The cancellation deadline and late charge, told to a guest who cancels.
+    cancellation: CancellationTerms | None = None
     # The hotel's approved WhatsApp templates (knowledge/templates.py).
     whatsapp_templates: list[WhatsAppTemplate] = Field(default_factory=list)
     faq: list[FaqEntry] = Field(default_factory=list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from hotel_agent.knowledge.entries import FaqEntry
+from hotel_agent.knowledge.entries import CancellationTerms, FaqEntry
 from hotel_agent.knowledge.search import KeywordIndex
 from hotel_agent.knowledge.templates import TemplateRegistry
 from hotel_agent.nlu.entities.folding import fold
@@ -25,10 +25,12 @@ class HotelKnowledge:
         privacy_notice: Mapping[str, str] | None = None,
         privacy_policy_url: str | None = None,
         review_url: str | None = None,
+        cancellation: CancellationTerms | None = None,
         templates: TemplateRegistry | None = None,
     ) -> None:
         self.entries = tuple(entries)
         self.review_url = review_url
+        self.cancellation = cancellation
         self.templates = templates or TemplateRegistry()
         self.hotel_name = hotel_name
         self._privacy_notice = dict(privacy_notice or {})

@@ -85,6 +85,7 @@ def knowledge_of(document: KnowledgeDocument) -> HotelKnowledge:
         privacy_notice=document.privacy_notice,
         privacy_policy_url=document.privacy_policy_url,
         review_url=document.review_url,
+        cancellation=document.cancellation,
         templates=TemplateRegistry(document.whatsapp_templates),
     )
 

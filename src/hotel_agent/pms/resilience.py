@@ -19,6 +19,7 @@ error messages, which may hold guests' names, e-mails and phones.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -207,6 +208,15 @@ class ResilientPms:
         if last is not None:
             return last[1]
         return await asyncio.shield(self._health_check)
+
+    async def aclose(self) -> None:
+        """Stop a health check still running in the background: at shutdown it would outlive the
+        HTTP client it uses and be destroyed pending (a warning, and a PMS call cut mid-way)."""
+        check, self._health_check = self._health_check, None
+        if check is not None and not check.done():
+            check.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await check
 
     async def _check_health(self) -> PmsHealth:
         # One attempt, not `_read`'s retries: the next check comes soon enough.

@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import StaffRole, StaffUser
+from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.db.repositories.staff_accounts import StaffAccountRepository
 from hotel_agent.db.types import utcnow
 from hotel_agent.errors import BadRequest, Conflict, NotFound, RateLimited, Unauthorized
@@ -43,6 +44,10 @@ class StaffMember:
     user_id: int
     username: str
     role: str
+    # The one hotel this member works for (and its name, for the console's header); None:
+    # every hotel.
+    hotel_id: int | None = None
+    hotel_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,14 @@ def lockout_seconds(failures: int, settings: StaffSettings) -> float | None:
 
 
 async def create_user(
-    sessions: SessionFactory, username: str, password: str, role: StaffRole
+    sessions: SessionFactory,
+    username: str,
+    password: str,
+    role: StaffRole,
+    *,
+    hotel_id: int | None = None,
 ) -> StaffMember:
+    """A console account; `hotel_id`: it sees that hotel's conversations only."""
     name = normalise_username(username)
     check_password(password)
     hashed = await _hash(password)
@@ -99,8 +110,26 @@ async def create_user(
         accounts = StaffAccountRepository(session)
         if await accounts.by_username(name) is not None:
             raise Conflict(f"the staff account {name!r} exists already")
+        await _check_hotel(session, hotel_id)
         user = await accounts.add(username=name, password_hash=hashed, role=role.value)
+        user.hotel_id = hotel_id
         return _member(user)
+
+
+async def set_hotel(sessions: SessionFactory, username: str, hotel_id: int | None) -> StaffMember:
+    """The one hotel the account works for from now on (None: every hotel). Its open
+    sessions see the change at their next request."""
+    async with sessions() as session, session.begin():
+        accounts = StaffAccountRepository(session)
+        user = await _existing(accounts, username)
+        await _check_hotel(session, hotel_id)
+        user.hotel_id = hotel_id
+        return _member(user)
+
+
+async def _check_hotel(session: AsyncSession, hotel_id: int | None) -> None:
+    if hotel_id is not None and await HotelRepository(session).get(hotel_id) is None:
+        raise NotFound(f"there is no hotel {hotel_id}")
 
 
 async def set_password(sessions: SessionFactory, username: str, password: str) -> StaffMember:
@@ -191,7 +220,11 @@ async def session_for(session: AsyncSession, token: str) -> ConsoleSession | Non
     if found is None:
         return None
     login, user = found
-    return ConsoleSession(_member(user), login.csrf_token)
+    member = _member(user)
+    if user.hotel_id is not None:
+        hotel = await HotelRepository(session).get(user.hotel_id)
+        member = replace(member, hotel_name=hotel.name if hotel else None)
+    return ConsoleSession(member, login.csrf_token)
 
 
 async def log_out(sessions: SessionFactory, token: str, member: StaffMember) -> None:
@@ -244,6 +277,12 @@ async def audit_log(session: AsyncSession, *, limit: int = 200) -> list[StaffAct
     ]
 
 
+def in_scope(member: StaffMember | None, hotel_id: int) -> bool:
+    """May `member` see and act on this hotel's conversations? (None: an unscoped caller,
+    the operator's command line.)"""
+    return member is None or member.hotel_id is None or member.hotel_id == hotel_id
+
+
 def is_admin(member: StaffMember) -> bool:
     return member.role == StaffRole.ADMIN
 
@@ -265,7 +304,9 @@ async def _existing(accounts: StaffAccountRepository, username: str) -> StaffUse
 
 
 def _member(user: StaffUser) -> StaffMember:
-    return StaffMember(user_id=user.id, username=user.username, role=user.role)
+    return StaffMember(
+        user_id=user.id, username=user.username, role=user.role, hotel_id=user.hotel_id
+    )
 
 
 async def _hash(password: str) -> str:

@@ -45,12 +45,17 @@ class AgentBooking(GuestBooking):
 
 
 async def ledger(
-    session: AsyncSession, *, stays_from: date | None, stays_to: date | None, limit: int = 100
+    session: AsyncSession,
+    *,
+    stays_from: date | None,
+    stays_to: date | None,
+    limit: int = 100,
+    hotel_id: int | None = None,
 ) -> list[AgentBooking]:
     """The agent's booking records whose stay touches the range, by check-in; live status not
     read yet (see `with_live_status`)."""
     records = await BookingRecordRepository(session).in_stay_range(
-        stays_from=stays_from, stays_to=stays_to, limit=limit
+        stays_from=stays_from, stays_to=stays_to, limit=limit, hotel_id=hotel_id
     )
     return [AgentBooking.model_validate(r) for r in records]
 

@@ -18,7 +18,7 @@ from hotel_agent.db.repositories.outbox import OutboxRepository
 from hotel_agent.db.types import utcnow
 from hotel_agent.errors import Conflict, NotFound
 from hotel_agent.inbox.signals import Signals
-from hotel_agent.staff.accounts import StaffMember, record
+from hotel_agent.staff.accounts import StaffMember, in_scope, record
 from hotel_agent.staff.service import check_deliverable
 
 
@@ -38,9 +38,12 @@ class DeadLetterOut(BaseModel):
     created_at: datetime
 
 
-async def list_dead_letters(session: AsyncSession, *, limit: int = 50) -> list[DeadLetterOut]:
-    """Outbox rows that are still dead (not re-sent yet), newest first."""
-    rows = await OutboxRepository(session).dead_letters(limit)
+async def list_dead_letters(
+    session: AsyncSession, *, limit: int = 50, hotel_id: int | None = None
+) -> list[DeadLetterOut]:
+    """Outbox rows that are still dead (not re-sent yet), newest first (of one hotel only,
+    when `hotel_id` is given)."""
+    rows = await OutboxRepository(session).dead_letters(limit, hotel_id=hotel_id)
     messages = MessageRepository(session)
     result = []
     for letter, item in rows:
@@ -63,7 +66,7 @@ async def resend(
     now = utcnow()
     async with sessions() as session, session.begin():
         outbox = OutboxRepository(session)
-        letter, item = await _existing(outbox, dead_letter_id)
+        letter, item = await _existing(outbox, dead_letter_id, by)
         if item.kind == OutboxKind.MESSAGE:
             conversation = await session.get(Conversation, item.conversation_id)
             if conversation is None:
@@ -98,7 +101,7 @@ async def discard(
     history). Conflict when it is not dead any more (re-sent or discarded already)."""
     async with sessions() as session, session.begin():
         outbox = OutboxRepository(session)
-        _, item = await _existing(outbox, dead_letter_id)
+        _, item = await _existing(outbox, dead_letter_id, by)
         if not await outbox.discard(item.id):
             raise Conflict(f"dead letter {dead_letter_id} was re-sent or discarded already")
         if by is not None:
@@ -112,9 +115,12 @@ async def discard(
             )
 
 
-async def _existing(outbox: OutboxRepository, dead_letter_id: int) -> tuple[DeadLetter, OutboxItem]:
+async def _existing(
+    outbox: OutboxRepository, dead_letter_id: int, by: StaffMember | None
+) -> tuple[DeadLetter, OutboxItem]:
+    """The dead letter and its row; NotFound too when it is another hotel's than `by`'s."""
     found = await outbox.find_dead_letter(dead_letter_id)
-    if found is None:
+    if found is None or not in_scope(by, found[1].hotel_id):
         raise NotFound(f"dead letter {dead_letter_id} does not exist")
     return found
 

@@ -31,7 +31,9 @@ class ConversationSummary(BaseModel):
         default=None, description="The staff member who took it in the console, if any"
     )
     unread: int = Field(
-        default=0, description="The guest's messages since staff last opened it in the console"
+        default=0,
+        description="The guest's messages no staff member has seen yet in the console (in "
+        "the console: since the signed-in member last opened it)",
     )
     last_message_text: str | None
     last_message_author: str | None = Field(description="guest, bot or staff")
@@ -41,6 +43,10 @@ class ConversationSummary(BaseModel):
 class ConversationList(BaseModel):
     owner: OwnerFilter
     conversations: list[ConversationSummary]
+    older: str | None = Field(
+        default=None,
+        description="More conversations follow: pass this as `before` for the next page",
+    )
 
 
 class TranscriptMessage(BaseModel):

@@ -24,7 +24,11 @@ from hotel_agent.conversations.templates import guest_language, template_message
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import Conversation, ConversationOwner, Message
 from hotel_agent.db.repositories.booking_records import BookingRecordRepository
-from hotel_agent.db.repositories.conversations import ConversationOverview, ConversationRepository
+from hotel_agent.db.repositories.conversations import (
+    ConversationOverview,
+    ConversationRepository,
+    InboxCursor,
+)
 from hotel_agent.db.repositories.messages import MessageRepository
 from hotel_agent.db.types import utcnow
 from hotel_agent.errors import BadRequest, Conflict, NotFound
@@ -70,19 +74,46 @@ async def list_conversations(
     *,
     channel: str | None = None,
     limit: int = 50,
+    hotel_id: int | None = None,
+    viewer: int | None = None,
+    before: str = "",
 ) -> ConversationList:
-    """Conversations with the latest activity first; by default those waiting for staff."""
+    """Conversations with the latest activity first; by default those waiting for staff.
+    `hotel_id`: that hotel's only; `viewer`: unread counts as that staff user sees them;
+    `before`: the page after the one whose `older` cursor this is."""
+    cursor = InboxCursor.parse(before) if before else None
+    if before and cursor is None:
+        raise BadRequest("before: not a cursor this list gave out")
     rows = await ConversationRepository(session).overviews(
-        owner=None if owner == "all" else owner, channel=channel, limit=limit
+        owner=None if owner == "all" else owner,
+        channel=channel,
+        hotel_id=hotel_id,
+        viewer=viewer,
+        before=cursor,
+        limit=limit + 1,
     )
-    return ConversationList(owner=owner, conversations=[_summary(row) for row in rows])
+    older = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        older = str(
+            InboxCursor(last.last_message.id if last.last_message else 0, last.conversation.id)
+        )
+    return ConversationList(owner=owner, conversations=[_summary(row) for row in rows], older=older)
 
 
 async def transcript(
-    session: AsyncSession, conversation_id: int, *, after: int = 0, limit: int = TRANSCRIPT_PAGE
+    session: AsyncSession,
+    conversation_id: int,
+    *,
+    after: int = 0,
+    limit: int = TRANSCRIPT_PAGE,
+    hotel_id: int | None = None,
+    viewer: int | None = None,
 ) -> ConversationTranscript:
-    """The conversation and its messages in order (those after message id `after`)."""
-    overview = await _overview(session, conversation_id)
+    """The conversation and its messages in order (those after message id `after`).
+    NotFound when `hotel_id` is given and the conversation is another hotel's."""
+    overview = await _overview(session, conversation_id, hotel_id=hotel_id, viewer=viewer)
     messages = await MessageRepository(session).transcript(
         conversation_id, after_id=after, limit=limit
     )
@@ -91,16 +122,22 @@ async def transcript(
     )
 
 
-async def bookings(session: AsyncSession, conversation_id: int) -> list[GuestBooking]:
+async def bookings(
+    session: AsyncSession, conversation_id: int, *, hotel_id: int | None = None
+) -> list[GuestBooking]:
     """The bookings the agent made (or tried) in the conversation, newest first."""
+    await _check_scope(session, conversation_id, hotel_id)
     records = await BookingRecordRepository(session).of_conversation(conversation_id)
     return [GuestBooking.model_validate(r) for r in records]
 
 
-async def mark_seen(sessions: SessionFactory, conversation_id: int, message_id: int) -> None:
-    """A console member has seen the conversation up to `message_id`: no longer unread."""
+async def mark_seen(
+    sessions: SessionFactory, member: StaffMember, conversation_id: int, message_id: int
+) -> None:
+    """`member` has seen the conversation up to `message_id`: no longer unread for them
+    (their colleagues' counts stay as they were)."""
     async with sessions() as session, session.begin():
-        await ConversationRepository(session).mark_seen_by_staff(conversation_id, message_id)
+        await ConversationRepository(session).mark_seen(member.user_id, conversation_id, message_id)
 
 
 async def reply(
@@ -112,6 +149,7 @@ async def reply(
     *,
     by: StaffMember | None = None,
     templates: TemplateRegistry = NO_TEMPLATES,
+    hotel_id: int | None = None,
 ) -> StaffReplyOut:
     """Queue a staff message to the guest. Replying to a conversation the bot owns takes it
     over first, so the bot does not answer the guest's next message over staff. `by` (the
@@ -121,11 +159,13 @@ async def reply(
     Refused (Conflict) when it could not be delivered: the conversation's channel is not
     configured here, or the channel's reply window (WhatsApp: 24 h) has closed and `templates`
     has no staff_reply template in the guest's language. With one, the reply goes out as that
-    template, the text as its `reply` parameter.
+    template, the text as its `reply` parameter. NotFound when the conversation is another
+    hotel's than `hotel_id`.
     """
     now = utcnow()
     handoff: Handoff | None = None
     async with sessions() as session, session.begin():
+        await _check_scope(session, conversation_id, hotel_id)
         conversation = await handoffs.locked(session, conversation_id)
         check_deliverable(channels, conversation, now, template_available=True)
         content = OutboundMessage(text=body.text)
@@ -174,17 +214,25 @@ async def reply(
 
 
 async def take_over(
-    sessions: SessionFactory, conversation_id: int, *, by: StaffMember | None = None
+    sessions: SessionFactory,
+    conversation_id: int,
+    *,
+    by: StaffMember | None = None,
+    hotel_id: int | None = None,
 ) -> ConversationSummary:
     """Staff answer from now on (reason staff_takeover). Conflict if staff already do,
-    unless `by` takes a conversation the bot handed over and nobody has taken yet."""
+    unless `by` takes a conversation the bot handed over and nobody has taken yet.
+    NotFound when the conversation is another hotel's than `hotel_id`."""
     now = utcnow()
     handoff: Handoff | None = None
     async with sessions() as session, session.begin():
+        await _check_scope(session, conversation_id, hotel_id)
         if by is None:
             handoff = await handoffs.take_over(session, conversation_id, now=now)
         else:
             handoff = await _take_for(session, conversation_id, by, now)
+        if handoff is not None:
+            await handoffs.signal_owner(session, await handoffs.locked(session, conversation_id))
         await session.flush()
         summary = _summary(await _overview(session, conversation_id))
     if handoff is not None:
@@ -209,11 +257,17 @@ async def _take_for(
 
 
 async def hand_back(
-    sessions: SessionFactory, conversation_id: int, *, by: StaffMember | None = None
+    sessions: SessionFactory,
+    conversation_id: int,
+    *,
+    by: StaffMember | None = None,
+    hotel_id: int | None = None,
 ) -> ConversationSummary:
     """The bot answers the guest's next message, from a fresh state (language kept).
-    Conflict if the bot already owns the conversation."""
+    Conflict if the bot already owns the conversation; NotFound when it is another hotel's
+    than `hotel_id`."""
     async with sessions() as session, session.begin():
+        await _check_scope(session, conversation_id, hotel_id)
         await handoffs.hand_back(session, conversation_id)
         if by is not None:
             record(session, by, "hand_back", conversation_id=conversation_id, now=utcnow())
@@ -222,11 +276,29 @@ async def hand_back(
     return summary
 
 
-async def _overview(session: AsyncSession, conversation_id: int) -> ConversationOverview:
-    rows = await ConversationRepository(session).overviews(conversation_id=conversation_id, limit=1)
+async def _overview(
+    session: AsyncSession,
+    conversation_id: int,
+    *,
+    hotel_id: int | None = None,
+    viewer: int | None = None,
+) -> ConversationOverview:
+    rows = await ConversationRepository(session).overviews(
+        conversation_id=conversation_id, hotel_id=hotel_id, viewer=viewer, limit=1
+    )
     if not rows:
         raise NotFound(f"conversation {conversation_id} does not exist")
     return rows[0]
+
+
+async def _check_scope(session: AsyncSession, conversation_id: int, hotel_id: int | None) -> None:
+    """Another hotel's conversation is as absent as one that does not exist: a member scoped
+    to one hotel learns nothing of the others (a conversation's hotel never changes)."""
+    if hotel_id is None:
+        return
+    conversation = await ConversationRepository(session).get(conversation_id)
+    if conversation is None or conversation.hotel_id != hotel_id:
+        raise NotFound(f"conversation {conversation_id} does not exist")
 
 
 async def composer(
@@ -234,11 +306,13 @@ async def composer(
     channels: Mapping[str, Channel],
     conversation_id: int,
     templates: TemplateRegistry = NO_TEMPLATES,
+    *,
+    hotel_id: int | None = None,
 ) -> Composer:
     """Can staff write to the guest of this conversation now, and how (free-form or through
     the hotel's staff_reply template)?"""
     conversation = await ConversationRepository(session).get(conversation_id)
-    if conversation is None:
+    if conversation is None or (hotel_id is not None and conversation.hotel_id != hotel_id):
         raise NotFound(f"conversation {conversation_id} does not exist")
     channel = channels.get(conversation.channel)
     window = channel.reply_window_seconds if channel is not None else None

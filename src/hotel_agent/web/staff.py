@@ -7,8 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from hotel_agent.db.repositories.conversations import INBOX_CURSOR_PATTERN
 from hotel_agent.db.types import BIGINT_MAX, INTEGER_MAX
 from hotel_agent.knowledge import knowledge_for
+from hotel_agent.runtime import Runtime
 from hotel_agent.staff import service
 from hotel_agent.staff.schemas import (
     ConversationList,
@@ -25,7 +27,11 @@ from hotel_agent.web.staff_auth import StaffRoute, bearer_scheme
 _AUTH: dict[int | str, dict[str, Any]] = {
     **BODY_RESPONSES,
     401: {"model": ErrorOut, "description": "Missing or wrong bearer token"},
-    404: {"model": ErrorOut, "description": "No such conversation, or the staff API is off"},
+    404: {
+        "model": ErrorOut,
+        "description": "No such conversation (or another hotel's than STAFF_API_HOTEL), or "
+        "the staff API is off",
+    },
 }
 router = APIRouter(
     prefix="/api/staff",
@@ -44,10 +50,19 @@ async def list_conversations(
         OwnerFilter, Query(description="staff: waiting for staff (default); bot; all")
     ] = "staff",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    before: Annotated[
+        str,
+        Query(
+            pattern=INBOX_CURSOR_PATTERN,
+            description="The `older` cursor of the previous page",
+        ),
+    ] = "",
 ) -> ConversationList:
-    """Conversations with the latest activity first."""
+    """Conversations with the latest activity first (of STAFF_API_HOTEL only, when set)."""
     async with runtime.sessions() as session:
-        return await service.list_conversations(session, owner, limit=limit)
+        return await service.list_conversations(
+            session, owner, limit=limit, before=before, hotel_id=_hotel(runtime)
+        )
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=ConversationTranscript)
@@ -61,7 +76,9 @@ async def get_transcript(
 ) -> ConversationTranscript:
     """The conversation and its transcript, oldest first, with each delivery status."""
     async with runtime.sessions() as session:
-        return await service.transcript(session, conversation_id, after=after, limit=limit)
+        return await service.transcript(
+            session, conversation_id, after=after, limit=limit, hotel_id=_hotel(runtime)
+        )
 
 
 @router.post(
@@ -91,6 +108,7 @@ async def post_reply(
         conversation_id,
         body,
         templates=knowledge_for(runtime.settings).templates,
+        hotel_id=_hotel(runtime),
     )
 
 
@@ -101,7 +119,7 @@ async def post_reply(
 )
 async def take_over(runtime: RuntimeDep, conversation_id: ConversationId) -> ConversationSummary:
     """Staff answer from now on; the bot stays silent (reason staff_takeover)."""
-    return await service.take_over(runtime.sessions, conversation_id)
+    return await service.take_over(runtime.sessions, conversation_id, hotel_id=_hotel(runtime))
 
 
 @router.post(
@@ -111,4 +129,9 @@ async def take_over(runtime: RuntimeDep, conversation_id: ConversationId) -> Con
 )
 async def hand_back(runtime: RuntimeDep, conversation_id: ConversationId) -> ConversationSummary:
     """The bot answers the guest's next message again, from a fresh state."""
-    return await service.hand_back(runtime.sessions, conversation_id)
+    return await service.hand_back(runtime.sessions, conversation_id, hotel_id=_hotel(runtime))
+
+
+def _hotel(runtime: Runtime) -> int | None:
+    """The hotel the API is scoped to (STAFF_API_HOTEL): another's conversations are 404."""
+    return runtime.settings.staff.api_hotel

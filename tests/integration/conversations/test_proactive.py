@@ -139,13 +139,16 @@ async def book(runtime: Runtime, conversation_id: int, key: str, nights_from_now
         )
 
 
-async def a_guest_who_booked(
-    database_url: str, make_runtime: MakeRuntime, fake: FakeGraphApi, knowledge: Path | None
+async def a_guest_offered(
+    database_url: str,
+    make_runtime: MakeRuntime,
+    fake: FakeGraphApi,
+    knowledge: Path | None,
+    engine: ReceptionEngine | None = None,
 ) -> Stay:
-    """A WhatsApp guest who booked a stay starting tomorrow, was offered the messages and
-    said yes."""
+    """A WhatsApp guest who booked a stay starting tomorrow and was offered the messages."""
     settings = proactive_settings(database_url, fake, knowledge)
-    runtime = await make_runtime(settings, dialogue=ReceptionEngine())
+    runtime = await make_runtime(settings, dialogue=engine or ReceptionEngine())
     runtime.start_background()
     stay = Stay(runtime, fake, settings, conversation_id=0)
     assert await stay.guest_says("wamid.1", "hola") == "bot: hola"
@@ -165,7 +168,15 @@ async def a_guest_who_booked(
     ]
     await stay.scheduler().run_once()
     assert len(fake.sent) == 2, "a booking is offered once"
+    return stay
 
+
+async def a_guest_who_booked(
+    database_url: str, make_runtime: MakeRuntime, fake: FakeGraphApi, knowledge: Path | None
+) -> Stay:
+    """A WhatsApp guest who booked a stay starting tomorrow, was offered the messages and
+    said yes."""
+    stay = await a_guest_offered(database_url, make_runtime, fake, knowledge)
     assert "Te escribiremos antes de tu llegada" in await stay.guest_says(
         "wamid.2", "Sí, avisadme", choice_id=OFFER_YES
     )
@@ -282,3 +293,69 @@ async def test_without_a_pre_arrival_template_the_row_fails_with_the_reason(
         assert row.status == "failed"
         assert row.detail is not None
         assert "no pre_arrival template in language 'es'" in row.detail
+
+
+async def test_a_typed_si_answers_the_offer_not_the_dialogue(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    engine = ReceptionEngine()
+    with FakeGraphApi(ACCESS_TOKEN, strict_window=True) as fake:
+        stay = await a_guest_offered(database_url, make_runtime, fake, None, engine)
+        assert "Te escribiremos antes de tu llegada" in await stay.guest_says("wamid.2", "Sí!")
+        assert await stay.rows() == {
+            "offer": "accepted",
+            "pre_arrival": "pending",
+            "post_stay": "pending",
+        }
+        # Answered, the offer is closed: a later "sí" is the dialogue's again.
+        assert await stay.guest_says("wamid.3", "sí") == "bot: sí"
+    assert [text for text, _, _ in engine.turns] == ["hola", "sí"]
+
+
+async def test_a_typed_no_declines_the_offer(database_url: str, make_runtime: MakeRuntime) -> None:
+    with FakeGraphApi(ACCESS_TOKEN, strict_window=True) as fake:
+        stay = await a_guest_offered(database_url, make_runtime, fake, None)
+        assert "no te enviaremos avisos" in await stay.guest_says("wamid.2", "No, gracias")
+        assert await stay.rows() == {"offer": "declined"}
+
+
+async def test_once_the_agent_said_more_a_typed_no_is_the_dialogues(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    engine = ReceptionEngine()
+    with FakeGraphApi(ACCESS_TOKEN, strict_window=True) as fake:
+        stay = await a_guest_offered(database_url, make_runtime, fake, None, engine)
+        # The guest talks about something else first: the agent's last word is no longer
+        # the offer, so "no" is the dialogue's, and the offer stays open.
+        assert await stay.guest_says("wamid.2", "¿hay parking?") == "bot: ¿hay parking?"
+        assert await stay.guest_says("wamid.3", "no") == "bot: no"
+        assert await stay.rows() == {"offer": "asked"}
+    assert [text for text, _, _ in engine.turns] == ["hola", "¿hay parking?", "no"]
+
+
+async def test_an_opt_out_written_while_the_messages_were_off_holds_once_they_are_on(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    with FakeGraphApi(ACCESS_TOKEN, strict_window=True) as fake:
+        off = proactive_settings(database_url, fake)
+        off.proactive = ProactiveSettings(**{"_env_file": None}, enabled=False)
+        runtime = await make_runtime(off, dialogue=ReceptionEngine())
+        runtime.start_background()
+        stay = Stay(runtime, fake, off, conversation_id=0)
+        assert "we won't send you any more automatic messages" in await stay.guest_says(
+            "wamid.1", "No more messages, please"
+        )
+        async with runtime.sessions() as session:
+            guest = await session.scalar(select(Guest))
+            conversation_id = await session.scalar(select(Conversation.id))
+        assert guest is not None and guest.messages_opt_out_at is not None
+        assert conversation_id is not None
+
+        # The hotel turns the messages on; the guest books.
+        on = proactive_settings(database_url, fake)
+        stay = Stay(await make_runtime(on, dialogue=ReceptionEngine()), fake, on, conversation_id)
+        await book(stay.runtime, conversation_id, "key-1", nights_from_now=1)
+        sent_before = len(fake.sent)
+        assert await stay.scheduler().run_once() == 0, "no offer to a guest who opted out"
+        assert await stay.rows() == {}
+        assert len(fake.sent) == sent_before

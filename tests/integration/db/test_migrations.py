@@ -35,6 +35,7 @@ TABLES = {
     "staff_users",
     "staff_sessions",
     "staff_audit",
+    "staff_seen",
     "faq_answer_edits",
     "scheduled_messages",
     "alembic_version",
@@ -116,5 +117,42 @@ async def test_booking_rooms_are_filled_in_for_bookings_made_before_them(
         await migrate.downgrade(engine, "0007")
         async with engine.connect() as connection:
             assert "pms_sim_booking_rooms" not in await connection.run_sync(_tables)
+    finally:
+        await engine.dispose()
+
+
+async def test_what_the_desk_had_seen_becomes_each_members(empty_database_url: str) -> None:
+    """0015: the conversation's desk-wide "seen up to" becomes every existing member's, so
+    nobody's inbox lights up with old messages; a downgrade keeps the furthest any saw."""
+    engine = create_async_engine(empty_database_url)
+    now = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    try:
+        await migrate.upgrade(engine, "0013")
+        async with engine.begin() as connection:
+            for statement in (
+                "INSERT INTO hotels (id, slug, name, timezone, default_language,"
+                " knowledge_version, created_at) VALUES (1, 'h', 'Hotel', 'UTC', 'es', 0, :now)",
+                "INSERT INTO guests (id, hotel_id, created_at) VALUES (1, 1, :now)",
+                "INSERT INTO guest_identities (id, hotel_id, guest_id, channel, external_id,"
+                " created_at) VALUES (1, 1, 1, 'webchat', 'w1', :now)",
+                "INSERT INTO conversations (id, hotel_id, guest_id, identity_id, channel, owner,"
+                " state, staff_seen_message_id, created_at, updated_at) VALUES (1, 1, 1, 1,"
+                " 'webchat', 'bot', '{}', 5, :now, :now)",
+                "INSERT INTO staff_users (id, username, password_hash, role, failed_logins,"
+                " created_at, updated_at) VALUES (1, 'marta', 'x', 'staff', 0, :now, :now),"
+                " (2, 'pablo', 'x', 'admin', 0, :now, :now)",
+            ):
+                await connection.execute(text(statement), {"now": now})
+        await migrate.upgrade(engine)
+        async with engine.begin() as connection:
+            seen = await connection.execute(
+                text("SELECT user_id, conversation_id, message_id FROM staff_seen ORDER BY 1")
+            )
+            assert [tuple(row) for row in seen] == [(1, 1, 5), (2, 1, 5)]
+            await connection.execute(text("UPDATE staff_seen SET message_id = 9 WHERE user_id = 2"))
+        await migrate.downgrade(engine, "0013")
+        async with engine.connect() as connection:
+            kept = await connection.scalar(text("SELECT staff_seen_message_id FROM conversations"))
+            assert kept == 9
     finally:
         await engine.dispose()

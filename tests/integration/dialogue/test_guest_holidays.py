@@ -84,3 +84,46 @@ async def test_this_weekend_is_still_this_weekend(client: httpx.AsyncClient) -> 
     said = await guest.hears("tienen habitación para este finde? somos 2")
     assert "€" in said  # offers for this weekend, as before
     assert "Carnaval" not in said
+
+
+async def test_semana_santa_el_jueves_es_jueves_santo_y_el_grupo_dicho_se_apunta(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    easter = next_easter()
+    palm_sunday, holy_thursday = easter - timedelta(days=7), easter - timedelta(days=3)
+    guest = Guest(client)
+    said = await guest.hears("tenéis habitaciones para semana santa?")
+    assert "Semana Santa" in said and f"domingo {palm_sunday.day} de" in said
+    assert "€" not in said
+    # The party given meanwhile is acknowledged, not met with the same question as if unheard.
+    said = await guest.hears("somos 2 adultos")
+    assert "Apuntado: 2 adultos." in said and "€" not in said
+    # "el jueves" of Holy Week is Holy Thursday, not the Thursday before Palm Sunday.
+    said = await guest.hears("llegamos el jueves y nos vamos el domingo")
+    assert f"jueves {holy_thursday.day} de" in said and "€" in said
+    await guest.hears("la primera")
+    await guest.hears("Carmen Ruiz, carmen.ruiz@example.com")
+    await guest.hears("sí")
+    booking = await the_booking(runtime, "carmen.ruiz@example.com")
+    assert (booking.stay.check_in, booking.stay.check_out) == (holy_thursday, easter)
+    assert booking.stay.adults == 2
+
+
+async def test_the_holy_week_wednesday_is_its_own_and_the_party_is_noted(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    easter = next_easter()
+    wednesday, saturday = easter - timedelta(days=4), easter - timedelta(days=1)
+    guest = Guest(client)
+    said = await guest.hears("hey, do you have anything for holy week?")
+    assert "Holy Week" in said and "€" not in said
+    said = await guest.hears("there's 3 of us, all adults")
+    assert "Noted: 3 adults." in said and "€" not in said
+    said = await guest.hears("arriving wednesday, leaving saturday")
+    assert f"Wednesday {wednesday.day}" in said and "€" in said
+    await guest.hears("the first one")
+    await guest.hears("Ann Lee, ann.lee@example.com")
+    await guest.hears("yes")
+    booking = await the_booking(runtime, "ann.lee@example.com")
+    assert (booking.stay.check_in, booking.stay.check_out) == (wednesday, saturday)
+    assert booking.stay.adults == 3

@@ -20,6 +20,8 @@ from tests.integration.dialogue.guest import (
     book_the_first,
     english_range,
     future_stay,
+    hotel_today,
+    room_type_id,
     spanish_range,
     the_booking,
 )
@@ -229,3 +231,112 @@ async def test_days_told_only_from_an_event_are_asked_for(
     said = await Guest(client).hears(text)
     # No booking to move, no day to book: the dates are asked, none is guessed.
     assert asked in said and not_asked not in said, said
+
+
+# --- e. one night said as a night ----------------------------------------------------------
+
+TONIGHT = {
+    "en": ("hi! need something for tonight, just me", "Night Owl, night.owl@example.com", "yes"),
+    "es": ("hola, tenes algo para esta noche? somos 2", "Noé Nocturno, noe@example.com", "sí"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_tonight_is_one_night_not_a_question_about_the_check_out(
+    client: httpx.AsyncClient, runtime: Runtime, language: str
+) -> None:
+    opening, details, yes = TONIGHT[language]
+    guest = Guest(client)
+    said = await guest.hears(opening)
+    assert "€" in said  # offers at once, not "until which day would you stay?"
+    await guest.hears("1")
+    await guest.hears(details)
+    await guest.hears(yes)
+    email = details.split(", ")[1]
+    booking = await the_booking(runtime, email)
+    today = hotel_today()
+    assert (booking.stay.check_in, booking.stay.check_out) == (today, today + timedelta(days=1))
+    assert booking.stay.adults == (1 if language == "en" else 2)
+
+
+# --- f. weekdays of next week, a partner without "my", a name after "it's for" -------------
+
+NEXT_WEEK = {
+    "en": (
+        "ok cool. need a room fri to sun next week for me + wife + our 2 kids (7 and 10)",
+        "2 adults and 2 children",
+        "its for Dana Scully dana.scully@example.com",
+        (2, 2),
+    ),
+    "es": (
+        "buenas, una habitacion del viernes al domingo de la semana que viene, yo y 2 amigos",
+        "3 adultos",
+        "es para Ana López, ana.lopez@example.com",
+        (3, 0),
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_next_weeks_weekdays_everyone_listed_and_the_name_after_its_for(
+    client: httpx.AsyncClient, runtime: Runtime, language: str
+) -> None:
+    opening, party, details, (adults, children) = NEXT_WEEK[language]
+    today = hotel_today()
+    friday = today + timedelta(days=7 - today.weekday() + 4)  # next week's (Monday to Sunday)
+    guest = Guest(client)
+    said = await guest.hears(opening)
+    assert party in said  # the partner travels, the speaker beside the friends too
+    await guest.hears("1")
+    said = await guest.hears(details)
+    assert "For " not in said and "Para " not in said  # "its for" is not part of the name
+    await guest.hears("yes" if language == "en" else "sí")
+    booking = await the_booking(runtime, details.split()[-1])
+    assert (booking.stay.check_in, booking.stay.check_out) == (friday, friday + timedelta(days=2))
+    assert (booking.stay.adults, booking.stay.children) == (adults, children)
+    assert booking.guest.name == ("Dana Scully" if language == "en" else "Ana López")
+
+
+# --- g. a price asked for a named room, on nights listed one by one ------------------------
+
+PRICE_ASKED = {
+    "es": (
+        "hola q tal, quisiera saber precio de una hab doble para el 24 y 25 de diciembre",
+        "somos 2",
+        "la mas barata",
+        "Rocio Gomez rocio.gomez@example.com",
+        "dale",
+    ),
+    "en": (
+        "hi, how much is a double for the 24th and 25th of december?",
+        "2 of us",
+        "the cheapest one",
+        "John Smith john.smith@example.com",
+        "yes",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_the_price_of_a_named_room_is_said_and_a_choice_word_is_no_name(
+    client: httpx.AsyncClient, runtime: Runtime, language: str
+) -> None:
+    opening, party, choice_words, details, yes = PRICE_ASKED[language]
+    today = hotel_today()
+    year = today.year if (today.month, today.day) <= (12, 24) else today.year + 1
+    guest = Guest(client)
+    await guest.hears(opening)
+    said = await guest.hears(party)
+    # The price asked for, before any detail is asked; the nights listed are both booked.
+    assert "€" in said and ("2 noches" in said or "2 nights" in said)
+    said = await guest.hears(choice_words)
+    assert "Mas Barata" not in said and "Cheapest" not in said  # not taken for a name
+    await guest.hears(details)
+    await guest.hears(yes)
+    booking = await the_booking(runtime, details.split()[-1])
+    assert booking.guest.name == " ".join(details.split()[:2])
+    assert (booking.stay.check_in, booking.stay.check_out) == (
+        date(year, 12, 24),
+        date(year, 12, 26),
+    )
+    assert booking.room_type_id == await room_type_id(runtime, "Standard Double")

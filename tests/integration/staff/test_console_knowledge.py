@@ -19,6 +19,7 @@ from hotel_agent.staff import accounts
 from tests.integration.staff.helpers import staff_settings
 from tests.integration.staff.test_api import say
 from tests.integration.staff.test_console import PASSWORD, MakeRuntime, csrf_of, log_in
+from tests.integration.staff.test_console_hotels import second_hotel
 from tests.support import asgi_client
 
 WIFI_ES = "El wifi es gratis. La red nueva se llama «Mirador-5G» y la clave está en recepción."
@@ -187,3 +188,19 @@ async def test_a_colleagues_save_in_between_is_not_overwritten_unseen(console: R
         1,
         [("Wifi gratis: pregunta en recepción.", "elena")],
     )
+
+
+async def test_an_administrator_of_another_hotel_cannot_edit_this_ones_answers(
+    console: Runtime,
+) -> None:
+    playa = await second_hotel(console)
+    await accounts.create_user(console.sessions, "rosa", PASSWORD, StaffRole.ADMIN, hotel_id=playa)
+    async with asgi_client(console) as rosa:
+        await log_in(rosa, username="rosa")
+        page = await rosa.get("/staff/knowledge?lang=en")
+        assert 'href="/staff/knowledge/wifi"' not in page.text
+        assert (await rosa.get("/staff/knowledge/wifi")).status_code == 403
+        token = await csrf_of(rosa, "/staff/knowledge")
+        form = {"csrf_token": token, "version": "0", "answer_es": WIFI_ES, "answer_en": "x"}
+        assert (await rosa.post("/staff/knowledge/wifi", data=form)).status_code == 403
+    assert await edits(console) == (0, [])

@@ -33,7 +33,10 @@ def test_the_web_chat_shows_rich_replies_with_their_lists_on_screen_only() -> No
 
 
 def test_e_mail_gets_plain_text_in_one_threaded_reply_per_guest_message() -> None:
-    assert traits_for("email") == ChannelTraits(threaded_replies=True, one_reply_per_message=True)
+    # And the sender's address is the guest's e-mail (a booking does not ask for one).
+    assert traits_for("email") == ChannelTraits(
+        threaded_replies=True, one_reply_per_message=True, sender_email=True
+    )
 
 
 def test_a_channel_nobody_described_gets_plain_text_and_nothing_else() -> None:

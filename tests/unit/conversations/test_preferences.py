@@ -30,7 +30,14 @@ def message(text: str, choice_id: str | None = None) -> InboundMessage:
     )
 
 
-@pytest.mark.parametrize("text", ["stop", "STOP", "Baja", "baja.", " BAJA! ", "darme de baja"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stop", "STOP", "Baja", "baja.", " BAJA! ", "darme de baja", "No more messages",
+        "no more messages, please", "No quiero más mensajes", "no quiero mas mensajes gracias",
+        "por favor, no me mandéis más mensajes",
+    ],
+)  # fmt: skip
 def test_stop_or_baja_alone_opts_out(text: str) -> None:
     assert preference_of(message(text)) == Preference.STOP
 
@@ -41,6 +48,21 @@ def test_stop_or_baja_alone_opts_out(text: str) -> None:
 )
 def test_the_words_inside_a_sentence_do_not(text: str) -> None:
     assert preference_of(message(text)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [("sí", Preference.YES), ("Yes please", Preference.YES), ("vale!", Preference.YES),
+     ("no", Preference.NO), ("No, gracias", Preference.NO), ("no thanks", Preference.NO)],
+)  # fmt: skip
+def test_a_typed_yes_or_no_answers_an_open_offer_only(text: str, answer: Preference) -> None:
+    assert preference_of(message(text), offer_open=True) == answer
+    assert preference_of(message(text)) is None
+
+
+@pytest.mark.parametrize("text", ["sí, pero ¿hay parking?", "no tengo coche", "yes 2 adults"])
+def test_more_than_a_yes_or_no_is_not_an_answer_to_the_offer(text: str) -> None:
+    assert preference_of(message(text), offer_open=True) is None
 
 
 def test_the_offer_buttons_are_read_by_their_ids() -> None:

@@ -160,6 +160,19 @@ def test_a_knowledge_error_is_a_domain_error() -> None:
         ("privacy_notice: Usamos tus datos.\n", "privacy_notice: expected one text per language"),
         ("review_url: tripadvisor\n", "review_url: 'tripadvisor' is not a web address"),
         (
+            "cancellation: {free_until_hours_before_check_in: -1, late_charge: {en: x}}\n",
+            "cancellation free_until_hours_before_check_in: Input should be greater than or equal",
+        ),
+        (
+            "cancellation: {free_until_hours_before_check_in: 48, late_charge: {}}\n",
+            "cancellation late_charge: Dictionary should have at least 1 item",
+        ),
+        (
+            "cancellation: {free_until_hours_before_check_in: 48, late_charge: {en: ' '}}\n",
+            "late_charge has an empty text",
+        ),
+        ("cancellation: {late_charge: {en: one night}}\n", "free_until_hours_before_check_in"),
+        (
             "whatsapp_templates:\n  - {name: r, language: es, purpose: staff_reply,"
             " parameters: [hotel], body: 'De {{1}}'}\n",
             "a staff_reply template needs reply",
@@ -256,3 +269,18 @@ def test_a_privacy_notice_and_policy_link(tmp_path: Path) -> None:
 def test_without_the_keys_the_agent_uses_its_default_notice(tmp_path: Path) -> None:
     knowledge = load_knowledge(write(tmp_path, SMALL_HOTEL))
     assert knowledge.privacy_notice("es") is None and knowledge.privacy_policy_url is None
+
+
+def test_cancellation_terms_in_the_guest_s_language_or_another(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        cancellation:
+          free_until_hours_before_check_in: 72
+          late_charge: {es: se cobra la estancia completa}
+        """,
+    )
+    terms = load_knowledge(path).cancellation
+    assert terms is not None and terms.free_until_hours_before_check_in == 72
+    assert terms.charge("en") == terms.charge("es") == "se cobra la estancia completa"
+    assert load_knowledge(write(tmp_path, SMALL_HOTEL)).cancellation is None

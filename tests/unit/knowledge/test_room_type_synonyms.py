@@ -114,7 +114,7 @@ def understander() -> Understander:
         ("quiero una doble del 3 al 5 de enero", "DBL", date(2027, 1, 3), date(2027, 1, 5)),
         ("the family one, from 22 to 26 December", "FAM", date(2026, 12, 22), date(2026, 12, 26)),
         ("¿tenéis la suite libre el 5 de diciembre?", "STE", date(2026, 12, 5), None),
-        ("a twin room for tonight", "DBL", date(2026, 11, 28), None),
+        ("a twin room for tonight", "DBL", date(2026, 11, 28), date(2026, 11, 29)),  # one night
         ("una con vistas al mar para el puente de diciembre", "DSV", None, None),
     ],
 )

@@ -164,7 +164,14 @@ class Clock:
 class Harness:
     """The wrapper, its fake PMS, clocks to move (breaker and cache) and the backoff sleeps."""
 
-    def __init__(self, *, timeout: float = 5.0, retries: int = 2, failures: int = 3) -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float = 5.0,
+        retries: int = 2,
+        failures: int = 3,
+        health_max_age: float = 15.0,
+    ) -> None:
         self.fake = FakePms()
         self.breaker_clock = Clock(1000.0)
         self.wall_clock = Clock(1_700_000_000.0)
@@ -178,6 +185,7 @@ class Harness:
             room_types_ttl_seconds=3600,
             availability_ttl_seconds=60,
             stale_ttl_seconds=6 * 3600,
+            health_max_age_seconds=health_max_age,
         )
         self.breaker = CircuitBreaker(
             "test",
@@ -466,6 +474,21 @@ async def test_health_reports_the_breaker(harness: Harness) -> None:
     assert failing.detail.startswith("pms_circuit_open")
     assert failing.detail.endswith("; breaker open")
     assert harness.fake.total_calls == reached
+
+
+async def test_closing_stops_a_health_check_left_running_in_the_background() -> None:
+    harness = Harness(health_max_age=0)
+    assert (await harness.pms.recent_health()).ok  # the first check, awaited
+    harness.fake.hang = True
+    # The stale answer serves at once; the refresh hangs in the background.
+    assert (await harness.pms.recent_health()).ok
+    check = harness.pms._health_check
+    assert check is not None
+    await asyncio.sleep(0)  # let it reach the hanging PMS
+    assert not check.done()
+    await harness.pms.aclose()
+    assert check.cancelled()
+    await harness.pms.aclose()  # twice is harmless
 
 
 @pytest.mark.parametrize(

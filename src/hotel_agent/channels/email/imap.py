@@ -6,7 +6,9 @@ inbox, which deduplicates on the Message-ID — and only once that returned mark
 in between fetches the mail again and the inbox recognises it, so nothing is lost and nothing
 answered twice. Between looks the poller waits in IDLE where the server offers it (new mail
 wakes it at once), else sleeps IMAP_POLL_SECONDS. A lost connection is opened again with
-backoff.
+backoff. Where several processes run the poller, only the one holding the mailbox's
+`Leadership` (a PostgreSQL advisory lock) connects; the others look every few seconds whether
+it is free, and take over when its holder stops or dies.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import ssl
 import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 
@@ -36,6 +38,22 @@ _IDLE_TAG = b"HAIDLE"
 _NEWS = ("EXISTS", "RECENT")
 # How often a thread blocked in IDLE looks whether the service is stopping (seconds).
 _STOP_CHECK_SECONDS = 0.5
+# How often a poller that does not hold the mailbox looks whether it is free.
+FOLLOW_SECONDS = 5.0
+
+
+class Leadership(Protocol):
+    """Who may poll the mailbox: one process at a time."""
+
+    async def acquire(self) -> bool:
+        """True when this process may poll now."""
+        ...
+
+    async def held(self) -> bool:
+        """Whether it still may (checked between looks at the folder)."""
+        ...
+
+    async def release(self) -> None: ...
 
 
 class ImapMailbox:
@@ -136,24 +154,40 @@ class ImapPoller:
     """Moves guests' e-mails from the mailbox into the inbox until `stop` is set."""
 
     def __init__(
-        self, settings: ImapSettings, accept: Accept, *, own_addresses: frozenset[str]
+        self,
+        settings: ImapSettings,
+        accept: Accept,
+        *,
+        own_addresses: frozenset[str],
+        leadership: Leadership | None = None,
+        follow_seconds: float = FOLLOW_SECONDS,
     ) -> None:
         self.settings = settings
         self.accept = accept
         self.own_addresses = own_addresses
+        self.leadership = leadership  # None: the only process (SQLite, a test)
+        self.follow_seconds = follow_seconds
         self._stopping = threading.Event()  # the blocking side's view of `stop`
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("email.poller_started", host=self.settings.host, folder=self.settings.folder)
         watcher = asyncio.create_task(self._watch(stop))
         failures = 0
+        following = False
         try:
             while not stop.is_set():
+                if not await self._leads():
+                    if not following:
+                        log.info("email.poller_follows", folder=self.settings.folder)
+                        following = True
+                    await asyncio.to_thread(self._stopping.wait, self.follow_seconds)
+                    continue
+                following = False
                 mailbox = ImapMailbox(self.settings)
                 try:
                     await asyncio.to_thread(mailbox.open)
                     failures = 0
-                    while not stop.is_set():
+                    while not stop.is_set() and await self._still_leads():
                         await self.poll_once(mailbox)
                         await asyncio.to_thread(
                             mailbox.wait, self.settings.poll_seconds, self._stopping
@@ -167,7 +201,15 @@ class ImapPoller:
                     await asyncio.to_thread(mailbox.close)
         finally:
             watcher.cancel()
+            if self.leadership is not None:
+                await self.leadership.release()
             log.info("email.poller_stopped")
+
+    async def _leads(self) -> bool:
+        return self.leadership is None or await self.leadership.acquire()
+
+    async def _still_leads(self) -> bool:
+        return self.leadership is None or await self.leadership.held()
 
     async def poll_once(self, mailbox: ImapMailbox) -> int:
         """Hand every unseen e-mail to the inbox; how many guest messages were accepted."""
@@ -188,6 +230,11 @@ class ImapPoller:
     async def _watch(self, stop: asyncio.Event) -> None:
         await stop.wait()
         self._stopping.set()
+
+
+def mailbox_lock_name(settings: ImapSettings) -> str:
+    """The name of the lock one poller of this mailbox holds."""
+    return f"imap-poller:{settings.username}@{settings.host}:{settings.port}/{settings.folder}"
 
 
 def _ok(response: tuple[str, Sequence[Any]], command: str) -> Sequence[Any]:

@@ -22,7 +22,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from hotel_agent.channels.port import DeliveryStatus, InboundMessage, Location, Media
+from hotel_agent.channels.port import (
+    SENDER_NAME_CHARS,
+    DeliveryStatus,
+    InboundMessage,
+    Location,
+    Media,
+)
 
 CHANNEL = "whatsapp"
 _MEDIA_TYPES = frozenset({"audio", "image", "document", "video", "sticker"})
@@ -32,7 +38,6 @@ MESSAGE_ID_MAX = 255
 WA_ID_MAX = 32
 USER_ID_MAX = 128
 TYPE_MAX = 24
-NAME_MAX = 200
 _INT32 = range(-(2**31), 2**31)
 
 
@@ -278,7 +283,7 @@ def _contact_name(contact: dict[str, Any] | None) -> str | None:
     profile = contact.get("profile") if contact is not None else None
     if not isinstance(profile, dict):
         return None
-    return (_text(profile.get("name")) or "")[:NAME_MAX] or None
+    return (_text(profile.get("name")) or "")[:SENDER_NAME_CHARS] or None
 
 
 def _timestamp(value: object) -> datetime:

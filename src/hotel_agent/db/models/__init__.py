@@ -22,6 +22,7 @@ from hotel_agent.db.models.scheduled_message import (
 from hotel_agent.db.models.staff_account import (
     StaffAuditEntry,
     StaffRole,
+    StaffSeen,
     StaffSession,
     StaffUser,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "ScheduledStatus",
     "StaffAuditEntry",
     "StaffRole",
+    "StaffSeen",
     "StaffSession",
     "StaffUser",
 ]

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotel_agent.db.base import Base
-from hotel_agent.db.types import BigIntId, JsonDoc, UTCDateTime, utcnow
+from hotel_agent.db.types import JsonDoc, UTCDateTime, utcnow
 
 
 class ConversationOwner(StrEnum):
@@ -45,8 +45,6 @@ class Conversation(Base):
     assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL")
     )
-    # The latest message staff have seen in the console: later guest messages are unread.
-    staff_seen_message_id: Mapped[int | None] = mapped_column(BigIntId)
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_outbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

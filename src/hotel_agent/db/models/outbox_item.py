@@ -19,6 +19,9 @@ class OutboxKind(StrEnum):
     # An e-mail to the guest (a booking's confirmation, change or cancellation): `payload` is
     # the rendered e-mail, `recipient` its address. Never waits behind the chat's messages.
     EMAIL = "email"
+    # Who answers changed hands: set the conversation's status at a provider that is also
+    # staff's inbox (Chatwoot's toggle_status); `payload` is {"owner": "bot" or "staff"}.
+    STATUS = "status"
 
 
 RECIPIENT_CHARS = 128  # a WhatsApp id, a web chat session, an e-mail address

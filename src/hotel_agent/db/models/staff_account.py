@@ -28,6 +28,9 @@ class StaffUser(Base):
     # argon2id, in the PHC string format (parameters and salt included).
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=StaffRole.STAFF.value)
+    # The hotel whose conversations, bookings and dead letters this member sees and acts on;
+    # None: every hotel (administrators, a single-hotel deployment).
+    hotel_id: Mapped[int | None] = mapped_column(ForeignKey("hotels.id"), index=True)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Consecutive wrong passwords; the lockout grows with them (reset by a good login).
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
@@ -53,6 +56,22 @@ class StaffSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StaffSeen(Base):
+    """The latest message one member has seen in one conversation: later guest messages are
+    unread for that member only (a colleague's opening does not clear them)."""
+
+    __tablename__ = "staff_seen"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Indexed: retention deletes conversations, and with them these rows.
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    message_id: Mapped[int] = mapped_column(BigIntId)
 
 
 class StaffAuditEntry(Base):

@@ -36,10 +36,18 @@ class BookingRecordRepository:
         return result.all()
 
     async def in_stay_range(
-        self, *, stays_from: date | None, stays_to: date | None, limit: int
+        self,
+        *,
+        stays_from: date | None,
+        stays_to: date | None,
+        limit: int,
+        hotel_id: int | None = None,
     ) -> Sequence[BookingRecord]:
-        """Records whose stay touches [stays_from, stays_to] (either end open), by check-in."""
+        """Records whose stay touches [stays_from, stays_to] (either end open), by check-in;
+        of one hotel only when `hotel_id` is given."""
         query = select(BookingRecord)
+        if hotel_id is not None:
+            query = query.where(BookingRecord.hotel_id == hotel_id)
         if stays_from is not None:
             query = query.where(BookingRecord.check_out > stays_from)
         if stays_to is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,8 +15,11 @@ from hotel_agent.db.models import (
     Guest,
     GuestIdentity,
     Message,
+    StaffSeen,
     StaffUser,
 )
+from hotel_agent.db.repositories._dialect import insert_for
+from hotel_agent.db.types import BIGINT_MAX, INTEGER_MAX
 
 
 class ConversationOverview(NamedTuple):
@@ -28,6 +31,32 @@ class ConversationOverview(NamedTuple):
     last_message: Message | None
     assignee: str | None
     unread: int  # the guest's messages since staff last saw the conversation
+
+
+# What an inbox cursor looks like as text ("<latest message id>-<conversation id>").
+INBOX_CURSOR_PATTERN = r"^[0-9]{1,19}-[0-9]{1,10}$"
+
+
+class InboxCursor(NamedTuple):
+    """Where a page of the inbox ends: its last row's latest message id (0: none) and id."""
+
+    last_message_id: int
+    conversation_id: int
+
+    @classmethod
+    def parse(cls, text: str) -> InboxCursor | None:
+        """The cursor an "older" link carries ("<message id>-<conversation id>"), or None."""
+        first, _, second = text.partition("-")
+        if len(text) > 40 or not (first.isascii() and first.isdigit()):
+            return None
+        if not (second.isascii() and second.isdigit()):
+            return None
+        # Within the columns' range (a database refuses comparing beyond it): a cursor past
+        # every row lists from the newest, as it would.
+        return cls(min(int(first), BIGINT_MAX), min(int(second), INTEGER_MAX))
+
+    def __str__(self) -> str:
+        return f"{self.last_message_id}-{self.conversation_id}"
 
 
 class ConversationRepository:
@@ -54,9 +83,16 @@ class ConversationRepository:
         owner: str | None = None,
         channel: str | None = None,
         conversation_id: int | None = None,
+        hotel_id: int | None = None,
+        viewer: int | None = None,
+        before: InboxCursor | None = None,
         limit: int = 50,
     ) -> list[ConversationOverview]:
-        """Conversations with the latest activity first (by their latest message)."""
+        """Conversations with the latest activity first (by their latest message; those
+        without one last). `hotel_id`: that hotel's only. `before`: the page after the row
+        that cursor names (keyset paging: a page costs the same however deep it is).
+        Unread counts are the `viewer`'s (a staff user id); without one, the guest's messages
+        no member has seen yet."""
         last_id = (
             select(func.max(Message.id))
             .where(Message.conversation_id == Conversation.id)
@@ -72,40 +108,61 @@ class ConversationRepository:
             chosen = chosen.where(Conversation.channel == channel)
         if conversation_id is not None:
             chosen = chosen.where(Conversation.id == conversation_id)
+        if hotel_id is not None:
+            chosen = chosen.where(Conversation.hotel_id == hotel_id)
         listed = chosen.subquery()
+        activity = func.coalesce(listed.c.last_id, 0)
+        seen_by = select(func.max(StaffSeen.message_id)).where(
+            StaffSeen.conversation_id == Conversation.id
+        )
+        if viewer is not None:
+            seen_by = seen_by.where(StaffSeen.user_id == viewer)
         # Counted through the (conversation_id, id) index, from the last message seen on.
         unread = (
             select(func.count(Message.id))
             .where(
                 Message.conversation_id == Conversation.id,
                 Message.direction == Direction.INBOUND,
-                Message.id > func.coalesce(Conversation.staff_seen_message_id, 0),
+                Message.id > func.coalesce(seen_by.correlate(Conversation).scalar_subquery(), 0),
             )
             .correlate(Conversation)
             .scalar_subquery()
         )
-        rows = await self.session.execute(
+        query = (
             select(Conversation, Guest, Message, StaffUser.username, unread)
             .join(listed, listed.c.id == Conversation.id)
             .join(Guest, Guest.id == Conversation.guest_id)
             .outerjoin(Message, Message.id == listed.c.last_id)
             .outerjoin(StaffUser, StaffUser.id == Conversation.assignee_id)
-            .order_by(listed.c.last_id.desc().nulls_last(), Conversation.id.desc())
-            .limit(limit)
+        )
+        if before is not None:
+            query = query.where(
+                or_(
+                    activity < before.last_message_id,
+                    and_(activity == before.last_message_id, listed.c.id < before.conversation_id),
+                )
+            )
+        rows = await self.session.execute(
+            query.order_by(activity.desc(), Conversation.id.desc()).limit(limit)
         )
         return [ConversationOverview(c, g, m, a, n) for c, g, m, a, n in rows]
 
-    async def mark_seen_by_staff(self, conversation_id: int, message_id: int) -> None:
-        """Staff have seen the conversation up to `message_id` (never moves back)."""
-        seen = Conversation.staff_seen_message_id
+    async def mark_seen(self, user_id: int, conversation_id: int, message_id: int) -> None:
+        """The member has seen the conversation up to `message_id` (never moves back).
+        Seeing is not activity: the conversation's updated_at (retention) stays as it was."""
+        insert = insert_for(self.session, StaffSeen).values(
+            user_id=user_id, conversation_id=conversation_id, message_id=message_id
+        )
+        later = insert.excluded.message_id
         await self.session.execute(
-            update(Conversation)
-            .where(
-                Conversation.id == conversation_id,
-                or_(seen.is_(None), seen < message_id),
+            insert.on_conflict_do_update(
+                index_elements=[StaffSeen.user_id, StaffSeen.conversation_id],
+                set_={
+                    "message_id": case(
+                        (later > StaffSeen.message_id, later), else_=StaffSeen.message_id
+                    )
+                },
             )
-            # Seeing is not activity: updated_at (idle-state retention) stays as it was.
-            .values(staff_seen_message_id=message_id, updated_at=Conversation.updated_at)
         )
 
     async def get_guest(self, guest_id: int) -> Guest | None:

@@ -98,6 +98,16 @@ class MessageRepository:
         )
         return result.all()
 
+    async def last_is_inbound(self, conversation_id: int) -> bool:
+        """Is the conversation's latest message the guest's? (False: none yet.)"""
+        direction = await self.session.scalar(
+            select(Message.direction)
+            .where(Message.conversation_id == conversation_id)
+            .order_by(Message.id.desc())
+            .limit(1)
+        )
+        return direction == Direction.INBOUND
+
     async def last_inbound_sender(self, conversation_id: int) -> str | None:
         """The address the guest last wrote from (what the worker answers to), while the
         inbox event of that message is still stored."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, true, update
 from sqlalchemy.orm import aliased
 
 from hotel_agent.db.models import DeadLetter, OutboxItem, OutboxKind, QueueState
@@ -111,15 +111,20 @@ class OutboxRepository(LeasedQueue[OutboxItem]):
     async def dead_letter_count(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(DeadLetter)) or 0)
 
-    async def dead_letters(self, limit: int) -> Sequence[tuple[DeadLetter, OutboxItem]]:
-        """Outbox rows still dead (not re-sent), newest first, each with its last dead letter."""
+    async def dead_letters(
+        self, limit: int, *, hotel_id: int | None = None
+    ) -> Sequence[tuple[DeadLetter, OutboxItem]]:
+        """Outbox rows still dead (not re-sent), newest first, each with its last dead letter;
+        of one hotel only when `hotel_id` is given."""
         later = aliased(DeadLetter)
+        hotel = OutboxItem.hotel_id == hotel_id if hotel_id is not None else true()
         rows = await self.session.execute(
             select(DeadLetter, OutboxItem)
             .join(OutboxItem, OutboxItem.id == DeadLetter.source_id)
             .where(
                 DeadLetter.source == self.source,
                 OutboxItem.state == QueueState.DEAD,
+                hotel,
                 ~select(later.id)
                 .where(
                     later.source == self.source,

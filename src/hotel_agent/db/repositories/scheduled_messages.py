@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.db.models import (
     BookingRecord,
     BookingRecordStatus,
     Conversation,
+    DeadLetter,
+    Direction,
     Guest,
     Message,
+    OutboxItem,
+    QueueState,
     ScheduledKind,
     ScheduledMessage,
     ScheduledStatus,
@@ -91,6 +95,30 @@ class ScheduledMessageRepository:
         )
         return result.all()
 
+    async def offer_is_last_word(self, conversation_id: int) -> bool:
+        """Whether an unanswered offer is the agent's last message in the conversation (a
+        typed "yes" then answers it; after anything the agent said since, it means that)."""
+        last_bot = (
+            select(func.max(Message.id))
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.direction == Direction.OUTBOUND.value,
+                Message.author == "bot",
+            )
+            .scalar_subquery()
+        )
+        found = await self.session.scalar(
+            select(
+                exists().where(
+                    ScheduledMessage.conversation_id == conversation_id,
+                    ScheduledMessage.kind == ScheduledKind.OFFER,
+                    ScheduledMessage.status == ScheduledStatus.ASKED,
+                    ScheduledMessage.message_id == last_bot,
+                )
+            )
+        )
+        return bool(found)
+
     async def booking(self, booking_record_id: int) -> BookingRecord | None:
         return await self.session.get(BookingRecord, booking_record_id)
 
@@ -154,3 +182,62 @@ class ScheduledMessageRepository:
             .order_by(ScheduledMessage.id)
         )
         return result.all()
+
+    async def undelivered(
+        self, limit: int
+    ) -> Sequence[tuple[ScheduledMessage, BookingRecord, DeadLetter | None]]:
+        """Messages that did not reach their guest, newest first: rows that failed (their
+        `detail` says why) and rows queued whose outbox send was dead-lettered (with its last
+        dead letter)."""
+        dead_send = exists().where(
+            OutboxItem.message_id == ScheduledMessage.message_id,
+            OutboxItem.state == QueueState.DEAD,
+        )
+        result = await self.session.execute(
+            select(ScheduledMessage, BookingRecord)
+            .join(BookingRecord, BookingRecord.id == ScheduledMessage.booking_record_id)
+            .where(
+                or_(
+                    ScheduledMessage.status == ScheduledStatus.FAILED,
+                    and_(
+                        ScheduledMessage.status.in_([ScheduledStatus.SENT, ScheduledStatus.ASKED]),
+                        dead_send,
+                    ),
+                )
+            )
+            .order_by(ScheduledMessage.updated_at.desc(), ScheduledMessage.id.desc())
+            .limit(limit)
+        )
+        rows = []
+        for row, booking in result.all():
+            letter = None if row.message_id is None else await self.dead_letter(row.message_id)
+            rows.append((row, booking, letter))
+        return rows
+
+    async def dead_letter(self, message_id: int) -> DeadLetter | None:
+        """The last dead letter of the message's outbox send, while that send is dead."""
+        return await self.session.scalar(
+            select(DeadLetter)
+            .join(OutboxItem, OutboxItem.id == DeadLetter.source_id)
+            .where(
+                DeadLetter.source == "outbox",
+                OutboxItem.message_id == message_id,
+                OutboxItem.state == QueueState.DEAD,
+            )
+            .order_by(DeadLetter.id.desc())
+            .limit(1)
+        )
+
+    async def retry_failed(self, scheduled_id: int, now: datetime) -> bool:
+        """A failed row due again now (the next round checks it all again: opt-out, booking,
+        template); False when it is not failed (retried already, or never failed)."""
+        result = await self.session.execute(
+            update(ScheduledMessage)
+            .where(
+                ScheduledMessage.id == scheduled_id,
+                ScheduledMessage.status == ScheduledStatus.FAILED,
+            )
+            .values(status=ScheduledStatus.PENDING, due_at=now, detail=None)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

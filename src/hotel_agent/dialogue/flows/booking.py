@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import CHANGE, HANDOFF, NO, YES, Turn
-from hotel_agent.dialogue.flows import multi_room, party, room_request
+from hotel_agent.dialogue.flows import multi_room, party, room_request, special_requests
 from hotel_agent.dialogue.flows import offers as offer_step
 from hotel_agent.dialogue.flows.guest_details import bare_name, name_part
 from hotel_agent.dialogue.flows.pms_needs import ages_answer, missing_child_ages, needs_surname
@@ -36,9 +36,11 @@ _OTHER_ROOM = re.compile(
 
 
 def start(t: Turn, flow: Flow) -> None:
-    name = t.state.guest_name  # said before the booking began ("me llamo Ana"): still hers
+    # Said before the booking began ("me llamo Ana", "we're coming by car"): still theirs.
+    name, requests, words = t.state.guest_name, t.state.requests, t.state.request_words
     t.state.reset_flow()
     t.state.guest_name = name
+    t.state.requests, t.state.request_words = requests, words
     t.state.flow = flow
     t.state.step = Step.COLLECT
 
@@ -209,6 +211,9 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
     if state.chosen is None:
         requested = next((o for o in state.offers if o.room_type_id == slots.room_type), None)
         if requested is not None:
+            # The room asked for by name, free: its price is said before any detail is asked
+            # ("precio de una doble… somos 2" was answered with "¡Perfecto, la Doble!" alone).
+            offer_step.tell_price(t, requested)
             offer_step.remember_pick(t, requested)
         elif was_choosing:
             # "soy Ana López" before choosing: kept for the booking, and still a miss (a new
@@ -221,6 +226,11 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
                 slots.room_type = None
             offer_step.show(t)
             return
+    if state.guest_email is None and t.input.sender_email and not state.sender_email_taken:
+        # A guest writing by e-mail is not asked for an address: the one they write from is
+        # used, said when the name is asked and shown in the summary, where they may give another.
+        state.guest_email = t.input.sender_email
+        state.sender_email_taken = True
     if state.guest_name is None or state.guest_email is None:
         _ask_details(t)
         return
@@ -305,14 +315,27 @@ def _kept(t: Turn) -> list[str]:
 
 
 def _say_kept(t: Turn) -> None:
-    """ "the single pls", "Marco Rossi, marco@…" while the dates are asked: what the message
-    gave is acknowledged before the same question, which would otherwise read as unheard."""
+    """ "the single pls", "Marco Rossi, marco@…", "somos 2 adultos" while the dates are asked:
+    what the message gave is acknowledged before the question, which would otherwise read as
+    unheard (asked which nights of Holy Week, the question does not name the party)."""
     entities = t.understanding.entities
-    if _says_stay(entities) or t.state.step is not Step.COLLECT:
+    slots = t.state.slots
+    said_days = (
+        entities.check_in,
+        entities.check_out,
+        entities.nights,
+        entities.event_day,
+        entities.holiday,
+    )
+    if any(value is not None for value in said_days) or t.state.step is not Step.COLLECT:
         return
     kept = _kept(t) if t.gave_details else []
-    if entities.room_type is not None and t.state.slots.room_type == entities.room_type:
+    if entities.room_type is not None and slots.room_type == entities.room_type:
         kept.insert(0, t.say("booking.kept_room", room=t.room_name(entities.room_type)))
+    if entities.adults is not None and slots.adults is not None and t.step_before is Step.COLLECT:
+        # Only while the dates were already asked: "quiero reservar para 2" is heard in the
+        # question that follows it, which no longer asks how many.
+        kept.insert(0, t.say.party(slots.adults, slots.children or 0))
     if kept:
         t.reply(t.say("booking.kept", what=t.say.together(kept)))
 
@@ -351,6 +374,7 @@ async def _book(t: Turn, services: DialogueServices) -> None:
     assert state.guest_name
     assert state.guest_email
     guest = GuestDetails(name=state.guest_name, email=state.guest_email, phone=state.guest_phone)
+    notes = special_requests.notes(t, t.input.hotel.default_language)
     offer = next((o for o in state.offers if o.room_type_id == state.chosen), None)
     if offer is not None and offer.rooms:
         # The rooms as the summary showed them: a retried "yes" sends the same rooms.
@@ -360,10 +384,15 @@ async def _book(t: Turn, services: DialogueServices) -> None:
             rooms=multi_room.booking_lines(offer),
             guest=guest,
             idempotency_key=t.write_key,
+            notes=notes,
         )
     else:
         request = BookingRequest(
-            stay=stay, room_type_id=state.chosen, guest=guest, idempotency_key=t.write_key
+            stay=stay,
+            room_type_id=state.chosen,
+            guest=guest,
+            idempotency_key=t.write_key,
+            notes=notes,
         )
     try:
         booking = await services.bookings.book(
@@ -477,6 +506,9 @@ def _ask_details(t: Turn) -> None:
     t.notice_privacy()
     if state.guest_name is None and state.guest_email is None:
         t.reply(t.say("booking.ask_name_and_email", room=t.room_name(state.chosen or "")))
+    elif state.guest_name is None and state.guest_email == t.input.sender_email:
+        room = t.room_name(state.chosen or "")
+        t.reply(t.say("booking.ask_name_sender_email", room=room, email=state.guest_email))
     elif state.guest_name is None:
         t.reply(t.say("booking.ask_name"))
     else:
@@ -509,6 +541,10 @@ def can_take(t: Turn) -> bool:
     if state.step is Step.CHOOSE:
         contact = entities.email or entities.phone or t.introduces_self()
         return offer_step.answers_choice(t) or bool(contact)
+    if state.step is Step.CONFIRM:
+        # An address at the summary corrects the one shown ("mejor a mi correo personal,
+        # lucia@…": not a request for the staff, "personal").
+        return bool(entities.email)
     if state.step is Step.COLLECT:
         # Asked for dates and guests, "2 personas" is a party, not a request for a person.
         said = _says_stay(entities) or party.said_in_a_sentence(t) is not None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from hotel_agent.nlu.entities.contact import NAME_PARTICLES
 from hotel_agent.nlu.text import normalize
 
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:['’.-][^\W\d_]+)*\.?$")
@@ -16,7 +17,16 @@ _NOT_NAMES = frozenset({
     "si", "no", "vale", "ok", "hola", "gracias", "yes", "hello", "hi", "thanks", "sure", "perfecto",
     "claro", "bueno", "nada", "nothing", "please", "porfavor", "favor", "hey", "mail", "email",
     "e-mail", "correo", "tel", "tlf", "telefono", "phone", "movil", "mobile", "es", "is",
+    "for", "para",
+    # what a guest says of a room, not a name: "la más barata", "the cheaper one", "esa"
+    "mas", "more", "barata", "barato", "cheap", "cheaper", "cheapest", "mejor", "better",
+    "primera", "primero", "segunda", "segundo", "tercera", "first", "second", "third", "last",
+    "ultima", "option", "opcion", "one", "that", "this", "esa", "ese", "esta", "este", "room",
+    "habitacion", "doble", "double", "vista", "view",
 })  # fmt: skip
+# A name does not start with an article ("la de arriba", "the sea view"); inside one it may
+# ("María de la Cruz").
+_NOT_FIRST = frozenset({"la", "el", "los", "las", "lo", "the", "a", "an", "un", "una", "de"})
 _CONTACT = re.compile(r"\S+@\S+|\+?\d[\d\s().-]{5,}")
 # Between the name and the rest: a comma, a semicolon, a dash with spaces around it (a
 # hyphen inside "Ana-María" is part of the name), a slash, a new line, or a final "y"/"and".
@@ -24,7 +34,7 @@ _SEPARATOR = re.compile(r"[,;:/|\n]+|\s[-–—]+\s|\s[-–—]+$|\b(?:y|and)\s*
 # Words that introduce a name without being part of it: "name Sarah Connor", "a nombre de…".
 _INTRO = re.compile(
     r"^(?:(?:my\s+)?name(?:'s|\s+is)?|under(?:\s+the\s+name(?:\s+of)?)?|(?:mi\s+)?nombre(?:\s+es)?"
-    r"|a\s+nombre\s+de|me\s+llamo|soy|i'?m|it'?s)\s+",
+    r"|a\s+nombre\s+de|me\s+llamo|soy|i'?m|(?:(?:it'?s|its|es)\s+)?(?:for|para)|it'?s|its)\s+",
     re.IGNORECASE,
 )
 
@@ -36,9 +46,12 @@ def bare_name(text: str) -> str | None:
         return None
     if not all(_NAME_WORD.match(word) for word in words):
         return None
-    if any(normalize(word) in _NOT_NAMES for word in words):
+    if any(normalize(word) in _NOT_NAMES for word in words) or normalize(words[0]) in _NOT_FIRST:
         return None
-    return " ".join(word if word[:1].isupper() else word.capitalize() for word in words)
+    return " ".join(
+        word if word[:1].isupper() or (i and word in NAME_PARTICLES) else word.capitalize()
+        for i, word in enumerate(words)
+    )
 
 
 def without_contact(text: str, email: str | None, phone: str | None) -> str:

@@ -10,6 +10,7 @@ finds nothing to cancel.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from hotel_agent.channels.port import Button, ListPicker, ListRow, ListSection
 from hotel_agent.dialogue import choices
@@ -303,6 +304,8 @@ async def _cancel(t: Turn, services: DialogueServices, booking: Booking, *, conf
         return
     if not confirm:
         policy = services.knowledge.answer("cancellation_policy", t.language)
+        policy = policy or t.say("cancel.policy_unknown")
+        deadline = _cancellation_deadline(t, services, booking)
         state.step = Step.CONFIRM
         t.reply(
             t.say(
@@ -310,7 +313,7 @@ async def _cancel(t: Turn, services: DialogueServices, booking: Booking, *, conf
                 reference=booking.reference,
                 room=multi_room.room_types_text(t, booking),
                 stay=t.stay_text(booking.stay),
-                policy=policy or t.say("cancel.policy_unknown"),
+                policy=f"{policy}\n\n{deadline}" if deadline else policy,
             ),
             buttons=_yes_no(t, yes="buttons.confirm_cancel", no="buttons.keep_booking"),
         )
@@ -477,6 +480,24 @@ def _picked_candidate(t: Turn) -> int | None:
 
 def _yes_no(t: Turn, *, yes: str = "buttons.yes", no: str = "buttons.no") -> list[Button]:
     return [t.button(YES, yes), t.button(NO, no)]
+
+
+def _cancellation_deadline(t: Turn, services: DialogueServices, booking: Booking) -> str | None:
+    """ "Cancelling now is free (until Sunday 6 December at 15:00)" or, past it, what it costs:
+    from the hotel's terms and the PMS's check-in time; None when either is unknown."""
+    terms = services.knowledge.cancellation
+    if terms is None or t.hotel is None:
+        return None
+    arrival = datetime.combine(booking.stay.check_in, t.hotel.check_in_time, tzinfo=t.now.tzinfo)
+    free_until = arrival - timedelta(hours=terms.free_until_hours_before_check_in)
+    when = t.say(
+        "cancel.deadline",
+        day=t.say.day(free_until.date(), today=t.today),
+        time=t.say.clock(free_until.time()),
+    )
+    if t.now < free_until:
+        return t.say("cancel.free_until", when=when)
+    return t.say("cancel.late", when=when, charge=terms.charge(t.language))
 
 
 def _check_in_time(t: Turn) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from hotel_agent.channels.port import ListPicker, ListRow, ListSection
 from hotel_agent.dialogue import choices
 from hotel_agent.dialogue.context import CHANGE, HANDOFF, OFFER_PREFIX, YES, Turn
-from hotel_agent.dialogue.flows import multi_room
+from hotel_agent.dialogue.flows import multi_room, special_requests
 from hotel_agent.dialogue.state import OfferView, Picked, Step
 from hotel_agent.nlu.text import normalize
 from hotel_agent.nlu.types import Intent, Understanding
@@ -263,6 +263,7 @@ def summary(t: Turn) -> None:
         name=state.guest_name,
         email=state.guest_email,
         total=t.say.money(offer.total, offer.currency),
+        requests=special_requests.summary_line(t),
     )
     changes = differences(t, offer)
     if changes:

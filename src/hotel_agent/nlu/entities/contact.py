@@ -42,7 +42,11 @@ _INTRO = re.compile(
 )
 _WEAK_INTRO = re.compile(r"\b(?:soy|i'm|i\s+am|this\s+is|aqui)\s+")
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_PARTICLES = frozenset({"de", "del", "la", "las", "los", "van", "von", "da", "di", "le"})
+# Lower-case words inside a name: "María de la Cruz", "Ludwig van Beethoven".
+NAME_PARTICLES = frozenset({
+    "de", "del", "la", "las", "los", "van", "von", "der", "da", "das", "di", "do", "dos", "du",
+    "le",
+})  # fmt: skip
 _NAME_AFTER_PARTICLES = re.compile(
     r"(?:\s+(?:de|del|la|las|los|van|von|da|di|le)\b)*\s+(?P<word>[^\W\d_][\w'’-]*)",
     re.IGNORECASE,
@@ -118,7 +122,7 @@ def _name_after(text: str, start: int, *, capitals_only: bool) -> str | None:
         word = match.group()
         folded = fold(word)
         capital = word[0].isupper()
-        if folded in _PARTICLES and words:
+        if folded in NAME_PARTICLES and words:
             # "de la Fuente" continues a name when a name word follows the particles
             following = _NAME_AFTER_PARTICLES.match(text, match.end())
             if following is None or fold(following["word"]) in _NOT_NAMES:
@@ -127,7 +131,7 @@ def _name_after(text: str, start: int, *, capitals_only: bool) -> str | None:
                 break
         elif folded in _NOT_NAMES or (capitals_only and (not capital or folded.endswith("ing"))):
             break
-        words.append(word if folded in _PARTICLES else word[0].upper() + word[1:])
+        words.append(word if folded in NAME_PARTICLES else word[0].upper() + word[1:])
         position = match.end()
     return " ".join(words) or None
 

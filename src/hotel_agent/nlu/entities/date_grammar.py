@@ -113,6 +113,8 @@ class Span:
 class RangeRef(Span):
     first: DayRef
     last: DayRef
+    # "para el 24 y 25": the nights listed one by one, so the stay ends the day after the last.
+    nights_listed: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,17 @@ def _atom(
     return ref, month_name is not None, bare
 
 
+def _next_day_listed(first: DayRef | None, second: DayRef | None) -> bool:
+    """ "el 24 y 25 de diciembre", "the 24th and 25th": two days in a row, listed."""
+    return (
+        first is not None
+        and second is not None
+        and second.day == first.day + 1
+        and first.month in (None, second.month)
+        and first.year in (None, second.year)
+    )
+
+
 def _ranges_and_numeric(folded: str, language: str) -> tuple[list[RangeRef], list[NumericDate]]:
     atoms = list(_ATOM.finditer(folded))
     ranges: list[RangeRef] = []
@@ -234,10 +247,11 @@ def _ranges_and_numeric(folded: str, language: str) -> tuple[list[RangeRef], lis
                 or (prefix is not None and prefix.group().strip() != "de")
                 or not (first_bare or second_bare)
             )
-            if paired and strong and not _UNIT_AFTER.match(folded, second.end()):
+            listed = not paired and _next_day_listed(first_ref, second_ref)
+            if (paired or listed) and strong and not _UNIT_AFTER.match(folded, second.end()):
                 start = prefix.start() if prefix else first.start()
                 if first_ref and second_ref and possible(first_ref) and possible(second_ref):
-                    ranges.append(RangeRef(start, second.end(), first_ref, second_ref))
+                    ranges.append(RangeRef(start, second.end(), first_ref, second_ref, listed))
                 else:
                     numeric.append(NumericDate(start, second.end(), None))
                 used_until = second.end()

@@ -59,6 +59,14 @@ _PART_OF_DAY = re.compile(
     r"|\s+(?:por|a)\s+la\s+(?:ma[ñn]ana|tarde|noche))\b",
     re.IGNORECASE,
 )
+# "something for tonight", "para esta noche", "for tomorrow night", "la noche del 14": a stay of
+# that one night unless a departure is said ("from tonight until Friday"). Without "for"/"para"
+# it is a time of arrival ("llegamos mañana por la noche"), not a length.
+_ONE_NIGHT = re.compile(
+    r"\b(?:(?:for|para)\s+(?:(?:just|only|solo)\s+)?|(?:just|only|solo)\s+)"
+    r"(?:tonight|esta\s+noche|(?:tomorrow|manana)\s+(?:(?:por|en|a)\s+la\s+)?(?:night|noche)"
+    r"|(?:the\s+)?night\s+of\s+(?:the\s+)?\d{1,2}|la\s+noche\s+del?\s+(?:dia\s+)?\d{1,2})\b"
+)
 _DAY_ONLY = re.compile(r"(?:(?:on\s+)?the\s+|el\s+(?:dia\s+)?|dia\s+)?(\d{1,2})(?:st|nd|rd|th|º)?")
 # A weekday named on its own ("leave on Monday", "salimos el lunes") is any week's: after a
 # check-in weeks away it is the first such day after it. "next Monday" is told from today.
@@ -68,12 +76,12 @@ _WEEKDAY = re.compile(
 )
 # "from Saturday to Monday", "del viernes al martes": a range of weekdays, any week's.
 _DAY_NAME = (
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|lunes|martes|miercoles|jueves|viernes"
-    r"|sabado|domingo)"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun"
+    r"|lunes|martes|miercoles|jueves|viernes|sabado|domingo)"
 )
 _WEEKDAY_RANGE = re.compile(
-    rf"(?:(?:from|desde|del?)\s+)?(?:el\s+|the\s+)?{_DAY_NAME}\s*"
-    rf"(?:to|till|until|-|al|a|hasta(?:\s+el)?)\s+(?:the\s+|el\s+)?{_DAY_NAME}"
+    rf"(?:(?:from|desde|del?)\s+)?(?:el\s+|the\s+)?{_DAY_NAME}"
+    rf"(?:\s*-\s*|\s+(?:to|till|until|al|a|hasta(?:\s+el)?)\s+)(?:the\s+|el\s+)?{_DAY_NAME}\b"
 )
 _CUE_WINDOW = 40
 # "the wedding is on 17 April", "la boda es el 17", "for a wedding on the 17th": the day is the
@@ -292,13 +300,18 @@ def _from_duckling(
     if mention.kind == "range":
         pairs = list(zip(mention.firsts, mention.lasts, strict=True))
         first, last = next((pair for pair in pairs if pair[0] >= today), pairs[0])
+        said = folded[mention.start : mention.end]
+        if _WEEKDAY_RANGE.match(said) and (first < today or last - first > timedelta(days=7)):
+            # "fri to sun next week": Duckling puts only the Sunday in next week (this week's
+            # Friday, gone, to next week's Sunday, 9 nights). Two weekdays are one week's.
+            first = last - timedelta(days=(last.weekday() - first.weekday()) % 7 or 7)
         if first < week_floor and _WEEKDAY_RANGE.fullmatch(folded[mention.start : mention.end]):
             # "from Saturday to Monday" answering about Carnival: that week's, not this one.
             weeks = timedelta(weeks=-((first - week_floor).days // 7))  # whole weeks, rounded up
             first, last = first + weeks, last + weeks
         return _Stay(mention.start, mention.end, first, last)
     role: Role = "in" if mention.kind == "from" else "out" if mention.kind == "to" else None
-    said = folded[mention.start : mention.end].strip()
+    said = folded[mention.start : mention.end].strip(" ,.;:!?")
     shape = _DAY_ONLY.fullmatch(said)
     return _Single(
         mention.start,
@@ -323,7 +336,8 @@ def _mentions(
         anchor = day_anchor if said.first.month is None and said.last.month is None else today
         stay = _resolve_range(said.first, said.last, anchor)
         if stay is not None:
-            found.append(_Stay(said.start, said.end, *stay))
+            check_out = stay[1] + timedelta(days=1) if said.nights_listed else stay[1]
+            found.append(_Stay(said.start, said.end, stay[0], check_out))
     found += [_Stay(w.start, w.end, w.check_in, w.check_out, True) for w in grammar.weekends]
     for numeric in grammar.numeric:
         ref = numeric.ref
@@ -404,7 +418,11 @@ def _resolve_single(
 
 
 def _choose(
-    found: list[_Stay | _Single], today: date, day_anchor: date, out_anchor: date
+    found: list[_Stay | _Single],
+    today: date,
+    day_anchor: date,
+    out_anchor: date,
+    week_floor: date,
 ) -> tuple[date | None, date | None]:
     # "el finde del 12 al 14 de febrero": the days said name the weekend meant.
     stays = sorted((m for m in found if isinstance(m, _Stay)), key=lambda m: m.relative)
@@ -418,7 +436,10 @@ def _choose(
     if arrival is not None:
         later = [s for s in later if s.role == "out" or s.start > arrival.start]
     departure = next((s for s in later if s.role == "out"), None) or next(iter(later), None)
-    check_in = _resolve_single(arrival, today, day_anchor=day_anchor) if arrival else None
+    check_in = None
+    if arrival is not None:
+        floor = max(today, week_floor) if arrival.weekday else today
+        check_in = _resolve_single(arrival, floor, day_anchor=day_anchor)
     check_out = None
     if departure is not None:
         after = check_in + timedelta(days=1) if check_in else out_anchor
@@ -443,12 +464,15 @@ def extract_dates(
     event_day = _event_day(found, today)
     said_holiday = next(iter(find_holidays(fold(text), today)), None)
     holiday = said_holiday or before.holiday
-    arrival_floor = today
+    arrival_floor = week_floor = today
     if before.check_in is None and holiday is not None:
-        # "Carnaval" then "del 5 al 9", "from Friday": the days and weekdays around it.
+        # "Carnaval" then "del 5 al 9": the days around it. A weekday is the one in the week
+        # ending on its last day: "el jueves" of Holy Week is Holy Thursday, not the Thursday
+        # before Palm Sunday; "el viernes" of Carnival (Saturday to Tuesday), the day before.
         day_anchor = arrival_floor = max(today, holiday.first - timedelta(days=6))
+        week_floor = max(today, holiday.last - timedelta(days=6))
         found, lengths = _mentions(
-            text, language=language, now=now, day_anchor=day_anchor, week_floor=arrival_floor
+            text, language=language, now=now, day_anchor=day_anchor, week_floor=week_floor
         )
     elif before.check_in is None and (event_day or before.event_day):
         event_day = event_day or before.event_day
@@ -460,10 +484,12 @@ def extract_dates(
         # "leaving on 8 February", then "checking in on the 4th": the 4th before it.
         day_anchor = max(today, before.check_out - timedelta(days=_DAYS_BEFORE_CHECK_OUT))
         found, lengths = _mentions(text, language=language, now=now, day_anchor=day_anchor)
-    check_in, check_out = _choose(found, arrival_floor, day_anchor, out_anchor)
+    check_in, check_out = _choose(found, arrival_floor, day_anchor, out_anchor, week_floor)
     plain = [count for count, extra in lengths if not extra]
     extra = [count for count, is_extra in lengths if is_extra]
     nights = plain[-1] if plain else None
+    if check_in and check_out is None and not lengths and _ONE_NIGHT.search(fold(text)):
+        nights = 1
 
     known_nights = before.nights
     if known_nights is None and before.check_in and before.check_out:

@@ -33,6 +33,11 @@ _PERSON = (
     r"(?:personas?|people|ppl|persons?|guests?|huespedes|huesped|pax|amig[oa]s|friends|colleagues"
     r"|companer[oa]s)"
 )
+# "me and 2 friends", "voy con 3 amigos": the friends are counted, and the speaker beside them.
+_COMPANIONS = re.compile(r"amig[oa]s|friends|colleagues|companer[oa]s")
+_WITH_ME_BEFORE = re.compile(
+    r"(?:\b(?:me|myself|yo)\s*(?:\+|&|,|\band|\by|\bplus)|\b(?:with|con))\s*$"
+)
 _CHILD = (
     r"(?:(?:little|small|young|wee)\s+ones|nin[oa]s?|nenes?|nenas?|crios|crias|peques|pequenos|hij[oa]s?|menores|bebes?|kids?"
     r"|children|child|babies|baby|infants?|toddlers?|sons?|daughters?|teenagers?|adolescentes)"
@@ -90,9 +95,15 @@ _KIN = (
     r"|(?P<grown>mujer|marido|esposa|esposo|pareja|novi[oa]|madre|padre|mama|papa|suegr[oa]"
     r"|herman[oa]|amig[oa]|abuel[oa]|wife|husband|partner|boyfriend|girlfriend|fiancee?"
     r"|mother|father|mum|mom|dad|brother|sister|friend|grandma|grandpa|grandmother"
-    r"|grandfather))\b"
+    r"|grandfather|hubby|missus|wifey))\b"
 )
 _RELATIVE = re.compile(_OWN + _KIN)
+# "me + wife", "me and the hubby": listed right after the speaker, a grown-up relative
+# travels without "my" (it was dropped: "me + wife + our 2 kids" was 1 adult).
+_BESIDE_ME = re.compile(
+    r"\b(?:me|myself|yo)\s*(?:\+|&|,|\band\b|\by\b|\bplus\b|\bwith\b|\bcon\b)\s*"
+    r"(?:the\s+|la\s+|el\s+)?" + _KIN
+)
 # "la boda de mi hermana", "my sister's wedding", "the wedding of my son": the relative owns
 # what the guest comes for; it says nothing of who travels.
 _OWNER_BEFORE = re.compile(r"\b(?:de|del|of)\s+$")
@@ -105,7 +116,9 @@ _THE_KID = re.compile(
     r"|toddler|infant)\b" + _CHILD_THING
 )
 # "my mom and dad", "mi mujer y mi hijo": each relative of a list counts.
-_NEXT_RELATIVE = re.compile(r"\s*(?:,|\band\b|\by\b|&)\s*(?:(?:mi|my|our|nuestr[oa])\s+)?" + _KIN)
+_NEXT_RELATIVE = re.compile(
+    r"\s*(?:,|\band\b|\by\b|&|\+)\s*(?:(?:mi|my|our|nuestr[oa])\s+)?" + _KIN
+)
 _COUPLES = re.compile(rf"(?<![\w/.,:])(?P<num>{NUMBER})\s+(?:couples|parejas|matrimonios)\b")
 # "our two girls", "los dos chicos de 5 y 7": girls and boys are children when they are the
 # speaker's (a possessive, or "and the two boys" beside the adults), come after adults counted
@@ -282,6 +295,9 @@ def _counts(folded: str, said: _Said, skip: list[range]) -> None:
             said.children, said.children_at = count, match.start()
             said.ages = _ages_after(folded, match.end()) or said.ages
         elif not (match["num"] in _ARTICLES and match["noun"].startswith(("guest", "huesp"))):
+            before = folded[max(0, match.start() - 12) : match.start()]
+            if count and _COMPANIONS.fullmatch(match["noun"]) and _WITH_ME_BEFORE.search(before):
+                count += 1
             said.saw_persons(count, match, inclusive=False)
 
 
@@ -331,7 +347,10 @@ def _totals(folded: str, said: _Said) -> None:
 def _relatives(folded: str, said: _Said) -> None:
     """Without counts: the speaker and the relatives they name ("mi mujer y yo", "my son")."""
     relatives: list[re.Match[str]] = []
-    for match in _RELATIVE.finditer(folded):
+    # A child beside the speaker ("yo con el peque") is `_THE_KID`'s to count.
+    beside_me = (m for m in _BESIDE_ME.finditer(folded) if not m["kid"])
+    found = [*_RELATIVE.finditer(folded), *beside_me]
+    for match in sorted(found, key=lambda m: m.start()):
         if relatives and match.start() < relatives[-1].end():
             continue  # already read as part of a list
         if _owner(folded, match):

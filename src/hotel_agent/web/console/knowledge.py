@@ -31,7 +31,11 @@ async def knowledge_page(request: Request, runtime: RuntimeDep, saved: str = "")
     if login is None:
         return _to_login(None)
     faq = await _faq(runtime)
-    context = {"faq": faq, "saved": saved if any(i.id == saved for i in faq.items) else ""}
+    context = {
+        "faq": faq,
+        "saved": saved if any(i.id == saved for i in faq.items) else "",
+        "may_edit": _may_edit(runtime, login),
+    }
     return _render(request, runtime, "knowledge.html", login, context)
 
 
@@ -40,7 +44,7 @@ async def edit_page(request: Request, runtime: RuntimeDep, entry_id: EntryId) ->
     login = await auth.current_session(request)
     if login is None:
         return _to_login(None)
-    if not accounts.is_admin(login.member):
+    if not _may_edit(runtime, login):
         return _forbidden(request, runtime, login)
     faq = await _faq(runtime)
     try:
@@ -112,9 +116,16 @@ async def _admin_post(
     checked = await _checked_post(request)
     if isinstance(checked, Response):
         return checked
-    if not accounts.is_admin(checked[0].member):
+    if not _may_edit(runtime, checked[0]):
         return _forbidden(request, runtime, checked[0])
     return checked
+
+
+def _may_edit(runtime: Runtime, login: ConsoleSession) -> bool:
+    """Administrators edit the answers of the hotel this knowledge is (not one working for
+    another hotel of the same agent)."""
+    member = login.member
+    return accounts.is_admin(member) and accounts.in_scope(member, runtime.hotels.default_hotel_id)
 
 
 def _edit(

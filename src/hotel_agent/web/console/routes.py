@@ -40,6 +40,8 @@ templates = Jinja2Templates(directory=_HERE / "templates")
 router = APIRouter(prefix="/staff", include_in_schema=False)
 # Seconds between the pages' refreshes.
 POLL_SECONDS = 5
+# Conversations per inbox page; the "older" link shows the next ones.
+INBOX_PAGE = 200
 _OWNERS: tuple[str, ...] = get_args(OwnerFilter)
 Fragment = Literal["list", "transcript"]
 ConversationId = Annotated[int, Path(ge=1, le=INTEGER_MAX)]
@@ -115,7 +117,10 @@ async def inbox(
     owner: str = "staff",
     channel: str = "",
     fragment: Fragment | None = None,
+    before: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
+    """The conversations, newest activity first, a page of INBOX_PAGE at a time (an "older"
+    link to the next): of the member's hotel only when they work for one."""
     login = await auth.current_session(request)
     if login is None:
         return _to_login(fragment)
@@ -124,18 +129,33 @@ async def inbox(
         if owner == known:
             chosen = known
     channel = channel if channel in runtime.channels else ""
-    async with runtime.sessions() as session:
-        listing = await service.list_conversations(
-            session, chosen, channel=channel or None, limit=100
-        )
+    member = login.member
+    try:
+        async with runtime.sessions() as session:
+            listing = await service.list_conversations(
+                session,
+                chosen,
+                channel=channel or None,
+                limit=INBOX_PAGE,
+                hotel_id=member.hotel_id,
+                viewer=member.user_id,
+                before=before,
+            )
+    except BadRequest:
+        return _see_other(f"/staff/?{urlencode({'owner': chosen, 'channel': channel})}")
     query = urlencode({"owner": chosen, "channel": channel})
+    page = f"{query}&{urlencode({'before': before})}" if before else query
     context = {
         "conversations": listing.conversations,
         "owner": chosen,
         "channel": channel,
         "channels": sorted(runtime.channels),
         "owners": _OWNERS,
-        "poll_url": f"/staff/?{query}&fragment=list",
+        "poll_url": f"/staff/?{page}&fragment=list",
+        "older_url": (
+            f"/staff/?{query}&{urlencode({'before': listing.older})}" if listing.older else ""
+        ),
+        "newest_url": f"/staff/?{query}" if before else "",
     }
     name = "inbox_list.html" if fragment == "list" else "inbox.html"
     return _render(request, runtime, name, login, context)
@@ -153,13 +173,14 @@ async def conversation_page(
     if login is None:
         return _to_login(fragment)
     try:
-        context = await _conversation(runtime, conversation_id)
+        context = await _conversation(runtime, conversation_id, login.member)
     except NotFound:
         return HTMLResponse("not found", status_code=404)
     if context["messages"]:
-        # Opened (or its transcript refreshed while open): what it shows is seen.
+        # Opened (or its transcript refreshed while open): what it shows is seen, by this
+        # member only.
         last_seen = context["messages"][-1].id
-        await service.mark_seen(runtime.sessions, conversation_id, last_seen)
+        await service.mark_seen(runtime.sessions, login.member, conversation_id, last_seen)
     context["error"] = error if error in _ERRORS else ""
     context["poll_url"] = f"/staff/conversations/{conversation_id}?fragment=transcript"
     name = "transcript.html" if fragment == "transcript" else "conversation.html"
@@ -171,7 +192,9 @@ async def take_over(
     request: Request, runtime: RuntimeDep, conversation_id: ConversationId
 ) -> Response:
     async def act(member: StaffMember, form: FormData) -> object:
-        return await service.take_over(runtime.sessions, conversation_id, by=member)
+        return await service.take_over(
+            runtime.sessions, conversation_id, by=member, hotel_id=member.hotel_id
+        )
 
     return await _act(request, conversation_id, act, conflict="taken_by_colleague")
 
@@ -192,6 +215,7 @@ async def reply(request: Request, runtime: RuntimeDep, conversation_id: Conversa
             body,
             by=member,
             templates=knowledge_for(runtime.settings).templates,
+            hotel_id=member.hotel_id,
         )
 
     return await _act(request, conversation_id, act, conflict="undeliverable")
@@ -202,7 +226,9 @@ async def hand_back(
     request: Request, runtime: RuntimeDep, conversation_id: ConversationId
 ) -> Response:
     async def act(member: StaffMember, form: FormData) -> object:
-        return await service.hand_back(runtime.sessions, conversation_id, by=member)
+        return await service.hand_back(
+            runtime.sessions, conversation_id, by=member, hotel_id=member.hotel_id
+        )
 
     return await _act(request, conversation_id, act, conflict="already_bot")
 
@@ -214,7 +240,9 @@ async def failed_messages(request: Request, runtime: RuntimeDep, error: str = ""
     if login is None:
         return _to_login(None)
     async with runtime.sessions() as session:
-        letters = await dead_letters.list_dead_letters(session, limit=100)
+        letters = await dead_letters.list_dead_letters(
+            session, limit=100, hotel_id=login.member.hotel_id
+        )
     context = {"letters": letters, "error": error if error in _ERRORS else ""}
     return _render(request, runtime, "failed.html", login, context)
 
@@ -268,7 +296,9 @@ async def agent_bookings(
         return _to_login(None)
     start, end = _day(stays_from), _day(stays_to)
     async with runtime.sessions() as session:
-        listed = await staff_bookings.ledger(session, stays_from=start, stays_to=end)
+        listed = await staff_bookings.ledger(
+            session, stays_from=start, stays_to=end, hotel_id=login.member.hotel_id
+        )
     listed = await staff_bookings.with_live_status(runtime.pms, listed)
     context = {
         "bookings": listed,
@@ -373,17 +403,24 @@ async def _checked_post(request: Request) -> tuple[ConsoleSession, FormData] | R
     return login, form
 
 
-async def _conversation(runtime: Runtime, conversation_id: int) -> dict[str, Any]:
+async def _conversation(
+    runtime: Runtime, conversation_id: int, member: StaffMember
+) -> dict[str, Any]:
+    """What the conversation page shows; NotFound for another hotel's than the member's."""
+    hotel_id = member.hotel_id
     async with runtime.sessions() as session:
-        transcript = await service.transcript(session, conversation_id)
+        transcript = await service.transcript(
+            session, conversation_id, hotel_id=hotel_id, viewer=member.user_id
+        )
         composer = await service.composer(
             session,
             runtime.channels,
             conversation_id,
             knowledge_for(runtime.settings).templates,
+            hotel_id=hotel_id,
         )
         history = await accounts.staff_actions(session, conversation_id)
-        booked = await service.bookings(session, conversation_id)
+        booked = await service.bookings(session, conversation_id, hotel_id=hotel_id)
     return {
         "bookings": booked,
         "conversation": transcript.conversation,
@@ -419,7 +456,8 @@ def _render(
             "csrf_field": auth.CSRF_FIELD,
             "when": when,
             "poll_seconds": POLL_SECONDS,
-            "hotel_name": runtime.settings.hotel.name,
+            # A member of one hotel sees its name; everyone else the agent's own.
+            "hotel_name": (login and login.member.hotel_name) or runtime.settings.hotel.name,
             "is_admin": login is not None and accounts.is_admin(login.member),
         },
         status_code=status,

@@ -51,6 +51,10 @@ def test_single_days(text: str, language: str, expected: StayDates) -> None:
         ("from the 10th to the 14th", "en", stay(D(2026, 12, 10), D(2026, 12, 14), 4)),
         ("between the 1st and the 4th of January", "en", stay(D(2027, 1, 1), D(2027, 1, 4), 3)),
         ("entre el 5 y el 8 de diciembre", "es", stay(D(2026, 12, 5), D(2026, 12, 8), 3)),
+        # Two nights in a row listed: the stay ends the day after the second.
+        ("para el 24 y 25 de diciembre", "es", stay(D(2026, 12, 24), D(2026, 12, 26), 2)),
+        ("las noches del 30 y 31 de diciembre", "es", stay(D(2026, 12, 30), D(2027, 1, 1), 2)),
+        ("the 24th and 25th of December", "en", stay(D(2026, 12, 24), D(2026, 12, 26), 2)),
         ("del 29 al 2", "es", stay(D(2026, 11, 29), D(2026, 12, 2), 3)),
         ("from Jan 3 to Jan 6", "en", stay(D(2027, 1, 3), D(2027, 1, 6), 3)),
         ("December 20-22", "en", stay(D(2026, 12, 20), D(2026, 12, 22), 2)),
@@ -96,6 +100,31 @@ def test_year_rollover_said_in_november() -> None:
         ("nos vamos el domingo", "es", NOW, stay(None, D(2026, 11, 29))),
         ("until the 5th", "en", NOW, stay(None, D(2026, 12, 5))),
         ("salida el 9, cinco noches", "es", NOW, stay(D(2026, 12, 4), D(2026, 12, 9), 5)),
+        # Two weekdays are one week's: on a Sunday, Duckling put "fri" on the Friday just gone.
+        ("fri to sun next week", "en", SUNDAY, stay(D(2026, 12, 25), D(2026, 12, 27), 2)),
+        ("friday-sunday next week", "en", SUNDAY, stay(D(2026, 12, 25), D(2026, 12, 27), 2)),
+        ("fri to sun next week", "en", WEDNESDAY, stay(D(2026, 12, 4), D(2026, 12, 6), 2)),
+        (
+            "del viernes al domingo que viene",
+            "es",
+            SUNDAY,
+            stay(D(2026, 12, 25), D(2026, 12, 27), 2),
+        ),
+        # One night said as a night: that night only, unless a departure is said.
+        (
+            "need something for tonight, just me",
+            "en",
+            NOW,
+            stay(D(2026, 11, 28), D(2026, 11, 29), 1),
+        ),
+        ("tenes algo para esta noche?", "es", NOW, stay(D(2026, 11, 28), D(2026, 11, 29), 1)),
+        ("a room for tomorrow night", "en", NOW, stay(D(2026, 11, 29), D(2026, 11, 30), 1)),
+        ("para mañana por la noche", "es", NOW, stay(D(2026, 11, 29), D(2026, 11, 30), 1)),
+        ("para la noche del 14", "es", NOW, stay(D(2026, 12, 14), D(2026, 12, 15), 1)),
+        ("llegamos mañana por la noche", "es", NOW, stay(D(2026, 11, 29))),  # when, not how long
+        ("we arrive tonight", "en", NOW, stay(D(2026, 11, 28))),
+        ("from tonight until tuesday", "en", NOW, stay(D(2026, 11, 28), D(2026, 12, 1), 3)),
+        ("esta noche y 2 noches más", "es", NOW, stay(D(2026, 11, 28), None, None)),
     ],
 )
 def test_relative_days_and_lengths(

@@ -95,6 +95,38 @@ def test_the_nights_asked_after_a_holiday_are_read_around_it(
     assert (said.check_in, said.check_out) == (check_in, check_out)
 
 
+@pytest.mark.parametrize(
+    ("holiday_said", "answer", "language", "check_in", "check_out"),
+    [
+        # Holy Week 2027 runs from Palm Sunday 21 March to Easter Sunday 28 March.
+        (
+            "semana santa",
+            "llegamos el jueves y nos vamos el domingo",
+            "es",
+            D(2027, 3, 25),
+            D(2027, 3, 28),
+        ),
+        ("holy week", "from wednesday to saturday", "en", D(2027, 3, 24), D(2027, 3, 27)),
+        ("semana santa", "del 24 al 28", "es", D(2027, 3, 24), D(2027, 3, 28)),
+        ("semana santa", "llegamos el 20", "es", D(2027, 3, 20), None),
+        # The Easter weekend 2027: Good Friday 26 March to Easter Monday 29 March.
+        (
+            "easter weekend",
+            "arriving thursday, leaving monday",
+            "en",
+            D(2027, 3, 25),
+            D(2027, 3, 29),
+        ),
+    ],
+)
+def test_weekdays_answered_about_a_holiday_are_its_own(
+    holiday_said: str, answer: str, language: str, check_in: date, check_out: date | None
+) -> None:
+    holiday = extract_dates(holiday_said, language=language, now=NOW).holiday
+    said = extract_dates(answer, language=language, now=NOW, previous=Entities(holiday=holiday))
+    assert (said.check_in, said.check_out) == (check_in, check_out)
+
+
 def test_the_hotel_clock_decides_the_year() -> None:
     now = datetime(2027, 3, 29, 10, 0)  # Easter Monday 2027: that weekend is not over
     said = extract_dates("easter weekend", language="en", now=now)

@@ -58,6 +58,10 @@ def party(
         ("somos 2 con la niña de 7 años", party(2, 1, [7])),
         ("somos 3, mi pareja y yo y el peque", party(2, 1)),
         ("mi mujer y nuestro hijo de 7", party(2, 1, [7])),
+        # The speaker beside friends counted: "yo y 2 amigos" are 3.
+        ("yo y 2 amigos", party(3)),
+        ("voy con 3 amigas", party(4)),
+        ("somos 4 amigos", party(4)),
     ],
 )
 def test_spanish(text: str, expected: Party) -> None:
@@ -103,6 +107,12 @@ def test_spanish(text: str, expected: Party) -> None:
         ("four guests", party(4)),
         ("a couple of kids and 2 adults", party(2, 2)),
         ("0 people", party(0)),
+        # A partner listed right after the speaker travels without "my".
+        ("for me + wife + our 2 kids (7 and 10)", party(2, 2, [7, 10])),
+        ("me and the hubby", party(2)),
+        ("me+wife", party(2)),
+        ("me and 2 friends", party(3)),
+        ("4 friends", party(4)),
     ],
 )
 def test_english(text: str, expected: Party) -> None:

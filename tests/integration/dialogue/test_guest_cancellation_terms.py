@@ -1,0 +1,61 @@
+"""A guest who cancels is told which side of the free-cancellation deadline they are on and what
+a late cancellation costs, from the hotel's terms (knowledge file `cancellation`) and the PMS's
+check-in time — not only the policy's wording, which left the sum to the guest: a guest two
+days from arrival read "free up to 48 hours before" and cancelled believing it was free.
+
+Dialogue logic does not depend on the database: these run on SQLite only.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+
+from hotel_agent.pms.port import BookingStatus
+from hotel_agent.runtime import Runtime
+from tests.integration.dialogue.guest import (
+    Guest,
+    english_range,
+    future_stay,
+    hotel_today,
+    spanish_range,
+    the_booking,
+)
+
+
+async def test_cancelling_a_month_ahead_is_said_to_be_free_until_the_deadline(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    check_in, check_out = future_stay(days_ahead=30, nights=2)
+    guest = Guest(client)
+    await guest.hears(f"hi, a room {english_range(check_in, check_out)} for 2 adults")
+    await guest.hears("1")
+    await guest.hears("Early Bird, early.bird@example.com")
+    await guest.hears("yes")
+    said = await guest.hears("I need to cancel my booking")
+    deadline = check_in - timedelta(days=2)
+    assert "Cancelling now is free of charge" in said
+    assert f"free until {deadline.strftime('%A')} {deadline.day}" in said and "15:00" in said
+    await guest.hears("yes")
+    booking = await the_booking(runtime, "early.bird@example.com")
+    assert booking.status is BookingStatus.CANCELLED
+
+
+async def test_cancelar_la_vispera_dice_que_se_cobra_la_primera_noche(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    check_in = hotel_today() + timedelta(days=1)
+    check_out = check_in + timedelta(days=2)
+    guest = Guest(client)
+    await guest.hears(f"hola, una habitación {spanish_range(check_in, check_out)} para 2 adultos")
+    await guest.hears("1")
+    await guest.hears("Tardía Pérez, tardia@example.com")
+    await guest.hears("sí")
+    said = await guest.hears("quiero cancelar la reserva")
+    assert "La cancelación gratuita terminó el" in said
+    assert "si cancelas ahora, se cobra la primera noche" in said
+    # Told before, the guest may still keep it.
+    said = await guest.hears("no, entonces la mantengo")
+    booking = await the_booking(runtime, "tardia@example.com")
+    assert booking.status is BookingStatus.CONFIRMED and booking.reference in said
