@@ -26,7 +26,12 @@ _LAST = re.compile(r"\b(ultima|ultimo|last)\b")
 _CHEAPEST = re.compile(
     r"\b(mas barat[oa]s?|barat[oa]s?|economic[oa]s?|cheap(er|est)?|less expensive|lowest)\b"
 )
-_DEAREST = re.compile(r"\b(mas car[oa]s?|car[oa]s?|expensive|dearest|priciest|best|mejor)\b")
+# "la mejor", "the best one", "la cara"; a bare "mejor" is "rather" ("mejor otro correo") and
+# "está caro" a complaint: no pick.
+_DEAREST = re.compile(
+    r"\b(mas car[oa]s?|(?:la|el|lo) car[oa]s?|(?:most|the|more) expensive|dearest|priciest"
+    r"|(?:the|la|el) best|best one|(?:la|el|lo) mejor)\b"
+)
 _NUMBER = re.compile(r"^\D{0,12}?(\d{1,2})\D{0,3}$")
 # A list read top to bottom: "la de arriba" is the first option, "la de abajo" the last.
 _TOP = re.compile(r"\b(de arriba|primera de la lista|top( one)?|above|at the top)\b")
@@ -37,6 +42,8 @@ _POINTING = re.compile(
     r"the same|same one|me quedo con esa|i'?ll take that one|i'?ll take it)\b"
 )
 _SHORT = 5  # words: "la segunda, por favor"
+# Chat courtesy after an answer: "la 1 xfa", "2 pls" are still a bare number.
+_COURTESY = re.compile(r"[\s,]*\b(?:xfa|xf|porfa|porfis|pls|plz|please|por favor)\b[\s!.]*$")
 _ORDINAL_WORDS = "|".join(
     word for word in _ORDINALS if not word.isdigit() and word not in {
         "uno", "dos", "tres", "cuatro", "cinco", "seis", "two", "three", "four", "five", "six",
@@ -50,8 +57,8 @@ _BARE_PICK = re.compile(
 _YES = re.compile(
     r"^(si|sip|vale|ok|okay|okey|oki|claro|perfecto|correcto|confirmo|confirmar|adelante|"
     r"de acuerdo|dale|listo|de una|hagale|hagamoslo|exacto|eso es|reserva(la)?|hazla|"
-    r"yes|yep|yup|yeah|sure|confirm|go ahead|please do|book it|do it|let'?s do it|go for it|"
-    r"sounds good|perfect|great)\b"
+    r"acepto|i accept|yes|yep|yup|yeah|sure|confirm|go ahead|please do|book it|do it|"
+    r"let'?s do it|go for it|sounds good|perfect|great)\b"
 )
 _NO = re.compile(r"^(no|nop|nope|nah|mejor no|todavia no|not yet|no gracias|no thanks)\b")
 _WANTS_PERSON = re.compile(
@@ -111,7 +118,7 @@ _START_OVER = re.compile(
 
 def pick_index(text: str, count: int) -> int | None:
     """The 0-based option a short typed answer points at, among `count` options."""
-    said = normalize(text)
+    said = _COURTESY.sub("", normalize(text)).strip()
     if not said or len(said.split()) > _SHORT or count == 0:
         return None
     number = _NUMBER.match(said)

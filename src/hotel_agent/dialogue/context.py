@@ -83,6 +83,13 @@ class Turn:
             options += [ChoiceView(id=r.id, title=r.title) for r in rows]
             if options:
                 offered = options
+        if self.state.step is Step.CHOOSE and self.state.offers:
+            # While the room options are the question, "2" is the second room, even when the
+            # last reply's only button was "talk to reception" (which "1" used to pick).
+            offered = [
+                ChoiceView(id=f"{OFFER_PREFIX}{o.room_type_id}", title=o.name(self.language))
+                for o in self.state.offers
+            ]
         self.state.last_choices = offered
 
     def notice_privacy(self) -> None:

@@ -129,12 +129,11 @@ async def test_details_before_choosing_are_kept_and_the_choice_asked_in_other_wo
     assert "Noted" in said and "Kate Bush" in said and "kate.bush@example.com" in said
     assert "Which room shall I book" in said and said not in listing
 
-    # Details the booking needs are no miss: kept, the choice asked again in other words.
+    # Details are kept, and still a miss (a new detail at every prompt must not loop for
+    # ever): at the second, reception is offered.
     again = await guest.hears("my mobile is +44 7700 900123")
     assert "Noted" in again and "+447700900123" in again
-    assert again != said and "reception" not in again
-    said = await guest.hears("hmm")
-    assert "which room" in said and again not in said
+    assert again != said and "reception" in again
 
     said = await guest.hears("2")
     assert "Here's your booking" in said and "Kate Bush" in said, "nothing asked twice"
@@ -164,14 +163,13 @@ async def test_a_third_miss_at_the_option_step_hands_over(
     check_in, check_out = future_stay(days_ahead=49, nights=2)
     await guest.hears(f"reserva {spanish_range(check_in, check_out)} 2 adultos")
     replies = [
-        await guest.hears("Gema Ruiz, gema@example.com"),  # kept: no miss
+        await guest.hears("Gema Ruiz, gema@example.com"),  # kept, and a miss
         await guest.hears("Gema Ruiz, gema@example.com"),  # nothing new: a miss
         await guest.hears("mi correo es gema@example.com"),
-        await guest.hears("me llamo Gema Ruiz"),
     ]
-    assert len(set(replies)) == 4, "never the same question twice"
-    assert "recepción" not in replies[1] and "recepción" in replies[2]
-    assert "compañero de recepción" in replies[3]
+    assert len(set(replies)) == 3, "never the same question twice"
+    assert "recepción" not in replies[0] and "recepción" in replies[1]
+    assert "Te paso con un compañero" in replies[2]
     assert await guest.says("la primera", wait=1.5) == [], "staff own the conversation now"
     assert await runtime.pms.find_bookings(email="gema@example.com") == []
 

@@ -36,6 +36,8 @@ from hotel_agent.dialogue.state import ChoiceView
         ("la última", 2),
         ("the last one", 2),
         ("tercera", 2),
+        ("la 1 xfa", 0),
+        ("2 pls", 1),
         ("7", None),  # only three options
         ("0", None),
         # Too long to be sure it is an answer to the question:
@@ -56,6 +58,13 @@ def test_a_typed_answer_picks_an_option(text: str, expected: int | None) -> None
         ("la más cara", 2),
         ("the most expensive one", 2),
         ("la de la piscina", None),
+        ("la mejor", 2),
+        ("the best one", 2),
+        ("mejor loop.2@example.com", None),  # "rather this e-mail", not the dearest room
+        ("mejor la doble", None),
+        ("la cara", 2),
+        ("hmm too expensive", None),
+        ("uh esta caro, mejor no, gracias", None),  # a complaint, not the dearest room
     ],
 )
 def test_a_typed_answer_picks_by_price(text: str, expected: int | None) -> None:
@@ -66,7 +75,7 @@ def test_a_typed_answer_picks_by_price(text: str, expected: int | None) -> None:
 @pytest.mark.parametrize(
     "text",
     ["sí", "Si", "vale", "ok", "sí, confirmo", "yes please", "Yes!", "dale", "listo", "yup",
-     "sounds good", "let's do it"],
+     "sounds good", "let's do it", "I accept", "acepto"],
 )  # fmt: skip
 def test_yes(text: str) -> None:
     assert is_yes(text)

@@ -135,7 +135,13 @@ def _take_contact(t: Turn, entities: Entities) -> bool:
     if entities.person_name:
         state.guest_name = entities.person_name
         return True
-    if state.guest_name is None and (state.step is Step.DETAILS or entities.email):
+    if (
+        state.guest_name is None
+        and (state.step is Step.DETAILS or entities.email)
+        # "la doble estandar" alone is a room, not a name ("the family room ..., name Sarah
+        # Connor, sarah@…" still gives one)
+        and (entities.room_type is None or entities.email is not None)
+    ):
         # Asked for, or typed beside the e-mail ("name Sarah Connor, sarah@…").
         typed = name_part(
             t.text, entities.email, entities.phone, unprompted=state.step is not Step.DETAILS
@@ -210,10 +216,9 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
             offer_step.tell_price(t, requested)
             offer_step.remember_pick(t, requested)
         elif was_choosing:
-            # "soy Ana López" before choosing: kept for the booking, the choice asked again
-            # without counting a miss (details run out: this cannot go on for ever).
-            new = t.gave_details
-            offer_step.missed(t, kept=_kept(t) if new else [], counts=not new)
+            # "soy Ana López" before choosing: kept for the booking, and still a miss (a new
+            # e-mail at every prompt must not keep the options open for ever).
+            offer_step.missed(t, kept=_kept(t) if t.gave_details else [])
             return
         else:
             if slots.room_type:
@@ -339,9 +344,8 @@ def reask(t: Turn) -> None:
     """The current question again, worded differently (the guest did not understand it)."""
     state = t.state
     if state.step is Step.CHOOSE and state.offers:
-        example = state.offers[0].name(t.language).lower()
-        t.reply(t.say("booking.choose_again", example=example))
-        offer_step.show(t, intro=False)
+        # A miss by the option step's rule, never the same list again.
+        offer_step.missed(t, kept=[], not_understood=True)
     elif state.step is Step.DETAILS:
         t.reply(t.say("booking.details_again"))
     elif state.step is Step.CONFIRM:

@@ -218,14 +218,14 @@ def show(t: Turn, *, intro: bool = True) -> None:
     )
 
 
-def missed(t: Turn, *, kept: list[str], counts: bool = True, not_understood: bool = False) -> None:
-    """The message did not pick a room: say what was kept, ask again in other words, after
-    the second miss in a row offer reception, after the third hand over; never the identical
-    list again. A message that gave details the booking needs is no miss (`counts` False);
-    one not understood at all (`not_understood`) is first told how to choose."""
+def missed(t: Turn, *, kept: list[str], not_understood: bool = False) -> None:
+    """The message did not pick a room: say what was kept (details given instead are kept,
+    and still count), ask again in other words, after the second miss in a row offer
+    reception, after the third hand over; never the identical list again. A message not
+    understood at all (`not_understood`) is first told how to choose."""
     state = t.state
     state.step = Step.CHOOSE
-    state.misunderstood = t.unclear_before + (1 if counts else 0)
+    state.misunderstood = t.unclear_before + 1
     names = [offer.name(t.language) for offer in state.offers]
     options = t.say.options(names)
     text = t.say("booking.kept", what=t.say.together(kept)) + " " if kept else ""

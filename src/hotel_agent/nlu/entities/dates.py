@@ -45,7 +45,8 @@ _IN_CUE = re.compile(
 )
 _OUT_CUE = re.compile(
     r"\b(?:salid\w*|salimos|salgo|saldr\w*|salir|nos vamos|me voy|irnos|hasta"
-    r"|check(?:ing)?[\s-]?out|leav\w*|depart\w*|until|till|through|regres\w*|volvemos)\b"
+    r"|check(?:ing)?[\s-]?out|leav\w*|depart\w*|until|till|through|regres\w*|volvemos"
+    r"|return\w*|going\s+home|head\w*\s+home)\b"
 )
 # Duckling reads "el 14" but not "a partir del 14": "del" becomes " el" (offsets unchanged).
 _DEL_DAY = re.compile(r"\bdel(?=\s+(?:d[ií]a\s+)?\d{1,2}\b(?!\s*[/:.]))", re.IGNORECASE)
@@ -102,9 +103,14 @@ _NEXT_TO = re.compile(
     r"(?:\s+(?P<link>del|de|al|a))?)\s+(?=(?:the\s+|el\s+)?\d)"
 )
 _AS_EL = {"del": " el", "al": "el", "de": "el", "a": " "}
+# What joins the two days of a range: a next-to day after it is the check-out's.
+_RANGE_LINK = re.compile(r"\b(?:to|until|till|through|thru|al|hasta|a)\b|-")
 # A range whose first day is after its last ("del 28 al 2 de enero") crosses a month end, as
 # long as that makes a plausible stay; "del 18 al 15 de diciembre" is a slip, kept as said.
 _MAX_WRAPPED_NIGHTS = 21
+# A day of the month said for the check-in when only the check-out is known is the last one
+# before it: one read from this many days before the check-out.
+_DAYS_BEFORE_CHECK_OUT = 30
 # A check-out read again after the check-in ("... hasta el domingo") stays this close to it.
 _MAX_STAY = timedelta(days=120)
 
@@ -361,9 +367,23 @@ def _mentions(
         found.append(_from_duckling(mention, folded, since, today, week_floor or today))
         since = mention.end
     for index, next_day_said in enumerate(found):
-        move = next((m for s, e, m in moves if s <= next_day_said.start <= e), 0)
-        if move and isinstance(next_day_said, _Single):
-            found[index] = replace(next_day_said, moved=move)
+        if isinstance(next_day_said, _Single):
+            move = next((m for s, e, m in moves if s <= next_day_said.start <= e), 0)
+            if move:
+                found[index] = replace(next_day_said, moved=move)
+            continue
+        for s, e, move in moves:
+            # "from the 10th to the day after the 14th": Duckling reads the blanked range "from
+            # the 10th to the 14th"; the words said before its link word move the check-in.
+            if next_day_said.start <= s < next_day_said.end or s <= next_day_said.start <= e:
+                step = timedelta(days=move)
+                link = _RANGE_LINK.search(folded, next_day_said.start, s)
+                next_day_said = (
+                    replace(next_day_said, check_out=next_day_said.check_out + step)
+                    if link
+                    else replace(next_day_said, check_in=next_day_said.check_in + step)
+                )
+        found[index] = next_day_said
     found.sort(key=lambda m: m.start)
     return found, [(n.count, n.extra) for n in grammar.nights]
 
@@ -459,6 +479,10 @@ def extract_dates(
         assert event_day is not None
         # "the wedding is on 17 April; we arrive on the 16th": the 16th of April.
         day_anchor = event_day.replace(day=1)
+        found, lengths = _mentions(text, language=language, now=now, day_anchor=day_anchor)
+    elif before.check_in is None and before.check_out is not None:
+        # "leaving on 8 February", then "checking in on the 4th": the 4th before it.
+        day_anchor = max(today, before.check_out - timedelta(days=_DAYS_BEFORE_CHECK_OUT))
         found, lengths = _mentions(text, language=language, now=now, day_anchor=day_anchor)
     check_in, check_out = _choose(found, arrival_floor, day_anchor, out_anchor, week_floor)
     plain = [count for count, extra in lengths if not extra]

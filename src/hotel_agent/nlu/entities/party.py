@@ -79,9 +79,11 @@ _COUPLE = re.compile(
 )
 _SOLO = re.compile(
     r"\b(?:solo\s+yo|yo\s+sol[oa]|solo\s+para\s+mi|para\s+mi\s+sol[oa]|viajo\s+sol[oa]"
-    r"|voy\s+sol[oa]|just\s+(?:me|myself|for\s+me)|only\s+(?:me|myself|for\s+me)"
+    r"|voy\s+sol[oa]|(?:para\s+mi|yo)\s+(?:nomas|nada\s+mas)|nomas\s+yo|just\s+(?:me|myself|for\s+me)|only\s+(?:me|myself|for\s+me)"
     r"|(?:me|myself)\s+(?:only|alone)|(?:for\s+)?(?:me|myself)\s+on\s+my\s+own"
-    r"|(?:travell?ing|coming|going)\s+alone|on\s+my\s+own|by\s+myself)\b"
+    r"|(?:travell?ing|coming|going)\s+alone|on\s+my\s+own|by\s+myself|for\s+myself)\b"
+    # "just me and my wife", "solo yo y mi señora": not one
+    r"(?!\s*(?:(?:and|y|with|con)\b|&|\+))"
 )
 _NO_CHILDREN = re.compile(
     r"\b(?:sin\s+(?:ninos|hijos|peques|crios|menores)|ningun\s+nino|no\s+(?:kids|children)"
