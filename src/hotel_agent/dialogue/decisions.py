@@ -100,19 +100,23 @@ async def _answer_questions_beside_task(t: Turn, services: DialogueServices) -> 
     (its last reply), so that the guest's next message answers that question."""
     if "?" not in t.text or not t.replies:
         return
-    asked = []
+    asked: list[str] = []
     for clause in offer_step.clauses(t.text):
         if "?" not in clause:
             continue
-        said = services.understander.understand(clause, now=t.now, language_hint=t.language)
-        if said.intent is Intent.FAQ and said.confidence >= t.thresholds.act:
-            asked.append(clause)
+        # "…, 2 adultos y 1 peque de 3 años, tienen cuna?": without "¿" the question is
+        # often only the clause's last part.
+        for question in dict.fromkeys((clause, clause.rsplit(",", 1)[-1].strip())):
+            said = services.understander.understand(question, now=t.now, language_hint=t.language)
+            if said.intent is Intent.FAQ and said.confidence >= t.thresholds.act:
+                asked.append(question)
+                break
     if not asked:
         return
-    question = t.replies.pop()
-    for clause in asked:
-        await faq.answer(t, services, clause)
-    t.replies.append(question)
+    pending = t.replies.pop()
+    for question in asked:
+        await faq.answer(t, services, question)
+    t.replies.append(pending)
 
 
 # --- Predicates --------------------------------------------------------------------------
@@ -393,7 +397,27 @@ async def _nice_to_meet(t: Turn, services: DialogueServices) -> bool:
 
 async def _answer(t: Turn, services: DialogueServices) -> bool:
     await _answer_question(t, services)
+    if t.state.flow is None:
+        await _start_booking_said_beside(t, services)
     return True
+
+
+async def _start_booking_said_beside(t: Turn, services: DialogueServices) -> None:
+    """ "need a room 20-22 jan. is there parking?": read as a question, the message also asks
+    for a room; once its questions are answered the booking starts with what it said (the
+    dates were lost and asked again)."""
+    said = " ".join(c for c in offer_step.clauses(t.text) if "?" not in c and "¿" not in c)
+    if not said:
+        return
+    rest = services.understander.understand(
+        said, now=t.now, language_hint=t.language, room_types=t.room_type_names
+    )
+    if rest.intent is not Intent.NEW_BOOKING or rest.confidence < t.thresholds.act:
+        return
+    task = TASKS[Flow.BOOKING]
+    task.start(t, Flow.BOOKING)
+    _take(t, task)
+    await _ask_next(t, services)
 
 
 async def _start_task(t: Turn, services: DialogueServices) -> bool:
