@@ -281,3 +281,31 @@ async def test_a_guests_conversation_is_counted_as_it_happens(
         total = exported.text.splitlines()[-1].split(",")
         assert total[:4] == ["all", "all", "1", "0"]
         assert total[5:13] == ["1", "0", "0", "1", "1", "requested=1", "0", "1"]
+
+
+async def test_a_period_with_guests_but_no_handoff_or_booking_shows_zeros(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    """Conversations from before the events were recorded (or with none): the period's total
+    row sums no event rows, which SQL gives as NULL; the page showed a 500."""
+    runtime = await console_runtime(make_runtime, database_url)
+    await accounts.create_user(runtime.sessions, "admin", PASSWORD, StaffRole.ADMIN)
+    async with runtime.sessions() as session, session.begin():
+        s = Seed(await session.scalar(select(Hotel.id)) or 0)
+        c = s.conversation(201, "webchat")
+        for table in (Guest, GuestIdentity, Conversation):
+            session.add_all([row for row in s.rows if isinstance(row, table)])
+            await session.flush()
+        s.rows = []
+        s.guest_wrote(c, at(1, 10))
+        session.add_all(s.rows)
+    async with asgi_client(runtime) as http:
+        await log_in(http, username="admin")
+        page = await http.get(f"/staff/dashboard?{PERIOD}&lang=en")
+        assert page.status_code == 200
+        total = _row(page, 'data-channel="all"')
+        assert '<td data-figure="conversations">1</td>' in total
+        assert '<td data-figure="handoffs">0.0 % (0)</td>' in total
+        exported = await http.get(f"/staff/dashboard.csv?{PERIOD}")
+        assert exported.status_code == 200
+        assert "all,all,1,0,0.00,0,0,,0,0,,0,0,," in exported.text

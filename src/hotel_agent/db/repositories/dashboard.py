@@ -189,7 +189,7 @@ class DashboardRepository:
         return select(
             *outer,
             func.count().label("n"),
-            func.sum(case((booked, 1), else_=0)).label("booked"),
+            func.coalesce(func.sum(case((booked, 1), else_=0)), 0).label("booked"),
         ).group_by(*outer)
 
     def _handoffs(self, start: datetime, end: datetime, **by: bool) -> Any:
@@ -199,8 +199,9 @@ class DashboardRepository:
         return (
             select(
                 *keys,
-                func.sum(case((takeover, 0), else_=1)).label("handoffs"),
-                func.sum(case((takeover, 1), else_=0)).label("takeovers"),
+                # A sum over no rows is NULL (the period's total row with no event): 0 here.
+                func.coalesce(func.sum(case((takeover, 0), else_=1)), 0).label("handoffs"),
+                func.coalesce(func.sum(case((takeover, 1), else_=0)), 0).label("takeovers"),
             )
             .where(*self._handoff_in(start, end))
             .group_by(*self._group(keys, **by))
