@@ -93,20 +93,28 @@ async def decide(t: Turn, services: DialogueServices) -> str:
 # Steps where the task read the message: a hotel question asked in it too ("…somos 2 adultos
 # y un peque de 3, ¿tienen cuna?") is answered as well, never dropped.
 _TASK_STEPS = frozenset({"start_task", "task_in_progress", "pending_answer"})
+_ASKED_AFTER_AND = re.compile(
+    r"\b(?:y|and)\s+(?=(?:quisiera|quer[ií]a|querr[ií]a|me\s+gustar[ií]a|i'?d\s+like|i\s+would"
+    r"\s+like|i\s+wanted?|can\s+i|could\s+i|can\s+we|could\s+we|puedo|podemos|se\s+puede)\b)",
+    re.IGNORECASE,
+)
 
 
 async def _answer_questions_beside_task(t: Turn, services: DialogueServices) -> None:
     """The hotel questions among the message's clauses, answered before the task's question
     (its last reply), so that the guest's next message answers that question."""
-    if "?" not in t.text or not t.replies:
+    if not t.replies:
         return
     asked: list[str] = []
     for clause in offer_step.clauses(t.text):
-        if "?" not in clause:
-            continue
-        # "…, 2 adultos y 1 peque de 3 años, tienen cuna?": without "¿" the question is
-        # often only the clause's last part.
-        for question in dict.fromkeys((clause, clause.rsplit(",", 1)[-1].strip())):
+        candidates = []
+        if "?" in clause:
+            # "…, 2 adultos y 1 peque de 3 años, tienen cuna?": without "¿" the question is
+            # often only the clause's last part.
+            candidates = [clause, clause.rsplit(",", 1)[-1].strip()]
+        # "tengo una reserva … y quisiera saber si puedo llevar a mi perro": asked without "?".
+        candidates += _ASKED_AFTER_AND.split(clause)[1:]
+        for question in dict.fromkeys(c for c in candidates if c):
             said = services.understander.understand(question, now=t.now, language_hint=t.language)
             if said.intent is Intent.FAQ and said.confidence >= t.thresholds.act:
                 asked.append(question)

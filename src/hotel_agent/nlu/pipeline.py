@@ -68,7 +68,7 @@ class Understander:
             language = detect_language(
                 _ADDRESSES.sub(" ", head), previous=previous_language, default=default_language
             )
-        classification = self._intent_classifier().classify(head)
+        classification = self._intent_classifier().classify(rules.without_leading_and(head))
         entities = extract_entities(
             head, language=language, now=now, room_types=room_types, previous=previous_entities
         )

@@ -205,3 +205,15 @@ def is_stay_answer(normalized: str, intent: Intent, has_stay_details: bool) -> b
         and has_stay_details
         and _FAREWELL.search(normalized) is None
     )
+
+
+# "y cuánto me costaría cancelar?", "and is there parking?": a leading "and" carries the
+# conversation on; what is asked is in the rest ("y cuánto…" was read as a price question for
+# a new booking, the rest alone as the cancellation policy it is).
+_LEADING_AND = re.compile(r"^\s*(?:y|e|and|also|ademas|además|tambien|también)\b[\s,]*", re.I)
+
+
+def without_leading_and(text: str) -> str:
+    """`text` without a leading "and" / "y", for the intent classifier."""
+    rest = _LEADING_AND.sub("", text, count=1)
+    return rest if rest.strip() else text

@@ -59,3 +59,31 @@ async def test_cancelar_la_vispera_dice_que_se_cobra_la_primera_noche(
     said = await guest.hears("no, entonces la mantengo")
     booking = await the_booking(runtime, "tardia@example.com")
     assert booking.status is BookingStatus.CONFIRMED and booking.reference in said
+
+
+async def test_una_huesped_con_reserva_pregunta_por_su_perro_y_el_coste_y_cancela(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """The question beside the booking reference is answered with the booking; "y cuánto me
+    costaría cancelar?" is the policy (it started a new booking); "cancélala" cancels hers."""
+    check_in, check_out = future_stay(days_ahead=40, nights=2)
+    booker = Guest(client)
+    await booker.hears(f"hola, una habitación {spanish_range(check_in, check_out)} para 2 adultos")
+    await booker.hears("1")
+    await booker.hears("Laura Ortiz, laura.ortiz@example.com")
+    await booker.hears("sí")
+    reference = (await the_booking(runtime, "laura.ortiz@example.com")).reference
+
+    guest = Guest(client)  # another day, another chat
+    said = await guest.hears(
+        f"buenas tardes, tengo una reserva {reference} a nombre de laura.ortiz@example.com y"
+        " quisiera saber si puedo llevar a mi perro"
+    )
+    assert "perros" in said and reference in said
+    said = await guest.hears("y cuanto me costaria cancelar?")
+    assert "48 horas" in said and "fechas" not in said  # the policy, no new booking
+    said = await guest.hears("ok cancelala entonces")
+    assert reference in said and "Si cancelas ahora, no tiene coste" in said
+    await guest.hears("si")
+    booking = await the_booking(runtime, "laura.ortiz@example.com")
+    assert booking.status is BookingStatus.CANCELLED
