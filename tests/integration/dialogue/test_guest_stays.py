@@ -340,3 +340,26 @@ async def test_the_price_of_a_named_room_is_said_and_a_choice_word_is_no_name(
         date(year, 12, 26),
     )
     assert booking.room_type_id == await room_type_id(runtime, "Standard Double")
+
+
+# --- h. chat shorthand: "me n my gf", and new days said with a dash at the summary ---------
+
+
+async def test_shorthand_party_and_a_dashed_day_range_at_the_summary(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    today = hotel_today()
+    year = today.year if (today.month, today.day) <= (1, 8) else today.year + 1
+    guest = Guest(client)
+    said = await guest.hears("yo! u got a double for jan 8-10? just me n my gf")
+    assert "€" in said  # the double's price, for two
+    said = await guest.hears("Marcus Lee marcus.lee@example.com")
+    assert "2 adults" in said
+    said = await guest.hears("wait can we do 9-11 instead")
+    # The days of the stay's own month, not 11 September ("9-11" as a date).
+    assert f"Saturday 9 January {year}" in said or f"9 January {year}" in said
+    assert "September" not in said
+    await guest.hears("yep")
+    booking = await the_booking(runtime, "marcus.lee@example.com")
+    assert (booking.stay.check_in, booking.stay.check_out) == (date(year, 1, 9), date(year, 1, 11))
+    assert booking.stay.adults == 2

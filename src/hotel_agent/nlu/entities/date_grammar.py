@@ -210,6 +210,21 @@ def _atom(
     return ref, month_name is not None, bare
 
 
+def _day_range(
+    folded: str,
+    first: re.Match[str],
+    second: re.Match[str],
+    first_ref: DayRef | None,
+    second_ref: DayRef | None,
+) -> bool:
+    """ "9-11": days in order joined by a dash, not part of a numeric date ("2027-01-05")."""
+    inside_a_date = (first.start() > 0 and folded[first.start() - 1] in "-/.") or bool(
+        re.match(r"[-/.]\d", folded[second.end() :])
+    )
+    in_order = first_ref is not None and second_ref is not None and first_ref.day < second_ref.day
+    return in_order and not inside_a_date
+
+
 def _next_day_listed(first: DayRef | None, second: DayRef | None) -> bool:
     """ "el 24 y 25 de diciembre", "the 24th and 25th": two days in a row, listed."""
     return (
@@ -240,10 +255,19 @@ def _ranges_and_numeric(folded: str, language: str) -> tuple[list[RangeRef], lis
             paired = word not in ("y", "y el", "and") or (
                 prefix is not None and prefix.group().startswith(("entre", "between"))
             )
+            dash = word in ("-", "–", "—")
+            if dash and _UNIT_AFTER.match(folded, second.end()):
+                # "2-3 people", "2-3 nights": counts; claimed so that Duckling reads no date.
+                numeric.append(NumericDate(first.start(), second.end(), None))
+                used_until = second.end()
+                continue
             strong = (
                 first_explicit
                 or second_explicit
                 or word == "al"
+                # "can we do 9-11 instead": two days joined by a dash are a range (Duckling
+                # read it as 11 September, and the stay moved there); not "open 24-7".
+                or (dash and _day_range(folded, first, second, first_ref, second_ref))
                 or (prefix is not None and prefix.group().strip() != "de")
                 or not (first_bare or second_bare)
             )

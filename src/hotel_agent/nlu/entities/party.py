@@ -83,7 +83,7 @@ _SOLO = re.compile(
     r"|(?:me|myself)\s+(?:only|alone)|(?:for\s+)?(?:me|myself)\s+on\s+my\s+own"
     r"|(?:travell?ing|coming|going)\s+alone|on\s+my\s+own|by\s+myself|for\s+myself)\b"
     # "just me and my wife", "solo yo y mi señora": not one
-    r"(?!\s*(?:(?:and|y|with|con)\b|&|\+))"
+    r"(?!\s*(?:(?:and|n|y|with|con)\b|&|\+))"
 )
 _NO_CHILDREN = re.compile(
     r"\b(?:sin\s+(?:ninos|hijos|peques|crios|menores)|ningun\s+nino|no\s+(?:kids|children)"
@@ -98,13 +98,13 @@ _KIN = (
     r"|(?P<grown>mujer|marido|esposa|esposo|pareja|novi[oa]|madre|padre|mama|papa|suegr[oa]"
     r"|herman[oa]|amig[oa]|abuel[oa]|wife|husband|partner|boyfriend|girlfriend|fiancee?"
     r"|mother|father|mum|mom|dad|brother|sister|friend|grandma|grandpa|grandmother"
-    r"|grandfather|hubby|missus|wifey))\b"
+    r"|grandfather|hubby|missus|wifey|gf|bf))\b"
 )
 _RELATIVE = re.compile(_OWN + _KIN)
 # "me + wife", "me and the hubby": listed right after the speaker, a grown-up relative
 # travels without "my" (it was dropped: "me + wife + our 2 kids" was 1 adult).
 _BESIDE_ME = re.compile(
-    r"\b(?:me|myself|yo)\s*(?:\+|&|,|\band\b|\by\b|\bplus\b|\bwith\b|\bcon\b)\s*"
+    r"\b(?:me|myself|yo)\s*(?:\+|&|,|\band\b|\bn\b|\by\b|\bplus\b|\bwith\b|\bcon\b)\s*"
     r"(?:the\s+|la\s+|el\s+)?" + _KIN
 )
 # "la boda de mi hermana", "my sister's wedding", "the wedding of my son": the relative owns
@@ -173,7 +173,7 @@ _VAGUE = re.compile(
 # The speaker travels too: "mi mujer y yo", "me, my wife...", "voy con mi madre".
 _ME = re.compile(
     r"\b(?:y\s+yo|yo\s+y|yo\s*,|conmigo|con\s+(?:mi|mis|nuestr\w+)|(?:for|and)\s+me"
-    r"|me\s*(?:,|and\b)|and\s+i|i\s+and|myself|with\s+(?:my|our)|(?:para|a)\s+mi\s*(?:,|y\b))\b"
+    r"|me\s*(?:,|and\b|n\b|&|\+)|and\s+i|i\s+and|myself|with\s+(?:my|our)|(?:para|a)\s+mi\s*(?:,|y\b))\b"
     r"|,\s*yo\b|^me\b"
 )
 # "vamos mi marido y los niños": counts the speaker among relatives, not before children alone

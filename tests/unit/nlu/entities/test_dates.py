@@ -79,6 +79,26 @@ def test_year_rollover_said_in_november() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wait can we do 9-11 instead", stay(D(2027, 1, 9), D(2027, 1, 11), 2)),
+        ("the 9th-11th", stay(D(2027, 1, 9), D(2027, 1, 11), 2)),
+    ],
+)
+def test_a_dash_between_two_days_is_a_range_in_the_stays_month(
+    text: str, expected: StayDates
+) -> None:
+    # Duckling read "9-11" as 11 September: the stay moved there, shown only in the summary.
+    before = Entities(check_in=D(2027, 1, 8), check_out=D(2027, 1, 10), nights=2)
+    assert extract_dates(text, language="en", now=NOW, previous=before) == expected
+
+
+@pytest.mark.parametrize("text", ["for 2-3 people", "open 24-7", "2-3 adults"])
+def test_counts_and_hours_with_a_dash_are_no_dates(text: str) -> None:
+    assert extract_dates(text, language="en", now=NOW) == stay(None)
+
+
+@pytest.mark.parametrize(
     ("text", "language", "now", "expected"),
     [
         ("hoy", "es", NOW, stay(D(2026, 11, 28))),

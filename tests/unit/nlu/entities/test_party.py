@@ -117,6 +117,8 @@ def test_spanish(text: str, expected: Party) -> None:
         ("me and the hubby", party(2)),
         ("me+wife", party(2)),
         ("me and 2 friends", party(3)),
+        ("just me n my gf", party(2)),  # "n" is "and"; "gf" a girlfriend
+        ("me & my bf", party(2)),
         ("4 friends", party(4)),
     ],
 )
