@@ -201,7 +201,8 @@ class StaffSettings(BaseSettings):
     api_token: str = ""
     # The one hotel (its id) the staff API sees and acts on; unset: every hotel.
     api_hotel: int | None = Field(default=None, ge=1)
-    # Each handoff is POSTed here as JSON (e.g. a chat-ops incoming webhook); empty = no hook.
+    # Each handoff, and each guest writing again to staff, is POSTed here as JSON (e.g. a
+    # chat-ops incoming webhook); empty = no hook.
     alert_webhook_url: str = ""
     # Seconds per alert webhook call.
     alert_timeout_seconds: float = Field(default=5.0, gt=0)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,11 +47,22 @@ _ALERT_TEXT_CHARS = 500
 _ALERT_MESSAGE_CHARS = 2000
 
 
+# What an alert tells: a handoff, or a guest writing again to staff (once per run of their
+# messages, like the e-mail).
+AlertEvent = Literal["handoff", "guest_wrote"]
+
+
 @dataclass(frozen=True)
 class Handoff:
     conversation_id: int
     channel: str
     reason: str
+
+    @classmethod
+    def of(cls, conversation: Conversation) -> Handoff:
+        """The handoff a conversation staff answer is in."""
+        reason = conversation.handoff_reason or UNSPECIFIED
+        return cls(conversation_id=conversation.id, channel=conversation.channel, reason=reason)
 
 
 def staff_url(conversation_id: int) -> str:
@@ -160,7 +171,12 @@ def hand_to_bot(session: AsyncSession, conversation: Conversation, *, now: datet
 
 
 async def queue_alert(
-    session: AsyncSession, handoff: Handoff, *, hotel_id: int, last_guest_message: str
+    session: AsyncSession,
+    handoff: Handoff,
+    *,
+    hotel_id: int,
+    last_guest_message: str,
+    event: AlertEvent = "handoff",
 ) -> None:
     """Add the alert for staff to the outbox, in the caller's transaction."""
     conversations = ConversationRepository(session)
@@ -180,6 +196,7 @@ async def queue_alert(
             hotel={"id": hotel.id, "slug": hotel.slug, "name": hotel.name},
             guest_name=guest.display_name if guest else None,
             last_guest_message=last_guest_message,
+            event=event,
         ),
     )
 
@@ -190,13 +207,15 @@ def alert_body(
     hotel: dict[str, Any],
     guest_name: str | None,
     last_guest_message: str,
+    event: AlertEvent = "handoff",
 ) -> dict[str, Any]:
     """The JSON posted to the staff webhook. `text` is a one-line summary, so chat-ops
     incoming webhooks (which show `text`) work without a translating proxy."""
     who = guest_name or "a guest"
     quoted = last_guest_message[:_ALERT_TEXT_CHARS]
+    what = f"needs staff ({handoff.reason})" if event == "handoff" else "wrote again"
     return {
-        "event": "handoff",
+        "event": event,
         "conversation_id": handoff.conversation_id,
         "hotel": hotel,
         "channel": handoff.channel,
@@ -205,7 +224,7 @@ def alert_body(
         "last_message": last_guest_message[:_ALERT_MESSAGE_CHARS],
         "staff_url": staff_url(handoff.conversation_id),
         "text": (
-            f"{hotel['name']}: {who} on {handoff.channel} needs staff ({handoff.reason}), "
+            f"{hotel['name']}: {who} on {handoff.channel} {what}, "
             f"conversation {handoff.conversation_id}. Last message: {quoted}"
         ),
     }

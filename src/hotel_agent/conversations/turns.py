@@ -133,7 +133,8 @@ async def commit_turn(
 ) -> CommittedTurn:
     """Record the guest's message and what the engine decided, in the caller's transaction.
     `output` None: the engine was not asked (staff own the conversation). `staff_emails`:
-    the addresses told by e-mail of a handoff, and of a guest writing again to staff."""
+    the addresses told by e-mail of a handoff, and of a guest writing again to staff
+    (`alert_staff`: so is the webhook)."""
     conversation = await ConversationRepository(session).lock(conversation_id)
     assert conversation is not None
     messages = MessageRepository(session)
@@ -160,15 +161,24 @@ async def commit_turn(
     if output is None or conversation.owner != ConversationOwner.BOT:
         # Staff own it (or took it over while the engine was thinking): the bot is silent,
         # and the engine's state stays as it was.
-        if staff_emails and not guest_spoke_last:
-            await queue_staff_emails(
-                session,
-                conversation,
-                await _hotel(session, event.hotel_id),
-                staff_emails,
-                "guest_wrote",
-                last_guest_message=said,
-            )
+        if not guest_spoke_last:
+            if alert_staff:
+                await queue_alert(
+                    session,
+                    Handoff.of(conversation),
+                    hotel_id=event.hotel_id,
+                    last_guest_message=said,
+                    event="guest_wrote",
+                )
+            if staff_emails:
+                await queue_staff_emails(
+                    session,
+                    conversation,
+                    await _hotel(session, event.hotel_id),
+                    staff_emails,
+                    "guest_wrote",
+                    last_guest_message=said,
+                )
         return CommittedTurn("staff_owned", None)
     conversation.state = output.state
     if output.language:
@@ -248,7 +258,8 @@ class ConversationTurns:
         self.sessions = sessions
         self.dialogue = dialogue
         self.signals = signals
-        self.alert_staff = alert_staff  # queue an alert row on each handoff (webhook set)
+        # Queue an alert row on each handoff and guest writing again to staff (webhook set).
+        self.alert_staff = alert_staff
         self.staff_emails = tuple(staff_emails)  # e-mailed on handoffs (SMTP set)
         # Set when proactive messages are on: the guest's answers to the offer are handled
         # here (preferences.py), not by the dialogue; so is an opt-out, always.

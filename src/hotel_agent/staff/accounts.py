@@ -269,9 +269,15 @@ async def staff_actions(session: AsyncSession, conversation_id: int) -> list[Sta
     return [StaffAction(e.username, e.action, e.created_at) for e in entries]
 
 
-async def audit_log(session: AsyncSession, *, limit: int = 200) -> list[StaffAction]:
-    """Every kind of staff action (logins, failed logins, takeovers…), newest first."""
-    entries = await StaffAccountRepository(session).recent_audit(limit=limit)
+async def audit_log(
+    session: AsyncSession, member: StaffMember, *, limit: int = 200
+) -> list[StaffAction]:
+    """Every kind of staff action (logins, failed logins, takeovers…), newest first, as far
+    as `member` sees: a member of one hotel only that hotel's conversations and content
+    (not the logins, which belong to no hotel)."""
+    entries = await StaffAccountRepository(session).recent_audit(
+        limit=limit, hotel_id=member.hotel_id
+    )
     return [
         StaffAction(e.username, e.action, e.created_at, e.conversation_id, e.detail or None, name)
         for e, name in entries

@@ -103,4 +103,10 @@ async def delete(
 
 
 def _detail(row: CannedReply) -> dict[str, object]:
-    return {"id": row.id, "language": row.language, "title": row.title, "text": row.text}
+    return {
+        "hotel_id": row.hotel_id,  # the audit log of that hotel's staff shows it
+        "id": row.id,
+        "language": row.language,
+        "title": row.title,
+        "text": row.text,
+    }

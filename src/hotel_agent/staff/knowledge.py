@@ -139,6 +139,7 @@ async def save(
             by,
             "faq_edit",
             detail={
+                "hotel_id": hotel_id,  # the audit log of that hotel's staff shows it
                 "entry": entry_id,
                 "changes": {c.language: {"before": c.before, "after": c.after} for c in changes},
             },

@@ -1,6 +1,6 @@
-"""The staff alert hook over real HTTP: one alert per handoff with the conversation's details,
-delivered by the sender from the outbox (so retried when the hook fails), none when no hook is
-configured."""
+"""The staff alert hook over real HTTP: one alert per handoff with the conversation's details, and
+one when the guest writes again to staff (once per run of their messages), delivered by the
+sender from the outbox (so retried when the hook fails), none when no hook is configured."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from hotel_agent.dialogue.port import TurnInput, TurnOutput
 from hotel_agent.inbox.sender import Sender
 from hotel_agent.runtime import Runtime
 from hotel_agent.staff import service
+from hotel_agent.staff.schemas import StaffReplyIn
 from tests.fakes.alert_hook import FakeAlertHook
 from tests.fakes.collecting_channel import CollectingChannel
 from tests.integration.inbox.helpers import whatsapp_text
@@ -85,8 +86,6 @@ async def test_each_handoff_alerts_staff_once_with_the_conversations_details(
 
     await guest_writes(runtime, "wamid.A1", "Buenas, quiero hablar con una persona")
     [received] = await hook.wait_for_async(1)
-    await guest_writes(runtime, "wamid.A2", "¿hola?")  # staff own it: no new handoff
-    await eventually(lambda: outbox_settled(runtime))
 
     assert received.content_type == "application/json"
     body: dict[str, Any] = received.body
@@ -105,18 +104,49 @@ async def test_each_handoff_alerts_staff_once_with_the_conversations_details(
             f"{conversation_id}. Last message: Buenas, quiero hablar con una persona"
         ),
     }
+    await eventually(lambda: outbox_settled(runtime))
     assert len(hook.received) == 1
     [row] = await alert_rows(runtime)
     assert (row.state, row.attempts, row.conversation_id) == ("sent", 1, conversation_id)
 
-    # Handed back, and handed over again: a second alert.
-    await service.hand_back(runtime.sessions, conversation_id)
-    await guest_writes(runtime, "wamid.A3", "otra vez, una persona por favor")
-    await hook.wait_for_async(2)
+    # Staff own it: no new handoff, but the guest writing again is told once per run of
+    # their messages (not for the second in a row), like the e-mail.
+    await guest_writes(runtime, "wamid.A2", "¿hola?")
+    await guest_writes(runtime, "wamid.A3", "¿hay alguien?")
+    [_, wrote] = await hook.wait_for_async(2)
     await eventually(lambda: outbox_settled(runtime))
-    assert [alert["last_message"] for alert in hook.accepted] == [
-        "Buenas, quiero hablar con una persona",
-        "otra vez, una persona por favor",
+    assert len(hook.received) == 2
+    assert wrote.body == {
+        **body,
+        "event": "guest_wrote",
+        "last_message": "¿hola?",
+        "text": (
+            f"Hotel Prueba: Ana Ruiz on whatsapp wrote again, conversation {conversation_id}. "
+            "Last message: ¿hola?"
+        ),
+    }
+
+    # Staff answer: the guest's next message is told again.
+    await service.reply(
+        runtime.sessions,
+        runtime.channels,
+        runtime.signals,
+        conversation_id,
+        StaffReplyIn(text="Aquí estoy"),
+    )
+    await guest_writes(runtime, "wamid.A4", "gracias")
+    await hook.wait_for_async(3)
+
+    # Handed back, and handed over again: a handoff alert.
+    await service.hand_back(runtime.sessions, conversation_id)
+    await guest_writes(runtime, "wamid.A5", "otra vez, una persona por favor")
+    await hook.wait_for_async(4)
+    await eventually(lambda: outbox_settled(runtime))
+    assert [(alert["event"], alert["last_message"]) for alert in hook.accepted] == [
+        ("handoff", "Buenas, quiero hablar con una persona"),
+        ("guest_wrote", "¿hola?"),
+        ("guest_wrote", "gracias"),
+        ("handoff", "otra vez, una persona por favor"),
     ]
 
 

@@ -2,7 +2,8 @@
 acts on that hotel's conversations, bookings and dead letters only (another hotel's
 conversation is "not found", on its page, its polled transcript and every action); an
 unscoped member (and `hotel-agent staff set-hotel --all-hotels`) sees them all; the staff API
-is scoped by STAFF_API_HOTEL."""
+is scoped by STAFF_API_HOTEL; an administrator of one hotel reads that hotel's part of the
+audit log."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from hotel_agent.pms.port import BookingRequest, GuestDetails, Stay
 from hotel_agent.runtime import Runtime
 from hotel_agent.settings import StaffSettings
 from hotel_agent.staff import accounts
+from hotel_agent.staff import knowledge as staff_knowledge
 from tests.fakes.collecting_channel import CollectingChannel
 from tests.integration.inbox.helpers import whatsapp_text
 from tests.integration.staff.helpers import (
@@ -192,6 +194,71 @@ async def test_the_staff_api_scoped_to_one_hotel(
         )
         assert own.status_code == 200
         assert own.json()["conversation"]["hotel_id"] == playa
+
+
+async def test_an_administrator_of_one_hotel_reads_that_hotels_audit_only(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    runtime, centro_hotel, playa = await two_hotels(make_runtime, database_url)
+    rosa = await accounts.create_user(
+        runtime.sessions, "rosa", PASSWORD, StaffRole.ADMIN, hotel_id=playa
+    )
+    async with asgi_client(runtime) as http:
+        assert await say(http, "quiero hablar con una persona") == [HANDOFF_REPLY]
+        await log_in(http, username="marta")
+        both = await eventually(lambda: _both(http))
+        [playa_conversation] = await eventually(lambda: _dead_letters(http))
+        [centro] = [c for c in both if c != playa_conversation]
+        token = await csrf_of(http)
+        for conversation in (centro, playa_conversation):
+            taken = await http.post(
+                f"/staff/conversations/{conversation}/take", data={"csrf_token": token}
+            )
+            assert taken.status_code == 303
+    elena = await accounts.create_user(runtime.sessions, "elena", PASSWORD, StaffRole.ADMIN)
+    for hotel_id, by in ((centro_hotel, elena), (playa, rosa)):
+        await staff_knowledge.save(
+            runtime.sessions,
+            runtime.knowledge,
+            hotel_id,
+            "wifi",
+            {"es": f"Wifi del hotel {hotel_id}."},
+            version=0,
+            by=by,
+        )
+
+    def rows(page: httpx.Response) -> list[tuple[str, str, str]]:
+        assert page.status_code == 200
+        found = re.findall(
+            r'<tr data-audit="([a-z_]+)">\s*<td>[^<]*</td>\s*<td>([^<]*)</td>\s*<td>(.*?)</td>',
+            page.text,
+            re.S,
+        )
+        return [(action, who, re.sub(r"<[^>]+>", " ", what)) for action, who, what in found]
+
+    async with asgi_client(runtime) as http:
+        await log_in(http, username="rosa")
+        seen = rows(await http.get("/staff/audit?lang=en"))
+        assert [(action, who) for action, who, _ in seen] == [
+            ("faq_edit", "rosa"),
+            ("take_over", "marta"),
+        ]
+        assert f"#{playa_conversation}" in seen[1][2]
+        assert f"Wifi del hotel {playa}." in seen[0][2]
+        assert f"Wifi del hotel {centro_hotel}." not in seen[0][2]
+
+    async with asgi_client(runtime) as http:
+        await log_in(http, username="marta")  # every hotel: every action, logins too
+        seen = rows(await http.get("/staff/audit?lang=en"))
+        assert [(action, who) for action, who, _ in seen] == [
+            ("login", "marta"),
+            ("login", "rosa"),
+            ("faq_edit", "rosa"),
+            ("faq_edit", "elena"),
+            ("take_over", "marta"),
+            ("take_over", "marta"),
+            ("login", "marta"),
+        ]
 
 
 async def _both(http: httpx.AsyncClient) -> list[int] | None:

@@ -1,7 +1,8 @@
 """The console's hotel knowledge on both databases, with the real dialogue engine: an
 administrator's edit of a FAQ answer, previewed as a diff and saved, is what the bot answers
 on the guest's next question, in a worker process other than the console's (no restart); an
-edit the knowledge file's schema refuses saves nothing; staff members may only read."""
+edit the knowledge file's schema refuses saves nothing; staff members may only read; an
+administrator of one hotel edits that hotel's answers only."""
 
 from __future__ import annotations
 
@@ -190,17 +191,40 @@ async def test_a_colleagues_save_in_between_is_not_overwritten_unseen(console: R
     )
 
 
-async def test_an_administrator_of_another_hotel_cannot_edit_this_ones_answers(
+async def test_an_administrator_of_one_hotel_edits_that_hotels_answers_only(
     console: Runtime,
 ) -> None:
+    """One knowledge file, edits per hotel: the other hotel's guests keep their answer."""
     playa = await second_hotel(console)
     await accounts.create_user(console.sessions, "rosa", PASSWORD, StaffRole.ADMIN, hotel_id=playa)
     async with asgi_client(console) as rosa:
         await log_in(rosa, username="rosa")
         page = await rosa.get("/staff/knowledge?lang=en")
-        assert 'href="/staff/knowledge/wifi"' not in page.text
-        assert (await rosa.get("/staff/knowledge/wifi")).status_code == 403
-        token = await csrf_of(rosa, "/staff/knowledge")
-        form = {"csrf_token": token, "version": "0", "answer_es": WIFI_ES, "answer_en": "x"}
-        assert (await rosa.post("/staff/knowledge/wifi", data=form)).status_code == 403
-    assert await edits(console) == (0, [])
+        assert 'href="/staff/knowledge/wifi"' in page.text
+        previewed = await preview(rosa, "wifi", es=WIFI_ES)
+        assert (
+            await rosa.post("/staff/knowledge/wifi", data=save_form(previewed))
+        ).status_code == 303
+        assert WIFI_ES in (await rosa.get("/staff/knowledge?lang=en")).text
+    async with console.sessions() as session:
+        rows = (await session.scalars(select(FaqAnswerEdit))).all()
+        versions = dict((await session.execute(select(Hotel.id, Hotel.knowledge_version))).all())
+    assert [(r.hotel_id, r.entry_id, r.answer, r.edited_by) for r in rows] == [
+        (playa, "wifi", WIFI_ES, "rosa")
+    ]
+    centro = console.hotels.default_hotel_id
+    assert versions == {centro: 0, playa: 1}
+    # What each hotel's turns answer with (the engine asks for the turn's hotel's knowledge).
+    playa_now = await console.knowledge.current(playa, versions[playa])
+    centro_now = await console.knowledge.current(centro, versions[centro])
+    [playa_wifi] = [e for e in playa_now.entries if e.id == "wifi"]
+    [centro_wifi] = [e for e in centro_now.entries if e.id == "wifi"]
+    assert playa_wifi.answers["es"] == WIFI_ES
+    assert "MiradorPuerto-Guest" in centro_wifi.answers["es"]
+
+    async with asgi_client(console) as admin:
+        assert "MiradorPuerto-Guest" in (await say(admin, QUESTION))[0]  # the default hotel's
+        await log_in(admin, username="admin")  # every hotel: the default hotel's answers
+        page = await admin.get("/staff/knowledge?lang=en")
+        assert "MiradorPuerto-Guest" in page.text
+        assert WIFI_ES not in page.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.db.models import Conversation, Guest, StaffAuditEntry, StaffSession, StaffUser
@@ -106,14 +106,27 @@ class StaffAccountRepository:
         )
         return list(reversed(rows.all()))
 
-    async def recent_audit(self, *, limit: int = 200) -> list[tuple[StaffAuditEntry, str | None]]:
+    async def recent_audit(
+        self, *, limit: int = 200, hotel_id: int | None = None
+    ) -> list[tuple[StaffAuditEntry, str | None]]:
         """The latest staff actions of all kinds (logins included), newest first, each with
-        the name of its conversation's guest (None: no conversation, or no name known)."""
-        rows = await self.session.execute(
+        the name of its conversation's guest (None: no conversation, or no name known).
+        `hotel_id`: only that hotel's — actions on its conversations, and edits of its own
+        content (those record the hotel in their detail); None: every action."""
+        query = (
             select(StaffAuditEntry, Guest.display_name)
             .outerjoin(Conversation, Conversation.id == StaffAuditEntry.conversation_id)
             .outerjoin(Guest, Guest.id == Conversation.guest_id)
-            .order_by(StaffAuditEntry.id.desc())
-            .limit(limit)
         )
+        if hotel_id is not None:
+            query = query.where(
+                or_(
+                    Conversation.hotel_id == hotel_id,
+                    and_(
+                        StaffAuditEntry.conversation_id.is_(None),
+                        StaffAuditEntry.detail["hotel_id"].as_integer() == hotel_id,
+                    ),
+                )
+            )
+        rows = await self.session.execute(query.order_by(StaffAuditEntry.id.desc()).limit(limit))
         return [(entry, name) for entry, name in rows.all()]

@@ -1,8 +1,12 @@
-"""The console's hotel knowledge page: the FAQ answers as guests get them now (every staff
-member), and their editing (administrators): edit → preview (checked by the knowledge file's
-schema, shown as a diff) → save. The save form carries the previewed words, not the text
-boxes, so what is saved is what the diff showed; and the knowledge version the diff was made
-at, so that a colleague's save in between is not overwritten unseen."""
+"""The console's hotel knowledge page: the FAQ answers as the member's hotel's guests get them
+now (every staff member), and their editing (administrators): edit → preview (checked by the
+knowledge file's schema, shown as a diff) → save. The save form carries the previewed words,
+not the text boxes, so what is saved is what the diff showed; and the knowledge version the
+diff was made at, so that a colleague's save in between is not overwritten unseen.
+
+Several hotels share one knowledge file; each has its own edits of its answers (and its own
+knowledge version), which its guests get. A member of one hotel sees and edits that hotel's; a
+member of every hotel, the default hotel's."""
 
 from __future__ import annotations
 
@@ -30,11 +34,11 @@ async def knowledge_page(request: Request, runtime: RuntimeDep, saved: str = "")
     login = await auth.current_session(request)
     if login is None:
         return _to_login(None)
-    faq = await _faq(runtime)
+    faq = await _faq(runtime, login)
     context = {
         "faq": faq,
         "saved": saved if any(i.id == saved for i in faq.items) else "",
-        "may_edit": _may_edit(runtime, login),
+        "may_edit": _may_edit(login),
     }
     return _render(request, runtime, "knowledge.html", login, context)
 
@@ -44,9 +48,9 @@ async def edit_page(request: Request, runtime: RuntimeDep, entry_id: EntryId) ->
     login = await auth.current_session(request)
     if login is None:
         return _to_login(None)
-    if not _may_edit(runtime, login):
+    if not _may_edit(login):
         return _forbidden(request, runtime, login)
-    faq = await _faq(runtime)
+    faq = await _faq(runtime, login)
     try:
         item = faq.item(entry_id)
     except NotFound:
@@ -61,7 +65,7 @@ async def preview(request: Request, runtime: RuntimeDep, entry_id: EntryId) -> R
     if isinstance(checked, Response):
         return checked
     login, form = checked
-    faq = await _faq(runtime)
+    faq = await _faq(runtime, login)
     answers = staff_knowledge.answers_from_form(form)
     try:
         staff_knowledge.check(runtime.knowledge, faq, entry_id, answers)
@@ -85,7 +89,7 @@ async def save(request: Request, runtime: RuntimeDep, entry_id: EntryId) -> Resp
         await staff_knowledge.save(
             runtime.sessions,
             runtime.knowledge,
-            runtime.hotels.default_hotel_id,
+            _hotel_of(runtime, login),
             entry_id,
             answers,
             version=int(version) if isinstance(version, str) and version.isdigit() else -1,
@@ -94,19 +98,24 @@ async def save(request: Request, runtime: RuntimeDep, entry_id: EntryId) -> Resp
     except NotFound:
         return HTMLResponse("not found", status_code=404)
     except BadRequest as exc:
-        faq = await _faq(runtime)
+        faq = await _faq(runtime, login)
         return _edit(request, runtime, login, faq, entry_id, answers, problem=exc.detail)
     except Conflict:
-        faq = await _faq(runtime)
+        faq = await _faq(runtime, login)
         return _edit(request, runtime, login, faq, entry_id, answers, conflict=True)
     return _see_other(f"/staff/knowledge?saved={entry_id}#{entry_id}")
 
 
-async def _faq(runtime: Runtime) -> staff_knowledge.HotelFaq:
+async def _faq(runtime: Runtime, login: ConsoleSession) -> staff_knowledge.HotelFaq:
     async with runtime.sessions() as session:
         return await staff_knowledge.hotel_faq(
-            session, runtime.knowledge, runtime.hotels.default_hotel_id
+            session, runtime.knowledge, _hotel_of(runtime, login)
         )
+
+
+def _hotel_of(runtime: Runtime, login: ConsoleSession) -> int:
+    """The hotel whose answers the member reads and edits."""
+    return login.member.hotel_id or runtime.hotels.default_hotel_id
 
 
 async def _admin_post(
@@ -116,16 +125,14 @@ async def _admin_post(
     checked = await _checked_post(request)
     if isinstance(checked, Response):
         return checked
-    if not _may_edit(runtime, checked[0]):
+    if not _may_edit(checked[0]):
         return _forbidden(request, runtime, checked[0])
     return checked
 
 
-def _may_edit(runtime: Runtime, login: ConsoleSession) -> bool:
-    """Administrators edit the answers of the hotel this knowledge is (not one working for
-    another hotel of the same agent)."""
-    member = login.member
-    return accounts.is_admin(member) and accounts.in_scope(member, runtime.hotels.default_hotel_id)
+def _may_edit(login: ConsoleSession) -> bool:
+    """Administrators edit their hotel's answers (`_hotel_of`)."""
+    return accounts.is_admin(login.member)
 
 
 def _edit(

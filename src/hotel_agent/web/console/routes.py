@@ -352,7 +352,7 @@ async def audit_page(request: Request, runtime: RuntimeDep) -> Response:
     if not accounts.is_admin(login.member):
         return _render(request, runtime, "forbidden.html", login, {}, status=403)
     async with runtime.sessions() as session:
-        entries = await accounts.audit_log(session)
+        entries = await accounts.audit_log(session, login.member)
     return _render(request, runtime, "audit.html", login, {"entries": entries})
 
 
