@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import imaplib
+import ssl
 from typing import Any
 
 from hotel_agent.cli.doctor.base import (
@@ -101,6 +102,14 @@ async def check_imap(ctx: Context) -> str:
         raise CheckFailed(
             f"{where} refused the login of {imap.username!r}: {problem}",
             "check IMAP_USERNAME and IMAP_PASSWORD (an app password where the provider asks)",
+        ) from None
+    except ssl.SSLCertVerificationError as exc:
+        # Reachable, but not who it should be as far as we know: a private CA not given to
+        # us, a self-signed or expired certificate, or a name it was not made for.
+        trusted = f"the CAs in {imap.ca_file}" if imap.ca_file else "the system's CAs"
+        raise CheckFailed(
+            f"{where}: certificate not trusted by {trusted} ({exc.verify_message})",
+            "set IMAP_CA_FILE to the PEM of the CA that signed it, or fix the server's certificate",
         ) from None
     except Exception as exc:
         raise CheckFailed(
