@@ -15,6 +15,8 @@ from tests.fakes.mail_server import SENDER, Certificate, MailServer
 from tests.fakes.openai_api import DEFAULT_API_KEY, FakeOpenAiApi
 from tests.fakes.transcription_api import FakeTranscriptionApi
 
+from hotel_agent.settings import SmtpTls
+
 
 def refused_to_start(done: subprocess.CompletedProcess[str]) -> str:
     """The one line a process that must not start prints; it exits 2 without a traceback."""
@@ -174,6 +176,33 @@ def test_doctor_checks_the_mail_server_when_one_is_set(tmp_path: Path) -> None:
     assert "unusable" in down.stdout and "fix: check SMTP_HOST" in down.stdout
     unset = hotel_agent(tmp_path, "doctor", "--check", "smtp", env=fresh_env(tmp_path))
     assert "not configured" in unset.stdout
+
+
+@pytest.mark.parametrize("tls", [SmtpTls.STARTTLS, SmtpTls.TLS])
+def test_doctor_says_when_the_mail_server_certificate_is_not_trusted(
+    tmp_path: Path, tls: SmtpTls
+) -> None:
+    certificate = Certificate.make(tmp_path)
+    with MailServer(tls=tls, certificate=certificate) as server:
+        env = {
+            **fresh_env(tmp_path),
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(server.port),
+            "SMTP_TLS": tls.value,
+            "SMTP_FROM": SENDER,
+        }
+        status, line = doctor(tmp_path, env, "--production", "--check", "smtp")
+        assert status == 1, line
+        assert line.startswith(
+            f"FAIL  smtp       SMTP server 127.0.0.1:{server.port}: certificate not trusted by "
+            "the system's CAs (self-signed certificate)"
+        ), line
+        assert "fix: set SMTP_CA_FILE to the PEM of the CA that signed it" in line
+
+        trusting = {**env, "SMTP_CA_FILE": str(certificate.cert)}
+        status, line = doctor(tmp_path, trusting, "--production", "--check", "smtp")
+        assert status == 0 and line.startswith("ok    smtp"), line
+        assert f"({tls.value}), sending as {SENDER}" in line
 
 
 def test_a_mail_server_without_a_from_address_refuses_to_start(tmp_path: Path) -> None:

@@ -129,11 +129,10 @@ class ImapServer:
             for path in [root, *root.iterdir()]:
                 shutil.chown(path, "dovecot", "dovecot")
             (root / "users").chmod(0o644)
-        self._process = subprocess.Popen(
-            [DOVECOT, "-F", "-c", str(config)],
-            stdout=subprocess.DEVNULL,
-            stderr=(root / "stderr.log").open("wb"),
-        )
+        with (root / "stderr.log").open("wb") as stderr:  # dovecot keeps its own copy
+            self._process = subprocess.Popen(
+                [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=stderr
+            )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
