@@ -1,7 +1,8 @@
 """The e-mail channel reads its mailbox over TLS — from the first byte (IMAPS) or upgraded by
 STARTTLS — from a real dovecot with a throw-away self-signed certificate: trusted through
 IMAP_CA_FILE, guests' e-mails reach the inbox and are answered; a certificate nobody said to
-trust is refused before the login is sent, and the mail stays unread for when it is fixed."""
+trust is refused before the login is sent, and the mail stays unread for when it is fixed. The
+replies go out over SMTP encrypted the same way (SMTP_TLS, SMTP_CA_FILE)."""
 
 from __future__ import annotations
 
@@ -27,17 +28,22 @@ ENCRYPTED = [SmtpTls.TLS, SmtpTls.STARTTLS]
 
 @pytest.mark.parametrize("tls", ENCRYPTED)
 async def test_an_email_read_over_tls_reaches_the_inbox_and_is_answered(
-    make_runtime: MakeRuntime,
-    sqlite_url: str,
-    mail: MailServer,
-    certificate: Certificate,
-    tls: SmtpTls,
+    make_runtime: MakeRuntime, sqlite_url: str, certificate: Certificate, tls: SmtpTls
 ) -> None:
-    with ImapServer.start(certificate) as imap:
+    ca_file = str(certificate.cert)
+    # Both halves encrypted the same way: the mailbox read, the reply sent (SMTP_TLS).
+    with (
+        ImapServer.start(certificate) as imap,
+        MailServer(tls=tls, certificate=certificate) as mail,
+    ):
         # Polls an hour apart: the reply comes because IDLE, over the encrypted socket, woke
         # the poller.
-        settings = imap.settings(tls, ca_file=str(certificate.cert), poll_seconds=3600)
-        runtime = await make_runtime(make_settings(sqlite_url, smtp=mail.settings(), imap=settings))
+        settings = make_settings(
+            sqlite_url,
+            smtp=mail.settings(ca_file=ca_file),
+            imap=imap.settings(tls, ca_file=ca_file, poll_seconds=3600),
+        )
+        runtime = await make_runtime(settings)
         runtime.start_background()
         guest = EmailGuest(imap, mail, "secure@example.com", "Sam")
         reply = await guest.writes("Do you have parking?", subject="Parking")
