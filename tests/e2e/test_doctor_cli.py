@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from tests.e2e.test_cli import fresh_env, hotel_agent
 from tests.fakes.imap_server import PASSWORD, USER, ImapServer
-from tests.fakes.mail_server import SENDER, MailServer
+from tests.fakes.mail_server import SENDER, Certificate, MailServer
 from tests.fakes.openai_api import DEFAULT_API_KEY, FakeOpenAiApi
 from tests.fakes.transcription_api import FakeTranscriptionApi
+
+from hotel_agent.settings import SmtpTls
 
 
 def refused_to_start(done: subprocess.CompletedProcess[str]) -> str:
@@ -176,6 +178,33 @@ def test_doctor_checks_the_mail_server_when_one_is_set(tmp_path: Path) -> None:
     assert "not configured" in unset.stdout
 
 
+@pytest.mark.parametrize("tls", [SmtpTls.STARTTLS, SmtpTls.TLS])
+def test_doctor_says_when_the_mail_server_certificate_is_not_trusted(
+    tmp_path: Path, tls: SmtpTls
+) -> None:
+    certificate = Certificate.make(tmp_path)
+    with MailServer(tls=tls, certificate=certificate) as server:
+        env = {
+            **fresh_env(tmp_path),
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(server.port),
+            "SMTP_TLS": tls.value,
+            "SMTP_FROM": SENDER,
+        }
+        status, line = doctor(tmp_path, env, "--production", "--check", "smtp")
+        assert status == 1, line
+        assert line.startswith(
+            f"FAIL  smtp       SMTP server 127.0.0.1:{server.port}: certificate not trusted by "
+            "the system's CAs (self-signed certificate)"
+        ), line
+        assert "fix: set SMTP_CA_FILE to the PEM of the CA that signed it" in line
+
+        trusting = {**env, "SMTP_CA_FILE": str(certificate.cert)}
+        status, line = doctor(tmp_path, trusting, "--production", "--check", "smtp")
+        assert status == 0 and line.startswith("ok    smtp"), line
+        assert f"({tls.value}), sending as {SENDER}" in line
+
+
 def test_a_mail_server_without_a_from_address_refuses_to_start(tmp_path: Path) -> None:
     env = {**fresh_env(tmp_path), "SMTP_HOST": "mail.example.com"}
     assert "SMTP_FROM" in refused_to_start(hotel_agent(tmp_path, "worker", env=env))
@@ -188,20 +217,27 @@ def doctor(tmp_path: Path, env: dict[str, str], *args: str) -> tuple[int, str]:
     return done.returncode, done.stdout.strip()
 
 
+def email_channel_env(
+    tmp_path: Path, smtp: MailServer, imap_port: int, imap_tls: str
+) -> dict[str, str]:
+    """The settings of the e-mail channel, replying through `smtp` in plain SMTP."""
+    return {
+        **fresh_env(tmp_path),
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp.port),
+        "SMTP_TLS": "none",
+        "SMTP_FROM": SENDER,
+        "IMAP_HOST": "127.0.0.1",
+        "IMAP_PORT": str(imap_port),
+        "IMAP_TLS": imap_tls,
+        "IMAP_USERNAME": USER,
+        "IMAP_PASSWORD": PASSWORD,
+    }
+
+
 def test_doctor_opens_the_mailbox_of_the_email_channel(tmp_path: Path) -> None:
     with MailServer() as smtp, ImapServer.start() as imap:
-        env = {
-            **fresh_env(tmp_path),
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": str(smtp.port),
-            "SMTP_TLS": "none",
-            "SMTP_FROM": SENDER,
-            "IMAP_HOST": "127.0.0.1",
-            "IMAP_PORT": str(imap.port),
-            "IMAP_TLS": "none",
-            "IMAP_USERNAME": USER,
-            "IMAP_PASSWORD": PASSWORD,
-        }
+        env = email_channel_env(tmp_path, smtp, imap.port, "none")
         status, line = doctor(tmp_path, env, "--check", "imap")
         assert status == 0 and line.startswith("ok    imap"), line
         assert f"127.0.0.1:{imap.port} (none), folder INBOX open (IDLE)" in line
@@ -222,6 +258,31 @@ def test_doctor_opens_the_mailbox_of_the_email_channel(tmp_path: Path) -> None:
     assert "fix: check IMAP_HOST, IMAP_PORT and IMAP_TLS" in line
     status, line = doctor(tmp_path, fresh_env(tmp_path), "--check", "imap")
     assert status == 0 and line == "ok    imap       not configured (no e-mail channel)"
+
+
+def test_doctor_says_in_one_line_that_the_mailbox_certificate_is_not_trusted(
+    tmp_path: Path,
+) -> None:
+    certificate = Certificate.make(tmp_path)
+    with MailServer() as smtp, ImapServer.start(certificate) as imap:
+        env = email_channel_env(tmp_path, smtp, imap.tls_port, "tls")
+        trusting = {**env, "IMAP_CA_FILE": str(certificate.cert)}
+        status, line = doctor(tmp_path, trusting, "--production", "--check", "imap")
+        assert status == 0, line
+        assert line.startswith(f"ok    imap       127.0.0.1:{imap.tls_port} (tls), folder INBOX")
+
+        status, line = doctor(tmp_path, env, "--production", "--check", "imap")
+        assert status == 1 and "\n" not in line, line
+        assert line.startswith(
+            f"FAIL  imap       IMAP server 127.0.0.1:{imap.tls_port}: certificate not trusted by "
+            "the system's CAs (self-signed certificate)"
+        ), line
+        assert "fix: set IMAP_CA_FILE to the PEM of the CA that signed it" in line
+
+        starttls = {**env, "IMAP_PORT": str(imap.port), "IMAP_TLS": "starttls"}
+        status, line = doctor(tmp_path, starttls, "--check", "imap")
+        assert status == 0 and line.startswith("warn  imap"), "a peer's problem only warns"
+        assert "certificate not trusted" in line and "IMAP_CA_FILE" in line
 
 
 def test_doctor_asks_the_speech_to_text_api_for_its_models_without_sending_audio(

@@ -9,6 +9,9 @@ APPEND, as a delivery agent would leave it:
         ... settings.imap = imap.settings() ...
         assert imap.seen() == [...]
 
+Given a `Certificate` it also speaks TLS: STARTTLS on that port and TLS from the first byte
+(IMAPS) on `tls_port`; `settings(tls=...)` picks the port the mode needs.
+
 Without the binary the test is skipped with the reason (failed on CI, which installs it).
 """
 
@@ -26,6 +29,7 @@ from types import TracebackType
 from typing import Any
 
 from hotel_agent.settings import ImapSettings, SmtpTls
+from tests.fakes.mail_server import Certificate
 from tests.support import free_port, server_missing
 
 DOVECOT = "/usr/sbin/dovecot"
@@ -33,7 +37,7 @@ USER = "reservas@hotel-prueba.example"
 PASSWORD = "imap-test-secret"  # pragma: allowlist secret
 
 
-def _config(root: Path, port: int) -> str:
+def _config(root: Path, port: int, tls_port: int, certificate: Certificate | None) -> str:
     # As root (CI, containers) dovecot runs its helpers as the users its package made;
     # otherwise everything runs as the user running the tests.
     if os.geteuid() == 0:
@@ -41,13 +45,17 @@ def _config(root: Path, port: int) -> str:
     else:
         me = pwd.getpwuid(os.geteuid()).pw_name
         internal, login, mail = me, me, pwd.getpwuid(os.geteuid())
+    # "yes", not "required": the plain port keeps taking logins (the fixture's own client).
+    ssl = "no"
+    if certificate is not None:
+        ssl = f"yes\nssl_cert = <{certificate.cert}\nssl_key = <{certificate.key}"
     return f"""
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = {ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {internal}
@@ -70,7 +78,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service stats {{
@@ -85,14 +94,16 @@ service stats {{
 
 
 class ImapServer:
-    def __init__(self) -> None:
+    def __init__(self, certificate: Certificate | None = None) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="dovecot-"))
+        self.certificate = certificate
         self.port = free_port()
+        self.tls_port = free_port() if certificate else 0  # 0: no IMAPS listener
         self._process: subprocess.Popen[bytes] | None = None
 
     @classmethod
-    def start(cls) -> ImapServer:
-        server = cls()
+    def start(cls, certificate: Certificate | None = None) -> ImapServer:
+        server = cls(certificate)
         server.run()
         return server
 
@@ -112,17 +123,16 @@ class ImapServer:
             (root / name).mkdir(parents=True, exist_ok=True)
         (root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
         config = root / "dovecot.conf"
-        config.write_text(_config(root, self.port))
+        config.write_text(_config(root, self.port, self.tls_port, self.certificate))
         if os.geteuid() == 0:
             # The mail user (dovecot) writes the maildir and home under the test's directory.
             for path in [root, *root.iterdir()]:
                 shutil.chown(path, "dovecot", "dovecot")
             (root / "users").chmod(0o644)
-        self._process = subprocess.Popen(
-            [DOVECOT, "-F", "-c", str(config)],
-            stdout=subprocess.DEVNULL,
-            stderr=(root / "stderr.log").open("wb"),
-        )
+        with (root / "stderr.log").open("wb") as stderr:  # dovecot keeps its own copy
+            self._process = subprocess.Popen(
+                [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=stderr
+            )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -138,14 +148,16 @@ class ImapServer:
         logs = [self.root / "dovecot.log", self.root / "stderr.log"]
         return "\n".join(log.read_text(errors="replace") for log in logs if log.exists())
 
-    def settings(self, **overrides: Any) -> ImapSettings:
+    def settings(self, tls: SmtpTls = SmtpTls.NONE, **overrides: Any) -> ImapSettings:
+        """The poller's settings for this mailbox; with TLS, trusting no CA but the system's
+        unless `ca_file` is given."""
         no_env: dict[str, Any] = {"_env_file": None}
         values: dict[str, Any] = {
             "host": "127.0.0.1",
-            "port": self.port,
+            "port": self.tls_port if tls is SmtpTls.TLS else self.port,
             "username": USER,
             "password": PASSWORD,
-            "tls": SmtpTls.NONE,
+            "tls": tls,
             "poll_seconds": 5,
             "timeout_seconds": 5,
             **overrides,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import imaplib
+import ssl
 from typing import Any
 
 from hotel_agent.cli.doctor.base import (
@@ -71,8 +72,9 @@ async def check_smtp(ctx: Context) -> str:
         async with asyncio.timeout(TIMEOUT_SECONDS + smtp.timeout_seconds):
             await SmtpMailer(smtp).check()
     except Exception as exc:
-        raise CheckFailed(
-            f"SMTP server {smtp.host}:{smtp.port} unusable: {describe(exc)}",
+        where = f"SMTP server {smtp.host}:{smtp.port}"
+        raise _untrusted(exc, where, "SMTP_", smtp.ca_file) or CheckFailed(
+            f"{where} unusable: {describe(exc)}",
             "check SMTP_HOST, SMTP_PORT, SMTP_TLS, SMTP_USERNAME and SMTP_PASSWORD",
         ) from None
     return f"{smtp.host}:{smtp.port} accepts us ({smtp.tls.value}), sending as {smtp.sender}"
@@ -103,13 +105,27 @@ async def check_imap(ctx: Context) -> str:
             "check IMAP_USERNAME and IMAP_PASSWORD (an app password where the provider asks)",
         ) from None
     except Exception as exc:
-        raise CheckFailed(
+        raise _untrusted(exc, where, "IMAP_", imap.ca_file) or CheckFailed(
             f"{where} unreachable: {describe(exc)}", "check IMAP_HOST, IMAP_PORT and IMAP_TLS"
         ) from None
     finally:
         await asyncio.to_thread(mailbox.close)
     idle = "IDLE" if mailbox.supports_idle else f"no IDLE: polled every {imap.poll_seconds:g} s"
     return f"{imap.host}:{imap.port} ({imap.tls.value}), folder {imap.folder} open ({idle})"
+
+
+def _untrusted(exc: BaseException, where: str, prefix: str, ca_file: str) -> CheckFailed | None:
+    """A mail server reachable but not trusted — a private CA not given to us, a self-signed or
+    expired certificate, a name it was not made for — said as such, not as "unreachable".
+    aiosmtplib wraps the TLS error of a connection in its own."""
+    cause = exc if isinstance(exc, ssl.SSLCertVerificationError) else exc.__cause__
+    if not isinstance(cause, ssl.SSLCertVerificationError):
+        return None
+    trusted = f"the CAs in {ca_file}" if ca_file else "the system's CAs"
+    return CheckFailed(
+        f"{where}: certificate not trusted by {trusted} ({cause.verify_message})",
+        f"set {prefix}CA_FILE to the PEM of the CA that signed it, or fix the server's certificate",
+    )
 
 
 async def check_stt(ctx: Context) -> str:

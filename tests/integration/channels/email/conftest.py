@@ -12,11 +12,17 @@ import pytest
 
 from hotel_agent.runtime import Runtime
 from tests.fakes.imap_server import ImapServer
-from tests.fakes.mail_server import SENDER, MailServer
+from tests.fakes.mail_server import SENDER, Certificate, MailServer
 from tests.support import make_settings
 
 MakeRuntime = Callable[..., Awaitable[Runtime]]
 _numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
+    """A throw-away self-signed certificate for 127.0.0.1, for the TLS of SMTP and IMAP."""
+    return Certificate.make(tmp_path_factory.mktemp("mail-tls"))
 
 
 @pytest.fixture

@@ -87,11 +87,6 @@ async def test_check_talks_to_the_server_and_fails_when_it_is_gone(server: MailS
         await mailer.check()
 
 
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
-    return Certificate.make(tmp_path_factory.mktemp("smtp-tls"))
-
-
 LOGIN = ("reservas", "s3cret-smtp-password")  # pragma: allowlist secret
 
 
