@@ -46,6 +46,8 @@ class Slots(BaseModel):
     children_ages: list[int] = Field(default_factory=list)
     rooms: int | None = None
     room_type: str | None = None  # the type the guest asked for by name
+    # "4 nights for 2 adults" before any day: the length, until a day fixes the stay.
+    nights: int | None = None
     event_day: date | None = None  # "the wedding is on 17 April": the nights are around it
     holiday: Holiday | None = None  # "para carnaval": the nights are around its days
 

@@ -363,3 +363,60 @@ async def test_shorthand_party_and_a_dashed_day_range_at_the_summary(
     booking = await the_booking(runtime, "marcus.lee@example.com")
     assert (booking.stay.check_in, booking.stay.check_out) == (date(year, 1, 9), date(year, 1, 11))
     assert booking.stay.adults == 2
+
+
+# --- i. the nights said before the day; "the week of"; a go-ahead is no name ---------------
+
+NIGHTS_FIRST = {
+    "en": ("hi, we want 4 nights for 2 adults", "4 nights", "from {day}", "yes"),
+    "es": ("quiero 3 noches, somos 2", "3 noches", "desde el {day}", "sí"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_the_nights_said_first_are_kept_for_the_day_said_next(
+    client: httpx.AsyncClient, runtime: Runtime, language: str
+) -> None:
+    opening, nights, arrival, yes = NIGHTS_FIRST[language]
+    count = int(nights.split()[0])
+    check_in, _ = future_stay(days_ahead=45)
+    month = (MONTHS_EN if language == "en" else MONTHS_ES)[check_in.month - 1]
+    day = f"{check_in.day} {month}" if language == "en" else f"{check_in.day} de {month}"
+    guest = Guest(client)
+    said = await guest.hears(opening)
+    assert nights in said  # heard: only the first day is asked (was: "which dates?")
+    said = await guest.hears(arrival.format(day=day))
+    assert "€" in said
+    await guest.hears("1")
+    await guest.hears(f"Nora Night, nora.{language}@example.com")
+    await guest.hears(yes)
+    booking = await the_booking(runtime, f"nora.{language}@example.com")
+    assert (booking.stay.check_in, booking.stay.check_out) == (
+        check_in,
+        check_in + timedelta(days=count),
+    )
+
+
+async def test_the_week_of_a_day_and_a_go_ahead_that_is_no_name(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    check_in, _ = future_stay(days_ahead=50)
+    guest = Guest(client)
+    said = await guest.hears(
+        "Hello! We are a family of four (two kids, 6 and 9) looking at the week of"
+        f" {MONTHS_EN[check_in.month - 1][:3]} {check_in.day}, maybe 5 nights? What would the"
+        " family room cost?"
+    )
+    assert "Family Room" in said and "5 nights" in said and "€" in said
+    said = await guest.hears("sounds good, book it")
+    assert "Sounds Good" not in said
+    said = await guest.hears("Emma Watson, emma.w@example.com")
+    assert "Emma Watson" in said
+    await guest.hears("yes")
+    booking = await the_booking(runtime, "emma.w@example.com")
+    assert booking.guest.name == "Emma Watson"
+    assert (booking.stay.check_in, booking.stay.check_out) == (
+        check_in,
+        check_in + timedelta(days=5),
+    )
+    assert (booking.stay.adults, booking.stay.children) == (2, 2)

@@ -489,9 +489,12 @@ def _ask_stay(t: Turn) -> None:
                 after=day(event + timedelta(days=1), today=t.today),
             )
         )
-    elif slots.check_in is None and slots.check_out is None:
+    elif slots.check_in is None and slots.check_out is None and slots.nights is None:
         key = "booking.ask_dates_and_guests" if slots.adults is None else "booking.ask_dates"
         t.reply(t.say(key))
+    elif slots.check_in is None and slots.check_out is None and slots.nights is not None:
+        # "maybe 5 nights" said without a day: the nights are heard, the first day asked.
+        t.reply(t.say("booking.ask_check_in_for_nights", nights=t.say.nights(slots.nights)))
     elif slots.check_in is None:
         t.reply(t.say("booking.ask_check_in"))
     elif slots.check_out is None:

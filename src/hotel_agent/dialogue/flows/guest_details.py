@@ -23,6 +23,10 @@ _NOT_NAMES = frozenset({
     "primera", "primero", "segunda", "segundo", "tercera", "first", "second", "third", "last",
     "ultima", "option", "opcion", "one", "that", "this", "esa", "ese", "esta", "este", "room",
     "habitacion", "doble", "double", "vista", "view",
+    # agreement and go-ahead, not a name: "sounds good, book it", "dale, resérvala"
+    "sounds", "good", "great", "perfect", "book", "it", "go", "ahead", "cool", "nice", "fine",
+    "confirm", "lets", "let's", "do", "genial", "dale", "reservala", "reserva", "confirma",
+    "listo", "adelante", "perfecta",
 })  # fmt: skip
 # A name does not start with an article ("la de arriba", "the sea view"); inside one it may
 # ("María de la Cruz").

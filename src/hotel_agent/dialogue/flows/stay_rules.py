@@ -9,7 +9,7 @@ from hotel_agent.dialogue.state import Slots
 from hotel_agent.nlu.types import Entities
 from hotel_agent.pms.errors import InvalidStay
 
-_STAY_FIELDS = ("check_in", "check_out", "adults", "children", "rooms", "room_type")
+_STAY_FIELDS = ("check_in", "check_out", "nights", "adults", "children", "rooms", "room_type")
 # Which slots a policy refusal clears, so that the next question asks for them again.
 _CLEARS = {
     "past": ("check_in", "check_out"),
@@ -33,6 +33,14 @@ def merge_entities(slots: Slots, entities: Entities) -> set[str]:
         slots.check_out = entities.check_out
     if entities.nights is not None and entities.check_out is None and slots.check_in is not None:
         slots.check_out = slots.check_in + timedelta(days=entities.nights)
+    elif entities.nights is not None and slots.check_in is None and slots.check_out is None:
+        slots.nights = entities.nights  # kept for the day said next ("from March 3")
+    if slots.nights is not None and slots.check_in is not None and slots.check_out is None:
+        slots.check_out = slots.check_in + timedelta(days=slots.nights)
+    if slots.nights is not None and slots.check_out is not None and slots.check_in is None:
+        slots.check_in = slots.check_out - timedelta(days=slots.nights)
+    if slots.check_in is not None and slots.check_out is not None:
+        slots.nights = None  # the days say it now
     if entities.adults is not None:
         slots.adults = entities.adults
     if entities.children is not None:
@@ -55,7 +63,7 @@ def as_entities(slots: Slots) -> Entities:
     nights = (
         (slots.check_out - slots.check_in).days
         if slots.check_in is not None and slots.check_out is not None
-        else None
+        else slots.nights
     )
     return Entities(
         check_in=slots.check_in,

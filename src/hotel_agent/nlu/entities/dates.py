@@ -67,6 +67,9 @@ _ONE_NIGHT = re.compile(
     r"(?:tonight|esta\s+noche|(?:tomorrow|manana)\s+(?:(?:por|en|a)\s+la\s+)?(?:night|noche)"
     r"|(?:the\s+)?night\s+of\s+(?:the\s+)?\d{1,2}|la\s+noche\s+del?\s+(?:dia\s+)?\d{1,2})\b"
 )
+# "looking at the week of Feb 15th": Duckling reads the week as a span it gives no day for;
+# the day said is where the stay starts (blanked before Duckling, offsets kept).
+_WEEK_OF = re.compile(r"\b(?:the\s+)?week\s+of\s+(?=(?:the\s+)?[\w.]+\s*\d|\d)", re.IGNORECASE)
 _DAY_ONLY = re.compile(r"(?:(?:on\s+)?the\s+|el\s+(?:dia\s+)?|dia\s+)?(\d{1,2})(?:st|nd|rd|th|º)?")
 # A weekday named on its own ("leave on Monday", "salimos el lunes") is any week's: after a
 # check-in weeks away it is the first such day after it. "next Monday" is told from today.
@@ -390,6 +393,7 @@ def _mentions(
 
 def _for_duckling(text: str) -> str:
     """`text` with what misleads Duckling blanked, every offset unchanged."""
+    text = _WEEK_OF.sub(lambda m: " " * len(m[0]), text)
     text = _DEL_DAY.sub(" el", text)
     return _PART_OF_DAY.sub(lambda m: m[1] + " " * len(m[2]), text)
 
