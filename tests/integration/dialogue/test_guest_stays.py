@@ -420,3 +420,19 @@ async def test_the_week_of_a_day_and_a_go_ahead_that_is_no_name(
         check_in + timedelta(days=5),
     )
     assert (booking.stay.adults, booking.stay.children) == (2, 2)
+
+
+async def test_una_habitacion_individual_es_para_uno_sin_preguntar(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    check_in, check_out = future_stay(days_ahead=38, nights=1)
+    guest = Guest(client)
+    said = await guest.hears(
+        f"Hola, buenas. Necesito una habitación individual {spanish_range(check_in, check_out)}"
+    )
+    assert "Individual" in said and "€" in said  # priced at once: no "¿cuántas personas?"
+    await guest.hears("Pedro Sánchez Gil, pedro.sg@example.es")
+    await guest.hears("confirmo")
+    booking = await the_booking(runtime, "pedro.sg@example.es")
+    assert booking.stay.adults == 1
+    assert booking.room_type_id == await room_type_id(runtime, "Single Room")

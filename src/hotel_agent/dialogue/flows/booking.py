@@ -159,6 +159,11 @@ async def ask_next(t: Turn, services: DialogueServices, *, confirm: bool = False
     for text in t.said_first:
         t.reply(text)
     t.said_first.clear()
+    if slots.adults is None and slots.children is None and (slots.rooms or 1) == 1:
+        # "una habitación individual": a room for one is one guest, not a question.
+        asked = next((rt for rt in t.room_types if rt.id == slots.room_type), None)
+        if asked is not None and asked.max_guests == 1:
+            slots.adults = 1
     try:
         # What is already known is checked now: "del 20 al 18" is refused at once, not after
         # the party has been asked for.
