@@ -72,7 +72,7 @@ class Understander:
         entities = extract_entities(
             head, language=language, now=now, room_types=room_types, previous=previous_entities
         )
-        intent = classification.intent
+        intent, confidence = classification.intent, classification.confidence
         stay_details = (
             entities.check_in,
             entities.check_out,
@@ -82,12 +82,16 @@ class Understander:
         )
         if rules.is_stay_answer(normalize(head), intent, any(v is not None for v in stay_details)):
             intent = Intent.NEW_BOOKING  # "hasta el viernes", "from tomorrow": not a farewell
+        has_day = entities.check_in is not None or entities.check_out is not None
+        if rules.is_stay_request(intent, confidence, has_day, entities.adults is not None):
+            # A day and a party: what a booking needs, whatever the words around them.
+            intent, confidence = Intent.NEW_BOOKING, 1.0
         return Understanding(
             text=text,
             language=language,
             intent=intent,
             topic=classification.topic,
-            confidence=classification.confidence,
+            confidence=confidence,
             entities=entities,
         )
 

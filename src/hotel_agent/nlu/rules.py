@@ -207,6 +207,20 @@ def is_stay_answer(normalized: str, intent: Intent, has_stay_details: bool) -> b
     )
 
 
+# Below this the classifier's reading is no reading: the rules may place the message.
+UNSURE_CONFIDENCE = 0.6
+
+
+def is_stay_request(intent: Intent, confidence: float, has_day: bool, has_party: bool) -> bool:
+    """Whether a message the classifier could not place (or placed unsure as a booking) asks
+    for a room: a day and a party together ("hey do u have smth on jan 18? just me") say what
+    a booking needs."""
+    unsure = intent is Intent.UNKNOWN or (
+        intent is Intent.NEW_BOOKING and confidence < UNSURE_CONFIDENCE
+    )
+    return unsure and has_day and has_party
+
+
 # "y cuánto me costaría cancelar?", "and is there parking?": a leading "and" carries the
 # conversation on; what is asked is in the rest ("y cuánto…" was read as a price question for
 # a new booking, the rest alone as the cancellation policy it is).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hotel_agent.nlu import rules
+from hotel_agent.nlu.types import Intent
 
 
 @pytest.mark.parametrize(
@@ -19,3 +20,10 @@ from hotel_agent.nlu import rules
 )
 def test_a_leading_and_is_left_out_for_the_classifier(text: str, rest: str) -> None:
     assert rules.without_leading_and(text) == rest
+
+
+def test_a_day_and_a_party_the_classifier_could_not_place_ask_for_a_room() -> None:
+    assert rules.is_stay_request(Intent.UNKNOWN, 0.3, has_day=True, has_party=True)
+    assert rules.is_stay_request(Intent.NEW_BOOKING, 0.24, has_day=True, has_party=True)
+    assert not rules.is_stay_request(Intent.UNKNOWN, 0.3, has_day=True, has_party=False)
+    assert not rules.is_stay_request(Intent.FAQ, 0.3, has_day=True, has_party=True)
