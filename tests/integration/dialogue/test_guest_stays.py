@@ -436,3 +436,22 @@ async def test_una_habitacion_individual_es_para_uno_sin_preguntar(
     booking = await the_booking(runtime, "pedro.sg@example.es")
     assert booking.stay.adults == 1
     assert booking.room_type_id == await room_type_id(runtime, "Single Room")
+
+
+async def test_nochevieja_es_una_noche_y_el_precio_de_la_otra_habitacion_se_dice(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    year = hotel_today().year
+    guest = Guest(client)
+    said = await guest.hears("hola!! q precio tiene la suite para nochevieja? somos 2")
+    assert "Suite Mirador" in said and "(1 noche)" in said and "€" in said
+    said = await guest.hears("uf q caro. y la doble normal?")
+    assert "Doble Estándar:" in said and "€ en total" in said  # its price, not only "¡Perfecto!"
+    await guest.hears("Maria Lopez, maria.lopez@example.com")
+    await guest.hears("si")
+    booking = await the_booking(runtime, "maria.lopez@example.com")
+    assert (booking.stay.check_in, booking.stay.check_out) == (
+        date(year, 12, 31),
+        date(year + 1, 1, 1),
+    )
+    assert booking.room_type_id == await room_type_id(runtime, "Standard Double")

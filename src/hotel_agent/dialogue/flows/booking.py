@@ -114,6 +114,11 @@ def take(t: Turn) -> bool:
     offered = any(o.room_type_id == entities.room_type for o in state.offers)
     if entities.room_type and offered and state.step is not Step.CHOOSE:
         # "mejor la suite" at the summary: switch to it.
+        if state.step is Step.DETAILS and state.chosen != entities.room_type:
+            # "uf q caro. y la doble normal?": its price, before the details asked again
+            # (the summary shows the difference; before it nothing did).
+            switched = next(o for o in state.offers if o.room_type_id == entities.room_type)
+            t.said_first.append(offer_step.price_text(t, switched))
         state.chosen = entities.room_type
     return used
 

@@ -135,13 +135,15 @@ def questions_beside(t: Turn, understand: Callable[[str], Understanding]) -> Bes
 
 def tell_price(t: Turn, offer: OfferView) -> None:
     """ "How much is the family one in total?": the total of that offer for the stay."""
-    t.reply(
-        t.say(
-            "booking.offer_total",
-            room=offer.name(t.language),
-            total=t.say.money(offer.total, offer.currency),
-            stay=stay_text(t),
-        )
+    t.reply(price_text(t, offer))
+
+
+def price_text(t: Turn, offer: OfferView) -> str:
+    return t.say(
+        "booking.offer_total",
+        room=offer.name(t.language),
+        total=t.say.money(offer.total, offer.currency),
+        stay=stay_text(t),
     )
 
 
