@@ -324,9 +324,13 @@ async def test_changing_the_number_of_guests(client: httpx.AsyncClient, runtime:
     [before] = await bookings_for(runtime, "irene@example.com")
     room = next(rt for rt in await runtime.pms.room_types() if rt.id == before.room_type_id)
 
-    too_many = room.max_guests + 1
+    too_many = room.max_adults + 1
     said = await guest.hears(f"I need to change my booking: we'll be {too_many} adults")
-    assert f"takes {room.max_guests} guests at most" in said
+    # The limit that refuses, said as such ("takes 3 guests at most, so not 3 adults" did not).
+    limit = f"{room.max_adults} adults" + (
+        f" and {room.max_children} child" if room.max_children else ""
+    )
+    assert f"takes at most {limit}" in said
     assert (await runtime.pms.get_booking(before.pms_id)).stay == before.stay
 
     said = await guest.hears("we'll be 1 adult")

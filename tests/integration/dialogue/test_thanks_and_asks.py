@@ -118,3 +118,18 @@ async def test_thanks_and_a_question_when_asked_for_details_is_no_name(
         assert part in said.lower()
     said = await guest.hears(details)
     assert details.split(",")[0] in said  # the summary names the guest given after it
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "second"),
+    [
+        ("what time is breakfast and checkout?", "Breakfast is", "check-out"),
+        ("¿a qué hora es el desayuno y la salida?", "desayuno", "salida"),
+    ],
+)
+async def test_one_question_of_two_things_gets_both_answers(
+    client: httpx.AsyncClient, question: str, first: str, second: str
+) -> None:
+    # "what time is breakfast and checkout?" got the breakfast hours only.
+    said = await Guest(client).hears(question)
+    assert first in said and second in said.lower()

@@ -31,6 +31,7 @@ _QUESTIONS = re.compile(
     re.IGNORECASE,
 )
 _WORDS = 2  # a part shorter than this is no question of its own
+_NOUNS_JOINED = re.compile(r"\s+(?:and|y|e|&|plus)\s+", re.IGNORECASE)
 
 
 async def answer(t: Turn, services: DialogueServices, question: str | None = None) -> bool:
@@ -77,18 +78,29 @@ def _entries(t: Turn, services: DialogueServices, text: str, topic: Topic | None
     """The hotel's answers to each question `text` asks, in the order asked."""
     parts = [p.strip() for p in _QUESTIONS.split(text) if len(p.split()) >= _WORDS]
     whole = _entry(t, services, text, topic)
-    if len(parts) < 2:  # one question: the whole message is it
+    if len(parts) < 2:
+        # "what time is breakfast and checkout?": one question of two things, each found by
+        # its own keywords; otherwise the whole message is one question.
+        named = [_asked(t, services, p) for p in _NOUNS_JOINED.split(text)]
+        found_each = list({e.id: e for e in named if e is not None}.values())
+        if len(named) >= 2 and len(found_each) >= 2:
+            return found_each
         return [whole] if whole else []
     found: list[FaqEntry] = []
     for part in parts:
-        understood = services.understander.understand(part, now=t.now, language_hint=t.language)
-        topic = understood.topic if understood.intent is Intent.FAQ else None
-        entry = _entry(t, services, part, topic)
+        entry = _asked(t, services, part)
         if entry is not None and all(entry.id != seen.id for seen in found):
             found.append(entry)
     if whole is not None and all(whole.id != seen.id for seen in found):
         found.insert(0, whole)
     return found
+
+
+def _asked(t: Turn, services: DialogueServices, part: str) -> FaqEntry | None:
+    """The hotel's answer to one part of a message, read on its own."""
+    understood = services.understander.understand(part, now=t.now, language_hint=t.language)
+    topic = understood.topic if understood.intent is Intent.FAQ else None
+    return _entry(t, services, part, topic)
 
 
 def _entry(t: Turn, services: DialogueServices, text: str, topic: Topic | None) -> FaqEntry | None:

@@ -387,7 +387,9 @@ async def _modify(t: Turn, services: DialogueServices, booking: Booking, *, conf
             t.say(
                 "modify.does_not_fit",
                 room=room_type.name(t.language),
-                guests=room_type.max_guests,
+                # "takes 3 guests at most, so not 3 adults" contradicted itself: the limit that
+                # refuses is the adults' (or children's), said as such.
+                limit=t.say.party(room_type.max_adults, room_type.max_children),
                 party=new_party,
             ),
             buttons=[t.button(HANDOFF, "buttons.talk_to_staff")],
