@@ -29,8 +29,11 @@ def acknowledge(t: Turn, new: list[str]) -> None:
     """ "Noted for the hotel: parking…", when a booking is under way and its summary was not
     just shown (the summary lists them)."""
     state = t.state
-    if new and state.flow is Flow.BOOKING and state.step is not Step.CONFIRM:
+    if new and state.flow is Flow.BOOKING and state.step is not Step.CONFIRM and t.replies:
+        # Before the booking's question, which stays last: the next message answers it.
+        pending = t.replies.pop()
         t.reply(t.say("requests.noted", what=what(t.say, new)))
+        t.replies.append(pending)
 
 
 def summary_line(t: Turn) -> str:
