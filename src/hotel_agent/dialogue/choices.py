@@ -55,9 +55,9 @@ _BARE_PICK = re.compile(
 )
 
 _YES = re.compile(
-    r"^(si|sip|vale|ok|okay|okey|oki|claro|perfecto|correcto|confirmo|confirmar|adelante|"
+    r"^(si|sip|vale|ok|okay|okey|oki|claro|perfecto|correcto|confirmo|confirmar|confirmado|adelante|"
     r"de acuerdo|dale|listo|de una|hagale|hagamoslo|exacto|eso es|reserva(la)?|hazla|"
-    r"acepto|i accept|yes|yep|yup|yeah|sure|confirm|go ahead|please do|book it|do it|"
+    r"acepto|i accept|yes|yep|yup|yeah|sure|confirm(?:ed)?|go ahead|please do|book it|do it|"
     r"let'?s do it|go for it|sounds good|perfect|great"
     r"|that(?:'?s| is) (?:confirmed|fine|right|correct|perfect|good))\b"
 )

@@ -12,8 +12,10 @@ non-existent day, "start over", thanks followed by a question, and a sure hotel 
 before the task in progress reads the message; then the intent is settled (a tapped menu
 button, or the language model's reading of an unsure message) and acted on at `act`: a name
 ("me llamo Ana") is kept, never a request for a person; hand over, "a day earlier" with no task
-(a change of their booking), answer, start a task, greet, small talk; anything else is asked
-again once, and handed over at the second in a row.
+(a change of their booking), answer, start a task (a plain "confirmo" inside a task is no
+"find my booking"), search other dates said after the offers were turned down, greet, small
+talk; anything else is asked again once, and handed over at the second in a row. Hotel
+questions asked beside a task step are answered before the task's own question.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ _SMALL_TALK = {
     Intent.GOODBYE: "small_talk.goodbye",
 }
 _MENU_CHOICES = (HANDOFF, BOOK, MY_BOOKING)
+_NAMES_A_BOOKING = re.compile(r"\b(?:reserva|booking|reservation)", re.IGNORECASE)
 
 Predicate = Callable[[Turn, Thresholds], bool]
 # True: the turn is answered; False: the message goes on down the table.
@@ -261,7 +264,36 @@ async def _change_booking(t: Turn, services: DialogueServices) -> bool:
 
 
 def _starts_task(t: Turn, th: Thresholds) -> bool:
-    return _intent(*STARTED_BY)(t, th)
+    return _intent(*STARTED_BY)(t, th) and not _yes_inside_task(t)
+
+
+def _yes_inside_task(t: Turn) -> bool:
+    """ "confirmo" while the party is asked: a yes that is no answer (asked again), never
+    "find your booking" — the classifier reads a lone "confirmo" / "confirmed" so. A booking
+    reference or an e-mail in it is about a booking."""
+    entities = t.understanding.entities
+    return (
+        t.state.flow is not None
+        and t.understanding.intent is Intent.BOOKING_STATUS
+        and choices.is_yes(t.text)
+        and not entities.booking_ref
+        and not entities.email
+        and _NAMES_A_BOOKING.search(t.text) is None
+    )
+
+
+def _other_dates_after_decline(t: Turn, th: Thresholds) -> bool:
+    # "too pricey, no thanks" → "ok what about feb 20 to 22": a new search for that party.
+    return (
+        t.state.flow is None
+        and t.state.turned_down is not None
+        and t.understanding.entities.check_in is not None
+    )
+
+
+async def _search_other_dates(t: Turn, services: DialogueServices) -> bool:
+    t.understanding.intent, t.understanding.confidence = Intent.NEW_BOOKING, 1.0
+    return await _start_task(t, services)
 
 
 def _yes_or_no_without_task(t: Turn, th: Thresholds) -> bool:
@@ -487,6 +519,7 @@ DECISION_ORDER: tuple[Decision, ...] = (
         "abandon_booking", _abandons_booking, _reply_with("booking.abandoned", forget_task=True)
     ),
     Decision("start_task", _starts_task, _start_task),
+    Decision("other_dates_after_decline", _other_dates_after_decline, _search_other_dates),
     Decision("greeting", _intent(Intent.GREET), _greeting),
     Decision("small_talk", _intent(*_SMALL_TALK), _small_talk),
     Decision(

@@ -24,12 +24,15 @@ from hotel_agent.dialogue.booking_emails import booking_emails
 from hotel_agent.dialogue.context import Turn
 from hotel_agent.dialogue.decisions import decide
 from hotel_agent.dialogue.flows import special_requests
+from hotel_agent.dialogue.flows.port import TaskFlow
 from hotel_agent.dialogue.flows.registry import task_in_progress
+from hotel_agent.dialogue.flows.stay_rules import as_entities
 from hotel_agent.dialogue.port import TurnInput, TurnOutput
 from hotel_agent.dialogue.privacy import privacy_notice
 from hotel_agent.dialogue.responses import Say
 from hotel_agent.dialogue.services import DialogueServices
 from hotel_agent.dialogue.state import DialogueState, Step
+from hotel_agent.nlu.types import Entities
 from hotel_agent.pms.errors import BookingNotFound, PmsAuthError, PmsError, PmsUnavailable
 from hotel_agent.pms.port import HotelProfile, RoomType
 from hotel_agent.pms.searches import SearchNotingPms
@@ -41,6 +44,13 @@ TEXT_TYPES = frozenset({"text", "interactive", "button"})
 
 def hotel_clock(zone: ZoneInfo) -> datetime:
     return datetime.now(zone)
+
+
+def _stay_in_mind(state: DialogueState, task: TaskFlow | None) -> Entities | None:
+    """What a bare "del 17 al 19" is read beside: the task's stay, else the one turned down."""
+    if task is not None:
+        return task.known_stay(state)
+    return as_entities(state.turned_down) if state.turned_down is not None else None
 
 
 def _not_text_reply(message: InboundMessage) -> str:
@@ -93,7 +103,7 @@ class Engine:
             previous_language=turn.language,
             default_language=turn.hotel.default_language,
             room_types=room_type_names,
-            previous_entities=task.known_stay(state) if task else None,
+            previous_entities=_stay_in_mind(state, task),
         )
         t = Turn(
             input=turn,

@@ -154,6 +154,9 @@ class DialogueState(BaseModel):
     # passed to the PMS with the booking (`special_requests`).
     requests: list[str] = Field(default_factory=list)
     request_words: list[str] = Field(default_factory=list)
+    # The stay whose offers the guest turned down ("too pricey, no thanks"): other dates said
+    # next ("and from the 17th to the 19th?") are read beside it and searched for its party.
+    turned_down: Slots | None = None
 
     @classmethod
     def load(cls, raw: dict[str, Any]) -> DialogueState:

@@ -296,6 +296,33 @@ ROWS = [
         flow="modify",
         step="find",
     ),
+    # --- Offers turned down; a plain yes inside a task -------------------------------------
+    Row(
+        "the offers turned down",
+        CHOOSE,
+        "esta caro, mejor no",
+        "pending_answer",
+        ("booking.declined_offers",),
+    ),
+    Row(
+        "other dates after the offers were turned down: the same party searched",
+        (*CHOOSE, ("esta caro, mejor no", {})),
+        "y del 17 al 19?",
+        "other_dates_after_decline",
+        flow="booking",
+        step="choose",
+        send={"read_as": (Intent.UNKNOWN, 0.1)},
+    ),
+    Row(
+        "confirmo while the party is asked: the party asked again, no booking looked up",
+        (("quiero reservar del 10 al 12 de abril", {}),),
+        "confirmo",
+        "unclear",
+        ("booking.guests_again",),
+        flow="booking",
+        step="collect",
+        send={"read_as": (Intent.BOOKING_STATUS, SURE)},
+    ),
     # --- A day that does not exist, start over, thanks then a question ---------------------
     Row(
         "the 30th of February",

@@ -38,11 +38,20 @@ _OTHER_ROOM = re.compile(
 def start(t: Turn, flow: Flow) -> None:
     # Said before the booking began ("me llamo Ana", "we're coming by car"): still theirs.
     name, requests, words = t.state.guest_name, t.state.requests, t.state.request_words
+    party = t.state.turned_down
     t.state.reset_flow()
     t.state.guest_name = name
     t.state.requests, t.state.request_words = requests, words
     t.state.flow = flow
     t.state.step = Step.COLLECT
+    if party is not None:
+        # Said again in the offers' first line ("For 2 adults, …"), where it can be corrected.
+        t.state.slots = Slots(
+            adults=party.adults,
+            children=party.children,
+            children_ages=party.children_ages,
+            rooms=party.rooms,
+        )
 
 
 def known_stay(state: DialogueState) -> Entities:
@@ -103,6 +112,13 @@ def take(t: Turn) -> bool:
     elif state.step is Step.CONFIRM and not used and (t.choice in (CHANGE, NO) or t.says_no()):
         t.reply(t.say("booking.what_to_change"))
         state.step = Step.COLLECT
+        return True
+    elif state.step is Step.CHOOSE and not used and offer_step.declines(t):
+        # Asked again, the list would only say what the guest turned down.
+        name, slots = state.guest_name, state.slots
+        state.reset_flow()
+        state.guest_name, state.turned_down = name, slots
+        t.reply(t.say("booking.declined_offers"))
         return True
     elif state.step is Step.CHOOSE and not used and choices.points_at_option(t.text):
         offer_step.missed(t, kept=[])  # "that one" among several: ask which
@@ -363,8 +379,17 @@ def reask(t: Turn) -> None:
             t.say("booking.confirm_again"),
             buttons=[t.button(YES, "buttons.confirm_booking"), t.button(CHANGE, "buttons.change")],
         )
+    elif _knows_dates(state.slots) and state.slots.adults is None:
+        # "confirmo" while the party is asked: only the party is asked again.
+        t.reply(t.say("booking.guests_again"))
+    elif state.slots.adults is not None and not _knows_dates(state.slots):
+        t.reply(t.say("booking.dates_again"))
     else:
         t.reply(t.say("booking.stay_again"))
+
+
+def _knows_dates(slots: Slots) -> bool:
+    return slots.check_in is not None and (slots.check_out is not None or slots.nights is not None)
 
 
 def miss(t: Turn) -> bool:

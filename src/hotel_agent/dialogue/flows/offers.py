@@ -37,6 +37,33 @@ _COMPARE = re.compile(
     r"|mas (?:info|informacion|detalles)|detalles? de)\b"
 )
 
+# "esta caro, mejor no", "too pricey, no thanks", "lo pensaré": none of the rooms, for now.
+_DECLINE = re.compile(
+    r"(?:^|[,;.!]\s*)(?:no|nop|nope|nah)\s*(?:[,.!]|$)"
+    r"|\b(?:mejor\s+no|no\s+(?:gracias|thanks|thank\s+you|me\s+interesa|nos\s+interesa)"
+    r"|not\s+interested|ninguna|none\s+of\s+(?:them|these|those)|neither\s+of"
+    r"|(?:demasiado|muy|bastante|algo|un\s+poco|super)\s+car[oa]s?"
+    r"|(?:esta|es|son|estan)\s+car[oa]s?|too\s+(?:expensive|pricey|much)"
+    r"|(?:lo|la|las|los)\s+pensare(?:mos)?|me\s+lo\s+pienso"
+    r"|(?:i|we)(?:'ll|\s+will)\s+think\s+(?:about\s+it|it\s+over)|let\s+me\s+think"
+    r"|dejalo|olvidalo|leave\s+it|forget\s+it)\b"
+)
+
+
+# "no sé", "no idea", "not sure": undecided, not a no (the option step's misses answer them).
+_UNDECIDED = re.compile(
+    r"\b(?:no\s+se|no\s+lo\s+se|ni\s+idea|no\s+idea|not\s+sure|no\s+estoy\s+segur[oa]"
+    r"|dunno|(?:i\s+)?don'?t\s+know|no\s+sabria|no\s+lo\s+tengo\s+claro)\b"
+)
+
+
+def declines(t: Turn) -> bool:
+    """None of the rooms offered, said in words (a room picked or new dates come first)."""
+    text = normalize(t.text)
+    if _UNDECIDED.search(text):
+        return False
+    return choices.is_no(t.text) or _DECLINE.search(text) is not None
+
 
 def picked_offer(t: Turn) -> int | None:
     """The index of the offer this message picks, if it picks one."""

@@ -51,6 +51,13 @@ _ORDINAL_WORD = re.compile(
     r"|primer[oa]?|segund[oa]|tercer[oa]?|cuart[oa]|quint[oa]|sext[oa]|ultim[oa])"
 )
 _PICK_AFTER = re.compile(r"\s*(?:one|ones|option|opcion|room|habitacion)\b")
+# "el jueves que viene" is the Thursday of the week that comes (Monday to Sunday), as "el jueves
+# de la semana que viene": said on a Sunday that is this coming Thursday, where Duckling reads
+# the one a week later (and "el próximo jueves" as the coming one).
+_WEEKDAYS_ES = ("lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo")
+_WEEKDAY_THAT_COMES = re.compile(
+    r"(?:el\s+)?(?P<day>" + "|".join(_WEEKDAYS_ES) + r")\s+que\s+viene"
+)
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,15 @@ def _mention(result: dict[str, Any], offset: int, text: str) -> TimeMention | No
     return TimeMention(start, end, "from" if low else "to", tuple(dict.fromkeys(days)))
 
 
+def _in_the_week_that_comes(mention: TimeMention, text: str, today: date) -> TimeMention:
+    said = _WEEKDAY_THAT_COMES.match(fold(text[mention.start : mention.end]).strip())
+    if said is None:
+        return mention
+    next_monday = today + timedelta(days=7 - today.weekday())
+    day = next_monday + timedelta(days=_WEEKDAYS_ES.index(said["day"]))
+    return TimeMention(mention.start, mention.end, "date", (day,))
+
+
 def find_days(text: str, *, language: str, now: datetime) -> list[TimeMention]:
     """Days Duckling finds in `text`, in order, without overlaps; `now` is the hotel's clock."""
     wall_clock = now.replace(tzinfo=UTC)
@@ -141,6 +157,8 @@ def find_days(text: str, *, language: str, now: datetime) -> list[TimeMention]:
             if result.get("dim") != "time":
                 continue
             mention = _mention(result, chunk.start(), text)
+            if mention is not None and mention.kind == "date":
+                mention = _in_the_week_that_comes(mention, text, wall_clock.date())
             if mention is not None and mention.firsts:
                 found.append(mention)
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))

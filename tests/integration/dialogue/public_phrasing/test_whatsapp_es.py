@@ -136,7 +136,7 @@ TALKS = {
         days_ahead=56,
         nights=1,
         adults=None,
-        reply="«la más barata»",  # the choice asked again; nothing booked (README: left)
+        reply="no te reservo nada",  # acknowledged, not the list again; nothing booked
     ),
     "solo_yo": Talk(  # una persona sola, "nomas"
         "own: una persona",

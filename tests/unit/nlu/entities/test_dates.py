@@ -118,6 +118,11 @@ def test_counts_and_hours_with_a_dash_are_no_dates(text: str) -> None:
         ("in two weeks, for 3 nights", "en", NOW, stay(D(2026, 12, 12), D(2026, 12, 15), 3)),
         ("en dos semanas", "es", NOW, stay(D(2026, 12, 12))),  # when, not how long
         ("nos vamos el domingo", "es", NOW, stay(None, D(2026, 11, 29))),
+        # "el jueves que viene" is the Thursday of the week that comes: on a Sunday the coming one.
+        ("el jueves que viene", "es", SUNDAY, stay(D(2026, 12, 24))),
+        ("el próximo jueves", "es", SUNDAY, stay(D(2026, 12, 24))),
+        ("el jueves que viene", "es", WEDNESDAY, stay(D(2026, 12, 3))),
+        ("el lunes que viene para 2", "es", SUNDAY, stay(D(2026, 12, 21))),
         ("until the 5th", "en", NOW, stay(None, D(2026, 12, 5))),
         ("salida el 9, cinco noches", "es", NOW, stay(D(2026, 12, 4), D(2026, 12, 9), 5)),
         # Two weekdays are one week's: on a Sunday, Duckling put "fri" on the Friday just gone.
