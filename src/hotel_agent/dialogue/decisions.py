@@ -95,7 +95,7 @@ async def decide(t: Turn, services: DialogueServices) -> str:
 
 # Steps where the task read the message: a hotel question asked in it too ("…somos 2 adultos
 # y un peque de 3, ¿tienen cuna?") is answered as well, never dropped.
-_TASK_STEPS = frozenset({"start_task", "task_in_progress", "pending_answer"})
+_TASK_STEPS = frozenset({"start_task", "task_in_progress", "pending_answer", "booking_named"})
 _ASKED_AFTER_AND = re.compile(
     r"\b(?:y|and)\s+(?=(?:quisiera|quer[ií]a|querr[ií]a|me\s+gustar[ií]a|i'?d\s+like|i\s+would"
     r"\s+like|i\s+wanted?|can\s+i|could\s+i|can\s+we|could\s+we|puedo|podemos|se\s+puede)\b)",
@@ -260,6 +260,23 @@ def _moves_a_booking(t: Turn, th: Thresholds) -> bool:
 
 async def _change_booking(t: Turn, services: DialogueServices) -> bool:
     t.understanding.intent, t.understanding.confidence = Intent.MODIFY_BOOKING, 1.0
+    return await _start_task(t, services)
+
+
+def _names_own_booking(t: Turn, th: Thresholds) -> bool:
+    # "hi, I have a booking HS-… with tom@… and I would like to know if there is parking":
+    # their booking is shown (its question answered beside it), whatever the classifier made
+    # of the whole; a sure cancel or change of it is `start_task`'s.
+    return (
+        t.state.flow is None
+        and t.choice is None
+        and t.understanding.entities.booking_ref is not None
+        and not _intent(*STARTED_BY)(t, th)
+    )
+
+
+async def _show_own_booking(t: Turn, services: DialogueServices) -> bool:
+    t.understanding.intent, t.understanding.confidence = Intent.BOOKING_STATUS, 1.0
     return await _start_task(t, services)
 
 
@@ -514,6 +531,7 @@ DECISION_ORDER: tuple[Decision, ...] = (
     Decision("introduction", _only_introduces_self, _nice_to_meet),
     Decision("handoff", _hands_over, _hand_over),
     Decision("move_booking", _moves_a_booking, _change_booking),
+    Decision("booking_named", _names_own_booking, _show_own_booking),
     Decision("question", _intent(Intent.FAQ), _answer),
     Decision(
         "abandon_booking", _abandons_booking, _reply_with("booking.abandoned", forget_task=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -104,6 +105,10 @@ class CancellationTerms(BaseModel):
     free_until_hours_before_check_in: int = Field(ge=0, le=24 * 365)
     # Per language, what a later cancellation costs: "the first night is charged".
     late_charge: dict[str, str] = Field(min_length=1)
+    # Nights of the stay that charge is, when it is nights ("the first night": 1): the guest is
+    # then told the sum too. The PMS gives a booking's total, not each night's price, so a night
+    # is the stay's average night.
+    late_charge_nights: int | None = Field(default=None, ge=1, le=366)
 
     @field_validator("late_charge")
     @classmethod
@@ -116,6 +121,14 @@ class CancellationTerms(BaseModel):
     def charge(self, language: str) -> str:
         """The late charge in `language`, or in another one the hotel wrote it in."""
         return self.late_charge.get(language) or next(iter(self.late_charge.values()))
+
+    def charge_amount(self, total: Decimal, nights: int) -> Decimal | None:
+        """What a late cancellation of a stay of `nights` costing `total` is charged, to the
+        cent; None when the charge is not counted in nights."""
+        if self.late_charge_nights is None or nights <= 0:
+            return None
+        charged = total * min(self.late_charge_nights, nights) / nights
+        return charged.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class KnowledgeDocument(BaseModel):

@@ -56,3 +56,26 @@ async def test_questions_answered_and_the_dates_said_beside_them_kept(
     await guest.hears("yes")
     booking = await the_booking(runtime, "tom.baker@example.com")
     assert (booking.stay.check_in, booking.stay.check_out) == (check_in, check_out)
+
+
+async def test_a_booking_reference_beside_a_question_shows_the_booking_and_the_answer(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """ "hi, I have a booking HS-… with …@… and I would like to know if there is parking"
+    was not understood at all (the classifier's reading of the whole was an unsure question);
+    in Spanish the same message was answered with both."""
+    check_in, check_out = future_stay(days_ahead=33, nights=2)
+    booker = Guest(client)
+    await booker.hears(f"a room {english_range(check_in, check_out)} for 2 adults")
+    await booker.hears("1")
+    await booker.hears("Tom Hardy, tom.beside@example.com")
+    await booker.hears("yes")
+    booking = await the_booking(runtime, "tom.beside@example.com")
+    guest = Guest(client)  # another day, another chat
+    said = await guest.hears(
+        f"hi, I have a booking {booking.reference} with tom.beside@example.com and I would like"
+        " to know if there is parking"
+    )
+    assert "car park" in said  # the question answered
+    assert f"Your booking {booking.reference}" in said and "Status: confirmed" in said
+    assert said.index("car park") < said.index("Your booking")  # the booking is said last

@@ -296,6 +296,16 @@ ROWS = [
         flow="modify",
         step="find",
     ),
+    Row(
+        "a booking reference beside an unsure question: the booking looked up, the question too",
+        NEW,
+        "reserva HS-7K2Q9D, ¿el desayuno está incluido?",
+        "booking_named",
+        ("manage.not_found",),
+        flow="status",
+        step="find",
+        send={"read_as": (Intent.FAQ, UNSURE)},
+    ),
     # --- Offers turned down; a plain yes inside a task -------------------------------------
     Row(
         "the offers turned down",

@@ -4,6 +4,7 @@ when it is wrong."""
 from __future__ import annotations
 
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from hotel_agent.knowledge import (
     knowledge_for,
     load_knowledge,
 )
+from hotel_agent.knowledge.entries import CancellationTerms
 from hotel_agent.pms.port import RoomType
 from hotel_agent.settings import HotelSettings, Settings
 
@@ -173,6 +175,11 @@ def test_a_knowledge_error_is_a_domain_error() -> None:
         ),
         ("cancellation: {late_charge: {en: one night}}\n", "free_until_hours_before_check_in"),
         (
+            "cancellation: {free_until_hours_before_check_in: 48, late_charge: {en: x},"
+            " late_charge_nights: 0}\n",
+            "late_charge_nights: Input should be greater than or equal to 1",
+        ),
+        (
             "whatsapp_templates:\n  - {name: r, language: es, purpose: staff_reply,"
             " parameters: [hotel], body: 'De {{1}}'}\n",
             "a staff_reply template needs reply",
@@ -284,3 +291,27 @@ def test_cancellation_terms_in_the_guest_s_language_or_another(tmp_path: Path) -
     assert terms is not None and terms.free_until_hours_before_check_in == 72
     assert terms.charge("en") == terms.charge("es") == "se cobra la estancia completa"
     assert load_knowledge(write(tmp_path, SMALL_HOTEL)).cancellation is None
+
+
+def test_a_late_charge_in_nights_is_a_sum_of_the_booking_s_average_night(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        cancellation:
+          free_until_hours_before_check_in: 48
+          late_charge: {en: the first night is charged}
+          late_charge_nights: 1
+        """,
+    )
+    terms = load_knowledge(path).cancellation
+    assert terms is not None
+    assert terms.charge_amount(Decimal("191.68"), 2) == Decimal("95.84")
+    assert terms.charge_amount(Decimal("100.00"), 3) == Decimal("33.33")
+    # More nights charged than the stay has: the whole stay, never more.
+    assert replace_nights(terms, 5).charge_amount(Decimal("300.00"), 2) == Decimal("300.00")
+    # Not counted in nights ("a 50 % fee"): no sum is made up.
+    assert replace_nights(terms, None).charge_amount(Decimal("300.00"), 2) is None
+
+
+def replace_nights(terms: CancellationTerms, nights: int | None) -> CancellationTerms:
+    return terms.model_copy(update={"late_charge_nights": nights})

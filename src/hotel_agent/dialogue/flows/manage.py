@@ -499,7 +499,15 @@ def _cancellation_deadline(t: Turn, services: DialogueServices, booking: Booking
     )
     if t.now < free_until:
         return t.say("cancel.free_until", when=when)
-    return t.say("cancel.late", when=when, charge=terms.charge(t.language))
+    amount = terms.charge_amount(booking.total_price, booking.stay.nights)
+    if amount is None:
+        return t.say("cancel.late", when=when, charge=terms.charge(t.language))
+    return t.say(
+        "cancel.late_amount",
+        when=when,
+        charge=terms.charge(t.language),
+        amount=t.say.money(amount, booking.currency),
+    )
 
 
 def _check_in_time(t: Turn) -> str:
