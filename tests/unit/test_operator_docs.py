@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.test_readme_commands import code_of
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 PAGES = [ROOT / "README.md", ROOT / "DEVELOPERS.md", *sorted(DOCS.rglob("*.md"))]
@@ -76,3 +78,13 @@ def test_links_between_the_pages_resolve(page: Path) -> None:
         if "://" in target or target.startswith("mailto:"):
             continue
         assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
+
+
+def test_every_make_target_and_script_the_docs_name_exists() -> None:
+    targets = make_targets()
+    for page in PAGES:
+        text = "\n".join(code_of(page))  # commands, not prose ("make it")
+        for target in re.findall(r"(?<![\w-])make ([a-z][a-z0-9-]*)", text):
+            assert target in targets, f"{page.name} names `make {target}`, which does not exist"
+        for script in re.findall(r"(?<![\w/.])(scripts/[\w-]+\.(?:sh|py))", text):
+            assert (ROOT / script).is_file(), f"{page.name} names {script}, which is missing"
