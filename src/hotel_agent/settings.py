@@ -7,6 +7,7 @@ machine with nothing installed: a SQLite file, in-process queue, cache and rate 
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from enum import StrEnum
 from functools import lru_cache
@@ -288,7 +289,7 @@ class SpeechToTextSettings(BaseSettings):
 
 
 class SmtpTls(StrEnum):
-    NONE = "none"  # plain SMTP (a relay on localhost or inside the private network)
+    NONE = "none"  # plain text: only to a relay on this machine in production
     STARTTLS = "starttls"  # connect in plain text, then upgrade (port 587)
     TLS = "tls"  # TLS from the first byte (port 465)
 
@@ -308,7 +309,8 @@ class SmtpSettings(BaseSettings):
     password: str = ""
     # The From address of the e-mails; the hotel's name is shown as its display name.
     sender: str = Field(default="", validation_alias=AliasChoices("SMTP_FROM"))
-    # How the connection is encrypted (none only for a relay on a private network).
+    # How the connection is encrypted. `none` sends the password and the guests' e-mails in
+    # plain text: production refuses it unless SMTP_HOST is this machine (a local relay).
     tls: SmtpTls = SmtpTls.STARTTLS
     # A PEM file of the CA certificates to trust for the mail server's certificate, instead of
     # the system's (a relay with a private CA or a self-signed certificate). Certificates are
@@ -350,7 +352,8 @@ class ImapSettings(BaseSettings):
     username: str = ""
     # Its password (from the environment or a secret store, never in the image).
     password: str = ""
-    # How the connection is encrypted (none only for a server on a private network).
+    # How the connection is encrypted. `none` sends the password and the guests' e-mails in
+    # plain text: production refuses it unless IMAP_HOST is this machine.
     tls: SmtpTls = SmtpTls.TLS
     # A PEM file of the CA certificates to trust instead of the system's. Always verified.
     ca_file: str = ""
@@ -529,8 +532,8 @@ class PmsSettings(BaseSettings):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    # `production` refuses placeholder secrets and DEBUG, hides /docs and closes /metrics
-    # without a token.
+    # `production` refuses placeholder secrets, DEBUG and plain-text mail to another machine,
+    # hides /docs and closes /metrics without a token.
     environment: Environment = Environment.DEVELOPMENT
     # FastAPI debug pages (tracebacks in answers); never in production.
     debug: bool = False
@@ -642,9 +645,28 @@ class Settings(BaseSettings):
             not self.pms.base_url or self.pms.api_key.strip().lower() in _PLACEHOLDERS
         ):
             problems.append("PMS_BASE_URL and PMS_API_KEY are required for QloApps")
+        for name, mail in (("SMTP", self.smtp), ("IMAP", self.imap)):
+            if mail.enabled and mail.tls is SmtpTls.NONE and not is_loopback_host(mail.host):
+                # The mailbox password and the guests' e-mails would cross the network in
+                # plain text; a relay on this machine (a sidecar) carries them only locally.
+                problems.append(
+                    f"{name}_TLS=none sends mail to {mail.host} unencrypted: set {name}_TLS="
+                    f"starttls or tls, or relay through a server on this machine "
+                    f"({name}_HOST=127.0.0.1)"
+                )
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self
+
+
+def is_loopback_host(host: str) -> bool:
+    """`localhost` or a loopback address: traffic to it never leaves this machine."""
+    if host.lower() in {"localhost", "localhost."}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def normalize_database_url(url: str) -> str:

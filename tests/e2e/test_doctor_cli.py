@@ -82,6 +82,40 @@ def test_production_without_secrets_refuses_to_start(tmp_path: Path) -> None:
     assert "WHATSAPP_APP_SECRET is missing or a placeholder" in line
 
 
+def production_env(tmp_path: Path) -> dict[str, str]:
+    """ENVIRONMENT=production with secrets that are not placeholders."""
+    return {
+        **fresh_env(tmp_path),
+        "ENVIRONMENT": "production",
+        "WHATSAPP_APP_SECRET": "a-real-app-secret-123",  # pragma: allowlist secret
+        "WHATSAPP_VERIFY_TOKEN": "a-real-verify-token",
+        "WHATSAPP_ACCESS_TOKEN": "a-real-access-token-456",
+    }
+
+
+def test_production_refuses_plain_text_mail_to_another_machine(tmp_path: Path) -> None:
+    env = {
+        **production_env(tmp_path),
+        "SMTP_HOST": "mail.example.com",
+        "SMTP_TLS": "none",
+        "SMTP_FROM": SENDER,
+    }
+    line = refused_to_start(hotel_agent(tmp_path, "serve", "--port", "0", env=env))
+    assert line == (
+        "hotel-agent: invalid settings: refusing to start in production: SMTP_TLS=none sends "
+        "mail to mail.example.com unencrypted: set SMTP_TLS=starttls or tls, or relay through "
+        "a server on this machine (SMTP_HOST=127.0.0.1)"
+    )
+    imap = {**env, "SMTP_TLS": "starttls", "IMAP_HOST": "mail.example.com", "IMAP_TLS": "none"}
+    line = refused_to_start(hotel_agent(tmp_path, "worker", env=imap))
+    assert "IMAP_TLS=none sends mail to mail.example.com unencrypted: set IMAP_TLS=" in line
+    # A relay on this machine carries the mail only locally: production starts far enough for
+    # doctor to judge the rest.
+    local = {**env, "SMTP_HOST": "127.0.0.1"}
+    done = hotel_agent(tmp_path, "doctor", "--check", "settings", env=local)
+    assert done.returncode == 0 and done.stdout.startswith("ok    settings"), done.stdout
+
+
 def test_qloapps_without_its_url_and_key_refuses_to_start(tmp_path: Path) -> None:
     env = {**fresh_env(tmp_path), "PMS_TYPE": "qloapps"}
     line = refused_to_start(hotel_agent(tmp_path, "serve", "--port", "0", env=env))
@@ -129,11 +163,7 @@ def test_doctor_after_migrate_is_all_green(tmp_path: Path) -> None:
 
 def test_doctor_production_refuses_sqlite_and_plain_http(tmp_path: Path) -> None:
     env = {
-        **fresh_env(tmp_path),
-        "ENVIRONMENT": "production",
-        "WHATSAPP_APP_SECRET": "a-real-app-secret-123",  # pragma: allowlist secret
-        "WHATSAPP_VERIFY_TOKEN": "a-real-verify-token",
-        "WHATSAPP_ACCESS_TOKEN": "a-real-access-token-456",
+        **production_env(tmp_path),
         "WHATSAPP_API_BASE_URL": "http://graph.example/v23.0",
         # An internal service name (compose, Kubernetes) needs no TLS.
         "PMS_TYPE": "qloapps",

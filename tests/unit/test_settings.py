@@ -15,6 +15,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
         "ENVIRONMENT", "DEBUG", "DATABASE_URL", "POSTGRES_URL", "REDIS_URL",
         "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_ACCESS_TOKEN",
         "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_API_BASE_URL", "QUEUE_IN_PROCESS_WORKER",
+        "SMTP_HOST", "SMTP_TLS", "SMTP_FROM", "IMAP_HOST", "IMAP_TLS",
     ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(str(tmp_path))  # no developer .env is read
@@ -118,3 +119,47 @@ def test_http_exposure_defaults_are_safe_in_production(monkeypatch: pytest.Monke
         Settings()
     monkeypatch.setenv("HTTP_METRICS_TOKEN", "m" * 24)
     assert Settings().http.trusted_proxy_list() == ["127.0.0.1", "10.0.0.0/8"]
+
+
+def production_with_real_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", "9f1c2e7a5b3d4c6e8f0a")
+    monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", "a-long-verify-token")
+    monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "EAAG-real-looking-token")
+
+
+@pytest.mark.parametrize("host", ["mail.example.com", "10.0.0.5", "mailrelay"])
+def test_production_refuses_plain_text_mail_to_another_machine(
+    monkeypatch: pytest.MonkeyPatch, host: str
+) -> None:
+    monkeypatch.setenv("SMTP_HOST", host)
+    monkeypatch.setenv("SMTP_FROM", "reservas@example.com")
+    monkeypatch.setenv("SMTP_TLS", "none")
+    assert Settings().smtp.tls == "none", "outside production a plain relay is the operator's call"
+    production_with_real_secrets(monkeypatch)
+    with pytest.raises(ValidationError) as error:
+        Settings()
+    assert (
+        f"SMTP_TLS=none sends mail to {host} unencrypted: set SMTP_TLS=starttls or tls, or "
+        "relay through a server on this machine (SMTP_HOST=127.0.0.1)"
+    ) in str(error.value)
+    monkeypatch.setenv("SMTP_TLS", "starttls")
+    monkeypatch.setenv("IMAP_HOST", host)
+    monkeypatch.setenv("IMAP_TLS", "none")
+    with pytest.raises(ValidationError, match=f"IMAP_TLS=none sends mail to {host} unencrypted"):
+        Settings()
+    monkeypatch.setenv("IMAP_TLS", "tls")
+    assert Settings().imap.host == host
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1"])
+def test_production_allows_a_plain_text_relay_on_this_machine(
+    monkeypatch: pytest.MonkeyPatch, host: str
+) -> None:
+    production_with_real_secrets(monkeypatch)
+    for group in ("SMTP", "IMAP"):
+        monkeypatch.setenv(f"{group}_HOST", host)
+        monkeypatch.setenv(f"{group}_TLS", "none")
+    monkeypatch.setenv("SMTP_FROM", "reservas@example.com")
+    settings = Settings()
+    assert settings.smtp.tls == settings.imap.tls == "none"

@@ -89,7 +89,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     migrate.add_argument("--revision", default="head", help="target revision (default: head)")
     migrate.add_argument("--downgrade", action="store_true", help="downgrade to --revision")
-    commands.add_parser("chat", help="chat with the agent in this terminal")
+    commands.add_parser(
+        "chat",
+        help="chat with the agent in this terminal",
+        epilog="Example: `hotel-agent chat` (type as a guest; Ctrl-D ends).",
+    )
     doctor.add_parser(commands)
     pms_cli.add_parser(commands)
     nlu_cli.add_parser(commands)

@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 
 def add_parser(commands: Any) -> None:
     nlu = commands.add_parser(
-        "nlu", help="understand messages: language, intent, FAQ topic, entities (JSON lines)"
+        "nlu",
+        help="understand messages: language, intent, FAQ topic, entities (JSON lines)",
+        epilog="Examples: `hotel-agent nlu 'habitación doble del 10 al 13 de julio'`, "
+        "`hotel-agent nlu --lang en --now 2026-07-01T09:00 'a room for tomorrow, 2 adults'`, "
+        "`hotel-agent nlu < messages.txt` (one message a line).",
     )
     nlu.add_argument(
         "--now",

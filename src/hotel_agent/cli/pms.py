@@ -30,15 +30,31 @@ if TYPE_CHECKING:
 def add_parser(commands: Any) -> None:
     pms = commands.add_parser("pms", help="check the PMS, search availability, list bookings")
     actions = pms.add_subparsers(dest="pms_command", metavar="ACTION", required=True)
-    actions.add_parser("check", help="credentials, hotel and room types")
-    search = actions.add_parser("search", help="live availability and rates")
+    actions.add_parser(
+        "check",
+        help="credentials, hotel and room types",
+        epilog="Example: `hotel-agent pms check` (exit 1, with the reason, when the PMS refuses).",
+    )
+    search = actions.add_parser(
+        "search",
+        help="live availability and rates",
+        epilog="Examples: `hotel-agent pms search --check-in 2026-07-10 --check-out 2026-07-13 "
+        "--adults 2`, `hotel-agent pms search --check-in 2026-07-10 --check-out 2026-07-13 "
+        "--adults 2 --children 1 --rooms 1 --json`.",
+    )
     search.add_argument("--check-in", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
     search.add_argument("--check-out", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
     search.add_argument("--adults", type=int, required=True)
     search.add_argument("--children", type=int, default=0)
     search.add_argument("--rooms", type=int, default=1)
     search.add_argument("--json", action="store_true", help="one JSON document")
-    rooms = actions.add_parser("rooms", help="room choices for parties that each need a room")
+    rooms = actions.add_parser(
+        "rooms",
+        help="room choices for parties that each need a room",
+        epilog="Examples: `hotel-agent pms rooms --check-in 2026-07-10 --check-out 2026-07-13 "
+        "--room 2 --room 2+2:4,9`, the same with `--json`: `hotel-agent pms rooms --check-in "
+        "2026-07-10 --check-out 2026-07-13 --room 2+1 --json`.",
+    )
     rooms.add_argument("--check-in", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
     rooms.add_argument("--check-out", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
     rooms.add_argument(
@@ -50,7 +66,12 @@ def add_parser(commands: Any) -> None:
         help="one room's guests, e.g. 2, 2+1 or 2+2:4,9; repeat for each room",
     )
     rooms.add_argument("--json", action="store_true", help="one JSON document")
-    bookings = actions.add_parser("bookings", help="bookings the agent made, with PMS status")
+    bookings = actions.add_parser(
+        "bookings",
+        help="bookings the agent made, with PMS status",
+        epilog="Examples: `hotel-agent pms bookings`, "
+        "`hotel-agent pms bookings --limit 10 --json`.",
+    )
     bookings.add_argument("--limit", type=int, default=50)
     bookings.add_argument("--json", action="store_true", help="one JSON document")
 

@@ -26,12 +26,22 @@ def add_parsers(commands: Any) -> None:
         "`hotel-agent guest forget --guest ana@example.com --yes`.",
     )
     actions = guest.add_subparsers(dest="guest_command", metavar="ACTION", required=True)
-    export = actions.add_parser("export", help="everything held about the guest, as JSON")
+    export = actions.add_parser(
+        "export",
+        help="everything held about the guest, as JSON",
+        epilog="Examples: `hotel-agent guest export --guest +34611111111 --output ana.json`, "
+        "`hotel-agent guest export --guest whatsapp:34611111111` (to stdout).",
+    )
     export.add_argument("--guest", required=True, help=GUEST_HELP)
     export.add_argument("--output", type=argparse.FileType("w"), help="file (default: stdout)")
     forget = actions.add_parser(
         "forget",
         help="erase the guest's messages and identities; keep booking references",
+        description="The PMS's copy of a booking (name, e-mail, phone) is not erased: it is the "
+        "hotel's record of the stay; erase it in the PMS when it no longer has to be kept "
+        "(docs/privacy.md).",
+        epilog="Examples: `hotel-agent guest forget --guest ana@example.com` (shows what it "
+        "would erase), `hotel-agent guest forget --guest ana@example.com --yes`.",
     )
     forget.add_argument("--guest", required=True, help=GUEST_HELP)
     forget.add_argument("--yes", action="store_true", help="erase (without it: only show what)")
@@ -44,7 +54,9 @@ def add_parsers(commands: Any) -> None:
     retention_actions = retention.add_subparsers(
         dest="retention_command", metavar="ACTION", required=True
     )
-    retention_actions.add_parser("run", help="one pass now")
+    retention_actions.add_parser(
+        "run", help="one pass now", epilog="Example: `hotel-agent retention run`."
+    )
 
 
 def run_guest(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) -> int:

@@ -42,25 +42,62 @@ def add_parser(commands: Any) -> None:
         "set-hotel",
     )
     actions = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="conversations waiting for staff")
+    listing = actions.add_parser(
+        "list",
+        help="conversations waiting for staff",
+        epilog="Examples: `hotel-agent staff list`, `hotel-agent staff list --all --limit 20`.",
+    )
     listing.add_argument(
         "--all", action="store_true", help="every conversation, the bot's included"
     )
     listing.add_argument("--limit", type=int, default=50)
-    show = actions.add_parser("show", help="a conversation and its transcript")
+    show = actions.add_parser(
+        "show",
+        help="a conversation and its transcript",
+        epilog="Example: `hotel-agent staff show 42` (42: an id from `hotel-agent staff list`).",
+    )
     show.add_argument("id", type=int, metavar="ID")
-    reply = actions.add_parser("reply", help="send the guest a message from staff")
+    reply = actions.add_parser(
+        "reply",
+        help="send the guest a message from staff",
+        epilog="Example: `hotel-agent staff reply 42 Hola Ana, le confirmo la cuna para el "
+        "día 10`.",
+    )
     reply.add_argument("id", type=int, metavar="ID")
     reply.add_argument("text", nargs="+", metavar="TEXT", help="the message (words are joined)")
-    handback = actions.add_parser("handback", help="let the bot answer the guest again")
+    handback = actions.add_parser(
+        "handback",
+        help="let the bot answer the guest again",
+        epilog="Example: `hotel-agent staff handback 42`.",
+    )
     handback.add_argument("id", type=int, metavar="ID")
-    takeover = actions.add_parser("takeover", help="answer the guest yourself; the bot stops")
+    takeover = actions.add_parser(
+        "takeover",
+        help="answer the guest yourself; the bot stops",
+        epilog="Example: `hotel-agent staff takeover 42`.",
+    )
     takeover.add_argument("id", type=int, metavar="ID")
-    dead = actions.add_parser("dead-letters", help="sends given up on, not re-sent yet")
+    dead = actions.add_parser(
+        "dead-letters",
+        help="sends given up on, not re-sent yet",
+        epilog="Examples: `hotel-agent staff dead-letters`, "
+        "`hotel-agent staff dead-letters --limit 10`.",
+    )
     dead.add_argument("--limit", type=int, default=50)
-    resend = actions.add_parser("resend", help="queue a dead letter again (see dead-letters)")
+    resend = actions.add_parser(
+        "resend",
+        help="queue a dead letter again (see dead-letters)",
+        epilog="Example: `hotel-agent staff resend 7` (7: an id from "
+        "`hotel-agent staff dead-letters`).",
+    )
     resend.add_argument("id", type=int, metavar="ID", help="the dead letter's id")
-    create = actions.add_parser("create-user", help="a staff account for the console")
+    create = actions.add_parser(
+        "create-user",
+        help="a staff account for the console",
+        epilog="Examples: `hotel-agent staff create-user --username admin --role admin` (asks "
+        "the password twice), `printf '%s' \"$PASSWORD\" | hotel-agent staff create-user "
+        "--username recepcion --role staff --hotel-id 1 --password-stdin`.",
+    )
     create.add_argument("--username", required=True)
     create.add_argument("--role", choices=["admin", "staff"], default="staff")
     create.add_argument(
@@ -72,15 +109,28 @@ def add_parser(commands: Any) -> None:
     create.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
-    password = actions.add_parser("set-password", help="a new password (ends its sessions)")
+    password = actions.add_parser(
+        "set-password",
+        help="a new password (ends its sessions)",
+        epilog="Examples: `hotel-agent staff set-password --username recepcion`, "
+        "`printf '%s' \"$PASSWORD\" | hotel-agent staff set-password --username recepcion "
+        "--password-stdin`.",
+    )
     password.add_argument("--username", required=True)
     password.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
-    disable = actions.add_parser("disable-user", help="no more logins; its sessions end now")
+    disable = actions.add_parser(
+        "disable-user",
+        help="no more logins; its sessions end now",
+        epilog="Example: `hotel-agent staff disable-user --username recepcion`.",
+    )
     disable.add_argument("--username", required=True)
     hotel = actions.add_parser(
-        "set-hotel", help="the one hotel whose conversations an account sees, or every hotel"
+        "set-hotel",
+        help="the one hotel whose conversations an account sees, or every hotel",
+        epilog="Examples: `hotel-agent staff set-hotel --username recepcion --hotel-id 2`, "
+        "`hotel-agent staff set-hotel --username admin --all-hotels`.",
     )
     hotel.add_argument("--username", required=True)
     which = hotel.add_mutually_exclusive_group(required=True)
