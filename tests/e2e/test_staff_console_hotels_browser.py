@@ -19,6 +19,8 @@ from hotel_agent.db.repositories.hotels import HotelRepository
 from hotel_agent.settings import Settings
 from hotel_agent.staff import accounts
 
+PLAYA_WIFI = "Wifi gratis en la playa: red Playa-Libre, sin clave."
+
 
 @pytest.fixture
 def desks(live_server_url: str, e2e_settings: Settings) -> tuple[str, str]:
@@ -116,3 +118,29 @@ def _signed_in_after_a_guest(live_server_url: str, new_page: OpenPage, username:
     staff.goto(f"{live_server_url}/staff/login")
     sign_in(staff, username)
     return staff
+
+
+@pytest.mark.browser
+def test_a_member_of_every_hotel_edits_the_knowledge_of_the_hotel_picked(
+    live_server_url: str, desks: tuple[str, str], new_page: OpenPage
+) -> None:
+    everyone, _ = desks
+    manager = new_page(locale="es-ES", viewport=DESKTOP)
+    manager.goto(f"{live_server_url}/staff/login")
+    sign_in(manager, everyone)
+    manager.get_by_role("link", name="Información del hotel").click()
+    manager.locator("#knowledge-hotel").select_option(label="Hotel Playa")
+    wifi = manager.locator("[data-faq='wifi']")
+    expect(manager.locator("#knowledge-hotel option:checked")).to_have_text("Hotel Playa")
+    wifi.get_by_role("link", name="Editar").click()
+    expect(manager.locator("#knowledge-hotel-name")).to_contain_text("Hotel Playa")
+    manager.locator("#answer-es").fill(PLAYA_WIFI)
+    manager.get_by_role("button", name="Ver los cambios").click()
+    manager.locator("#save-form button[type=submit]").click()
+    expect(manager.locator("#saved")).to_be_visible()
+    expect(manager.locator("#knowledge-hotel option:checked")).to_have_text("Hotel Playa")
+    expect(wifi.locator("[data-language='es'] .faq__text")).to_have_text(PLAYA_WIFI)
+
+    manager.locator("#knowledge-hotel").select_option(label="Hotel Prueba")
+    expect(manager.locator("#knowledge-hotel option:checked")).to_have_text("Hotel Prueba")
+    expect(wifi.locator("[data-language='es'] .faq__text")).to_contain_text("MiradorPuerto-Guest")
