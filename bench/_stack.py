@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -382,3 +382,24 @@ def postgres_backends_cpu(database: str) -> dict[int, float]:
         except (OSError, ValueError, IndexError):
             continue  # the process ended while we looked
     return backends
+
+
+def on_both_databases(name: str, measure: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
+    """`measure(url)` on a fresh SQLite file, then on a fresh `bench_<random>` PostgreSQL
+    database of BENCH_POSTGRES_URL's server (async URLs): {"sqlite": …, "postgresql": …}, the
+    latter saying why it was skipped when that server is unreachable."""
+    result: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
+        print(f"[bench] {name}: SQLite", file=sys.stderr, flush=True)
+        result["sqlite"] = measure(f"sqlite+aiosqlite:///{Path(tmp) / (name + '.db')}")
+    admin_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    try:
+        postgres_facts(admin_url)
+    except Exception as exc:
+        result["postgresql"] = {"skipped": f"PostgreSQL unreachable: {type(exc).__name__}: {exc}"}
+        return result
+    with postgres_database(admin_url) as database:
+        print(f"[bench] {name}: PostgreSQL", file=sys.stderr, flush=True)
+        _, rest = database.split("://", 1)
+        result["postgresql"] = measure(f"postgresql+asyncpg://{rest}")
+    return result

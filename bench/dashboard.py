@@ -15,20 +15,17 @@ asserted.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from _common import main, progress, summary
-from _stack import postgres_database, postgres_facts
+from _common import main, summary
+from _stack import on_both_databases
 from hotel_agent.db import migrate
 from hotel_agent.db.models import (
     BookingRecord,
@@ -41,7 +38,6 @@ from hotel_agent.db.models import (
 )
 from hotel_agent.db.repositories.dashboard import DashboardRepository
 
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 DAYS = 30
 CHANNELS = ("whatsapp", "webchat", "email")
 END = datetime(2026, 3, 31, tzinfo=UTC)
@@ -237,20 +233,9 @@ def run(*, quick: bool = False) -> dict[str, Any]:
         "events": len(data[ConversationEvent]),
         "bookings": len(data[BookingRecord]),
     }
-    with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp:
-        progress(f"dashboard: SQLite, {conversations} conversations")
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'dashboard.db'}"
-        result["sqlite"] = asyncio.run(measure(url, data, repeats))
-    admin_url = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    try:
-        postgres_facts(admin_url)
-    except Exception as exc:
-        result["postgresql"] = {"skipped": f"PostgreSQL unreachable: {type(exc).__name__}: {exc}"}
-        return result
-    with postgres_database(admin_url) as database:
-        progress(f"dashboard: PostgreSQL, {conversations} conversations")
-        _, rest = database.split("://", 1)
-        result["postgresql"] = asyncio.run(measure(f"postgresql+asyncpg://{rest}", data, repeats))
+    result.update(
+        on_both_databases("dashboard", lambda url: asyncio.run(measure(url, data, repeats)))
+    )
     return result
 
 

@@ -39,7 +39,7 @@ async def queue_outbound(
         thread = await messages.last_inbound_thread(conversation.id)
         if thread is not None:
             content = content.model_copy(update={"thread": MailThread.model_validate(thread)})
-    message = messages.add_outbound(
+    message = await messages.add_outbound(
         conversation_id=conversation.id,
         channel=conversation.channel,
         type_=content.type,
@@ -51,7 +51,6 @@ async def queue_outbound(
         reply_to_message_id=reply_to_message_id,
         created_at=now,
     )
-    await session.flush()  # the outbox row points at the message's id
     OutboxRepository(session).add(
         kind=OutboxKind.MESSAGE,
         channel=conversation.channel,

@@ -140,7 +140,7 @@ async def commit_turn(
     messages = MessageRepository(session)
     # A burst of guest messages is one thing to tell staff, not one e-mail each.
     guest_spoke_last = await messages.last_is_inbound(conversation_id)
-    inbound = messages.add_inbound(
+    inbound = await messages.add_inbound(
         conversation_id=conversation_id,
         channel=message.channel,
         type_=message.type,

@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,24 +36,40 @@ CSV_COLUMNS = (
 
 @dataclass(frozen=True)
 class Period:
-    """Whole UTC days, `first` to `last` included."""
+    """Whole days of `zone`, `first` to `last` included."""
 
     first: date
     last: date
+    zone: tzinfo = UTC
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.first, time(), UTC)
+        return datetime.combine(self.first, time(), self.zone)
 
     @property
     def end(self) -> datetime:
-        return datetime.combine(self.last + timedelta(days=1), time(), UTC)
+        return datetime.combine(self.last + timedelta(days=1), time(), self.zone)
+
+    @property
+    def zone_name(self) -> str:
+        return str(self.zone)
 
 
-def period(first: str, last: str, *, today: date) -> tuple[Period, str]:
-    """The period the form asks for, and a problem ("" if none): `bad_date`, `reversed` or
-    `too_long`. Empty fields mean the last 30 days; with a problem, the default period."""
-    default = Period(today - timedelta(days=DEFAULT_DAYS - 1), today)
+def zone_of(hotel_timezone: str | None) -> tzinfo:
+    """The days of one hotel are its time zone's; of every hotel together, UTC's (a hotel's
+    zone that is not one falls back to UTC too)."""
+    try:
+        return ZoneInfo(hotel_timezone) if hotel_timezone else UTC
+    except (ValueError, LookupError):
+        return UTC
+
+
+def period(first: str, last: str, *, now: datetime, zone: tzinfo = UTC) -> tuple[Period, str]:
+    """The period the form asks for, in days of `zone`, and a problem ("" if none):
+    `bad_date`, `reversed` or `too_long`. Empty fields mean the last 30 days (to today in
+    `zone`); with a problem, the default period."""
+    today = now.astimezone(zone).date()
+    default = Period(today - timedelta(days=DEFAULT_DAYS - 1), today, zone)
     try:
         start = date.fromisoformat(first) if first else default.first
         end = date.fromisoformat(last) if last else default.last
@@ -62,11 +79,15 @@ def period(first: str, last: str, *, today: date) -> tuple[Period, str]:
         return default, "reversed"
     if (end - start).days >= MAX_DAYS:
         return default, "too_long"
-    return Period(start, end), ""
+    return Period(start, end, zone), ""
 
 
-async def figures(session: AsyncSession, chosen: Period) -> list[Figures]:
-    return await DashboardRepository(session).figures(chosen.start, chosen.end)
+async def figures(
+    session: AsyncSession, chosen: Period, *, hotel_id: int | None = None
+) -> list[Figures]:
+    return await DashboardRepository(session).figures(
+        chosen.start, chosen.end, hotel_id=hotel_id, zone=chosen.zone
+    )
 
 
 def rate(part: int, whole: int) -> float | None:

@@ -158,3 +158,56 @@ async def test_what_the_desk_had_seen_becomes_each_members(empty_database_url: s
             assert kept == 9
     finally:
         await engine.dispose()
+
+
+async def test_each_conversation_learns_its_latest_message(empty_database_url: str) -> None:
+    """0016: a conversation's latest message id is filled in from its transcript (0 for one
+    without a message), and the downgrade takes the column and the inbox's indexes away."""
+    engine = create_async_engine(empty_database_url)
+    now = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    try:
+        await migrate.upgrade(engine, "0015")
+        async with engine.begin() as connection:
+            for statement in (
+                "INSERT INTO hotels (id, slug, name, timezone, default_language,"
+                " knowledge_version, created_at) VALUES (1, 'h', 'Hotel', 'UTC', 'es', 0, :now)",
+                "INSERT INTO guests (id, hotel_id, created_at) VALUES (1, 1, :now), (2, 1, :now),"
+                " (3, 1, :now)",
+                "INSERT INTO guest_identities (id, hotel_id, guest_id, channel, external_id,"
+                " created_at) VALUES (1, 1, 1, 'webchat', 'w1', :now),"
+                " (2, 1, 2, 'webchat', 'w2', :now), (3, 1, 3, 'webchat', 'w3', :now)",
+                "INSERT INTO conversations (id, hotel_id, guest_id, identity_id, channel, owner,"
+                " state, created_at, updated_at) VALUES (1, 1, 1, 1, 'webchat', 'bot', '{}',"
+                " :now, :now), (2, 1, 2, 2, 'webchat', 'bot', '{}', :now, :now),"
+                " (3, 1, 3, 3, 'webchat', 'bot', '{}', :now, :now)",
+                # Interleaved: conversation 1's latest is 12, conversation 2's 11, 3 has none.
+                "INSERT INTO messages (id, conversation_id, direction, channel, type, body,"
+                " payload, status, status_rank, author, created_at) VALUES"
+                " (10, 1, 'in', 'webchat', 'text', 'a', '{}', 'received', 0, 'guest', :now),"
+                " (11, 2, 'in', 'webchat', 'text', 'b', '{}', 'received', 0, 'guest', :now),"
+                " (12, 1, 'out', 'webchat', 'text', 'c', '{}', 'sent', 1, 'bot', :now)",
+            ):
+                await connection.execute(text(statement), {"now": now})
+        await migrate.upgrade(engine)
+        async with engine.connect() as connection:
+            latest = await connection.execute(
+                text("SELECT id, last_message_id FROM conversations ORDER BY id")
+            )
+            assert [tuple(row) for row in latest] == [(1, 12), (2, 11), (3, 0)]
+            indexes = await connection.run_sync(
+                lambda c: {i["name"] for i in inspect(c).get_indexes("conversations")}
+            )
+            assert "ix_conversations_hotel_id_last_message_id_id" in indexes
+        await migrate.downgrade(engine, "0015")
+        async with engine.connect() as connection:
+            columns = await connection.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("conversations")}
+            )
+            indexes = await connection.run_sync(
+                lambda c: {i["name"] for i in inspect(c).get_indexes("conversations")}
+            )
+            assert "last_message_id" not in columns
+            assert {"ix_conversations_owner", "ix_conversations_hotel_id"} <= indexes
+            assert not any("last_message_id" in name for name in indexes)
+    finally:
+        await engine.dispose()

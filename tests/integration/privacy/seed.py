@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import update
+
 from hotel_agent.db.engine import SessionFactory
 from hotel_agent.db.models import (
     BookingRecord,
@@ -101,6 +103,13 @@ async def seed_guest(
         )
         session.add(outbound)
         await session.flush()
+        # Written here without MessageRepository (statuses as if delivered): kept as it keeps
+        # it, the conversation idle since `when` all the same.
+        await session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation.id)
+            .values(last_message_id=outbound.id, updated_at=when)
+        )
         outbox = OutboxItem(
             kind="message",
             channel="whatsapp",

@@ -74,7 +74,22 @@ async def test_old_data_goes_recent_data_stays(
             select(Conversation.state).where(Conversation.id == old.conversation_id)
         )
         pending = await session.scalar(select(InboxEvent.state))
+        latest = dict(
+            (await session.execute(select(Conversation.id, Conversation.last_message_id))).all()
+        )
+        kept = dict(
+            (
+                await session.execute(
+                    select(Message.conversation_id, func.max(Message.id)).group_by(
+                        Message.conversation_id
+                    )
+                )
+            ).all()
+        )
     assert state == {}, "the collected name and e-mail of an idle conversation are cleared"
+    # The inbox lists a conversation whose transcript went as one without a message (last).
+    assert latest[old.conversation_id] == 0
+    assert latest == {c: kept.get(c, 0) for c in latest}
     assert pending == "pending"
     assert await run_retention(runtime.sessions, POLICY) == dict.fromkeys(done, 0), "idempotent"
 

@@ -220,7 +220,7 @@ async def test_a_bad_period_is_said_and_the_last_30_days_are_shown(
             assert (await http.get(f"/staff/dashboard.csv?{query}")).status_code == 422
         default = await http.get("/staff/dashboard?lang=en")
         assert default.status_code == 200
-        assert "(days in UTC)" in default.text
+        assert "(days in UTC time)" in default.text
 
 
 async def test_staff_members_are_refused_and_strangers_sent_to_the_login(

@@ -37,12 +37,12 @@ from tests.integration.staff.test_console import PASSWORD, MakeRuntime, csrf_of,
 from tests.support import asgi_client
 
 
-async def second_hotel(runtime: Runtime) -> int:
+async def second_hotel(runtime: Runtime, timezone: str = "Europe/Madrid") -> int:
     async with runtime.sessions() as session, session.begin():
         hotel = await HotelRepository(session).upsert(
             slug="playa",
             name="Hotel Playa",
-            timezone="Europe/Madrid",
+            timezone=timezone,
             default_language="es",
             whatsapp_phone_number_id="5550002",
         )
@@ -271,3 +271,45 @@ async def _dead_letters(http: httpx.AsyncClient) -> list[int]:
     page = await http.get("/staff/failed")
     assert page.status_code == 200
     return [int(c) for c in re.findall(r"/staff/conversations/(\d+)", page.text)]
+
+
+async def test_a_member_of_every_hotel_picks_one_in_the_inbox(
+    database_url: str, make_runtime: MakeRuntime
+) -> None:
+    """marta (every hotel) gets a select of the hotels and lists one hotel's conversations,
+    which the tabs and the polled list keep; pablo (one hotel) gets no select, and asking for
+    the other hotel's changes nothing."""
+    runtime, centro_id, playa_id = await two_hotels(make_runtime, database_url)
+    async with asgi_client(runtime) as http:
+        assert await say(http, "quiero hablar con una persona") == [HANDOFF_REPLY]
+        await log_in(http, username="marta")
+        both = await eventually(lambda: _both(http))
+        [playa_conversation] = await eventually(lambda: _dead_letters(http))
+        [centro] = [c for c in both if c != playa_conversation]
+
+        page = await http.get("/staff/", params={"owner": "all", "lang": "en"})
+        assert '<option value="">All hotels</option>' in page.text
+        assert f'<option value="{playa_id}">Hotel Playa</option>' in page.text
+        assert f'<option value="{centro_id}">' in page.text
+        for hotel, expected in ((playa_id, playa_conversation), (centro_id, centro)):
+            picked = await http.get("/staff/", params={"owner": "all", "hotel": hotel})
+            assert _ids(picked) == [expected]
+            assert f'<option value="{hotel}" selected>' in picked.text
+            assert f"owner=staff&amp;channel=&amp;hotel={hotel}" in picked.text  # the tabs
+            polled = await http.get(
+                "/staff/", params={"owner": "all", "hotel": hotel, "fragment": "list"}
+            )
+            assert _ids(polled) == [expected]
+        # Not a hotel: every hotel's.
+        assert sorted(_ids(await http.get("/staff/?owner=all&hotel=999"))) == sorted(both)
+
+    async with asgi_client(runtime) as http:
+        await log_in(http, username="pablo")
+        page = await http.get("/staff/", params={"owner": "all", "hotel": centro_id})
+        assert _ids(page) == [playa_conversation]
+        assert 'id="hotel"' not in page.text
+
+
+def _ids(page: httpx.Response) -> list[int]:
+    assert page.status_code == 200
+    return list(map(int, re.findall(r'data-conversation="(\d+)"', page.text)))

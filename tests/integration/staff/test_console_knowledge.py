@@ -228,3 +228,49 @@ async def test_an_administrator_of_one_hotel_edits_that_hotels_answers_only(
         page = await admin.get("/staff/knowledge?lang=en")
         assert "MiradorPuerto-Guest" in page.text
         assert WIFI_ES not in page.text
+
+
+async def test_an_administrator_of_every_hotel_picks_whose_answers_to_edit(
+    console: Runtime,
+) -> None:
+    """The hotel picked is in every link and form of the pages: its answers are shown,
+    previewed against and saved; the default hotel's stay as they were."""
+    playa = await second_hotel(console)
+    centro = console.hotels.default_hotel_id
+    async with asgi_client(console) as admin:
+        await log_in(admin, username="admin")
+        page = await admin.get("/staff/knowledge?lang=en")
+        assert f'<option value="{centro}" selected>' in page.text  # nothing picked: default
+        assert f'<option value="{playa}">Hotel Playa</option>' in page.text
+        assert 'href="/staff/knowledge/wifi"' in page.text
+
+        picked = await admin.get(f"/staff/knowledge?hotel={playa}&lang=en")
+        assert f'<option value="{playa}" selected>Hotel Playa</option>' in picked.text
+        assert f'href="/staff/knowledge/wifi?hotel={playa}"' in picked.text
+        edit = await admin.get(f"/staff/knowledge/wifi?hotel={playa}&lang=en")
+        assert "Hotel: Hotel Playa" in edit.text
+        assert f'href="/staff/knowledge?hotel={playa}#wifi"' in edit.text
+        [token] = re.findall(r'name="csrf_token" value="([^"]+)"', edit.text)[:1]
+        previewed = await admin.post(
+            "/staff/knowledge/wifi/preview",
+            data={"csrf_token": token, "hotel": str(playa), "answer_es": WIFI_ES},
+        )
+        form = save_form(previewed)
+        assert form["hotel"] == str(playa)
+        saved = await admin.post("/staff/knowledge/wifi", data=form)
+        assert saved.headers["location"] == f"/staff/knowledge?saved=wifi&hotel={playa}#wifi"
+        assert WIFI_ES in (await admin.get(f"/staff/knowledge?hotel={playa}")).text
+        assert WIFI_ES not in (await admin.get("/staff/knowledge")).text
+    async with console.sessions() as session:
+        rows = (await session.scalars(select(FaqAnswerEdit))).all()
+    assert [(r.hotel_id, r.entry_id, r.answer, r.edited_by) for r in rows] == [
+        (playa, "wifi", WIFI_ES, "admin")
+    ]
+
+    # A member of one hotel has nothing to pick, and asking for another hotel changes nothing.
+    await accounts.create_user(console.sessions, "rosa", PASSWORD, StaffRole.ADMIN, hotel_id=playa)
+    async with asgi_client(console) as rosa:
+        await log_in(rosa, username="rosa")
+        page = await rosa.get(f"/staff/knowledge?hotel={centro}")
+        assert 'id="knowledge-hotel"' not in page.text
+        assert WIFI_ES in page.text

@@ -127,7 +127,7 @@ async def test_the_inbox_pages_by_200_with_a_link_to_older_conversations(
                 phone=None,
                 language="es",
             )
-            messages.add_outbound(
+            await messages.add_outbound(
                 conversation_id=conversation.id,
                 channel="webchat",
                 type_="text",

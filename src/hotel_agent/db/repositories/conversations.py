@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -93,25 +93,10 @@ class ConversationRepository:
         that cursor names (keyset paging: a page costs the same however deep it is).
         Unread counts are the `viewer`'s (a staff user id); without one, the guest's messages
         no member has seen yet."""
-        last_id = (
-            select(func.max(Message.id))
-            .where(Message.conversation_id == Conversation.id)
-            .correlate(Conversation)
-            .scalar_subquery()
-        )
-        # The latest message per conversation through the (conversation_id, id) index, only
-        # for the conversations asked for.
-        chosen = select(Conversation.id.label("id"), last_id.label("last_id"))
-        if owner is not None:
-            chosen = chosen.where(Conversation.owner == owner)
-        if channel is not None:
-            chosen = chosen.where(Conversation.channel == channel)
-        if conversation_id is not None:
-            chosen = chosen.where(Conversation.id == conversation_id)
-        if hotel_id is not None:
-            chosen = chosen.where(Conversation.hotel_id == hotel_id)
-        listed = chosen.subquery()
-        activity = func.coalesce(listed.c.last_id, 0)
+        # (last_message_id, id) descending is read backwards off an index that starts with
+        # the filter, if any (models/conversation.py); a conversation without a message has
+        # last_message_id 0, hence comes last.
+        order = (Conversation.last_message_id, Conversation.id)
         seen_by = select(func.max(StaffSeen.message_id)).where(
             StaffSeen.conversation_id == Conversation.id
         )
@@ -130,20 +115,22 @@ class ConversationRepository:
         )
         query = (
             select(Conversation, Guest, Message, StaffUser.username, unread)
-            .join(listed, listed.c.id == Conversation.id)
             .join(Guest, Guest.id == Conversation.guest_id)
-            .outerjoin(Message, Message.id == listed.c.last_id)
+            .outerjoin(Message, Message.id == Conversation.last_message_id)
             .outerjoin(StaffUser, StaffUser.id == Conversation.assignee_id)
         )
+        if owner is not None:
+            query = query.where(Conversation.owner == owner)
+        if channel is not None:
+            query = query.where(Conversation.channel == channel)
+        if conversation_id is not None:
+            query = query.where(Conversation.id == conversation_id)
+        if hotel_id is not None:
+            query = query.where(Conversation.hotel_id == hotel_id)
         if before is not None:
-            query = query.where(
-                or_(
-                    activity < before.last_message_id,
-                    and_(activity == before.last_message_id, listed.c.id < before.conversation_id),
-                )
-            )
+            query = query.where(tuple_(*order) < tuple_(*before))
         rows = await self.session.execute(
-            query.order_by(activity.desc(), Conversation.id.desc()).limit(limit)
+            query.order_by(*(column.desc() for column in order)).limit(limit)
         )
         return [ConversationOverview(c, g, m, a, n) for c, g, m, a, n in rows]
 

@@ -1,6 +1,7 @@
-"""The manager's dashboard figures: SQL aggregates over a period, per UTC day and channel,
-per channel over the whole period, and for the whole period. The same statements run on
-SQLite and PostgreSQL; only the day of a timestamp and a duration in seconds differ.
+"""The manager's dashboard figures: SQL aggregates over a period, per day and channel, per
+channel over the whole period, and for the whole period; of every hotel or of one. Days are
+those of a time zone (UTC, or the hotel's). The same statements run on SQLite and PostgreSQL;
+only the day of a timestamp and a duration in seconds differ.
 
 Percentiles are nearest-rank (the value at rank ceil(p·n) of the sorted durations), taken with
 window functions, so no row is read into Python.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -61,9 +62,17 @@ class DashboardRepository:
         self.session = session
         self.postgres = session.get_bind().dialect.name == "postgresql"
 
-    async def figures(self, start: datetime, end: datetime) -> list[Figures]:
-        """Every row of the period [start, end): days and channels with anything, then each
-        channel, then the total."""
+    async def figures(
+        self, start: datetime, end: datetime, *, hotel_id: int | None = None, zone: tzinfo = UTC
+    ) -> list[Figures]:
+        """Every row of the period [start, end): days (of `zone`) and channels with anything,
+        then each channel, then the total; of `hotel_id`'s conversations and bookings only
+        when given."""
+        self.hotel_id = hotel_id
+        self.zone = zone
+        # SQLite knows no time zones: the zone's UTC offsets over the period, from each change
+        # on (a timestamp's day is that of the timestamp shifted by the offset it falls in).
+        self.offsets = utc_offsets(zone, start, end)
         rows: dict[Key, Figures] = {}
         for by_day, by_channel in ((True, True), (False, True), (False, False)):
             await self._collect(rows, start, end, by_day=by_day, by_channel=by_channel)
@@ -107,9 +116,25 @@ class DashboardRepository:
 
     def _day(self, column: Any) -> ColumnElement[Any]:
         if self.postgres:
-            return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+            return func.to_char(func.timezone(str(self.zone), column), "YYYY-MM-DD")
         # SQLite keeps UTC timestamps as text without an offset (db/types.py).
-        return func.date(column)
+        [(_, first), *changes] = self.offsets
+        if not changes:
+            return func.date(column, _modifier(first))
+        return case(
+            *(
+                (column < since, func.date(column, _modifier(before)))
+                for (since, _), (_, before) in zip(changes, self.offsets, strict=False)
+            ),
+            else_=func.date(column, _modifier(self.offsets[-1][1])),
+        )
+
+    def _in_hotel(self, conversation_id: Any) -> list[ColumnElement[bool]]:
+        """The condition that a row of `conversation_id` is of the hotel asked (none: all)."""
+        if self.hotel_id is None:
+            return []
+        ids = select(Conversation.id).where(Conversation.hotel_id == self.hotel_id)
+        return [conversation_id.in_(ids)]
 
     def _seconds(self, later: Any, earlier: Any) -> ColumnElement[Any]:
         if self.postgres:
@@ -137,6 +162,7 @@ class DashboardRepository:
                 Message.direction == Direction.INBOUND.value,
                 Message.created_at >= start,
                 Message.created_at < end,
+                *self._in_hotel(Message.conversation_id),
             )
             .group_by(*self._group(keys, **by))
         )
@@ -157,6 +183,7 @@ class DashboardRepository:
                 BookingRecord.status == BookingRecordStatus.CONFIRMED.value,
                 BookingRecord.created_at >= start,
                 BookingRecord.created_at < end,
+                *([] if self.hotel_id is None else [BookingRecord.hotel_id == self.hotel_id]),
             )
             .group_by(*self._group(keys, **by))
         )
@@ -172,6 +199,7 @@ class DashboardRepository:
                 event.kind == ConversationEventKind.AVAILABILITY_CHECKED.value,
                 event.created_at >= start,
                 event.created_at < end,
+                *self._in_hotel(event.conversation_id),
             )
             .group_by(*self._group(keys, **by), event.conversation_id)
             .subquery()
@@ -286,13 +314,39 @@ class DashboardRepository:
             at_rank(90).label("p90"),
         ).group_by(*outer)
 
-    @staticmethod
-    def _handoff_in(start: datetime, end: datetime) -> list[ColumnElement[bool]]:
+    def _handoff_in(self, start: datetime, end: datetime) -> list[ColumnElement[bool]]:
         event = ConversationEvent
         return [
             and_(
                 event.kind == ConversationEventKind.HANDOFF.value,
                 event.created_at >= start,
                 event.created_at < end,
+                *self._in_hotel(event.conversation_id),
             )
         ]
+
+
+def utc_offsets(zone: tzinfo, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+    """The UTC offsets (seconds) of `zone` over [start, end): (since when, offset), the first
+    since `start`. Found hour by hour, then to the second: zones change on the hour or half."""
+
+    def offset(at: datetime) -> int:
+        shift = at.astimezone(zone).utcoffset()
+        return int(shift.total_seconds()) if shift is not None else 0
+
+    at = start.astimezone(UTC)
+    found = [(at, offset(at))]
+    while at < end:
+        later = min(at + timedelta(hours=1), end)
+        if offset(later) != found[-1][1]:
+            low, high = at, later  # the change is in (low, high]
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if offset(middle) == found[-1][1] else (low, middle)
+            found.append((high.replace(microsecond=0), offset(high)))
+        at = later
+    return found
+
+
+def _modifier(seconds: int) -> str:
+    return f"{seconds:+d} seconds"

@@ -181,10 +181,30 @@ class GuestDataRepository:
     async def delete_messages_before(self, cutoff: datetime, limit: int) -> int:
         """One batch of transcript messages older than `cutoff` (their sent outbox rows go with
         them); a batch keeps each transaction, and its locks, short."""
-        ids = select(Message.id).where(Message.created_at < cutoff).limit(limit)
-        return await self._count_deleted(
-            delete(Message).where(Message.id.in_(ids.scalar_subquery()))
+        ids = list(
+            await self.session.scalars(
+                select(Message.id).where(Message.created_at < cutoff).limit(limit)
+            )
         )
+        if not ids:
+            return 0
+        deleted = await self._count_deleted(delete(Message).where(Message.id.in_(ids)))
+        # A conversation whose latest message went falls back to its latest one left (0:
+        # none), as the inbox would list it had that message never been. Only conversations
+        # whose latest id is within the batch's range are looked at (an index range).
+        latest_left = (
+            select(func.coalesce(func.max(Message.id), 0))
+            .where(Message.conversation_id == Conversation.id)
+            .scalar_subquery()
+        )
+        gone = ~select(Message.id).where(Message.id == Conversation.last_message_id).exists()
+        await self.session.execute(
+            update(Conversation)
+            .where(Conversation.last_message_id.between(min(ids), max(ids)), gone)
+            .values(last_message_id=latest_left, updated_at=Conversation.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+        return deleted
 
     async def delete_handled_inbox_before(self, cutoff: datetime, limit: int) -> int:
         """Raw payloads of guest messages already handled (done or dead-lettered)."""

@@ -13,6 +13,10 @@ class HotelRepository:
     async def get(self, hotel_id: int) -> Hotel | None:
         return await self.session.get(Hotel, hotel_id)
 
+    async def listed(self) -> list[Hotel]:
+        """Every hotel, by name."""
+        return list(await self.session.scalars(select(Hotel).order_by(Hotel.name, Hotel.id)))
+
     async def by_slug(self, slug: str) -> Hotel | None:
         return await self.session.scalar(select(Hotel).where(Hotel.slug == slug))
 

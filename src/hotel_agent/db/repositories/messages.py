@@ -9,14 +9,21 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotel_agent.db.models import STATUS_RANK, DeliveryStatus, Direction, InboxEvent, Message
+from hotel_agent.db.models import (
+    STATUS_RANK,
+    Conversation,
+    DeliveryStatus,
+    Direction,
+    InboxEvent,
+    Message,
+)
 
 
 class MessageRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def add_inbound(
+    async def add_inbound(
         self,
         *,
         conversation_id: int,
@@ -42,10 +49,9 @@ class MessageRepository:
             author="guest",
             created_at=created_at,
         )
-        self.session.add(message)
-        return message
+        return await self._append(message)
 
-    def add_outbound(
+    async def add_outbound(
         self,
         *,
         conversation_id: int,
@@ -70,7 +76,26 @@ class MessageRepository:
             reply_to_message_id=reply_to_message_id,
             created_at=created_at,
         )
+        return await self._append(message)
+
+    async def _append(self, message: Message) -> Message:
+        """Store the message (flushed: it has its id) and make it its conversation's latest,
+        which the staff inbox lists by. The one way a message enters the transcript."""
         self.session.add(message)
+        await self.session.flush()
+        # "Only if higher": a concurrent transaction's message may have committed first, and
+        # this UPDATE waits for its row lock, then re-reads the row (both databases).
+        # Appending is not an edit of the conversation: its updated_at (the retention job's
+        # idle clock) stays.
+        await self.session.execute(
+            update(Conversation)
+            .where(
+                Conversation.id == message.conversation_id,
+                Conversation.last_message_id < message.id,
+            )
+            .values(last_message_id=message.id, updated_at=Conversation.updated_at)
+            .execution_options(synchronize_session="evaluate")
+        )
         return message
 
     async def get(self, message_id: int) -> Message | None:

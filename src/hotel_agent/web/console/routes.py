@@ -30,6 +30,7 @@ from hotel_agent.staff import accounts, canned_replies, dead_letters, service
 from hotel_agent.staff import bookings as staff_bookings
 from hotel_agent.staff.accounts import ConsoleSession, StaffMember
 from hotel_agent.staff.schemas import OwnerFilter, StaffReplyIn
+from hotel_agent.staff.scope import hotel_scope
 from hotel_agent.web import health
 from hotel_agent.web.console import auth
 from hotel_agent.web.console.text import LANG_COOKIE, Text, choose_language
@@ -118,9 +119,11 @@ async def inbox(
     channel: str = "",
     fragment: Fragment | None = None,
     before: Annotated[str, Query(max_length=40)] = "",
+    hotel: Annotated[str, Query(max_length=12)] = "",
 ) -> Response:
     """The conversations, newest activity first, a page of INBOX_PAGE at a time (an "older"
-    link to the next): of the member's hotel only when they work for one."""
+    link to the next): of the member's hotel only when they work for one, else of the hotel
+    they pick (staff/scope.py)."""
     login = await auth.current_session(request)
     if login is None:
         return _to_login(fragment)
@@ -130,20 +133,23 @@ async def inbox(
             chosen = known
     channel = channel if channel in runtime.channels else ""
     member = login.member
-    try:
-        async with runtime.sessions() as session:
+    async with runtime.sessions() as session:
+        place = await hotel_scope(session, member, hotel)
+        try:
             listing = await service.list_conversations(
                 session,
                 chosen,
                 channel=channel or None,
                 limit=INBOX_PAGE,
-                hotel_id=member.hotel_id,
+                hotel_id=place.hotel_id,
                 viewer=member.user_id,
                 before=before,
             )
-    except BadRequest:
-        return _see_other(f"/staff/?{urlencode({'owner': chosen, 'channel': channel})}")
-    query = urlencode({"owner": chosen, "channel": channel})
+        except BadRequest:
+            listing = None
+    query = urlencode({"owner": chosen, "channel": channel, **place.query})
+    if listing is None:
+        return _see_other(f"/staff/?{query}")
     page = f"{query}&{urlencode({'before': before})}" if before else query
     context = {
         "conversations": listing.conversations,
@@ -151,6 +157,8 @@ async def inbox(
         "channel": channel,
         "channels": sorted(runtime.channels),
         "owners": _OWNERS,
+        "place": place,
+        "tab_query": urlencode({"channel": channel, **place.query}),
         "poll_url": f"/staff/?{page}&fragment=list",
         "older_url": (
             f"/staff/?{query}&{urlencode({'before': listing.older})}" if listing.older else ""
