@@ -8,9 +8,14 @@ Rules:
   added group ("somos 2 y un bebé") keeps the persons as adults.
 - Without any count, relatives are counted: the speaker when they travel ("mi mujer y yo", "me,
   my wife...", "voy con mi..."), one per adult relative, one child per "my son" / "nuestra hija".
-- Rooms from a count ("2 habitaciones", "dos dobles", "a double and a single") or a room said
-  with an article ("a room", "una doble"): 1, marked as implied (it does not undo "2 rooms"
-  said before).
+- Friends counted come with the relatives named beside them and the speaker when said ("my
+  wife, me and 3 friends" are 5); without the speaker's place ("my wife and 3 friends") the
+  party is uncertain.
+- Rooms from a count ("2 habitaciones", "dos pequeñas habitaciones", "two small double rooms",
+  "a double and a single") or a room said with an article ("a room", "una doble"): 1, marked as
+  implied (it does not undo "2 rooms" said before). "... y otra para dos" is one more room,
+  and when each room's guests are counted they are added up.
+- "para 2 del 4 de febrero": a count before "del <day> de" is the party, not a day.
 - "2 rooms with 2 adults each": the count is per room. "two couples" are 4, "a 5-year-old" a
   child aged 5, "9 pax of which two are children" 7 adults and 2 children.
 - People said without a sure count ("me and some friends", "somos varios", "my wife and kids",
@@ -181,7 +186,7 @@ _ME = re.compile(
     r"|me\s*(?:,|and\b|n\b|&|\+)|and\s+i|i\s+and|myself|with\s+(?:my|our)|(?:para|a)\s+mi\s*(?:,|y\b))\b"
     r"|,\s*yo\b|^me\b"
     # "una doble para mi mujer y para mí": the speaker last in the list
-    r"|\by\s+(?:para\s+)?mi\s*(?:$|[,.;!?])"
+    r"|\by\s+(?:para\s+)?mi\s*(?:$|[,.;!?])|\b(?:para|a)\s+mi\s*,"
 )
 # "vamos mi marido y los niños": counts the speaker among relatives, not before children alone
 # ("we have two kids" says nothing of how many adults).

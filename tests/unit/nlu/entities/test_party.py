@@ -213,6 +213,7 @@ def test_girls_and_boys_are_children_only_when_said_so(text: str, expected: Part
         ("nosotros dos y nuestra hija", party(2, 1)),
         ("me, my brother and his wife", party(3)),
         ("mi hermano, su mujer y yo", party(3)),
+        ("para mí, mi hermano y su mujer", party(3)),
         ("una doble para mi mujer y para mí", party(2, rooms=1)),
         # Words between the count and the rooms.
         ("two small rooms", party(rooms=2)),
