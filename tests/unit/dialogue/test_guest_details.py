@@ -45,3 +45,28 @@ def test_a_name_not_asked_for_is_only_a_capitalised_one_before_the_email(
 ) -> None:
     email = text.split()[-1]
     assert name_part(text, email, None, unprompted=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "email", "expected"),
+    [
+        # Issue 8: "Vale" (Valentina, Valeria) is a name when a surname or her e-mail follows.
+        ("Vale Rodríguez, vale@example.com", "vale@example.com", "Vale Rodríguez"),
+        ("Vale Rodríguez", None, "Vale Rodríguez"),
+        ("Vale Rodríguez López, vale.rl@example.com", "vale.rl@example.com",
+         "Vale Rodríguez López"),
+        ("Vale, vale@example.com", "vale@example.com", "Vale"),
+        # ... and agreement otherwise.
+        ("vale", None, None),
+        ("Vale", None, None),
+        ("vale, ana@example.com", "ana@example.com", None),
+        ("vale perfecto", None, None),
+        ("vale Ana García, ana@example.com", "ana@example.com", "Ana García"),
+        ("Vale, Ana García, ana@example.com", "ana@example.com", "Ana García"),
+    ],
+)  # fmt: skip
+def test_vale_is_a_name_with_a_surname_or_her_email(
+    text: str, email: str | None, expected: str | None
+) -> None:
+    typed = name_part(text, email, None)
+    assert (bare_name(typed, email=email) if typed else None) == expected

@@ -168,7 +168,7 @@ def _take_contact(t: Turn, entities: Entities) -> bool:
             t.text, entities.email, entities.phone, unprompted=state.step is not Step.DETAILS
         )
         if typed:
-            state.guest_name = bare_name(typed)
+            state.guest_name = bare_name(typed, email=entities.email)
             used = True
     return used
 
@@ -585,7 +585,11 @@ def can_take(t: Turn) -> bool:
         return bool(entities.email)
     if state.step is Step.COLLECT:
         # Asked for dates and guests, "2 personas" is a party, not a request for a person.
-        said = _says_stay(entities) or party.said_in_a_sentence(t) is not None
+        said = (
+            _says_stay(entities)
+            or party.said_in_a_sentence(t) is not None
+            or party.rooms_answer(t) is not None
+        )
         return said and not choices.wants_a_person(t.text)
     return False
 
@@ -595,7 +599,7 @@ def _full_name_answer(t: Turn) -> str | None:
     "Cher Sarkisian" again. None when the message gives no surname."""
     entities = t.understanding.entities
     typed = name_part(t.text, entities.email, entities.phone)
-    said = entities.person_name or (bare_name(typed) if typed else None)
+    said = entities.person_name or (bare_name(typed, email=entities.email) if typed else None)
     first = t.state.guest_name or ""
     if not said or said.lower() == first.lower():
         return None

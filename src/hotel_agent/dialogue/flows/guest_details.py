@@ -28,6 +28,9 @@ _NOT_NAMES = frozenset({
     "confirm", "lets", "let's", "do", "genial", "dale", "reservala", "reserva", "confirma",
     "listo", "adelante", "perfecta",
 })  # fmt: skip
+# Agreement that is also a first name ("Vale", for Valentina or Valeria): a name when a
+# surname follows ("Vale Rodríguez") or the e-mail bears it ("Vale, vale@…"); alone, "ok".
+_AGREEMENT_NAMES = frozenset({"vale"})
 # A name does not start with an article ("la de arriba", "the sea view"); inside one it may
 # ("María de la Cruz").
 _NOT_FIRST = frozenset({"la", "el", "los", "las", "lo", "the", "a", "an", "un", "una", "de"})
@@ -43,19 +46,38 @@ _INTRO = re.compile(
 )
 
 
-def bare_name(text: str) -> str | None:
-    """A reply that is only a name ("Ana García Pérez"), title-cased where typed lower-case."""
+def bare_name(text: str, *, email: str | None = None) -> str | None:
+    """A reply that is only a name ("Ana García Pérez"), title-cased where typed lower-case.
+    A first name that is also agreement ("Vale") needs a surname, or the `email` bearing it."""
     words = text.strip().split()
     if not 1 <= len(words) <= 5:
         return None
     if not all(_NAME_WORD.match(word) for word in words):
         return None
-    if any(normalize(word) in _NOT_NAMES for word in words) or normalize(words[0]) in _NOT_FIRST:
+    first = normalize(words[0])
+    named = first in _AGREEMENT_NAMES and (len(words) > 1 or _bears(email, first))
+    rest = words[1:] if named else words
+    if any(normalize(word) in _NOT_NAMES for word in rest) or first in _NOT_FIRST:
         return None
     return " ".join(
         word if word[:1].isupper() or (i and word in NAME_PARTICLES) else word.capitalize()
         for i, word in enumerate(words)
     )
+
+
+def _bears(email: str | None, name: str) -> bool:
+    """Whether the e-mail's local part starts with the name ("vale.rojas@…" for "Vale")."""
+    return email is not None and normalize(email.split("@")[0]).startswith(name)
+
+
+def _ok_before_name(typed: str, email: str | None) -> str:
+    """ "vale Ana García": agreement, then the name; "Vale Rodríguez" (one word after it) or an
+    e-mail bearing it is the name itself."""
+    words = typed.split()
+    first = normalize(words[0]) if words else ""
+    if first in _AGREEMENT_NAMES and len(words) > 2 and not _bears(email, first):
+        return " ".join(words[1:])
+    return typed
 
 
 def without_contact(text: str, email: str | None, phone: str | None) -> str:
@@ -76,7 +98,8 @@ def name_part(
     if unprompted:
         parts = [part for part in parts if part.strip()][-1:]
     for part in parts:
-        typed = _INTRO.sub("", (part or "").strip(" .-–—"))
-        if bare_name(typed) and (not unprompted or all(w[:1].isupper() for w in typed.split())):
+        typed = _ok_before_name(_INTRO.sub("", (part or "").strip(" .-–—")), email)
+        capitalised = all(w[:1].isupper() for w in typed.split())
+        if bare_name(typed, email=email) and (not unprompted or capitalised):
             return typed
     return None

@@ -8,9 +8,14 @@ Rules:
   added group ("somos 2 y un bebé") keeps the persons as adults.
 - Without any count, relatives are counted: the speaker when they travel ("mi mujer y yo", "me,
   my wife...", "voy con mi..."), one per adult relative, one child per "my son" / "nuestra hija".
-- Rooms from a count ("2 habitaciones", "dos dobles", "a double and a single") or a room said
-  with an article ("a room", "una doble"): 1, marked as implied (it does not undo "2 rooms"
-  said before).
+- Friends counted come with the relatives named beside them and the speaker when said ("my
+  wife, me and 3 friends" are 5); without the speaker's place ("my wife and 3 friends") the
+  party is uncertain.
+- Rooms from a count ("2 habitaciones", "dos pequeñas habitaciones", "two small double rooms",
+  "a double and a single") or a room said with an article ("a room", "una doble"): 1, marked as
+  implied (it does not undo "2 rooms" said before). "... y otra para dos" is one more room,
+  and when each room's guests are counted they are added up.
+- "para 2 del 4 de febrero": a count before "del <day> de" is the party, not a day.
 - "2 rooms with 2 adults each": the count is per room. "two couples" are 4, "a 5-year-old" a
   child aged 5, "9 pax of which two are children" 7 adults and 2 children.
 - People said without a sure count ("me and some friends", "somos varios", "my wife and kids",
@@ -21,8 +26,9 @@ Rules:
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hotel_agent.nlu.entities.folding import fold
 from hotel_agent.nlu.entities.numbers import NUMBER, to_int
@@ -69,6 +75,9 @@ _TOTAL = re.compile(
     rf"|there\s+(?:are|will\s+be)|party\s+of|group\s+of|family\s+of|grupo\s+de|familia\s+de"
     rf"|en\s+total|in\s+total|para|for)\s+(?P<num>{NUMBER})\b"
 )
+# "una noche para 2 del 4 de febrero": "del 4 de" starts the date, so the 2 is the party ("para
+# 2 de febrero" and "para 2 del 4" alone stay dates).
+_DAY_AFTER = re.compile(r"\s*del?\s+(?:el\s+)?\d{1,2}\s+(?:de|al|a|hasta)\s+[a-z\d]")
 _OF_US = re.compile(rf"\b(?P<num>{NUMBER})\s+(?:of\s+us|de\s+nosotr[oa]s)\b")
 # Between "somos 2" and "un bebé": an added group, not a total that includes the children.
 _ADDED = re.compile(r"[\s,]*(?:y|and|\+|mas|plus|con|with)\b[\s,]*")
@@ -118,9 +127,10 @@ _THE_KID = re.compile(
     r"(?:bebe|nin[oa]|nene|nena|peque|pequen[oa]|cri[oa]|baby|kid|child|boy|girl|little\s+one"
     r"|toddler|infant)\b" + _CHILD_THING
 )
-# "my mom and dad", "mi mujer y mi hijo": each relative of a list counts.
+# "my mom and dad", "mi mujer y mi hijo", "my brother and his wife": each relative of a list
+# counts.
 _NEXT_RELATIVE = re.compile(
-    r"\s*(?:,|\band\b|\by\b|&|\+)\s*(?:(?:mi|my|our|nuestr[oa])\s+)?" + _KIN
+    r"\s*(?:,|\band\b|\by\b|&|\+)\s*(?:(?:mi|my|our|nuestr[oa]|his|her|their|su)\s+)?" + _KIN
 )
 _COUPLES = re.compile(rf"(?<![\w/.,:])(?P<num>{NUMBER})\s+(?:couples|parejas|matrimonios)\b")
 # "our two girls", "los dos chicos de 5 y 7": girls and boys are children when they are the
@@ -175,6 +185,8 @@ _ME = re.compile(
     r"\b(?:y\s+yo|yo\s+y|yo\s*,|conmigo|con\s+(?:mi|mis|nuestr\w+)|(?:for|and)\s+me"
     r"|me\s*(?:,|and\b|n\b|&|\+)|and\s+i|i\s+and|myself|with\s+(?:my|our)|(?:para|a)\s+mi\s*(?:,|y\b))\b"
     r"|,\s*yo\b|^me\b"
+    # "una doble para mi mujer y para mí": the speaker last in the list
+    r"|\by\s+(?:para\s+)?mi\s*(?:$|[,.;!?])|\b(?:para|a)\s+mi\s*,"
 )
 # "vamos mi marido y los niños": counts the speaker among relatives, not before children alone
 # ("we have two kids" says nothing of how many adults).
@@ -191,10 +203,27 @@ _AGES = re.compile(
 )
 _EXISTS_BEFORE = re.compile(r"\b(?:is\s+there|hay|there's)\s*$")
 _NOT_A_COUNT_BEFORE = re.compile(r"(?:\bel|\bla|\bthe|habitacion|room|\bhab|numero|number|#)\s*$")
+_ROOM_WORD = (
+    r"(?:habitacion(?:es)?|cuartos?|rooms?|dobles?|doubles?|individual(?:es)?|singles?|twins?"
+    r"|suites?|triples?|familiar(?:es)?|family)"
+)
+_ROOMS_SAID = re.compile(rf"\b{_ROOM_WORD}\b")
+# "y otra para dos", "and another room", "plus one more double": one more room.
+_ANOTHER_ROOM = re.compile(
+    r"(?:,|\b(?:y|and|plus|mas|e))\s+(?:otr[oa]|another|one\s+more)"
+    rf"(?:\s+{_ROOM_WORD}\b|(?=\s+(?:para|for)\b))"
+)
+_ROOM_ADJECTIVE = (
+    r"(?:hotel|smoking|non[\s-]?smoking|available|different|separate|adjoining|connecting|great"
+    r"|nice|quiet|free|small|little|big|large|spacious|cheap|cheaper|basic|standard|simple"
+    r"|pequen[oa]s|grandes|ampli[oa]s|barat[oa]s|buen[oa]s|normales|sencill[oa]s|estandar"
+    r"|economic[oa]s|bonit[oa]s|tranquil[oa]s|contigu[oa]s|comunicad[oa]s|separad[oa]s"
+    r"|distint[oa]s|diferentes)"
+)
 _ROOMS = re.compile(
     rf"(?<![\w/.,:])(?P<num>{NUMBER})\s+(?P<only>sol[oa]\s+)?"
-    r"(?:(?:hotel|smoking|non[\s-]?smoking|available|different|separate|adjoining|connecting"
-    r"|great|nice|quiet|free)\s+)?"
+    # "two small rooms", "dos pequeñas habitaciones", "three nice quiet double rooms"
+    rf"(?:{_ROOM_ADJECTIVE}\s+){{0,2}}"
     rf"(?P<item>(?:dobles?|individual(?:es)?|singles?|doubles?"
     r"|twins?|suites?|triples?|familiar(?:es)?|family(?!\s+of)|matrimoniales?)\b"
     r"(?!\s+(?:nights?|noches?|beds?|camas?|check|occupancy|ocupacion|days?|dias?)))?"
@@ -225,7 +254,9 @@ def _ages_after(folded: str, end: int) -> list[int]:
 
 
 def _rooms(folded: str) -> tuple[int | None, bool]:
-    """The rooms said, and whether only an article said them ("a room": 1, but no count)."""
+    """The rooms said, and whether only an article said them ("a room": 1, but no count).
+    "una doble y otra individual", "a room for us and another for my parents": one more each
+    "another", unless the rooms were counted ("2 rooms: one for us and another for...")."""
     counted: int | None = None
     items = 0
     article = None  # "a room", however often it is said, is one room
@@ -239,8 +270,12 @@ def _rooms(folded: str) -> tuple[int | None, bool]:
             items += count  # "una doble y una individual"
         elif match["noun"]:
             article = 1
-    if counted is not None or items:
-        return counted if counted is not None else items, False
+    others = len(_other_rooms(folded))
+    if counted is not None:
+        # "one room for 2 and another for 3" counts on; "2 rooms: one ... and another" does not.
+        return counted + (others if counted == 1 else 0), False
+    if items or others:
+        return (items or article or 0) + others, False
     return article, article is not None
 
 
@@ -261,13 +296,24 @@ class _Said:
     more_children: int = 0
     each: bool = False  # the counts are per room
     aged_kids: range = range(0)  # "los niños de 3 y 5": counted by their ages, not vague
+    friends: bool = False  # the persons are friends counted ("3 amigos"), relatives are beside
+    friends_with_me: bool = False  # ... and the speaker is counted with them ("yo y 3 amigos")
+    unsure: bool = False  # relatives beside the friends, the speaker's own place not said
 
     def saw_persons(
-        self, count: int | None, match: re.Match[str], inclusive: bool, adults: bool = False
+        self,
+        count: int | None,
+        match: re.Match[str],
+        inclusive: bool,
+        adults: bool = False,
+        *,
+        friends: bool = False,
+        with_me: bool = False,
     ) -> None:
         if match.start() > self.persons_at:
             self.persons, self.persons_at, self.persons_end = count, match.start(), match.end()
             self.inclusive, self.persons_are_adults = inclusive, adults
+            self.friends, self.friends_with_me = friends, with_me
 
 
 def _additions(folded: str, said: _Said) -> list[range]:
@@ -299,9 +345,18 @@ def _counts(folded: str, said: _Said, skip: list[range]) -> None:
             said.ages = _ages_after(folded, match.end()) or said.ages
         elif not (match["num"] in _ARTICLES and match["noun"].startswith(("guest", "huesp"))):
             before = folded[max(0, match.start() - 12) : match.start()]
-            if count and _COMPANIONS.fullmatch(match["noun"]) and _WITH_ME_BEFORE.search(before):
-                count += 1
-            said.saw_persons(count, match, inclusive=False)
+            friends = _COMPANIONS.fullmatch(match["noun"]) is not None
+            with_me = bool(count) and friends and _WITH_ME_BEFORE.search(before) is not None
+            # Friends and the speaker beside them are grown-ups: "me, my son and 2 friends"
+            # keeps the son out of the 3.
+            said.saw_persons(
+                (count or 0) + 1 if with_me else count,
+                match,
+                inclusive=False,
+                adults=with_me,
+                friends=friends,
+                with_me=with_me,
+            )
 
 
 def _young(folded: str, said: _Said) -> None:
@@ -323,7 +378,11 @@ def _young(folded: str, said: _Said) -> None:
 
 
 def _totals(folded: str, said: _Said) -> None:
-    totals = [m for m in _TOTAL.finditer(folded) if not _NOT_GUESTS.match(folded, m.end())]
+    totals = [
+        m
+        for m in _TOTAL.finditer(folded)
+        if not _NOT_GUESTS.match(folded, m.end()) or _DAY_AFTER.match(folded, m.end())
+    ]
     for match in sorted([*totals, *_OF_US.finditer(folded)], key=lambda m: m.start()):
         if match["num"] not in _ARTICLES:
             inclusive = match.re is _TOTAL and match["lead"].startswith(_INCLUSIVE_LEAD)
@@ -362,8 +421,10 @@ def _relatives(folded: str, said: _Said) -> None:
         while (listed := _NEXT_RELATIVE.match(folded, relatives[-1].end())) is not None:
             relatives.append(listed)
     the_kids = [m for m in _THE_KID.finditer(folded) if m.start("det") > said.children_at]
+    grown = sum(2 if m["pair"] else 1 for m in relatives if not m["kid"])
+    if said.friends and said.persons and said.adults is None:
+        _beside_friends(folded, said, grown)
     if said.adults is None and said.persons is None and (relatives or the_kids or said.children):
-        grown = sum(2 if m["pair"] else 1 for m in relatives if not m["kid"])
         # "my wife and our son": a child who is "ours" beside a partner is the speaker's too.
         ours = _OUR_CHILD.search(folded) is not None
         speaker = _ME.search(folded) or (grown and (_WE.search(folded) or ours))
@@ -377,6 +438,20 @@ def _relatives(folded: str, said: _Said) -> None:
         said.ages = _ages_after(folded, last.end()) or said.ages
 
 
+def _beside_friends(folded: str, said: _Said, grown: int) -> None:
+    """ "my wife, me and 3 friends", "me, my son and 2 friends": the grown-up relatives named
+    travel beside the friends counted, and so does the speaker when the message says so; when
+    it does not ("my wife and 3 friends") the party is asked, not guessed one short."""
+    assert said.persons is not None
+    # "we are 4 friends" counts the speaker among the four; "we" beside relatives does not.
+    me = _ME.search(folded) is not None or (grown > 0 and _WE.search(folded) is not None)
+    extra = grown + (1 if me and not said.friends_with_me else 0)
+    if extra:
+        said.persons += extra
+        said.persons_are_adults = True
+        said.unsure = grown > 0 and not (me or said.friends_with_me)
+
+
 def _owner(folded: str, match: re.Match[str]) -> bool:
     """Whether the relative matched owns something ("la boda de mi hermana") rather than
     travels ("voy con mi hermana")."""
@@ -387,6 +462,34 @@ def _owner(folded: str, match: re.Match[str]) -> bool:
 def extract_party(text: str, *, previous: Entities | None = None) -> Party:
     """Guests and rooms said in `text` (see the module rules)."""
     folded = fold(text)
+    whole = _read(folded, previous)
+    others = _other_rooms(folded)
+    if not others:
+        return whole
+    # "una habitación para tres y otra para dos": each room's guests, added up; when a room's
+    # are not counted ("una para mí y otra para mis padres") the whole message is read.
+    bounds = [0, *(match.start() for match in others), len(folded)]
+    rooms = [_read(folded[start:end], previous) for start, end in itertools.pairwise(bounds)]
+    if all(room.adults is not None and not room.uncertain for room in rooms):
+        return replace(
+            whole,
+            adults=sum(room.adults or 0 for room in rooms),
+            children=sum(room.children or 0 for room in rooms)
+            if any(room.children is not None for room in rooms)
+            else None,
+            children_ages=[age for room in rooms for age in room.children_ages],
+            uncertain=False,
+        )
+    return whole
+
+
+def _other_rooms(folded: str) -> list[re.Match[str]]:
+    """ "... y otra para dos", "and another for my parents": more rooms after one said."""
+    first = _ROOMS_SAID.search(folded)
+    return [] if first is None else list(_ANOTHER_ROOM.finditer(folded, first.end()))
+
+
+def _read(folded: str, previous: Entities | None) -> Party:
     said = _Said()
     _counts(folded, said, skip=_additions(folded, said))
     _totals(folded, said)
@@ -400,6 +503,7 @@ def extract_party(text: str, *, previous: Entities | None = None) -> Party:
         or _EXTRA_PAIR.search(folded) is not None
     )
     _relatives(folded, said)
+    uncertain = uncertain or said.unsure
     adults, children, persons = said.adults, said.children, said.persons
     if adults is None and persons is not None:
         adults = persons

@@ -41,7 +41,7 @@ def party(
         ("la reserva es para mis padres", party(2)),
         ("dos adultos, ningún niño", party(2, 0)),
         ("solo adultos, somos 4", party(4, 0)),
-        ("un par de amigos y yo", party(2)),
+        ("un par de amigos y yo", party(3)),  # two friends and the speaker
         ("3 habitaciones para 9 personas", party(9, rooms=3)),
         ("dos dobles y una individual", party(rooms=3)),
         ("quiero una habitación doble", party(rooms=1, implied=True)),
@@ -66,7 +66,7 @@ def party(
         ("2 adultos y 1 peque de 3 años, tienen cuna?", party(2, 1, [3])),
         ("somos 2 y una cría de 4", party(2, 1, [4])),
         ("2 adultos y una pequeña de 6", party(2, 1, [6])),
-        ("dos pequeñas habitaciones", party()),  # small rooms, no children
+        ("dos pequeñas habitaciones", party(rooms=2)),  # small rooms, no children
     ],
 )
 def test_spanish(text: str, expected: Party) -> None:
@@ -191,6 +191,55 @@ def test_additions_relative_to_previous(
 )
 def test_girls_and_boys_are_children_only_when_said_so(text: str, expected: Party) -> None:
     assert extract_party(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Issue 8: "para 2" before "del 4 de febrero" is the party; the day is the date's.
+        ("una noche para 2 del 4 de febrero", party(2)),
+        ("para 2 del 4 al 6 de marzo", party(2)),
+        ("para 2 de febrero", party()),
+        ("para 2 del 4", party()),
+        # Relatives listed beside friends counted, and the speaker when said.
+        ("my wife, me and 3 friends", party(5)),
+        ("mi mujer, yo y 3 amigos", party(5)),
+        ("me, my wife and 3 friends", party(5)),
+        ("voy con mi mujer y 3 amigos", party(5)),
+        ("me, my son and 2 friends", party(3, 1)),
+        ("2 friends and me", party(3)),
+        ("we are 4 friends", party(4)),
+        ("me and my 2 kids", party(1, 2)),
+        ("nosotros dos y nuestra hija", party(2, 1)),
+        ("me, my brother and his wife", party(3)),
+        ("mi hermano, su mujer y yo", party(3)),
+        ("para mí, mi hermano y su mujer", party(3)),
+        ("una doble para mi mujer y para mí", party(2, rooms=1)),
+        # Words between the count and the rooms.
+        ("two small rooms", party(rooms=2)),
+        ("2 habitaciones dobles", party(rooms=2)),
+        ("three double rooms", party(rooms=3)),
+        ("dos habitaciones grandes", party(rooms=2)),
+        ("necesito dos habitaciones contiguas", party(rooms=2)),
+        ("two small double rooms", party(rooms=2)),
+        # "... y otra para dos": one more room, and its guests added.
+        ("una habitación para tres personas y otra para dos", party(5, rooms=2)),
+        ("una habitación para mí y otra para mis padres", party(3, rooms=2)),
+        ("a room for me and my wife and another for my parents", party(4, rooms=2)),
+        ("one room for 2 adults and another room for 2 adults and 2 kids", party(4, 2, rooms=2)),
+        ("2 habitaciones: una para mí y otra para mis padres", party(3, rooms=2)),
+        ("una doble y otra individual", party(rooms=2)),
+        ("dos dobles y otra individual", party(rooms=3)),
+        ("una habitación para 2, y otra noche más", party(2, rooms=1, implied=True)),
+    ],
+)
+def test_issue_8_party_and_rooms(text: str, expected: Party) -> None:
+    assert extract_party(text) == expected
+
+
+def test_relatives_beside_friends_without_the_speaker_are_asked_about() -> None:
+    # "my wife and 3 friends": 4 or 5, the speaker's place is not said; never guessed down.
+    assert extract_party("my wife and 3 friends") == Party(uncertain=True)
 
 
 @pytest.mark.parametrize(
