@@ -60,6 +60,12 @@ _SMALL_TALK = {
 }
 _MENU_CHOICES = (HANDOFF, BOOK, MY_BOOKING)
 _NAMES_A_BOOKING = re.compile(r"\b(?:reserva|booking|reservation)", re.IGNORECASE)
+# Words that make a party a change of a booking: "now we are 3", "add a child", "en vez de 2".
+_NAMES_A_CHANGE = re.compile(
+    r"\b(?:cambi\w*|change\w*|modif\w*|instead|en\s+vez|en\s+lugar|ahora|now|add\w*|a[nñ]ad\w*"
+    r"|m[aá]s|more|extra|otr[oa]s?|another|reserv\w*|booking|booked|update|actualiz\w*)\b",
+    re.IGNORECASE,
+)
 
 Predicate = Callable[[Turn, Thresholds], bool]
 # True: the turn is answered; False: the message goes on down the table.
@@ -95,7 +101,16 @@ async def decide(t: Turn, services: DialogueServices) -> str:
 
 # Steps where the task read the message: a hotel question asked in it too ("…somos 2 adultos
 # y un peque de 3, ¿tienen cuna?") is answered as well, never dropped.
-_TASK_STEPS = frozenset({"start_task", "task_in_progress", "pending_answer", "booking_named"})
+_TASK_STEPS = frozenset(
+    {
+        "start_task",
+        "task_in_progress",
+        "pending_answer",
+        "booking_named",
+        "party_is_a_stay",
+        "other_dates_after_decline",
+    }
+)
 _ASKED_AFTER_AND = re.compile(
     r"\b(?:y|and)\s+(?=(?:quisiera|quer[ií]a|querr[ií]a|me\s+gustar[ií]a|i'?d\s+like|i\s+would"
     r"\s+like|i\s+wanted?|can\s+i|could\s+i|can\s+we|could\s+we|puedo|podemos|se\s+puede)\b)",
@@ -263,6 +278,26 @@ async def _change_booking(t: Turn, services: DialogueServices) -> bool:
     return await _start_task(t, services)
 
 
+def _party_read_as_a_change(t: Turn, th: Thresholds) -> bool:
+    # "3 adults + 1 child" as a first message: the classifier reads a bare party as a change of
+    # a booking, but a guest with no booking here who names no change is asking for a room.
+    u = t.understanding
+    return (
+        _intent(Intent.MODIFY_BOOKING)(t, th)
+        and t.state.flow is None
+        and t.choice is None
+        and not (t.state.my_bookings or t.state.proven_bookings)
+        and u.entities.booking_ref is None
+        and u.entities.adults is not None
+        and _NAMES_A_CHANGE.search(t.text) is None
+    )
+
+
+async def _start_booking(t: Turn, services: DialogueServices) -> bool:
+    t.understanding.intent, t.understanding.confidence = Intent.NEW_BOOKING, 1.0
+    return await _start_task(t, services)
+
+
 def _names_own_booking(t: Turn, th: Thresholds) -> bool:
     # "hi, I have a booking HS-… with tom@… and I would like to know if there is parking":
     # their booking is shown (its question answered beside it), whatever the classifier made
@@ -306,11 +341,6 @@ def _other_dates_after_decline(t: Turn, th: Thresholds) -> bool:
         and t.state.turned_down is not None
         and t.understanding.entities.check_in is not None
     )
-
-
-async def _search_other_dates(t: Turn, services: DialogueServices) -> bool:
-    t.understanding.intent, t.understanding.confidence = Intent.NEW_BOOKING, 1.0
-    return await _start_task(t, services)
 
 
 def _yes_or_no_without_task(t: Turn, th: Thresholds) -> bool:
@@ -536,8 +566,9 @@ DECISION_ORDER: tuple[Decision, ...] = (
     Decision(
         "abandon_booking", _abandons_booking, _reply_with("booking.abandoned", forget_task=True)
     ),
+    Decision("party_is_a_stay", _party_read_as_a_change, _start_booking),
     Decision("start_task", _starts_task, _start_task),
-    Decision("other_dates_after_decline", _other_dates_after_decline, _search_other_dates),
+    Decision("other_dates_after_decline", _other_dates_after_decline, _start_booking),
     Decision("greeting", _intent(Intent.GREET), _greeting),
     Decision("small_talk", _intent(*_SMALL_TALK), _small_talk),
     Decision(

@@ -86,3 +86,18 @@ async def test_confirmo_mientras_se_pregunta_el_grupo_pregunta_el_grupo_otra_vez
     assert "2 adultos" in said
     said = await guest.hears("confirmed")  # at the options: not "find your booking" either
     assert "referencia" not in said
+
+
+async def test_a_party_as_the_first_message_asks_the_dates_not_a_booking_reference(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """ "3 adults + 1 child" opening a chat was read as a change of a booking (the classifier)
+    and the guest was asked for a booking reference they never had."""
+    check_in, check_out = future_stay(days_ahead=64, nights=2)
+    guest = Guest(client)
+    said = await guest.hears("3 adults + 1 child")
+    assert "reference" not in said and "dates" in said
+    said = await guest.hears(english_range(check_in, check_out))
+    assert "3 adults and 1 child" in said
+    said = await Guest(client).hears("1 adulto y 1 niño")
+    assert "referencia" not in said and "fechas" in said

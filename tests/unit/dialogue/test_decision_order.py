@@ -306,6 +306,26 @@ ROWS = [
         step="find",
         send={"read_as": (Intent.FAQ, UNSURE)},
     ),
+    Row(
+        "a bare party read as a change, no booking here: a new booking",
+        NEW,
+        "3 adultos + 1 niño",
+        "party_is_a_stay",
+        ("booking.ask_dates",),
+        flow="booking",
+        step="collect",
+        send={"read_as": (Intent.MODIFY_BOOKING, SURE)},
+    ),
+    Row(
+        "a party with a change said, no booking here: still a change",
+        NEW,
+        "ahora somos 3 adultos",
+        "start_task",
+        ("manage.ask_reference",),
+        flow="modify",
+        step="find",
+        send={"read_as": (Intent.MODIFY_BOOKING, SURE)},
+    ),
     # --- Offers turned down; a plain yes inside a task -------------------------------------
     Row(
         "the offers turned down",
