@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
 # Build the production image and prove it works: it starts on its SQLite defaults with a
 # read-only root file system, becomes ready, books a room through the web chat API on its
-# port, runs as a non-root user and stays under the size budget. Prints the figures as JSON.
+# port, runs as a non-root user and stays under the size limit (300 MB). Prints the figures as JSON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 IMAGE="${IMAGE:-hotel-agent:test}"
 BASE_IMAGE="${BASE_IMAGE:-python:3.11-slim-bookworm}"
-# The budget this image is held to (a regression gate), and the size the project aims at
-# (296 MB on the local Debian base image, 2026-12-06: docs/deployment.md).
-MAX_SIZE_MB="${MAX_SIZE_MB:-600}"
-TARGET_SIZE_MB="${TARGET_SIZE_MB:-300}"
+# The image must stay under this size (MB of 10^6 bytes, as `docker image ls` counts): the
+# production kit's target (issue 13: < 300 MB). Measured on the image just built.
+MAX_SIZE_MB="${MAX_SIZE_MB:-300}"
 READY_TIMEOUT="${READY_TIMEOUT:-120}"
 BUILD=true
 
@@ -22,14 +21,13 @@ Builds the image (docker build --network host), runs it with the embedded defaul
 its DATA_DIR volume, --read-only root, host network on a free port), waits for /health/ready,
 books a room through the web chat API (scripts/webchat_booking.py), checks that the booking
 is in the PMS, that the process runs as a non-root user, that the Docker health check turns
-healthy and that the image is below the size budget. Prints the measured figures as JSON.
+healthy and that the image is under the size limit. Prints the measured figures as JSON.
 
   --image NAME        tag to build and test (default: IMAGE or hotel-agent:test)
   --base-image IMAGE  BASE_IMAGE build argument (default: BASE_IMAGE or python:3.11-slim-bookworm;
                       hosts without registry access: scripts/local-base-image.sh)
   --no-build          test an image built already
-  --max-size-mb N     fail above this size (default: MAX_SIZE_MB or 600; the 300 MB target,
-                      TARGET_SIZE_MB, is reported as over_target)
+  --max-size-mb N     fail unless the image is under N MB (default: MAX_SIZE_MB or 300)
   -h, --help          this help
 USAGE
 }
@@ -123,13 +121,12 @@ stop_seconds="$(elapsed "$started" "$(now)")"
 exit_code="$(docker inspect -f '{{.State.ExitCode}}' "$name")"
 [ "$exit_code" = 0 ] || fail "exit code $exit_code after SIGTERM"
 
-[ "$size_mb" -le "$MAX_SIZE_MB" ] || size_verdict="over budget"
-over_target=false
-[ "$size_mb" -le "$TARGET_SIZE_MB" ] || over_target=true
+# size_mb is rounded down: under N MB is size_mb < N.
+[ "$size_mb" -lt "$MAX_SIZE_MB" ] || size_verdict="too large"
 compressed_mb="$(docker save "$IMAGE" | gzip -1 | wc -c | awk '{ printf "%d", $1 / 1000000 }')"
-printf '{"image": "%s", "base_image": "%s", "size_mb": %s, "compressed_mb": %s, "max_size_mb": %s, "target_size_mb": %s, "over_target": %s, "build_seconds": %s, "create_seconds": %s, "start_to_ready_seconds": %s, "rss_mb_after_booking": %s, "uid": %s, "booking_reference": "%s", "stop_seconds": %s}\n' \
-  "$IMAGE" "$BASE_IMAGE" "$size_mb" "$compressed_mb" "$MAX_SIZE_MB" "$TARGET_SIZE_MB" \
-  "$over_target" "$build_seconds" "$create_seconds" "$ready_seconds" "$((rss_kb / 1024))" "$uid" "$reference" \
+printf '{"image": "%s", "base_image": "%s", "size_mb": %s, "compressed_mb": %s, "max_size_mb": %s, "build_seconds": %s, "create_seconds": %s, "start_to_ready_seconds": %s, "rss_mb_after_booking": %s, "uid": %s, "booking_reference": "%s", "stop_seconds": %s}\n' \
+  "$IMAGE" "$BASE_IMAGE" "$size_mb" "$compressed_mb" "$MAX_SIZE_MB" \
+  "$build_seconds" "$create_seconds" "$ready_seconds" "$((rss_kb / 1024))" "$uid" "$reference" \
   "$stop_seconds"
-[ -z "${size_verdict:-}" ] || fail "the image is ${size_mb} MB, over the ${MAX_SIZE_MB} MB budget"
+[ -z "${size_verdict:-}" ] || fail "the image is ${size_mb} MB, not under the ${MAX_SIZE_MB} MB limit"
 echo "image-test passed" >&2

@@ -23,6 +23,14 @@ DEFAULT_GRAPH_BASE_URL = f"https://graph.facebook.com/{GRAPH_API_VERSION}"
 _PLACEHOLDERS = {"", "changeme", "change-me", "placeholder", "secret", "test", "dev", "xxx"}
 
 
+def _is_placeholder(value: str) -> bool:
+    """A known placeholder, or one of the `change-me-…` values deploy/compose/.env.example
+    ships (long enough to pass a length check: a stack started from an unedited copy must
+    not run in production)."""
+    value = value.strip().lower()
+    return value in _PLACEHOLDERS or value.startswith(("change-me", "changeme"))
+
+
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
@@ -625,24 +633,22 @@ class Settings(BaseSettings):
             "WHATSAPP_ACCESS_TOKEN": self.whatsapp.access_token,
         }
         for name, value in secrets.items():
-            if value.strip().lower() in _PLACEHOLDERS or len(value) < 8:
+            if _is_placeholder(value) or len(value) < 8:
                 problems.append(f"{name} is missing or a placeholder")
         if self.staff.api_token and (
-            self.staff.api_token.strip().lower() in _PLACEHOLDERS or len(self.staff.api_token) < 16
+            _is_placeholder(self.staff.api_token) or len(self.staff.api_token) < 16
         ):
             problems.append("STAFF_API_TOKEN is a placeholder or shorter than 16 characters")
         if self.http.metrics_token and (
-            self.http.metrics_token.strip().lower() in _PLACEHOLDERS
-            or len(self.http.metrics_token) < 16
+            _is_placeholder(self.http.metrics_token) or len(self.http.metrics_token) < 16
         ):
             problems.append("HTTP_METRICS_TOKEN is a placeholder or shorter than 16 characters")
         if self.chatwoot.enabled and (
-            self.chatwoot.webhook_token.strip().lower() in _PLACEHOLDERS
-            or len(self.chatwoot.webhook_token) < 16
+            _is_placeholder(self.chatwoot.webhook_token) or len(self.chatwoot.webhook_token) < 16
         ):
             problems.append("CHATWOOT_WEBHOOK_TOKEN is a placeholder or shorter than 16 characters")
         if self.pms.type is PmsType.QLOAPPS and (
-            not self.pms.base_url or self.pms.api_key.strip().lower() in _PLACEHOLDERS
+            not self.pms.base_url or _is_placeholder(self.pms.api_key)
         ):
             problems.append("PMS_BASE_URL and PMS_API_KEY are required for QloApps")
         for name, mail in (("SMTP", self.smtp), ("IMAP", self.imap)):

@@ -3,6 +3,8 @@ with placeholder secrets."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -91,6 +93,27 @@ def test_production_refuses_placeholder_secrets_and_debug(monkeypatch: pytest.Mo
     assert "DEBUG must be off" in message
     assert "WHATSAPP_APP_SECRET is missing or a placeholder" in message
     assert "WHATSAPP_ACCESS_TOKEN is missing or a placeholder" in message
+
+
+def test_production_refuses_the_compose_example_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unedited copy of deploy/compose/.env.example (its `change-me-…` values are long
+    enough to pass a length check) must not start in production."""
+    example = Path(__file__).resolve().parents[2] / "deploy" / "compose" / ".env.example"
+    values = dict(
+        line.split("=", 1)
+        for line in example.read_text().splitlines()
+        if line and not line.startswith("#") and "=" in line
+    )
+    monkeypatch.setenv("ENVIRONMENT", values["ENVIRONMENT"])
+    for name in ("WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_ACCESS_TOKEN",
+                 "HTTP_METRICS_TOKEN"):  # fmt: skip
+        monkeypatch.setenv(name, values[name])
+    with pytest.raises(ValidationError) as error:
+        Settings()
+    message = str(error.value)
+    for name in ("WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_ACCESS_TOKEN"):
+        assert f"{name} is missing or a placeholder" in message
+    assert "HTTP_METRICS_TOKEN is a placeholder or shorter than 16 characters" in message
 
 
 def test_production_starts_with_real_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
