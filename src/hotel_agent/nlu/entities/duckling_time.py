@@ -27,6 +27,9 @@ _CHUNK = re.compile(r"\S.{0,299}(?=\s|$)|\S{300}", re.DOTALL)
 # Duckling's binding panics on NUL (a C string) and on lone surrogates (not UTF-8); a space
 # keeps every offset.
 _UNSENDABLE = re.compile(r"[\x00\ud800-\udfff]")
+# "para 2 de febrero": Duckling reads "para" before a number as "to" of a clock ("diez para
+# las 3") and puts the day before first; blanked (same length) it is the 2nd.
+_PARA_BEFORE_NUMBER = re.compile(r"\bpara(?=\s+\d)", re.IGNORECASE)
 # A time of day carries a date only when the guest named one: "a las 3" is no day,
 # "mañana a las 3" is. "por la mañana" is "in the morning", not "tomorrow".
 _DAY_WORD = re.compile(
@@ -151,7 +154,10 @@ def find_days(text: str, *, language: str, now: datetime) -> list[TimeMention]:
     reference = duckling.parse_ref_time(_zones(), "UTC", int(wall_clock.timestamp()))
     context = duckling.Context(reference, _locale(language))
     found: list[TimeMention] = []
-    for chunk in _CHUNK.finditer(_UNSENDABLE.sub(" ", text)):
+    sendable = _UNSENDABLE.sub(" ", text)
+    if language == "es":
+        sendable = _PARA_BEFORE_NUMBER.sub("    ", sendable)
+    for chunk in _CHUNK.finditer(sendable):
         results: list[dict[str, Any]] = duckling.parse(chunk.group(), context, _dimensions())
         for result in results:
             if result.get("dim") != "time":
