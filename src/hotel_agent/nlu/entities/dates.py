@@ -430,9 +430,17 @@ def _choose(
 ) -> tuple[date | None, date | None]:
     # "el finde del 12 al 14 de febrero": the days said name the weekend meant.
     stays = sorted((m for m in found if isinstance(m, _Stay)), key=lambda m: m.relative)
+    singles = [m for m in found if isinstance(m, _Single) and m.role != "event"]
+    dated = [s for s in singles if not s.weekday]
+    if stays and stays[0].relative and dated:
+        # "the weekend of January 15th", "el finde del 15 de enero": that day's weekend, not
+        # this one (booked on this weekend before).
+        day = _resolve_single(dated[0], today, day_anchor=day_anchor)
+        friday = day - timedelta(days=day.weekday() - 4) if day.weekday() >= 4 else day
+        friday += timedelta(days=max(0, 4 - friday.weekday()))
+        return friday, friday + timedelta(days=2)
     if stays:
         return stays[0].check_in, stays[0].check_out
-    singles = [m for m in found if isinstance(m, _Single) and m.role != "event"]
     arrival = next((s for s in singles if s.role == "in"), None) or next(
         (s for s in singles if s.role is None), None
     )

@@ -29,7 +29,8 @@ _CHUNK = re.compile(r"\S.{0,299}(?=\s|$)|\S{300}", re.DOTALL)
 _UNSENDABLE = re.compile(r"[\x00\ud800-\udfff]")
 # "para 2 de febrero": Duckling reads "para" before a number as "to" of a clock ("diez para
 # las 3") and puts the day before first; blanked (same length) it is the 2nd.
-_PARA_BEFORE_NUMBER = re.compile(r"\bpara(?=\s+\d)", re.IGNORECASE)
+# Only before a day of a month: "vistas al mar para 4 adultos" blanked would be "mar 4".
+_PARA_BEFORE_NUMBER = re.compile(r"\bpara(?=\s+\d{1,2}\s+de\s+\w)", re.IGNORECASE)
 # A time of day carries a date only when the guest named one: "a las 3" is no day,
 # "mañana a las 3" is. "por la mañana" is "in the morning", not "tomorrow".
 _DAY_WORD = re.compile(

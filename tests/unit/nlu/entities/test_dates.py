@@ -120,6 +120,10 @@ def test_counts_and_hours_with_a_dash_are_no_dates(text: str) -> None:
         ("nos vamos el domingo", "es", NOW, stay(None, D(2026, 11, 29))),
         # "el jueves que viene" is the Thursday of the week that comes: on a Sunday the coming one.
         ("el jueves que viene", "es", SUNDAY, stay(D(2026, 12, 24))),
+        # A day said names the weekend: it was booked on this weekend.
+        ("the weekend of January 15th", "en", NOW, stay(D(2027, 1, 15), D(2027, 1, 17), 2)),
+        ("el finde del 16 de enero", "es", NOW, stay(D(2027, 1, 15), D(2027, 1, 17), 2)),
+        ("the weekend of the 13th of January", "en", NOW, stay(D(2027, 1, 15), D(2027, 1, 17), 2)),
         # Duckling reads "para" before a number as a clock's "to" and put the 1st first.
         ("una habitación para 2 de febrero", "es", NOW, stay(D(2027, 2, 2))),
         ("el próximo jueves", "es", SUNDAY, stay(D(2026, 12, 24))),
