@@ -183,9 +183,14 @@ def hotel_agent_worker(
     the caller knows it works when a webhook gets its reply (see `exited_early`)."""
     arguments = ["worker", "--concurrency", str(concurrency), "--senders", str(senders)]
     log_path = workdir / f"{name}.log"
+    profiler: list[str] = []
+    if profile_dir := os.environ.get("BENCH_PROFILE_DIR"):
+        # cProfile writes its file when the process exits, which SIGTERM lets it do.
+        Path(profile_dir).mkdir(parents=True, exist_ok=True)
+        profiler = ["-m", "cProfile", "-o", str(Path(profile_dir) / f"{name}.prof")]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [PYTHON, "-m", "hotel_agent", *arguments],
+            [PYTHON, *profiler, "-m", "hotel_agent", *arguments],
             cwd=workdir,  # not the repository, for the same reason as the server
             env=env,
             stdout=log,

@@ -147,7 +147,7 @@ class WebChatGuest(HttpUser):
                 response.failure(f"HTTP {response.status_code}: {response.text[:200]}")
                 return False
             body = response.json()
-        replies = " ".join(m["text"] for m in body.get("replies", []))
+        replies = " ".join(_on_screen(m) for m in body.get("replies", []))
         if not replies:
             replies = self._wait_for_replies(body["message_id"])
         failure = None
@@ -166,12 +166,21 @@ class WebChatGuest(HttpUser):
             if response.status_code != 200:
                 return []
             return [
-                m["text"]
+                _on_screen(m)
                 for m in response.json()["messages"]
                 if m["id"] > message_id and m["direction"] == "out"
             ]
 
         return " ".join(until_quiet(later))
+
+
+def _on_screen(message: dict[str, Any]) -> str:
+    """What the web chat shows of a reply: its text, then its buttons and list rows. Offers
+    come as a list on screen beside a text that only introduces them, so their prices are in
+    the rows' descriptions, not in the text."""
+    choices = [*message.get("buttons", []), *message.get("list", [])]
+    rows = [" — ".join(filter(None, (c["title"], c.get("description")))) for c in choices]
+    return "\n".join([message["text"], *rows])
 
 
 def until_quiet(read: Callable[[], list[Any]]) -> list[Any]:

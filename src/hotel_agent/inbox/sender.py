@@ -217,9 +217,7 @@ class Sender:
                     provider_message_id=receipt.provider_message_id if receipt else None,
                     at=now,
                 )
-                conversation = await ConversationRepository(session).get(item.conversation_id)
-                if conversation is not None:
-                    conversation.last_outbound_at = now
+                await ConversationRepository(session).note_outbound(item.conversation_id, at=now)
         OUTBOUND_MESSAGES.labels(item.channel, "sent").inc()
         log.info("send.ok", kind=item.kind, attempts=item.attempts)
 

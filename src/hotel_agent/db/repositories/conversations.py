@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import case, func, or_, select, tuple_
+from sqlalchemy import and_, case, func, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -65,6 +66,15 @@ class ConversationRepository:
 
     async def get(self, conversation_id: int) -> Conversation | None:
         return await self.session.get(Conversation, conversation_id)
+
+    async def note_outbound(self, conversation_id: int, *, at: datetime) -> None:
+        """A message to the guest went out at `at`: one UPDATE, without loading the row."""
+        await self.session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation_id)
+            .values(last_outbound_at=at)
+            .execution_options(synchronize_session=False)
+        )
 
     async def lock(self, conversation_id: int) -> Conversation | None:
         """The conversation, locked until the transaction ends (PostgreSQL; SQLite serialises

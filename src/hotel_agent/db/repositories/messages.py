@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotel_agent.db.models import (
@@ -202,15 +202,22 @@ class MessageRepository:
         self, message_id: int, *, provider_message_id: str | None, at: datetime
     ) -> None:
         rank = STATUS_RANK[DeliveryStatus.SENT]
+        # One statement: the provider's id always, the status only if it is not already
+        # further on (a "delivered" callback may have come first). SET reads the old row.
+        behind = Message.status_rank < rank
         await self.session.execute(
             update(Message)
             .where(Message.id == message_id)
-            .values(provider_message_id=provider_message_id)
-        )
-        await self.session.execute(
-            update(Message)
-            .where(Message.id == message_id, Message.status_rank < rank)
-            .values(status=DeliveryStatus.SENT.value, status_rank=rank, status_updated_at=at)
+            .values(
+                provider_message_id=provider_message_id,
+                status=case((behind, DeliveryStatus.SENT.value), else_=Message.status),
+                status_rank=case((behind, rank), else_=Message.status_rank),
+                status_updated_at=case(
+                    (behind, literal(at, Message.status_updated_at.type)),
+                    else_=Message.status_updated_at,
+                ),
+            )
+            .execution_options(synchronize_session=False)
         )
 
     async def mark_dead(

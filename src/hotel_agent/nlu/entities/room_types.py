@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from hotel_agent.nlu.entities.folding import fold
 
@@ -69,9 +69,7 @@ def _words(text: str) -> list[str]:
     return [_stem(w) for w in _WORD.findall(fold(text))]
 
 
-@lru_cache(maxsize=4096)
 def _name_words(name: str) -> tuple[str, ...]:
-    """A room type name's words: the same few names are matched against every message."""
     return tuple(_words(name))
 
 
@@ -96,14 +94,6 @@ def _single_word_ok(words: list[str], index: int, exact: bool) -> bool:
     return len(words) <= _SHORT_MESSAGE or (index > 0 and words[index - 1] in _COUNT_WORDS)
 
 
-@lru_cache(maxsize=16384)
-def _same_word(said: str, name: str) -> bool:
-    if said == name:
-        return True
-    short = min(len(said), len(name)) < _TYPO_MIN_LENGTH
-    return not short and fuzz.ratio(said, name) >= _TYPO_RATIO
-
-
 def _aligned(hits: list[frozenset[int]], size: int) -> int:
     """How many words of a name appear in order in a window, given each window word's hits
     (the positions of the name words it matches): a longest common subsequence."""
@@ -117,17 +107,74 @@ def _aligned(hits: list[frozenset[int]], size: int) -> int:
     return row[-1]
 
 
-def _matches(words: list[str], type_id: str, name: list[str]) -> list[_Match]:
+@dataclass(frozen=True)
+class _Index:
+    """The hotel's room type names, read once: each name's words, and every word of every
+    name (what a message word may match)."""
+
+    names: tuple[tuple[str, tuple[str, ...]], ...]  # (type id, a name's words), in order
+    vocabulary: Mapping[str, frozenset[str]]  # type id -> the words of all its names
+    name_words: frozenset[str]  # every word of any name
+    long_words: tuple[str, ...]  # those long enough for a typo to stand for them
+
+
+# The same few room types come with every message: the index is built once per catalogue.
+@lru_cache(maxsize=64)
+def _index(key: tuple[tuple[str, tuple[str, ...]], ...]) -> _Index:
+    names = []
+    vocabulary: dict[str, set[str]] = {}
+    for type_id, type_names in key:
+        for name in type_names:
+            words = _name_words(name)
+            vocabulary.setdefault(type_id, set()).update(words)
+            if words:
+                names.append((type_id, words))
+    distinct = tuple(dict.fromkeys(word for _, words in names for word in words))
+    return _Index(
+        names=tuple(names),
+        vocabulary={type_id: frozenset(words) for type_id, words in vocabulary.items()},
+        name_words=frozenset(distinct),
+        long_words=tuple(word for word in distinct if len(word) >= _TYPO_MIN_LENGTH),
+    )
+
+
+def _catalogue_key(room_types: Sequence[RoomTypeName]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each type's id and names, in order (every language's): hashable, for `_index`."""
+    return tuple(
+        (room_type.id, tuple(name for names in room_type.names.values() for name in names))
+        for room_type in room_types
+    )
+
+
+def _words_matched(word: str, index: _Index) -> frozenset[str]:
+    """The name words `word` stands for: itself, or, when both are long enough, a name word
+    it spells with a typo (ratio >= 85). One rapidfuzz pass over the whole vocabulary, once
+    per message word, rather than one comparison per word of every name."""
+    exact = {word} if word in index.name_words else set()
+    if len(word) < _TYPO_MIN_LENGTH:
+        return frozenset(exact)
+    close = process.extract(
+        word, index.long_words, scorer=fuzz.ratio, score_cutoff=_TYPO_RATIO, limit=None
+    )
+    return frozenset(exact | {name for name, _, _ in close})
+
+
+def _matches(
+    words: list[str], matched: list[frozenset[str]], type_id: str, name: tuple[str, ...]
+) -> list[_Match]:
+    """Where the name is said; `matched[i]`: the name words `words[i]` stands for."""
     found = []
     size = len(name)
     if size == 1:
         for index, word in enumerate(words):
             exact = word == name[0]
-            if (exact or _same_word(word, name[0])) and _single_word_ok(words, index, exact):
+            if (exact or name[0] in matched[index]) and _single_word_ok(words, index, exact):
                 found.append(_Match(type_id, index, 1))
         return found
-    hits = [frozenset(j for j, part in enumerate(name) if _same_word(word, part)) for word in words]
     needed = max(2, math.ceil(size * _MULTI_WORD_SHARE))
+    if sum(1 for said in matched if not said.isdisjoint(name)) < needed:
+        return found  # no window of the message can hold enough of the name's words
+    hits = [frozenset(j for j, part in enumerate(name) if part in said) for said in matched]
     for window in range(max(2, size - 1), size + 2):
         for index in range(len(words) - window + 1):
             span = hits[index : index + window]
@@ -140,16 +187,15 @@ def match_room_type(text: str, room_types: Sequence[RoomTypeName]) -> str | None
     """The id of the room type `text` names, or None when none (or several equally) is named."""
     if not room_types:
         return None
+    index = _index(_catalogue_key(room_types))
     words = _words(text)
+    by_word = {word: _words_matched(word, index) for word in set(words)}
+    matched = [by_word[word] for word in words]
+    said = frozenset().union(*matched)
     found: list[_Match] = []
-    vocabulary: dict[str, set[str]] = {}
-    for room_type in room_types:
-        for names in room_type.names.values():
-            for name in names:
-                name_words = list(_name_words(name))
-                vocabulary.setdefault(room_type.id, set()).update(name_words)
-                if name_words:
-                    found += _matches(words, room_type.id, name_words)
+    for type_id, name_words in index.names:
+        if not said.isdisjoint(name_words):  # a name none of whose words is said is not
+            found += _matches(words, matched, type_id, name_words)
     # Longer matches first; a match inside a longer one of any type is not a mention of its own.
     found.sort(key=lambda m: (-m.size, m.first))
     taken: set[int] = set()
@@ -162,9 +208,10 @@ def match_room_type(text: str, room_types: Sequence[RoomTypeName]) -> str | None
         coverage[match.type_id] = coverage.get(match.type_id, 0) + match.size
     if not coverage:
         return None
-    said = set(words)
+    message_words = set(words)
     scores = {
-        type_id: (size, len(said & vocabulary[type_id])) for type_id, size in coverage.items()
+        type_id: (size, len(message_words & index.vocabulary[type_id]))
+        for type_id, size in coverage.items()
     }
     ranked = sorted(scores, key=lambda type_id: scores[type_id], reverse=True)
     if len(ranked) > 1 and scores[ranked[0]] == scores[ranked[1]]:
