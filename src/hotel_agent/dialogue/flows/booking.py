@@ -123,6 +123,18 @@ def take(t: Turn) -> bool:
     elif state.step is Step.CHOOSE and not used and choices.points_at_option(t.text):
         offer_step.missed(t, kept=[])  # "that one" among several: ask which
         return True
+    elif (
+        state.step in (Step.DETAILS, Step.CONFIRM)
+        and not used
+        and state.chosen
+        and offer_step.asks_price(t.text)
+    ):
+        # "how much is it per night?" once the room is chosen: its price, then the question
+        # pending again (it was the question again alone).
+        chosen = next((o for o in state.offers if o.room_type_id == state.chosen), None)
+        if chosen is not None:
+            t.said_first.append(offer_step.nightly_price_text(t, chosen))
+            used = True
     if state.step is not Step.CHOOSE and _OTHER_ROOM.search(normalize(t.text)):
         state.chosen = None
         state.slots.room_type = None

@@ -165,6 +165,22 @@ def tell_price(t: Turn, offer: OfferView) -> None:
     t.reply(price_text(t, offer))
 
 
+def asks_price(text: str) -> bool:
+    """ "how much is it per night?", "¿cuánto sale?"."""
+    return _PRICE.search(normalize(text)) is not None
+
+
+def nightly_price_text(t: Turn, offer: OfferView) -> str:
+    """ "The Standard Double is €95.84 a night, €191.68 in total, …": asked after choosing."""
+    return t.say(
+        "booking.offer_nightly_total",
+        room=offer.name(t.language),
+        nightly=t.say.money(offer.nightly, offer.currency),
+        total=t.say.money(offer.total, offer.currency),
+        stay=stay_text(t),
+    )
+
+
 def price_text(t: Turn, offer: OfferView) -> str:
     return t.say(
         "booking.offer_total",

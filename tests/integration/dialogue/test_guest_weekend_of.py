@@ -1,0 +1,40 @@
+"""A guest who names the weekend by a day of it, and asks the price per night after choosing.
+
+"…a room with a sea view for the weekend of January 15th" was offered (and booked, after
+"yes") on THIS weekend; "how much is it per night?" at the details step got the details
+question again with no price. Through the web chat, judged by the PMS.
+
+Dialogue logic does not depend on the database: these run on SQLite only.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+
+from hotel_agent.runtime import Runtime
+from tests.integration.dialogue.guest import MONTHS_EN, Guest, hotel_today, the_booking
+
+
+async def test_the_weekend_of_a_day_is_that_day_s_weekend_and_its_night_is_priced(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    day = hotel_today() + timedelta(days=40)
+    friday = day + timedelta(days=(4 - day.weekday()) % 7)  # the weekend on or after the day
+    guest = Guest(client)
+    said = await guest.hears(
+        "Good evening. My husband and I are celebrating our anniversary and would love a room"
+        f" with a sea view for the weekend of {MONTHS_EN[friday.month - 1]} {friday.day}th"
+    )
+    assert f"Friday {friday.day} {MONTHS_EN[friday.month - 1]}" in said
+    said = await guest.hears("how much is it per night?")
+    assert "a night" in said and "in total" in said
+    assert said.strip().endswith("e-mail address.")  # the details still the question
+    await guest.hears("Margaret Hale, margaret.hale@example.org")
+    await guest.hears("yes")
+    booking = await the_booking(runtime, "margaret.hale@example.org")
+    assert (booking.stay.check_in, booking.stay.check_out) == (
+        friday,
+        friday + timedelta(days=2),
+    )
