@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,9 +51,7 @@ def read_knowledge_file(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise KnowledgeError(f"knowledge file {path}: cannot be read ({exc.strerror})") from None
     try:
-        # _UniqueKeyLoader subclasses yaml.SafeLoader (rejects duplicate keys), so this is a safe
-        # load; bandit and semgrep cannot see through the subclass.
-        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 # nosec B506 # nosemgrep
+        raw = _parsed(text)
     except yaml.YAMLError as exc:
         raise KnowledgeError(
             f"knowledge file {path}: not valid YAML: {_yaml_problem(exc)}"
@@ -107,6 +106,20 @@ def knowledge_path(settings: Settings) -> Path:
 def _load_cached(path: Path) -> HotelKnowledge:
     # Errors are not cached: a fixed file is picked up by the next turn.
     return load_knowledge(path)
+
+
+def _parsed(text: str) -> Any:
+    """The YAML in `text`, parsed once per process for the same text: pure-Python YAML takes
+    ~0.1 s of CPU for the demo file, and each `Runtime.build` reads it (every test's runtime).
+    A copy is returned, so callers may change theirs; errors are not cached."""
+    return copy.deepcopy(_parsed_once(text))
+
+
+@lru_cache(maxsize=8)
+def _parsed_once(text: str) -> Any:
+    # _UniqueKeyLoader subclasses yaml.SafeLoader (rejects duplicate keys), so this is a safe
+    # load; bandit and semgrep cannot see through the subclass.
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 # nosec B506 # nosemgrep
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

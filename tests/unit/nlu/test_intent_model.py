@@ -88,6 +88,18 @@ def _cached(tmp_path: Path) -> Path:
     return tmp_path / f"{CACHE_PREFIX}{intent_model.cache_key()}.npz"
 
 
+@pytest.fixture
+def child_copies_the_model(nlu_model_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The training child (`intents._trained_apart`) still runs, and still fails where it cannot
+    write, but it copies the run's model to its path instead of training one: these tests are
+    about the cache, and a patched `train` does not reach a child (each trained for real, ~15 s
+    of CPU). The child's real training is `test_training_runs_in_a_child_...`."""
+    source = str(_cached(nlu_model_cache))
+    code = f"import shutil, sys; shutil.copyfile({source!r}, sys.argv[1])"
+    monkeypatch.setattr(intents, "_TRAIN_INTO", code)
+
+
+@pytest.mark.usefixtures("child_copies_the_model")
 def test_the_cache_is_written_once_then_read_without_training(
     model: TrainedModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -102,6 +114,7 @@ def test_the_cache_is_written_once_then_read_without_training(
     assert load_or_train(tmp_path).vocabulary == model.vocabulary
 
 
+@pytest.mark.usefixtures("child_copies_the_model")
 def test_a_damaged_cache_is_replaced_and_older_ones_removed(
     model: TrainedModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -114,6 +127,7 @@ def test_a_damaged_cache_is_replaced_and_older_ones_removed(
     assert not stale.exists()
 
 
+@pytest.mark.usefixtures("child_copies_the_model")
 def test_an_unwritable_cache_only_costs_training(
     model: TrainedModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
