@@ -121,8 +121,8 @@ _ASKED_AFTER_AND = re.compile(
 async def _answer_questions_beside_task(t: Turn, services: DialogueServices) -> None:
     """The hotel questions among the message's clauses, answered before the task's question
     (its last reply), so that the guest's next message answers that question."""
-    if not t.replies:
-        return
+    if not t.replies or offer_step.asks_about_chosen(t):
+        return  # "¿qué incluye?" after choosing: the room was described, nothing else asked
     asked: list[str] = []
     for clause in offer_step.clauses(t.text):
         candidates = []

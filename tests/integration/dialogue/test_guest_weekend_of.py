@@ -1,4 +1,5 @@
-"""A guest who names the weekend by a day of it, and asks the price per night after choosing.
+"""A guest who names the weekend by a day of it, and asks about the room chosen (price, what it
+includes).
 
 "…a room with a sea view for the weekend of January 15th" was offered (and booked, after
 "yes") on THIS weekend; "how much is it per night?" at the details step got the details
@@ -14,7 +15,13 @@ from datetime import timedelta
 import httpx
 
 from hotel_agent.runtime import Runtime
-from tests.integration.dialogue.guest import MONTHS_EN, Guest, hotel_today, the_booking
+from tests.integration.dialogue.guest import (
+    MONTHS_EN,
+    Guest,
+    hotel_today,
+    spanish_range,
+    the_booking,
+)
 
 
 async def test_the_weekend_of_a_day_is_that_day_s_weekend_and_its_night_is_priced(
@@ -38,3 +45,24 @@ async def test_the_weekend_of_a_day_is_that_day_s_weekend_and_its_night_is_price
         friday,
         friday + timedelta(days=2),
     )
+
+
+async def test_que_incluye_tras_elegir_describe_la_habitacion_y_el_desayuno_es_el_desayuno(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """ "¿qué incluye?" once the family room was chosen got the payment terms."""
+    check_in = hotel_today() + timedelta(days=44)
+    check_out = check_in + timedelta(days=3)
+    guest = Guest(client)
+    await guest.hears(
+        f"una familiar {spanish_range(check_in, check_out)} para 2 adultos y 2 niños de 6 y 9"
+    )
+    said = await guest.hears("que incluye?")
+    assert "Dos ambientes" in said  # the PMS's description of the family room
+    assert "Visa" not in said and said.strip().endswith("correo electrónico.")
+    said = await guest.hears("qué incluye el desayuno?")
+    assert "buffet" in said and "Dos ambientes" not in said
+    await guest.hears("Pedro Gómez, pedro.incluye@example.com")
+    await guest.hears("sí")
+    booking = await the_booking(runtime, "pedro.incluye@example.com")
+    assert (booking.stay.adults, booking.stay.children) == (2, 2)

@@ -124,6 +124,14 @@ def take(t: Turn) -> bool:
         offer_step.missed(t, kept=[])  # "that one" among several: ask which
         return True
     elif (
+        state.step in (Step.DETAILS, Step.CONFIRM) and not used and offer_step.asks_about_chosen(t)
+    ):
+        # "¿qué incluye?" after choosing: the room in the PMS's words, then the question pending
+        # (it was answered with the payment terms).
+        index = next(i for i, o in enumerate(state.offers) if o.room_type_id == state.chosen)
+        t.said_first.append(offer_step.described(t, [index]))
+        used = True
+    elif (
         state.step in (Step.DETAILS, Step.CONFIRM)
         and not used
         and state.chosen
@@ -572,6 +580,8 @@ def can_take(t: Turn) -> bool:
     state = t.state
     entities = t.understanding.entities
     if ages_answer(t) is not None:
+        return True
+    if state.step in (Step.DETAILS, Step.CONFIRM) and offer_step.asks_about_chosen(t):
         return True
     if state.step is Step.DETAILS:
         if entities.email or entities.person_name or entities.phone:

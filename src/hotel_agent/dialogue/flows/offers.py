@@ -65,6 +65,18 @@ def declines(t: Turn) -> bool:
     return choices.is_no(t.text) or _DECLINE.search(text) is not None
 
 
+_WORDS = re.compile(r"[a-z]+")
+# What may stand beside "¿qué incluye?" when it asks about the room chosen: "y qué incluye
+# la habitación?", "what's it like?"; any other word names what is asked ("el desayuno").
+_ABOUT_IT = frozenset(
+    {
+        "y", "e", "and", "pues", "so", "ok", "vale", "la", "el", "lo", "esta", "este", "eso",
+        "it", "its", "s", "the", "this", "that", "one", "room", "rooms", "habitacion",
+        "habitaciones", "hab", "exactamente", "exactly",
+    }
+)  # fmt: skip
+
+
 def picked_offer(t: Turn) -> int | None:
     """The index of the offer this message picks, if it picks one."""
     offers = t.state.offers
@@ -193,6 +205,24 @@ def price_text(t: Turn, offer: OfferView) -> str:
 def describe(t: Turn, indexes: list[int]) -> None:
     """ "What's the difference between them?": each offer asked about, in the PMS's own words
     for its rooms (beds, view), with its total for the stay, one paragraph each."""
+    t.reply(described(t, indexes))
+
+
+def asks_about_chosen(t: Turn) -> bool:
+    """ "¿qué incluye?", "what's it like?" once a room is chosen: a question about that room
+    (a short one: "¿qué incluye el desayuno?" names what it asks about and is the FAQ's)."""
+    state = t.state
+    if state.chosen is None or not any(o.room_type_id == state.chosen for o in state.offers):
+        return False
+    text = normalize(t.text)
+    asked = _COMPARE.search(text)
+    if asked is None:
+        return False
+    rest = _WORDS.findall(text[: asked.start()] + " " + text[asked.end() :])
+    return all(word in _ABOUT_IT for word in rest)
+
+
+def described(t: Turn, indexes: list[int]) -> str:
     types = {room_type.id: room_type for room_type in t.room_types}
     paragraphs = []
     for index in indexes:
@@ -215,7 +245,7 @@ def describe(t: Turn, indexes: list[int]) -> None:
                 total=t.say.money(offer.total, offer.currency),
             ).replace("  ", " ")
         )
-    t.reply("\n\n".join(paragraphs))
+    return "\n\n".join(paragraphs)
 
 
 def answers_choice(t: Turn) -> bool:
