@@ -66,3 +66,22 @@ async def test_que_incluye_tras_elegir_describe_la_habitacion_y_el_desayuno_es_e
     await guest.hears("sí")
     booking = await the_booking(runtime, "pedro.incluye@example.com")
     assert (booking.stay.adults, booking.stay.children) == (2, 2)
+
+
+async def test_friday_and_saturday_for_two_of_us_plus_a_baby_is_two_nights_for_three(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """Booked as 1 adult and 1 child for one night: "+" did not add the baby to "2 of us", and
+    "friday and saturday" was read as arriving Friday, leaving Saturday."""
+    today = hotel_today()
+    friday = today + timedelta(days=(4 - today.weekday()) % 7 or 7)
+    guest = Guest(client)
+    said = await guest.hears("hey! any rooms free next friday and saturday? 2 of us + a baby")
+    assert "2 adults and 1 child" in said and "(2 nights)" in said
+    await guest.hears("whats the cheapest")
+    await guest.hears("Jess Day jess.day.plus@example.com")
+    await guest.hears("yes")
+    booking = await the_booking(runtime, "jess.day.plus@example.com")
+    assert (booking.stay.adults, booking.stay.children) == (2, 1)
+    assert booking.stay.check_out - booking.stay.check_in == timedelta(days=2)
+    assert booking.stay.check_in.weekday() == friday.weekday() == 4

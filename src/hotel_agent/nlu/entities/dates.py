@@ -86,6 +86,10 @@ _WEEKDAY_RANGE = re.compile(
     rf"(?:(?:from|desde|del?)\s+)?(?:el\s+|the\s+)?{_DAY_NAME}"
     rf"(?:\s*-\s*|\s+(?:to|till|until|al|a|hasta(?:\s+el)?)\s+)(?:the\s+|el\s+)?{_DAY_NAME}\b"
 )
+# Two weekdays listed ("friday and saturday", "el viernes y el sábado"): the nights wanted.
+_NIGHTS_OF_WEEKDAYS = re.compile(
+    rf"\b{_DAY_NAME}\s*(?:,|&|\band\b|\by\b|\be\b)\s*(?:(?:el|the|on)\s+)?{_DAY_NAME}\b"
+)
 _CUE_WINDOW = 40
 # "the wedding is on 17 April", "la boda es el 17", "for a wedding on the 17th": the day is the
 # event's. Only a day without an arrival or departure cue of its own is read so.
@@ -497,6 +501,15 @@ def extract_dates(
         day_anchor = max(today, before.check_out - timedelta(days=_DAYS_BEFORE_CHECK_OUT))
         found, lengths = _mentions(text, language=language, now=now, day_anchor=day_anchor)
     check_in, check_out = _choose(found, arrival_floor, day_anchor, out_anchor, week_floor)
+    if (
+        check_in is not None
+        and check_out == check_in + timedelta(days=1)
+        and not lengths
+        and _NIGHTS_OF_WEEKDAYS.search(fold(text))
+    ):
+        # "next friday and saturday", "el viernes y el sábado": those nights, as "para el 24 y
+        # 25" (it was one night, Friday to Saturday).
+        check_out += timedelta(days=1)
     plain = [count for count, extra in lengths if not extra]
     extra = [count for count, is_extra in lengths if is_extra]
     nights = plain[-1] if plain else None

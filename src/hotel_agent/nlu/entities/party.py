@@ -80,7 +80,8 @@ _TOTAL = re.compile(
 _DAY_AFTER = re.compile(r"\s*del?\s+(?:el\s+)?\d{1,2}\s+(?:de|al|a|hasta)\s+[a-z\d]")
 _OF_US = re.compile(rf"\b(?P<num>{NUMBER})\s+(?:of\s+us|de\s+nosotr[oa]s)\b")
 # Between "somos 2" and "un bebé": an added group, not a total that includes the children.
-_ADDED = re.compile(r"[\s,]*(?:y|and|\+|mas|plus|con|with)\b[\s,]*")
+# ("+" is no word: a \b after it never matches before a space.)
+_ADDED = re.compile(r"[\s,]*(?:(?:y|and|mas|plus|con|with)\b|\+)[\s,]*")
 _INCLUSIVE_LEAD = ("family", "familia", "group", "grupo", "en total", "in total")
 _COUPLE = re.compile(
     r"\b(?:una\s+pareja|somos\s+pareja|un\s+matrimonio|a\s+(?:married\s+)?couple\b(?!\s+of)"

@@ -120,6 +120,20 @@ def test_counts_and_hours_with_a_dash_are_no_dates(text: str) -> None:
         ("nos vamos el domingo", "es", NOW, stay(None, D(2026, 11, 29))),
         # "el jueves que viene" is the Thursday of the week that comes: on a Sunday the coming one.
         ("el jueves que viene", "es", SUNDAY, stay(D(2026, 12, 24))),
+        # Two weekdays listed are those nights; an arrival and a departure said stay so.
+        (
+            "any rooms free next friday and saturday?",
+            "en",
+            NOW,
+            stay(D(2026, 12, 4), D(2026, 12, 6), 2),
+        ),
+        ("el viernes y el sábado", "es", NOW, stay(D(2026, 12, 4), D(2026, 12, 6), 2)),
+        (
+            "llegamos el viernes y salimos el sábado",
+            "es",
+            NOW,
+            stay(D(2026, 12, 4), D(2026, 12, 5), 1),
+        ),
         # A day said names the weekend: it was booked on this weekend.
         ("the weekend of January 15th", "en", NOW, stay(D(2027, 1, 15), D(2027, 1, 17), 2)),
         ("el finde del 16 de enero", "es", NOW, stay(D(2027, 1, 15), D(2027, 1, 17), 2)),

@@ -34,6 +34,8 @@ def party(
         ("somos diez", party(10)),
         ("somos 5 en total, 3 niños", party(2, 3)),
         ("somos 2 y un bebé", party(2, 1)),
+        ("somos 2 + un bebé", party(2, 1)),
+        ("2 of us + a baby", party(2, 1)),
         ("familia de cinco", party(5)),
         ("vamos a ir mi novio y yo", party(2)),
         ("yo y mis dos hijas", party(1, 2)),
