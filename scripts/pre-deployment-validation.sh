@@ -48,7 +48,8 @@ Checks, in order, stopping at the first failure:
                      hotel
   -h, --help         this help
 
-Every check but disk and image is `hotel-agent doctor --production --check NAME`.
+Every check but disk and image is `hotel-agent doctor --production --check NAME`; those after
+image run in one doctor process (--fail-fast).
 Local mode runs HOTEL_AGENT_CMD (default hotel-agent).
 USAGE
 }
@@ -116,24 +117,57 @@ check_image() {
 }
 
 # doctor prints "STATUS NAME message — fix: …"; the summary keeps the message and the fix.
+strip_status() { sed -E 's/^(ok|warn|FAIL|skip) +[a-z-]+ +//'; }
+
 # Its first failure (settings that cannot be read fail before the check asked for), else its
 # one line.
 doctor_check() {
   local output status
   output="$(agent_command doctor --production --check "$1" 2>&1)"
   status=$?
-  { grep -m1 '^FAIL' <<<"$output" || tail -n1 <<<"$output"; } |
-    sed -E 's/^(ok|warn|FAIL|skip) +[a-z-]+ +//'
+  { grep -m1 '^FAIL' <<<"$output" || tail -n1 <<<"$output"; } | strip_status
   return "$status"
+}
+
+# The checks after disk and image run in ONE doctor process (each start imports the whole
+# agent): --fail-fast asks nothing of a service after the first failure, as one process per
+# check did.
+DOCTOR_OUTPUT=""
+doctor_all() {
+  local name args=()
+  for name in "$@"; do args+=(--check "$name"); done
+  DOCTOR_OUTPUT="$(agent_command doctor --production --fail-fast "${args[@]}" 2>&1)"
+}
+
+# Check $1's line in that output: it passes when ok, warn or skip and no failure comes before
+# it. Else the first failure (settings that cannot be read), else doctor's last line (it did
+# not run: docker compose's own error).
+doctor_result() {
+  local row first_fail
+  row="$(grep -n -m1 -E "^(ok|warn|FAIL|skip) +$1( |\$)" <<<"$DOCTOR_OUTPUT")"
+  first_fail="$(grep -n -m1 '^FAIL' <<<"$DOCTOR_OUTPUT")"
+  if [ -n "$row" ] && { [ -z "$first_fail" ] || [ "${row%%:*}" -le "${first_fail%%:*}" ]; }; then
+    strip_status <<<"${row#*:}"
+    [[ "${row#*:}" != FAIL* ]]
+    return
+  fi
+  if [ -n "$first_fail" ]; then
+    strip_status <<<"${first_fail#*:}"
+  else
+    tail -n1 <<<"$DOCTOR_OUTPUT" | strip_status
+  fi
+  return 1
 }
 
 checks=(settings disk)
 [ "$MODE" = compose ] && checks+=(image)
 # A provider that is not configured passes ("not configured"): nothing to check there.
-checks+=(database redis pms whatsapp smtp imap stt llm)
+doctor_checks=(database redis pms whatsapp smtp imap stt llm)
+checks+=("${doctor_checks[@]}")
 
 results=()
 status=0
+doctor_ran=no
 for name in "${checks[@]}"; do
   if [[ " ${SKIP[*]-} " == *" $name "* ]]; then
     results+=("skip  $name")
@@ -147,9 +181,19 @@ for name in "${checks[@]}"; do
     disk) output="$(check_disk)" ;;
     image) output="$(check_image)" ;;
     settings) output="$(doctor_check production)" ;;
-    *) output="$(doctor_check "$name")" ;;
+    *)
+      if [ "$doctor_ran" = no ]; then
+        to_run=()
+        for other in "${doctor_checks[@]}"; do
+          [[ " ${SKIP[*]-} " == *" $other "* ]] || to_run+=("$other")
+        done
+        doctor_all "${to_run[@]}"
+        doctor_ran=yes
+      fi
+      output="$(doctor_result "$name")"
+      ;;
   esac
-  result=$?  # the case's: the assignment's, i.e. doctor's (pipefail)
+  result=$?  # the case's: the assignment's, i.e. the check's (pipefail)
   if [ "$result" -eq 0 ]; then
     results+=("ok    $name: $output")
   else

@@ -143,10 +143,22 @@ def test_a_typo_in_a_setting_names_the_variable(tmp_path: Path) -> None:
     assert line.startswith("hotel-agent: invalid settings: PMS_TIMEOUT:")
 
 
-def test_doctor_on_a_fresh_install_warns_and_passes(tmp_path: Path) -> None:
-    done = hotel_agent(tmp_path, "doctor", "--port", "0", env=fresh_env(tmp_path))
-    assert done.returncode == 0, done.stdout
-    rows = {line.split()[1]: line.split()[0] for line in done.stdout.splitlines()[:-1]}
+@pytest.fixture(scope="module")
+def fresh_install_doctor(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str, str]]:
+    """`hotel-agent doctor` on a fresh install, run once for the module (each process imports
+    the whole agent): its exit status and its line per check, by check name."""
+    folder = tmp_path_factory.mktemp("fresh-install")
+    done = hotel_agent(folder, "doctor", "--port", "0", env=fresh_env(folder))
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr
+    return done.returncode, {line.split()[1]: line for line in done.stdout.splitlines()[:-1]}
+
+
+def test_doctor_on_a_fresh_install_warns_and_passes(
+    fresh_install_doctor: tuple[int, dict[str, str]],
+) -> None:
+    status, lines = fresh_install_doctor
+    assert status == 0, lines
+    rows = {name: line.split()[0] for name, line in lines.items()}
     assert rows["settings"] == "ok" and rows["data-dir"] == "ok"
     assert rows["database"] == "warn", "no database yet: serve or migrate creates it"
     assert "production" not in rows, "only with --production"
@@ -183,12 +195,25 @@ def test_doctor_warns_about_an_unreachable_service_but_fails_it_in_production(
     env = {**fresh_env(tmp_path), "REDIS_URL": "redis://127.0.0.1:1/0"}
     relaxed = hotel_agent(tmp_path, "doctor", "--check", "redis", env=env)
     assert relaxed.returncode == 0 and relaxed.stdout.startswith("warn  redis")
-    strict = hotel_agent(tmp_path, "doctor", "--production", "--check", "redis", env=env)
+    strict = hotel_agent(
+        tmp_path,
+        "doctor",
+        "--production",
+        "--fail-fast",
+        "--check",
+        "redis",
+        "--check",
+        "data-dir",
+        env=env,
+    )
     assert strict.returncode == 1 and strict.stdout.startswith("FAIL  redis")
     assert "Redis unreachable" in strict.stdout and "fix: check REDIS_URL" in strict.stdout
+    assert "skip  data-dir   not run: an earlier check failed" in strict.stdout, "--fail-fast"
 
 
-def test_doctor_checks_the_mail_server_when_one_is_set(tmp_path: Path) -> None:
+def test_doctor_checks_the_mail_server_when_one_is_set(
+    tmp_path: Path, fresh_install_doctor: tuple[int, dict[str, str]]
+) -> None:
     with MailServer() as server:
         env = {
             **fresh_env(tmp_path),
@@ -204,8 +229,8 @@ def test_doctor_checks_the_mail_server_when_one_is_set(tmp_path: Path) -> None:
         down = hotel_agent(tmp_path, "doctor", "--check", "smtp", env=env)
     assert down.returncode == 0 and down.stdout.startswith("warn  smtp"), down.stdout
     assert "unusable" in down.stdout and "fix: check SMTP_HOST" in down.stdout
-    unset = hotel_agent(tmp_path, "doctor", "--check", "smtp", env=fresh_env(tmp_path))
-    assert "not configured" in unset.stdout
+    status, unset = fresh_install_doctor
+    assert status == 0 and "not configured" in unset["smtp"], unset
 
 
 @pytest.mark.parametrize("tls", [SmtpTls.STARTTLS, SmtpTls.TLS])
@@ -265,7 +290,9 @@ def email_channel_env(
     }
 
 
-def test_doctor_opens_the_mailbox_of_the_email_channel(tmp_path: Path) -> None:
+def test_doctor_opens_the_mailbox_of_the_email_channel(
+    tmp_path: Path, fresh_install_doctor: tuple[int, dict[str, str]]
+) -> None:
     with MailServer() as smtp, ImapServer.start() as imap:
         env = email_channel_env(tmp_path, smtp, imap.port, "none")
         status, line = doctor(tmp_path, env, "--check", "imap")
@@ -286,8 +313,8 @@ def test_doctor_opens_the_mailbox_of_the_email_channel(tmp_path: Path) -> None:
         status, line = doctor(tmp_path, env, "--check", "imap")
     assert line.startswith("warn  imap") and "unreachable" in line, line
     assert "fix: check IMAP_HOST, IMAP_PORT and IMAP_TLS" in line
-    status, line = doctor(tmp_path, fresh_env(tmp_path), "--check", "imap")
-    assert status == 0 and line == "ok    imap       not configured (no e-mail channel)"
+    status, unset = fresh_install_doctor
+    assert status == 0 and unset["imap"] == "ok    imap       not configured (no e-mail channel)"
 
 
 def test_doctor_says_in_one_line_that_the_mailbox_certificate_is_not_trusted(
@@ -341,7 +368,7 @@ def test_doctor_asks_the_speech_to_text_api_for_its_models_without_sending_audio
 
 
 def test_doctor_checks_that_the_language_model_api_offers_the_configured_model(
-    tmp_path: Path,
+    tmp_path: Path, fresh_install_doctor: tuple[int, dict[str, str]]
 ) -> None:
     with FakeOpenAiApi() as llm:
         env = {
@@ -363,5 +390,6 @@ def test_doctor_checks_that_the_language_model_api_offers_the_configured_model(
         status, line = doctor(tmp_path, wrong_key, "--check", "llm")
         assert status == 0 and line.startswith("warn  llm") and "fix: set LLM_API_KEY" in line
         assert llm.requests == [], "no prompt was sent"
-    status, line = doctor(tmp_path, fresh_env(tmp_path), "--check", "llm", "--check", "stt")
-    assert status == 0 and "not configured (the agent answers without a language model)" in line
+    status, unset = fresh_install_doctor
+    assert status == 0, unset
+    assert "not configured (the agent answers without a language model)" in unset["llm"]

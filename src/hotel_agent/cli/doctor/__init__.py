@@ -135,6 +135,11 @@ def add_parser(commands: Any) -> None:
         metavar="NAME",
         help="run only this check (repeatable)",
     )
+    doctor.add_argument(
+        "--fail-fast",
+        action="store_true",
+        help="stop at the first failed check; the later ones are listed as not run",
+    )
     doctor.add_argument("--host", default="127.0.0.1", help="the address serve will listen on")
     doctor.add_argument("--port", type=int, default=8000, help="the port serve will listen on")
 
@@ -152,7 +157,14 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         ]
     else:
         ctx = Context(settings, production=args.production, host=args.host, port=args.port)
-        results = [asyncio.run(run_check(CHECKS[name], ctx)) for name in names]
+        results = []
+        for name in names:
+            if args.fail_fast and any(r.status is Status.FAIL for r in results):
+                # One process for every check (scripts/pre-deployment-validation.sh), yet
+                # nothing is asked of a service after the first failure.
+                results.append(Result(name, Status.SKIP, "not run: an earlier check failed"))
+            else:
+                results.append(asyncio.run(run_check(CHECKS[name], ctx)))
     for result in results:
         out.write(result.line() + "\n")
     counts = {status: sum(r.status is status for r in results) for status in Status}
