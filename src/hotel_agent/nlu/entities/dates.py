@@ -485,7 +485,10 @@ def extract_dates(
         # "Carnaval" then "del 5 al 9": the days around it. A weekday is the one in the week
         # ending on its last day: "el jueves" of Holy Week is Holy Thursday, not the Thursday
         # before Palm Sunday; "el viernes" of Carnival (Saturday to Tuesday), the day before.
-        day_anchor = arrival_floor = max(today, holiday.first - timedelta(days=6))
+        arrival_floor = max(today, holiday.first - timedelta(days=6))
+        # Days said for a holiday already begun are its days: "del 5 al 8" for the December
+        # long weekend said on the 6th is the 5th (gone: the guest is told), not 5 January.
+        day_anchor = holiday.first - timedelta(days=6)
         week_floor = max(today, holiday.last - timedelta(days=6))
         found, lengths = _mentions(
             text, language=language, now=now, day_anchor=day_anchor, week_floor=week_floor

@@ -307,3 +307,15 @@ def test_a_shift_moves_one_end_of_the_stay(text: str, language: str, expected: S
 )
 def test_a_shift_of_no_known_stay_says_no_date(text: str) -> None:
     assert extract_dates(text, language="en", now=NOW) == StayDates()
+
+
+def test_days_said_for_a_holiday_under_way_are_its_days_even_when_gone() -> None:
+    """ "puente de diciembre" said on the 6th, then "del 5 al 8": the 5th of December (the
+    guest is told it is gone), never 5 to 8 January booked without a word."""
+    monday = datetime(2026, 12, 7, 10, 0, tzinfo=NOW.tzinfo)
+    said = extract_dates("puente de diciembre", language="es", now=monday)
+    assert said.holiday is not None
+    then = extract_dates(
+        "del 5 al 8", language="es", now=monday, previous=Entities(holiday=said.holiday)
+    )
+    assert (then.check_in, then.check_out) == (D(2026, 12, 5), D(2026, 12, 8))
