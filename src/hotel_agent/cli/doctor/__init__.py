@@ -121,6 +121,7 @@ def add_parser(commands: Any) -> None:
         + "; ".join(f"{check.name} ({check.summary})" for check in CHECKS.values())
         + ".  Examples: `hotel-agent doctor`, `hotel-agent doctor --production`, "
         "`hotel-agent doctor --check database --check redis`, "
+        "`hotel-agent doctor --production --fail-fast --check database --check pms`, "
         "`hotel-agent doctor --host 0.0.0.0 --port 8080` (the address serve will use).",
     )
     doctor.add_argument(
