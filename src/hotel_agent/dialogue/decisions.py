@@ -117,6 +117,12 @@ _ASKED_AFTER_AND = re.compile(
     re.IGNORECASE,
 )
 
+_WANTS_TO_KNOW = re.compile(
+    r"\b(?:saber|know|wondering|wonder|preguntar(?:te|os|les)?|ask(?:ing)?)\s+(?:si|if|whether)\b",
+    re.IGNORECASE,
+)
+_AND_IF = re.compile(r"\b(?:y|and)\s+(?:si|if|whether)\b", re.IGNORECASE)
+
 
 async def _answer_questions_beside_task(t: Turn, services: DialogueServices) -> None:
     """The hotel questions among the message's clauses, answered before the task's question
@@ -132,6 +138,12 @@ async def _answer_questions_beside_task(t: Turn, services: DialogueServices) -> 
             candidates = [clause, clause.rsplit(",", 1)[-1].strip()]
         # "tengo una reserva … y quisiera saber si puedo llevar a mi perro": asked without "?".
         candidates += _ASKED_AFTER_AND.split(clause)[1:]
+        asked_if = _WANTS_TO_KNOW.search(clause)
+        if asked_if:
+            # "quería saber si aceptan perros y si hay habitaciones para nochevieja": each "if",
+            # without its lead-in ("hola quería saber si" reads as a greeting).
+            parts = _AND_IF.split(clause[asked_if.end() :])
+            candidates += [part.strip() for part in parts if part.strip()]
         for question in dict.fromkeys(c for c in candidates if c):
             said = services.understander.understand(question, now=t.now, language_hint=t.language)
             if said.intent is Intent.FAQ and said.confidence >= t.thresholds.act:

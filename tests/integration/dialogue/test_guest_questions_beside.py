@@ -79,3 +79,22 @@ async def test_a_booking_reference_beside_a_question_shows_the_booking_and_the_a
     assert "car park" in said  # the question answered
     assert f"Your booking {booking.reference}" in said and "Status: confirmed" in said
     assert said.index("car park") < said.index("Your booking")  # the booking is said last
+
+
+async def test_queria_saber_si_x_y_si_y_answers_the_question_and_starts_the_booking(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """ "hola quería saber si aceptan perros y si hay habitaciones…": the rooms were looked at
+    and the dogs never answered (without "?" each "si" is a question of its own)."""
+    check_in, check_out = future_stay(days_ahead=37, nights=2)
+    stay = spanish_range(check_in, check_out)
+    said = await Guest(client).hears(
+        f"hola quería saber si aceptan perros y si hay habitaciones {stay} para dos"
+    )
+    assert "perros" in said and "€" in said  # the pets answer, and the rooms
+    said = await Guest(client).hears(
+        "hi, I was wondering if you have parking and if there is a room"
+        f" {english_range(check_in, check_out)} for 2"
+    )
+    assert "car park" in said and "For 2 adults" in said
+    assert said.index("car park") < said.index("For 2 adults")
