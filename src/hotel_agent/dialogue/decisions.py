@@ -285,11 +285,6 @@ def _moves_a_booking(t: Turn, th: Thresholds) -> bool:
     )
 
 
-async def _change_booking(t: Turn, services: DialogueServices) -> bool:
-    t.understanding.intent, t.understanding.confidence = Intent.MODIFY_BOOKING, 1.0
-    return await _start_task(t, services)
-
-
 def _party_read_as_a_change(t: Turn, th: Thresholds) -> bool:
     # "3 adults + 1 child" as a first message: the classifier reads a bare party as a change of
     # a booking, but a guest with no booking here who names no change is asking for a room.
@@ -305,11 +300,6 @@ def _party_read_as_a_change(t: Turn, th: Thresholds) -> bool:
     )
 
 
-async def _start_booking(t: Turn, services: DialogueServices) -> bool:
-    t.understanding.intent, t.understanding.confidence = Intent.NEW_BOOKING, 1.0
-    return await _start_task(t, services)
-
-
 def _names_own_booking(t: Turn, th: Thresholds) -> bool:
     # "hi, I have a booking HS-… with tom@… and I would like to know if there is parking":
     # their booking is shown (its question answered beside it), whatever the classifier made
@@ -320,11 +310,6 @@ def _names_own_booking(t: Turn, th: Thresholds) -> bool:
         and t.understanding.entities.booking_ref is not None
         and not _intent(*STARTED_BY)(t, th)
     )
-
-
-async def _show_own_booking(t: Turn, services: DialogueServices) -> bool:
-    t.understanding.intent, t.understanding.confidence = Intent.BOOKING_STATUS, 1.0
-    return await _start_task(t, services)
 
 
 def _starts_task(t: Turn, th: Thresholds) -> bool:
@@ -519,6 +504,17 @@ async def _start_booking_said_beside(t: Turn, services: DialogueServices) -> Non
     await _ask_next(t, services)
 
 
+def _start_as(intent: Intent) -> Action:
+    """Start the task of `intent`, whatever the classifier read: the step's predicate knows
+    better ("3 adults + 1 child" with no booking here is no change of one)."""
+
+    async def act(t: Turn, services: DialogueServices) -> bool:
+        t.understanding.intent, t.understanding.confidence = intent, 1.0
+        return await _start_task(t, services)
+
+    return act
+
+
 async def _start_task(t: Turn, services: DialogueServices) -> bool:
     flow = STARTED_BY[t.understanding.intent]
     task = TASKS[flow]
@@ -572,15 +568,17 @@ DECISION_ORDER: tuple[Decision, ...] = (
     Decision("settle_intent", _intent_to_settle, _settle_intent),
     Decision("introduction", _only_introduces_self, _nice_to_meet),
     Decision("handoff", _hands_over, _hand_over),
-    Decision("move_booking", _moves_a_booking, _change_booking),
-    Decision("booking_named", _names_own_booking, _show_own_booking),
+    Decision("move_booking", _moves_a_booking, _start_as(Intent.MODIFY_BOOKING)),
+    Decision("booking_named", _names_own_booking, _start_as(Intent.BOOKING_STATUS)),
     Decision("question", _intent(Intent.FAQ), _answer),
     Decision(
         "abandon_booking", _abandons_booking, _reply_with("booking.abandoned", forget_task=True)
     ),
-    Decision("party_is_a_stay", _party_read_as_a_change, _start_booking),
+    Decision("party_is_a_stay", _party_read_as_a_change, _start_as(Intent.NEW_BOOKING)),
     Decision("start_task", _starts_task, _start_task),
-    Decision("other_dates_after_decline", _other_dates_after_decline, _start_booking),
+    Decision(
+        "other_dates_after_decline", _other_dates_after_decline, _start_as(Intent.NEW_BOOKING)
+    ),
     Decision("greeting", _intent(Intent.GREET), _greeting),
     Decision("small_talk", _intent(*_SMALL_TALK), _small_talk),
     Decision(

@@ -440,8 +440,7 @@ def _choose(
         # "the weekend of January 15th", "el finde del 15 de enero": that day's weekend, not
         # this one (booked on this weekend before).
         day = _resolve_single(dated[0], today, day_anchor=day_anchor)
-        friday = day - timedelta(days=day.weekday() - 4) if day.weekday() >= 4 else day
-        friday += timedelta(days=max(0, 4 - friday.weekday()))
+        friday = day + timedelta(days=4 - day.weekday())  # Sat/Sun: back; Mon–Thu: ahead
         return friday, friday + timedelta(days=2)
     if stays:
         return stays[0].check_in, stays[0].check_out
